@@ -1,0 +1,241 @@
+//! Reduction of OpenAPI objects to structural facts.
+//!
+//! Each object kind keeps an allow-list of keywords, so prose (descriptions,
+//! summaries, examples, docs links, vendor annotations) is dropped however
+//! upstream spells it, while names that merely look like prose survive: a
+//! property *called* `description` is a key of `properties`, not a keyword.
+
+use serde_json::{Map, Value};
+
+use crate::jsonpath;
+
+/// The OpenAPI object kinds the fragment keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Schema,
+    Parameter,
+    RequestBody,
+    Response,
+    Header,
+    MediaType,
+    SecurityScheme,
+}
+
+impl Kind {
+    /// The kind stored under `#/components/<section>`.
+    pub fn of_component_section(section: &str) -> Option<Self> {
+        Some(match section {
+            "schemas" => Self::Schema,
+            "parameters" => Self::Parameter,
+            "requestBodies" => Self::RequestBody,
+            "responses" => Self::Response,
+            "headers" => Self::Header,
+            "securitySchemes" => Self::SecurityScheme,
+            _ => return None,
+        })
+    }
+
+    fn keeps(self) -> &'static [&'static str] {
+        match self {
+            Self::Schema => &[
+                "type",
+                "format",
+                "pattern",
+                "minLength",
+                "maxLength",
+                "minimum",
+                "maximum",
+                "exclusiveMinimum",
+                "exclusiveMaximum",
+                "multipleOf",
+                "enum",
+                "default",
+                "nullable",
+                "readOnly",
+                "writeOnly",
+                "required",
+                "minItems",
+                "maxItems",
+                "uniqueItems",
+                "minProperties",
+                "maxProperties",
+                "deprecated",
+                "discriminator",
+            ],
+            Self::Parameter => &[
+                "name",
+                "in",
+                "required",
+                "deprecated",
+                "allowEmptyValue",
+                "style",
+                "explode",
+                "allowReserved",
+            ],
+            Self::RequestBody => &["required"],
+            Self::Response => &[],
+            Self::Header => &["required", "deprecated", "style", "explode"],
+            Self::MediaType => &["x-xgen-version", "x-sunset"],
+            Self::SecurityScheme => &[
+                "type",
+                "scheme",
+                "bearerFormat",
+                "in",
+                "name",
+                "openIdConnectUrl",
+            ],
+        }
+    }
+}
+
+/// `value` reduced to the facts its kind keeps. A `$ref` stands alone, as
+/// OpenAPI 3.0 ignores its siblings.
+pub fn of_kind(kind: Kind, value: &Value) -> Value {
+    let Value::Object(src) = value else {
+        return value.clone(); // `additionalProperties: true` and the like.
+    };
+    if let Some(r) = src.get("$ref") {
+        return Value::Object(Map::from_iter([("$ref".to_owned(), r.clone())]));
+    }
+    let mut out = Map::new();
+    for key in kind.keeps() {
+        if let Some(v) = src.get(*key) {
+            out.insert((*key).to_owned(), v.clone());
+        }
+    }
+    let mut child = |key: &str, f: &dyn Fn(&Value) -> Value| {
+        if let Some(v) = src.get(key) {
+            out.insert(key.to_owned(), f(v));
+        }
+    };
+    match kind {
+        Kind::Schema => {
+            for key in ["items", "not", "additionalProperties"] {
+                child(key, &|v| of_kind(Kind::Schema, v));
+            }
+            child("properties", &|v| map_of(Kind::Schema, v));
+            for key in ["allOf", "oneOf", "anyOf"] {
+                child(key, &|v| list_of(Kind::Schema, v));
+            }
+        }
+        Kind::Parameter | Kind::Header => {
+            child("schema", &|v| of_kind(Kind::Schema, v));
+            child("content", &|v| map_of(Kind::MediaType, v));
+        }
+        Kind::RequestBody => child("content", &|v| map_of(Kind::MediaType, v)),
+        Kind::Response => {
+            child("content", &|v| map_of(Kind::MediaType, v));
+            child("headers", &|v| map_of(Kind::Header, v));
+        }
+        Kind::MediaType => child("schema", &|v| of_kind(Kind::Schema, v)),
+        Kind::SecurityScheme => child("flows", &oauth_flows),
+    }
+    Value::Object(out)
+}
+
+fn map_of(kind: Kind, value: &Value) -> Value {
+    match value {
+        Value::Object(m) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), of_kind(kind, v)))
+            .collect::<Map<_, _>>()
+            .into(),
+        other => other.clone(),
+    }
+}
+
+fn list_of(kind: Kind, value: &Value) -> Value {
+    match value {
+        Value::Array(items) => items.iter().map(|v| of_kind(kind, v)).collect(),
+        other => other.clone(),
+    }
+}
+
+/// OAuth flows keep their URLs and scope names; scope descriptions are prose.
+fn oauth_flows(value: &Value) -> Value {
+    let Value::Object(flows) = value else {
+        return Value::Object(Map::new());
+    };
+    let mut out = Map::new();
+    for (name, flow) in flows {
+        let mut f = Map::new();
+        for key in ["authorizationUrl", "tokenUrl", "refreshUrl"] {
+            if let Some(v) = flow.get(key) {
+                f.insert(key.to_owned(), v.clone());
+            }
+        }
+        let scopes: Map<String, Value> = flow
+            .get("scopes")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| (k.clone(), Value::String(String::new())))
+            .collect();
+        f.insert("scopes".into(), Value::Object(scopes));
+        out.insert(name.clone(), Value::Object(f));
+    }
+    Value::Object(out)
+}
+
+/// A list of parameters as facts.
+pub fn parameters(value: &Value) -> Value {
+    list_of(Kind::Parameter, value)
+}
+
+/// An operation as facts; its operationId is set by the caller.
+pub fn operation(value: &Value) -> Value {
+    let mut out = Map::new();
+    if let Some(v) = value.get("deprecated") {
+        out.insert("deprecated".into(), v.clone());
+    }
+    if let Some(v) = value.get("security") {
+        out.insert("security".into(), v.clone());
+    }
+    if let Some(v) = value.get("parameters") {
+        out.insert("parameters".into(), parameters(v));
+    }
+    if let Some(v) = value.get("requestBody") {
+        out.insert("requestBody".into(), of_kind(Kind::RequestBody, v));
+    }
+    if let Some(v) = value.get("responses") {
+        out.insert("responses".into(), map_of(Kind::Response, v));
+    }
+    Value::Object(out)
+}
+
+/// The scheme names a list of security requirements uses, sorted.
+pub fn security_scheme_names(security: &Value) -> Vec<String> {
+    let mut names: Vec<String> = security
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_object)
+        .flat_map(|req| req.keys().cloned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Collects every `$ref` below `value` with the pointer where it stands.
+pub fn collect_refs(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "$ref" {
+                    if let Value::String(r) = v {
+                        out.push((r.clone(), at.to_owned()));
+                    }
+                } else {
+                    collect_refs(v, &jsonpath::push(at, k), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                collect_refs(v, &jsonpath::push(at, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}

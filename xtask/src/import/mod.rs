@@ -1,0 +1,342 @@
+//! `cargo xtask import`: turns an upstream Atlas spec (split per version or
+//! merged) into a checked-in fragment holding only the structural facts of the
+//! covered operations: paths, parameters, schemas, enums, media types.
+
+mod facts;
+mod load;
+mod versions;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Map, Value, json};
+
+use crate::jsonpath;
+use crate::operations::{ATLAS_OPERATIONS, Operation};
+use crate::output::{self, OutputError};
+
+pub use versions::ApiDate;
+
+/// Why an import failed. Every variant names the input file.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ImportError {
+    /// The input file could not be read.
+    #[error("{file}: cannot read: {source}")]
+    Read {
+        /// The input file.
+        file: PathBuf,
+        /// The underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The input is neither valid JSON nor valid YAML.
+    #[error("{file}: not valid {format}: {message}")]
+    Parse {
+        /// The input file.
+        file: PathBuf,
+        /// `JSON` or `YAML`.
+        format: &'static str,
+        /// The parser's message, with its line and column.
+        message: String,
+    },
+    /// The document is not OpenAPI 3.0.x.
+    #[error("{file}: not an OpenAPI 3.0.x document ({found})")]
+    NotOpenApi30 {
+        /// The input file.
+        file: PathBuf,
+        /// What the document declares instead.
+        found: String,
+    },
+    /// A covered operation is not in the document.
+    #[error("{file}: operation {operation} not found (expected at {pointer})")]
+    MissingOperation {
+        /// The input file.
+        file: PathBuf,
+        /// `METHOD /path`.
+        operation: String,
+        /// Where it was looked for.
+        pointer: String,
+    },
+    /// No content version of an operation is on or before the target date.
+    #[error(
+        "{file}: operation {operation} has no content version on or before {date} (versions: {available})"
+    )]
+    NoContentForDate {
+        /// The input file.
+        file: PathBuf,
+        /// `METHOD /path`.
+        operation: String,
+        /// The requested version date.
+        date: ApiDate,
+        /// The versions the operation does have.
+        available: String,
+    },
+    /// A content map lacks the version its operation resolved to.
+    #[error("{file}: {pointer} has no media type for version {version} (has: {available})")]
+    InconsistentVersions {
+        /// The input file.
+        file: PathBuf,
+        /// The content map.
+        pointer: String,
+        /// The version the operation resolved to.
+        version: ApiDate,
+        /// The versions the map offers.
+        available: String,
+    },
+    /// A `$ref` points nowhere, or outside the document.
+    #[error("{file}: {pointer}: unresolvable $ref {reference:?}")]
+    BadRef {
+        /// The input file.
+        file: PathBuf,
+        /// Where the reference stands.
+        pointer: String,
+        /// The reference.
+        reference: String,
+    },
+    /// A value has the wrong JSON type for its place in the document.
+    #[error("{file}: {pointer}: expected {expected}")]
+    Shape {
+        /// The input file.
+        file: PathBuf,
+        /// The offending value.
+        pointer: String,
+        /// What belongs there.
+        expected: &'static str,
+    },
+    /// The target date is missing or malformed.
+    #[error("{0}")]
+    Date(String),
+    /// Writing or checking the fragment failed.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// What `import` reads and where it writes.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The upstream spec, YAML or JSON.
+    pub from: PathBuf,
+    /// The version date; inferred from the file name when absent.
+    pub version: Option<String>,
+    /// The folder fragments are written to (`openapi/`).
+    pub out_dir: PathBuf,
+    /// Compare with the checked-in fragment instead of writing.
+    pub check: bool,
+}
+
+/// What an import produced.
+#[derive(Debug)]
+pub struct Imported {
+    /// The fragment's path.
+    pub path: PathBuf,
+    /// Whether the file changed (always false with `check`).
+    pub changed: bool,
+}
+
+/// Runs `cargo xtask import`.
+pub fn run(opts: &ImportOptions) -> Result<Imported, ImportError> {
+    let date = match &opts.version {
+        Some(v) => ApiDate::parse(v).map_err(ImportError::Date)?,
+        None => ApiDate::from_file_name(&opts.from).ok_or_else(|| {
+            ImportError::Date(format!(
+                "{}: no YYYY-MM-DD date in the file name; pass --version",
+                opts.from.display()
+            ))
+        })?,
+    };
+    let doc = load::read(&opts.from)?;
+    let fragment = fragment(&doc, date, &opts.from)?;
+    let text = output::canonical_json(&fragment);
+    let path = opts.out_dir.join(fragment_file_name(date));
+    if opts.check {
+        let fix = format!(
+            "cargo xtask import --from {} --version {date}",
+            opts.from.display()
+        );
+        output::check_file(&path, &text, &fix)?;
+        return Ok(Imported {
+            path,
+            changed: false,
+        });
+    }
+    let changed = output::write_atomic(&path, &text)?;
+    Ok(Imported { path, changed })
+}
+
+/// The fragment's file name for an Atlas version date.
+pub fn fragment_file_name(date: ApiDate) -> String {
+    format!("atlas-{date}.json")
+}
+
+/// Builds the fragment for `date` from a parsed upstream document. `file` is
+/// used in error messages only.
+pub fn fragment(doc: &Value, date: ApiDate, file: &Path) -> Result<Value, ImportError> {
+    let ctx = Ctx { doc, file };
+    check_openapi_version(doc, file)?;
+
+    // Operations grouped by path, in the fixed order of the table.
+    let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
+    for op in &ATLAS_OPERATIONS {
+        let (path_params, operation) = ctx.select(op, date)?;
+        let item = paths.entry(op.path).or_default();
+        if let Some(params) = path_params {
+            item.insert("parameters".into(), params);
+        }
+        item.insert(op.method.into(), operation);
+    }
+    let paths: Map<String, Value> = paths
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), Value::Object(v)))
+        .collect();
+
+    let mut fragment = json!({
+        "openapi": doc["openapi"].clone(),
+        "info": {
+            "title": "atlas-apikeys fragment: MongoDB Atlas Administration API v2",
+            "version": date.to_string(),
+        },
+        "servers": [{ "url": "https://cloud.mongodb.com" }],
+        "paths": paths,
+        "x-atlas-apikeys": { "system": "atlas", "version": date.to_string() },
+    });
+    let mut security_schemes = Vec::new();
+    if let Some(security) = doc.get("security") {
+        security_schemes = facts::security_scheme_names(security);
+        fragment["security"] = security.clone();
+    }
+    let components = ctx.components(&fragment, &security_schemes)?;
+    if !components.is_empty() {
+        fragment["components"] = Value::Object(components);
+    }
+    Ok(fragment)
+}
+
+fn check_openapi_version(doc: &Value, file: &Path) -> Result<(), ImportError> {
+    let not = |found: String| ImportError::NotOpenApi30 {
+        file: file.to_owned(),
+        found,
+    };
+    match (doc.get("openapi"), doc.get("swagger")) {
+        (Some(Value::String(v)), _) if v.starts_with("3.0.") => Ok(()),
+        (Some(Value::String(v)), _) => Err(not(format!("openapi: {v}"))),
+        (Some(other), _) => Err(not(format!("openapi: {other}"))),
+        (None, Some(v)) => Err(not(format!("swagger: {v}"))),
+        (None, None) if doc.is_object() => Err(not("no `openapi` field".into())),
+        (None, None) => Err(not("the document is not a mapping".into())),
+    }
+}
+
+struct Ctx<'a> {
+    doc: &'a Value,
+    file: &'a Path,
+}
+
+impl Ctx<'_> {
+    fn shape(&self, pointer: String, expected: &'static str) -> ImportError {
+        ImportError::Shape {
+            file: self.file.to_owned(),
+            pointer,
+            expected,
+        }
+    }
+
+    /// Follows `$ref`s until a value that is not a reference.
+    fn resolve<'v>(&'v self, value: &'v Value, pointer: &str) -> Result<&'v Value, ImportError> {
+        let mut current = value;
+        for _ in 0..32 {
+            let Some(reference) = current.get("$ref") else {
+                return Ok(current);
+            };
+            let bad = || ImportError::BadRef {
+                file: self.file.to_owned(),
+                pointer: pointer.to_owned(),
+                reference: reference.to_string(),
+            };
+            let tokens = reference
+                .as_str()
+                .and_then(jsonpath::ref_tokens)
+                .ok_or_else(bad)?;
+            current = jsonpath::get(self.doc, &tokens).ok_or_else(bad)?;
+        }
+        Err(ImportError::BadRef {
+            file: self.file.to_owned(),
+            pointer: pointer.to_owned(),
+            reference: "(reference cycle)".into(),
+        })
+    }
+
+    /// The path-level parameters and the operation, reduced to facts and
+    /// resolved to the content version in force on `date`.
+    fn select(&self, op: &Operation, date: ApiDate) -> Result<(Option<Value>, Value), ImportError> {
+        let item_ptr = jsonpath::push("#/paths", op.path);
+        let op_ptr = jsonpath::push(&item_ptr, op.method);
+        let missing = || ImportError::MissingOperation {
+            file: self.file.to_owned(),
+            operation: op.label(),
+            pointer: op_ptr.clone(),
+        };
+        let item = self
+            .doc
+            .get("paths")
+            .and_then(|p| p.get(op.path))
+            .ok_or_else(missing)?;
+        let item = self.resolve(item, &item_ptr)?;
+        let operation = item.get(op.method).ok_or_else(missing)?;
+        if !operation.is_object() {
+            return Err(self.shape(op_ptr, "an operation object"));
+        }
+        let operation = versions::resolve_operation(self, operation, op, &op_ptr, date)?;
+        let mut operation = facts::operation(&operation);
+        operation["operationId"] = Value::String(op.operation_id.into());
+        let path_params = item.get("parameters").map(facts::parameters);
+        Ok((path_params, operation))
+    }
+
+    /// The components the fragment references, transitively, as facts.
+    fn components(
+        &self,
+        fragment: &Value,
+        security_schemes: &[String],
+    ) -> Result<Map<String, Value>, ImportError> {
+        let mut out: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+        let mut pending: Vec<(String, String)> = Vec::new();
+        facts::collect_refs(fragment, "#", &mut pending);
+        for name in security_schemes {
+            pending.push((
+                format!("#/components/securitySchemes/{name}"),
+                "#/security".into(),
+            ));
+        }
+        while let Some((reference, at)) = pending.pop() {
+            let bad = || ImportError::BadRef {
+                file: self.file.to_owned(),
+                pointer: at.clone(),
+                reference: reference.clone(),
+            };
+            let tokens = jsonpath::ref_tokens(&reference).ok_or_else(bad)?;
+            let [first, section, name, ..] = tokens.as_slice() else {
+                return Err(bad());
+            };
+            if first != "components" {
+                return Err(bad());
+            }
+            if out.get(section).is_some_and(|s| s.contains_key(name)) {
+                continue;
+            }
+            let kind = facts::Kind::of_component_section(section).ok_or_else(bad)?;
+            let source = jsonpath::get(self.doc, &tokens[..3]).ok_or_else(bad)?;
+            // A deeper pointer (`.../Schema/properties/x`) must resolve too.
+            jsonpath::get(self.doc, &tokens).ok_or_else(bad)?;
+            let value = facts::of_kind(kind, source);
+            let here = jsonpath::push(&jsonpath::push("#/components", section), name);
+            facts::collect_refs(&value, &here, &mut pending);
+            out.entry(section.clone())
+                .or_default()
+                .insert(name.clone(), value);
+        }
+        Ok(out
+            .into_iter()
+            .map(|(k, v)| (k, Value::Object(v)))
+            .collect())
+    }
+}

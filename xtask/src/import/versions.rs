@@ -1,0 +1,181 @@
+//! Atlas resource versioning: version dates, and resolving an operation to
+//! the content version in force on a target date (the newest on or before it).
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::{Ctx, ImportError};
+use crate::jsonpath;
+use crate::operations::Operation;
+
+/// A version date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ApiDate {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl ApiDate {
+    /// Parses `YYYY-MM-DD`, with a message naming the value on failure.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("version {text:?} is not a date of the form YYYY-MM-DD");
+        let b = text.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let num = |s: &str| s.parse::<u16>().map_err(|_| bad());
+        let (year, month, day) = (num(&text[..4])?, num(&text[5..7])?, num(&text[8..])?);
+        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+            return Err(bad());
+        }
+        Ok(Self {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+
+    /// The first `YYYY-MM-DD` in a file's name, as in `atlas-api-2025-02-19.yaml`.
+    pub fn from_file_name(path: &Path) -> Option<Self> {
+        let name = path.file_name()?.to_str()?;
+        (0..name.len().saturating_sub(9))
+            .filter(|&i| name.is_char_boundary(i) && name.is_char_boundary(i + 10))
+            .find_map(|i| Self::parse(&name[i..i + 10]).ok())
+    }
+
+    /// The date a versioned media type carries: `application/vnd.atlas.2023-01-01+json`.
+    pub fn from_media_type(media_type: &str) -> Option<Self> {
+        let at = media_type.find("vnd.atlas.")? + "vnd.atlas.".len();
+        Self::parse(media_type.get(at..at + 10)?).ok()
+    }
+
+    /// The module-name form, `2025_02_19`.
+    pub fn snake(&self) -> String {
+        self.to_string().replace('-', "_")
+    }
+}
+
+impl fmt::Display for ApiDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The version of one media-type entry: `x-xgen-version`, else the date in
+/// the media type's name; `None` for unversioned types (`application/json`).
+fn entry_version(media_type: &str, entry: &Value) -> Option<ApiDate> {
+    entry
+        .get("x-xgen-version")
+        .and_then(Value::as_str)
+        .and_then(|v| ApiDate::parse(v).ok())
+        .or_else(|| ApiDate::from_media_type(media_type))
+}
+
+fn versions_of(content: Option<&Value>) -> BTreeSet<ApiDate> {
+    content
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| entry_version(k, v))
+        .collect()
+}
+
+fn list(versions: &BTreeSet<ApiDate>) -> String {
+    let v: Vec<String> = versions.iter().map(ToString::to_string).collect();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// Returns a copy of `operation` whose request body and responses carry only
+/// the media types of the version in force on `date` (plus unversioned ones).
+/// References to bodies or responses with versioned content are inlined so
+/// they can be filtered; the rest stay references.
+pub(super) fn resolve_operation(
+    ctx: &Ctx<'_>,
+    operation: &Value,
+    op: &Operation,
+    op_ptr: &str,
+    date: ApiDate,
+) -> Result<Value, ImportError> {
+    let mut out = operation.clone();
+    let body_ptr = jsonpath::push(op_ptr, "requestBody");
+    let body = match operation.get("requestBody") {
+        Some(b) => Some(ctx.resolve(b, &body_ptr)?),
+        None => None,
+    };
+    let responses_ptr = jsonpath::push(op_ptr, "responses");
+    let mut responses = Vec::new();
+    match operation.get("responses") {
+        Some(Value::Object(map)) => {
+            for (status, response) in map {
+                let ptr = jsonpath::push(&responses_ptr, status);
+                responses.push((status.clone(), ctx.resolve(response, &ptr)?, ptr));
+            }
+        }
+        Some(_) => return Err(ctx.shape(responses_ptr, "a map of responses")),
+        None => {}
+    }
+
+    let mut all = versions_of(body.and_then(|b| b.get("content")));
+    for (_, response, _) in &responses {
+        all.extend(versions_of(response.get("content")));
+    }
+    if all.is_empty() {
+        return Ok(out); // Unversioned API: nothing to choose.
+    }
+    let Some(&chosen) = all.range(..=date).next_back() else {
+        return Err(ImportError::NoContentForDate {
+            file: ctx.file.to_owned(),
+            operation: op.label(),
+            date,
+            available: list(&all),
+        });
+    };
+
+    if let Some(body) = body
+        && !versions_of(body.get("content")).is_empty()
+    {
+        out["requestBody"] = filtered(ctx, body, chosen, &body_ptr)?;
+    }
+    for (status, response, ptr) in responses {
+        if !versions_of(response.get("content")).is_empty() {
+            out["responses"][&status] = filtered(ctx, response, chosen, &ptr)?;
+        }
+    }
+    Ok(out)
+}
+
+fn filtered(
+    ctx: &Ctx<'_>,
+    holder: &Value,
+    chosen: ApiDate,
+    pointer: &str,
+) -> Result<Value, ImportError> {
+    let content_ptr = jsonpath::push(pointer, "content");
+    let Some(content) = holder.get("content").and_then(Value::as_object) else {
+        return Err(ctx.shape(content_ptr, "a map of media types"));
+    };
+    let kept: Map<String, Value> = content
+        .iter()
+        .filter(|(k, v)| entry_version(k, v).is_none_or(|v| v == chosen))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    if !kept.iter().any(|(k, v)| entry_version(k, v).is_some()) {
+        return Err(ImportError::InconsistentVersions {
+            file: ctx.file.to_owned(),
+            pointer: content_ptr,
+            version: chosen,
+            available: list(&versions_of(Some(&Value::Object(content.clone())))),
+        });
+    }
+    let mut out = holder.clone();
+    out["content"] = Value::Object(kept);
+    Ok(out)
+}
