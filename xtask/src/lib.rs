@@ -5,6 +5,7 @@
 //! - [`codegen`]: fragments → generated client modules.
 #![forbid(unsafe_code)]
 
+pub mod codegen;
 pub mod import;
 pub mod jsonpath;
 pub mod operations;

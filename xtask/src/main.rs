@@ -32,6 +32,12 @@ enum Command {
         #[arg(long, default_value_os_t = xtask::workspace_root().join("openapi"))]
         out_dir: PathBuf,
     },
+    /// Generate the client modules from `openapi/*.json`.
+    Codegen {
+        /// Fail with a diff if any checked-in generated file is stale.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +70,7 @@ fn main() -> ExitCode {
             );
         })
         .map_err(|e| e.to_string()),
+        Command::Codegen { check } => codegen(check),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -72,4 +79,44 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn codegen(check: bool) -> Result<(), String> {
+    let started = Instant::now();
+    let report = xtask::codegen::run(&xtask::workspace_root(), check).map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    let g = &report.generated;
+    for shape in &g.shapes {
+        let versions: Vec<&str> = shape
+            .members
+            .iter()
+            .map(|&i| g.fragments[i].version.as_str())
+            .collect();
+        eprintln!("{}: {}", shape.module, versions.join(", "));
+    }
+    let total = g.total_lines();
+    // The baseline: what the newest fragment alone generates.
+    let one = match g.fragments.last() {
+        Some(newest) => xtask::codegen::generate(vec![newest.clone()])
+            .map(|alone| alone.total_lines())
+            .map_err(|e| e.to_string())?,
+        None => 0,
+    };
+    eprintln!(
+        "{} fragment(s), {} shape(s), {} files: {total} generated lines; one version alone: {one} ({:.2}x)",
+        g.fragments.len(),
+        g.shapes.len(),
+        g.files.len(),
+        if one == 0 {
+            0.0
+        } else {
+            total as f64 / one as f64
+        },
+    );
+    for path in &report.changed {
+        eprintln!("updated {}", path.display());
+    }
+    let status = if check { "up to date" } else { "done" };
+    eprintln!("codegen {status} in {elapsed:.2?}");
+    Ok(())
 }

@@ -1,1 +1,49 @@
+//! Generated client for MongoDB's programmatic API key management: update an
+//! organization API key, assign it to a project, and update its project roles.
+//!
+//! One module per Atlas Administration API version ([`v2023_02_01`],
+//! [`v2024_05_30`], [`v2025_02_19`]); a downstream crate pins a version by
+//! choosing its module. Each module's [`ApiVersion`] table says which
+//! versioned media type (`application/vnd.atlas.<date>+json`) every operation
+//! sends as `Accept` and `Content-Type`; the [`ClientHooks`] implementation
+//! puts it on the wire.
+//!
+//! This crate is the transport layer: it sends what it is given. The
+//! `atlas-apikeys` crate validates ids, descriptions and roles before anything
+//! is sent; use it unless you need the raw operations.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use atlas_apikeys_client::v2025_02_19 as atlas;
+//!
+//! let client = atlas::client("https://cloud.mongodb.com")?;
+//! let body = atlas::types::UpdateAtlasOrganizationApiKey {
+//!     desc: Some("ci key".into()),
+//!     roles: vec![atlas::OrgRole::OrgReadOnly],
+//! };
+//! let key = client
+//!     .update_org_api_key("32b6e34b3d91647abb20e7b8", "5d1113b25a115342acc2d1aa", None, None, &body)
+//!     .await?;
+//! println!("{:?}", key.roles);
+//! # Ok(()) }
+//! ```
+//!
+//! Generated code lives in `src/generated/` (written by `cargo xtask codegen`,
+//! never by hand); everything else in this crate is hand-written.
+//!
+//! [`ClientHooks`]: progenitor_client::ClientHooks
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
+mod api_version;
+mod context;
+mod hooks;
+#[doc(hidden)]
+pub mod open_enum;
+
+#[rustfmt::skip]
+mod generated;
+
+pub use api_version::{ApiVersion, OperationMedia};
+pub use context::{BuildError, Context, USER_AGENT, http_client};
+pub use generated::*;

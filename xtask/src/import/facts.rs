@@ -197,10 +197,54 @@ pub fn operation(value: &Value) -> Value {
     if let Some(v) = value.get("requestBody") {
         out.insert("requestBody".into(), of_kind(Kind::RequestBody, v));
     }
-    if let Some(v) = value.get("responses") {
-        out.insert("responses".into(), map_of(Kind::Response, v));
+    if let Some(Value::Object(responses)) = value.get("responses") {
+        let responses: Map<String, Value> = responses
+            .iter()
+            .map(|(status, r)| {
+                (
+                    status.clone(),
+                    with_description(of_kind(Kind::Response, r), status),
+                )
+            })
+            .collect();
+        out.insert("responses".into(), Value::Object(responses));
     }
     Value::Object(out)
+}
+
+/// OpenAPI 3.0 requires a description on every response object; the fragment
+/// uses the HTTP reason phrase (or the component name), never upstream text.
+pub fn with_description(mut response: Value, status_or_name: &str) -> Value {
+    if let Value::Object(map) = &mut response
+        && !map.contains_key("$ref")
+    {
+        let text = reason_phrase(status_or_name).unwrap_or(status_or_name);
+        map.insert("description".into(), Value::String(text.to_owned()));
+    }
+    response
+}
+
+fn reason_phrase(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "200" => "OK",
+        "201" => "Created",
+        "202" => "Accepted",
+        "204" => "No Content",
+        "400" => "Bad Request",
+        "401" => "Unauthorized",
+        "403" => "Forbidden",
+        "404" => "Not Found",
+        "406" => "Not Acceptable",
+        "409" => "Conflict",
+        "410" => "Gone",
+        "429" => "Too Many Requests",
+        "500" => "Internal Server Error",
+        "502" => "Bad Gateway",
+        "503" => "Service Unavailable",
+        "504" => "Gateway Timeout",
+        "default" => "Any other status",
+        _ => return None,
+    })
 }
 
 /// The scheme names a list of security requirements uses, sorted.

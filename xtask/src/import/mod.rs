@@ -327,7 +327,10 @@ impl Ctx<'_> {
             let source = jsonpath::get(self.doc, &tokens[..3]).ok_or_else(bad)?;
             // A deeper pointer (`.../Schema/properties/x`) must resolve too.
             jsonpath::get(self.doc, &tokens).ok_or_else(bad)?;
-            let value = facts::of_kind(kind, source);
+            let mut value = facts::of_kind(kind, source);
+            if kind == facts::Kind::Response {
+                value = facts::with_description(value, name);
+            }
             let here = jsonpath::push(&jsonpath::push("#/components", section), name);
             facts::collect_refs(&value, &here, &mut pending);
             out.entry(section.clone())

@@ -1,0 +1,429 @@
+//! Turning a fragment into something progenitor 0.15.1 can take, and
+//! recording what that rewrite removes.
+//!
+//! - Vendor media types (`application/vnd.atlas.<date>+json`) become
+//!   `application/json`; the real type per operation goes into a table the
+//!   runtime hooks put back on the wire.
+//! - Media entries without a schema (Atlas's 204) are dropped.
+//! - String enums are hoisted to named placeholders that codegen replaces
+//!   with open enums, so values the server adds later still deserialize.
+//! - Value constraints (patterns, lengths, ranges) are dropped: typify would
+//!   turn them into newtypes that reject a whole response over one value the
+//!   server formats differently. The fragment keeps them; the validation
+//!   crate enforces them on requests, with errors that say what is wrong.
+//! - What progenitor would panic on (two request media types, mixed success
+//!   kinds) is reported as an error naming the operation.
+
+use std::collections::BTreeMap;
+
+use heck::{ToPascalCase, ToSnakeCase};
+use serde_json::{Map, Value, json};
+
+use super::CodegenError;
+
+/// The media types one operation sends and accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationMedia {
+    /// progenitor's snake_case operation id, as `ClientHooks` sees it.
+    pub operation_id: String,
+    /// The fragment's operationId.
+    pub api_name: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Path template.
+    pub path: String,
+    /// `Accept` value.
+    pub accept: String,
+    /// `Content-Type` value when the operation sends a body.
+    pub content_type: Option<String>,
+}
+
+/// A named open enum and the values one fragment gives it, in spec order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnumSet {
+    /// The Rust type name.
+    pub name: String,
+    /// Wire values.
+    pub values: Vec<String>,
+}
+
+/// A fragment made ready for progenitor.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The rewritten spec, version-neutral so identical shapes compare equal.
+    pub spec: Value,
+    /// Per-operation media types, in path then method order.
+    pub media: Vec<OperationMedia>,
+    /// Open enums, in order of first appearance.
+    pub enums: Vec<EnumSet>,
+}
+
+const JSON: &str = "application/json";
+
+fn is_vendor_json(media_type: &str) -> bool {
+    media_type.starts_with("application/vnd.") && media_type.ends_with("+json")
+}
+
+/// Prepares `fragment` (read from `file`, named in errors).
+pub fn prepare(fragment: &Value, file: &str) -> Result<Prepared, CodegenError> {
+    let err = |pointer: String, problem: String| CodegenError::Unsupported {
+        file: file.to_owned(),
+        pointer,
+        problem,
+    };
+    let mut spec = fragment.clone();
+    // Title and version feed the generated docs and `api_version()`; keep
+    // them version-neutral so versions with equal shapes share code.
+    spec["info"] = json!({ "title": "atlas-apikeys", "version": "0" });
+    if let Some(obj) = spec.as_object_mut() {
+        obj.retain(|k, _| !k.starts_with("x-"));
+    }
+
+    let mut media = Vec::new();
+    let mut hoister = Schemas::default();
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return Err(err("#/paths".into(), "no paths".into()));
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            return Err(err(format!("#/paths/{path}"), "not a path item".into()));
+        };
+        for (method, op) in item.iter_mut() {
+            if method == "parameters" {
+                continue;
+            }
+            let here = format!("{} {path}", method.to_uppercase());
+            let api_name = op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .ok_or_else(|| err(here.clone(), "no operationId".into()))?
+                .to_owned();
+            let (accept, content_type) = rewrite_operation(op).map_err(|p| err(here.clone(), p))?;
+            hoister.operation(op, &api_name);
+            media.push(OperationMedia {
+                operation_id: api_name.to_snake_case(),
+                api_name,
+                method: method.to_uppercase(),
+                path: path.clone(),
+                accept,
+                content_type,
+            });
+        }
+    }
+    if let Some(responses) = spec
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut)
+    {
+        for (name, response) in responses.iter_mut() {
+            rewrite_content(response, false)
+                .map_err(|p| err(format!("#/components/responses/{name}"), p))?;
+        }
+    }
+    hoister.components(&mut spec);
+    Ok(Prepared {
+        spec,
+        media,
+        enums: hoister.finish(),
+    })
+}
+
+/// Rewrites one operation's media types; returns its `Accept` and
+/// `Content-Type` values.
+fn rewrite_operation(op: &mut Value) -> Result<(String, Option<String>), String> {
+    let mut content_type = None;
+    if let Some(body) = op
+        .get_mut("requestBody")
+        .filter(|b| b.get("$ref").is_none())
+    {
+        let keys: Vec<String> = body
+            .get("content")
+            .and_then(Value::as_object)
+            .map(|c| c.keys().cloned().collect())
+            .unwrap_or_default();
+        match keys.as_slice() {
+            [one] => content_type = Some(one.clone()),
+            [] => return Err("request body without a media type".into()),
+            many => {
+                return Err(format!(
+                    "request body offers {} media types ({}); progenitor takes one",
+                    many.len(),
+                    many.join(", ")
+                ));
+            }
+        }
+        rewrite_content(body, true)?;
+    } else if op.get("requestBody").is_some() {
+        content_type = Some(JSON.to_owned());
+    }
+
+    let mut accept: Option<String> = None;
+    let mut success_kinds = Vec::new();
+    if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
+        for (status, response) in responses.iter_mut() {
+            let success = status.starts_with('2');
+            let found = rewrite_content(response, success)?;
+            if success {
+                for media_type in &found {
+                    match &accept {
+                        Some(a) if a != media_type => {
+                            return Err(format!(
+                                "success responses disagree on media type ({a} vs {media_type})"
+                            ));
+                        }
+                        _ => accept = Some(media_type.clone()),
+                    }
+                }
+                let schema = response
+                    .pointer("/content/application~1json/schema")
+                    .cloned();
+                success_kinds.push((status.clone(), schema));
+            }
+        }
+    }
+    if success_kinds.len() > 1 && success_kinds.windows(2).any(|w| w[0].1 != w[1].1) {
+        let list: Vec<String> = success_kinds
+            .iter()
+            .map(|(s, k)| format!("{s}: {}", if k.is_some() { "body" } else { "no body" }))
+            .collect();
+        return Err(format!(
+            "success responses of different kinds ({}); progenitor takes one",
+            list.join(", ")
+        ));
+    }
+    let accept = accept
+        .or_else(|| content_type.clone().filter(|c| is_vendor_json(c)))
+        .unwrap_or_else(|| JSON.to_owned());
+    Ok((accept, content_type))
+}
+
+/// Renames vendor JSON media types to `application/json` and drops entries
+/// without a schema. Returns the vendor types it saw (for success responses,
+/// schema-less ones too: they still say which version the server speaks).
+fn rewrite_content(holder: &mut Value, record: bool) -> Result<Vec<String>, String> {
+    let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) else {
+        return Ok(Vec::new());
+    };
+    let mut seen = Vec::new();
+    let mut out = Map::new();
+    for (media_type, entry) in std::mem::take(content) {
+        let vendor = is_vendor_json(&media_type);
+        if vendor && record {
+            seen.push(media_type.clone());
+        }
+        if entry.get("schema").is_none() {
+            continue;
+        }
+        let key = if vendor { JSON.to_owned() } else { media_type };
+        let mut entry = entry;
+        if let Some(e) = entry.as_object_mut() {
+            e.retain(|k, _| !k.starts_with("x-"));
+        }
+        if out.insert(key.clone(), entry).is_some() {
+            return Err(format!("two media types map to {key}"));
+        }
+    }
+    if out.is_empty() {
+        if let Some(h) = holder.as_object_mut() {
+            h.remove("content");
+        }
+    } else {
+        *content = out;
+    }
+    Ok(seen)
+}
+
+/// Keywords that constrain values rather than describe shapes.
+const CONSTRAINTS: &[&str] = &[
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
+/// Rewrites every schema: inline string enums become references to named
+/// placeholders, value constraints go.
+#[derive(Default)]
+struct Schemas {
+    sets: Vec<EnumSet>,
+    by_name: BTreeMap<String, usize>,
+}
+
+impl Schemas {
+    fn operation(&mut self, op: &mut Value, api_name: &str) {
+        let owner = api_name.to_pascal_case();
+        if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
+            for p in params {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("param");
+                let ctx = format!("{owner}{}", name.to_pascal_case());
+                if let Some(schema) = p.get_mut("schema") {
+                    self.schema(schema, &ctx);
+                }
+            }
+        }
+        for (pointer, suffix) in [("/requestBody/content", "Body"), ("/responses", "Response")] {
+            if let Some(map) = op.pointer_mut(pointer).and_then(Value::as_object_mut) {
+                for v in map.values_mut() {
+                    for schema in schemas_in(v) {
+                        self.schema(schema, &format!("{owner}{suffix}"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn components(&mut self, spec: &mut Value) {
+        if let Some(Value::Object(components)) = spec.get_mut("components") {
+            for (section, entries) in components.iter_mut() {
+                let Value::Object(entries) = entries else {
+                    continue;
+                };
+                for (name, entry) in entries.iter_mut() {
+                    match section.as_str() {
+                        "schemas" => self.schema(entry, name),
+                        "parameters" | "headers" => {
+                            if let Some(schema) = entry.get_mut("schema") {
+                                self.schema(schema, name);
+                            }
+                        }
+                        "requestBodies" | "responses" => {
+                            for schema in schemas_in(entry) {
+                                self.schema(schema, name);
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        if self.sets.is_empty() {
+            return;
+        }
+        let Some(root) = spec.as_object_mut() else {
+            return;
+        };
+        let components = root.entry("components").or_insert_with(|| json!({}));
+        if let Some(components) = components.as_object_mut() {
+            let schemas = components.entry("schemas").or_insert_with(|| json!({}));
+            if let Some(schemas) = schemas.as_object_mut() {
+                for set in &self.sets {
+                    schemas.insert(set.name.clone(), json!({ "type": "string" }));
+                }
+            }
+        }
+    }
+
+    fn schema(&mut self, schema: &mut Value, ctx: &str) {
+        if let Some(values) = string_enum(schema) {
+            let name = enum_name(&values, ctx);
+            let nullable = schema.get("nullable") == Some(&Value::Bool(true));
+            self.add(&name, values);
+            let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
+            *schema = if nullable {
+                json!({ "allOf": [reference], "nullable": true })
+            } else {
+                reference
+            };
+            return;
+        }
+        let Some(obj) = schema.as_object_mut() else {
+            return;
+        };
+        obj.retain(|k, _| !CONSTRAINTS.contains(&k.as_str()));
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            for (prop, s) in props.iter_mut() {
+                self.schema(s, &format!("{ctx}{}", prop.to_pascal_case()));
+            }
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(s) = obj.get_mut(key) {
+                let child = if key == "items" {
+                    format!("{ctx}Item")
+                } else {
+                    ctx.to_owned()
+                };
+                self.schema(s, &child);
+            }
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            if let Some(Value::Array(items)) = obj.get_mut(key) {
+                for s in items {
+                    self.schema(s, ctx);
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, name: &str, values: Vec<String>) {
+        match self.by_name.get(name) {
+            Some(&i) => {
+                for v in values {
+                    if !self.sets[i].values.contains(&v) {
+                        self.sets[i].values.push(v);
+                    }
+                }
+            }
+            None => {
+                self.by_name.insert(name.to_owned(), self.sets.len());
+                self.sets.push(EnumSet {
+                    name: name.to_owned(),
+                    values,
+                });
+            }
+        }
+    }
+
+    fn finish(self) -> Vec<EnumSet> {
+        self.sets
+    }
+}
+
+/// Schemas directly under a response or media-type map entry.
+fn schemas_in(value: &mut Value) -> Vec<&mut Value> {
+    if value.get("content").is_some() {
+        return value["content"]
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|c| c.values_mut())
+            .filter_map(|m| m.get_mut("schema"))
+            .collect();
+    }
+    value.get_mut("schema").into_iter().collect()
+}
+
+fn string_enum(schema: &Value) -> Option<Vec<String>> {
+    let values = schema.get("enum")?.as_array()?;
+    if schema.get("type").is_some_and(|t| t != "string") || values.is_empty() {
+        return None;
+    }
+    values
+        .iter()
+        .map(|v| v.as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Role sets get stable names whatever schema holds them; other enums are
+/// named after where they stand.
+fn enum_name(values: &[String], ctx: &str) -> String {
+    let all = |p: &str| values.iter().all(|v| v.starts_with(p));
+    if all("ORG_") {
+        "OrgRole".into()
+    } else if all("GROUP_") {
+        "ProjectRole".into()
+    } else if values
+        .iter()
+        .all(|v| v.starts_with("ORG_") || v.starts_with("GROUP_"))
+    {
+        "RoleName".into()
+    } else {
+        ctx.to_pascal_case()
+    }
+}
