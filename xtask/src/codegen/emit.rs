@@ -322,18 +322,35 @@ pub fn system_title(system: &str) -> &'static str {
     }
 }
 
-/// The module list: shapes (hidden), enums, versions, and a registry.
+/// The module list: shapes (hidden), enums, versions, a registry of version
+/// tables, and a `for_each_<system>_version!` macro per system.
 pub fn module_list(
     shapes: &[String],
     systems: &[String],
-    versions: &[String],
+    versions: &[(String, String)],
     sources: &[String],
 ) -> Result<String, CodegenError> {
     let shapes = shapes.iter().map(|s| format_ident!("{s}"));
     let enum_mods = systems
         .iter()
         .map(|s| format_ident!("{}_enums", s.replace('-', "_")));
-    let version_mods: Vec<_> = versions.iter().map(|v| format_ident!("{v}")).collect();
+    let version_mods: Vec<_> = versions.iter().map(|(_, v)| format_ident!("{v}")).collect();
+    let macros = systems.iter().map(|system| {
+        let name = format_ident!("for_each_{}_version", system.replace('-', "_"));
+        let mods = versions
+            .iter()
+            .filter(|(s, _)| s == system)
+            .map(|(_, v)| format_ident!("{v}"));
+        let doc =
+            format!(" Invokes `$m!(module)` for every {system} version module, oldest first.");
+        quote! {
+            #[doc = #doc]
+            #[macro_export]
+            macro_rules! #name {
+                ($m:ident) => { #($m!(#mods);)* };
+            }
+        }
+    });
     let body = render(
         quote! {
             #(#[doc(hidden)] pub mod #shapes;)*
@@ -342,6 +359,8 @@ pub fn module_list(
 
             /// Every generated version module's table, oldest first per system.
             pub static VERSIONS: &[&crate::ApiVersion] = &[#(&#version_mods::API_VERSION),*];
+
+            #(#macros)*
         },
         "module list",
     )?;

@@ -291,7 +291,7 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
             &systems,
             &fragments
                 .iter()
-                .map(|f| f.module.clone())
+                .map(|f| (f.system.clone(), f.module.clone()))
                 .collect::<Vec<_>>(),
             &sources,
         )?,

@@ -11,6 +11,9 @@
 //!   turn them into newtypes that reject a whole response over one value the
 //!   server formats differently. The fragment keeps them; the validation
 //!   crate enforces them on requests, with errors that say what is wrong.
+//! - Free-form objects (`type: object` with nothing else said) accept any
+//!   JSON value: Atlas documents `ApiError.parameters` as objects but sends
+//!   the strings its error templates substitute.
 //! - What progenitor would panic on (two request media types, mixed success
 //!   kinds) is reported as an error naming the operation.
 
@@ -338,6 +341,18 @@ impl Schemas {
             return;
         };
         obj.retain(|k, _| !CONSTRAINTS.contains(&k.as_str()));
+        let shaped = [
+            "properties",
+            "additionalProperties",
+            "allOf",
+            "oneOf",
+            "anyOf",
+        ]
+        .iter()
+        .any(|k| obj.contains_key(*k));
+        if obj.get("type").is_some_and(|t| t == "object") && !shaped {
+            obj.remove("type");
+        }
         if let Some(Value::Object(props)) = obj.get_mut("properties") {
             for (prop, s) in props.iter_mut() {
                 self.schema(s, &format!("{ctx}{}", prop.to_pascal_case()));

@@ -17,3 +17,10 @@ pub static VERSIONS: &[&crate::ApiVersion] = &[
     &v2024_05_30::API_VERSION,
     &v2025_02_19::API_VERSION,
 ];
+/// Invokes `$m!(module)` for every atlas version module, oldest first.
+#[macro_export]
+macro_rules! for_each_atlas_version {
+    ($m:ident) => {
+        $m ! (v2023_02_01); $m ! (v2024_05_30); $m ! (v2025_02_19);
+    };
+}
