@@ -24,7 +24,13 @@ impl ApiDate {
     pub fn parse(text: &str) -> Result<Self, String> {
         let bad = || format!("version {text:?} is not a date of the form YYYY-MM-DD");
         let b = text.as_bytes();
-        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        if !text.is_ascii() || b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return Err(bad());
+        }
+        let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+        if !digits {
             return Err(bad());
         }
         let num = |s: &str| s.parse::<u16>().map_err(|_| bad());
