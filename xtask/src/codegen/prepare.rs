@@ -11,6 +11,9 @@
 //!   turn them into newtypes that reject a whole response over one value the
 //!   server formats differently. The fragment keeps them; the validation
 //!   crate enforces them on requests, with errors that say what is wrong.
+//! - String formats (`date-time`, `uuid`, …) are dropped too: they would pull
+//!   chrono or uuid into the client and fail a response over one timestamp
+//!   the server writes differently. Integer formats stay (they pick widths).
 //! - Free-form objects (`type: object` with nothing else said) accept any
 //!   JSON value: Atlas documents `ApiError.parameters` as objects but sends
 //!   the strings its error templates substitute.
@@ -341,6 +344,9 @@ impl Schemas {
             return;
         };
         obj.retain(|k, _| !CONSTRAINTS.contains(&k.as_str()));
+        if obj.get("type").is_some_and(|t| t == "string") {
+            obj.remove("format");
+        }
         let shaped = [
             "properties",
             "additionalProperties",

@@ -19,7 +19,7 @@ fn is_pub(vis: &syn::Visibility) -> bool {
 
 fn keep_attr(attr: &syn::Attribute) -> bool {
     let path = attr.path();
-    path.is_ident("derive") || path.is_ident("serde")
+    path.is_ident("derive") || path.is_ident("serde") || path.is_ident("non_exhaustive")
 }
 
 fn public(item: &syn::Item) -> bool {
