@@ -55,7 +55,7 @@ fn public_surface_and_media_table_per_version() {
         for name in [
             format!("{}.rs", f.module),
             format!("{}.rs", shape.module),
-            format!("{}_enums.rs", f.system.replace('-', "_")),
+            "enums.rs".to_owned(),
         ] {
             out.push_str(&format!("// ===== {name}\n"));
             out.push_str(&surface::of_source(file(&name)).expect("generated code parses"));
@@ -153,7 +153,7 @@ fn a_fourth_version_from_either_form_needs_only_import_and_codegen() {
         .unwrap();
     assert_eq!(update.accept, "application/vnd.atlas.2024-08-05+json");
     // The new org role joins the shared open enum; older versions' lists do not gain it.
-    let enums = &g.files[&Path::new(GENERATED_DIR).join("atlas_enums.rs")];
+    let enums = &g.files[&Path::new(GENERATED_DIR).join("enums.rs")];
     assert!(enums.contains("ORG_STREAM_PROCESSING_ADMIN"));
     let v2025 = &g.files[&Path::new(GENERATED_DIR).join("v2025_02_19.rs")];
     assert!(!v2025.contains("OrgStreamProcessingAdmin"), "{v2025}");
@@ -215,6 +215,28 @@ fn the_fourth_version_compiles_without_hand_edits() {
         status.success(),
         "client with a fourth version does not compile"
     );
+}
+
+#[test]
+fn a_version_whose_spec_lists_no_project_roles_inherits_the_previous_list() {
+    let dir = with_fourth_version(&fixture("evolved-2025-11-01.yaml"), "2025-11-01");
+    let g = generate_from(dir.path());
+    let module = &g.files[&Path::new(GENERATED_DIR).join("v2025_11_01.rs")];
+    assert!(
+        module.contains("The `ProjectRole` values version 2025-02-19 documents: version 2025-11-01's spec lists none."),
+        "{module}"
+    );
+    assert!(
+        module.contains("pub const PROJECT_ROLES: &[ProjectRole] = ProjectRole::KNOWN;"),
+        "{module}"
+    );
+    // Its own org roles, with the one it adds.
+    assert!(
+        module.contains("pub const ORG_ROLES: &[OrgRole] = &[\n    OrgRole::OrgOwner,\n    OrgRole::OrgMember,\n    OrgRole::OrgStreamProcessingAdmin,\n];"),
+        "{module}"
+    );
+    // The role-less schema is a different shape: roles go as strings there.
+    assert_eq!(g.shapes.len(), 2);
 }
 
 fn copy_tree(from: &Path, to: &Path) {

@@ -12,6 +12,10 @@ pub struct ApiVersion {
     pub default_base_url: Option<&'static str>,
     /// Media types per operation.
     pub operations: &'static [OperationMedia],
+    /// The organization roles this version documents.
+    pub org_roles: &'static [crate::OrgRole],
+    /// The project roles this version documents.
+    pub project_roles: &'static [crate::ProjectRole],
 }
 
 impl ApiVersion {

@@ -46,4 +46,5 @@ mod generated;
 
 pub use api_version::{ApiVersion, OperationMedia};
 pub use context::{BuildError, Context, USER_AGENT, http_client};
+pub use generated::enums::*;
 pub use generated::*;

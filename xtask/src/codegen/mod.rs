@@ -204,12 +204,18 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
     let mut systems: Vec<String> = fragments.iter().map(|f| f.system.clone()).collect();
     systems.dedup();
 
-    // Enums: the union per system, in order of first appearance.
-    let mut all_enums: BTreeMap<&str, Vec<EnumSet>> = BTreeMap::new();
+    // Enums: one union across systems (every system has organization and
+    // project roles), so the same program can target any system.
+    let mut all_enums: Vec<EnumSet> = ROLE_ENUMS
+        .iter()
+        .map(|name| EnumSet {
+            name: (*name).to_owned(),
+            values: Vec::new(),
+        })
+        .collect();
     for f in &fragments {
-        let sets = all_enums.entry(&f.system).or_default();
         for e in &f.prepared.enums {
-            match sets.iter_mut().find(|s| s.name == e.name) {
+            match all_enums.iter_mut().find(|s| s.name == e.name) {
                 Some(s) => {
                     for v in &e.values {
                         if !s.values.contains(v) {
@@ -217,25 +223,13 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
                         }
                     }
                 }
-                None => sets.push(e.clone()),
+                None => all_enums.push(e.clone()),
             }
         }
     }
-    for system in &systems {
-        let sources: Vec<String> = fragments
-            .iter()
-            .filter(|f| &f.system == system)
-            .map(|f| f.source.clone())
-            .collect();
-        let sets = all_enums
-            .get(system.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        files.insert(
-            dir.join(format!("{}_enums.rs", snake(system))),
-            emit::enums(system, sets, &sources)?,
-        );
-    }
+    let all_sources: Vec<String> = fragments.iter().map(|f| f.source.clone()).collect();
+    files.insert(dir.join("enums.rs"), emit::enums(&all_enums, &all_sources)?);
+    let listed = documented_values(&fragments);
 
     for shape in &shapes {
         let first = &fragments[shape.members[0]];
@@ -262,7 +256,7 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
             .collect();
         files.insert(
             dir.join(format!("{}.rs", shape.module)),
-            emit::shape(&shape.system, &spec, &enums, &sources, &shape.module)?,
+            emit::shape(&spec, &enums, &sources, &shape.module)?,
         );
         for &i in &shape.members {
             let f = &fragments[i];
@@ -272,18 +266,14 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
                 source: &f.source,
                 shape_module: &shape.module,
                 media: &f.prepared.media,
-                enums: &f.prepared.enums,
-                all_enums: all_enums
-                    .get(f.system.as_str())
-                    .map(Vec::as_slice)
-                    .unwrap_or(&[]),
+                enums: &listed[i],
+                all_enums: &all_enums,
                 default_base_url: f.default_base_url.as_deref(),
             })?;
             files.insert(dir.join(format!("{}.rs", f.module)), module);
         }
     }
 
-    let sources: Vec<String> = fragments.iter().map(|f| f.source.clone()).collect();
     files.insert(
         dir.join("mod.rs"),
         emit::module_list(
@@ -293,7 +283,7 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
                 .iter()
                 .map(|f| (f.system.clone(), f.module.clone()))
                 .collect::<Vec<_>>(),
-            &sources,
+            &all_sources,
         )?,
     );
     Ok(Generated {
@@ -301,6 +291,50 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
         shapes,
         files,
     })
+}
+
+/// Role enums every system has, listed first in `enums.rs`.
+const ROLE_ENUMS: [&str; 2] = ["OrgRole", "ProjectRole"];
+
+/// Per fragment: each enum with the values that version documents, and the
+/// version they were inherited from when its spec lists none (upstream
+/// dropped the project-role enum in late 2025; an empty list would reject
+/// every role).
+fn documented_values(fragments: &[Fragment]) -> Vec<Vec<(EnumSet, Option<String>)>> {
+    let mut last: BTreeMap<(String, String), (EnumSet, String)> = BTreeMap::new();
+    fragments
+        .iter()
+        .map(|f| {
+            let mut names: Vec<String> = ROLE_ENUMS.iter().map(|n| (*n).to_owned()).collect();
+            for e in &f.prepared.enums {
+                if !names.contains(&e.name) {
+                    names.push(e.name.clone());
+                }
+            }
+            names
+                .into_iter()
+                .map(|name| {
+                    let key = (f.system.clone(), name.clone());
+                    match f.prepared.enums.iter().find(|e| e.name == name) {
+                        Some(own) => {
+                            last.insert(key, (own.clone(), f.version.clone()));
+                            (own.clone(), None)
+                        }
+                        None => match last.get(&key) {
+                            Some((set, from)) => (set.clone(), Some(from.clone())),
+                            None => (
+                                EnumSet {
+                                    name,
+                                    values: Vec::new(),
+                                },
+                                None,
+                            ),
+                        },
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }
 
 /// What `run` did.
@@ -358,7 +392,7 @@ pub fn run(root: &Path, check: bool) -> Result<Report, CodegenError> {
                 path: path.clone(),
                 source,
             })?;
-            changed.push(path);
+            changed.push(path.strip_prefix(root).map(Path::to_owned).unwrap_or(path));
         }
     }
     Ok(Report { generated, changed })

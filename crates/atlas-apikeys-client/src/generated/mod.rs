@@ -7,7 +7,7 @@
 
 #[doc(hidden)]
 pub mod shape_atlas_2023_02_01;
-pub mod atlas_enums;
+pub mod enums;
 pub mod v2023_02_01;
 pub mod v2024_05_30;
 pub mod v2025_02_19;

@@ -76,7 +76,7 @@ pub mod types {
             rename = "roleName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub role_name: ::std::option::Option<crate::generated::atlas_enums::RoleName>,
+        pub role_name: ::std::option::Option<crate::generated::enums::RoleName>,
     }
     ///`FieldViolation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -98,7 +98,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub desc: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub roles: ::std::vec::Vec<crate::generated::atlas_enums::OrgRole>,
+        pub roles: ::std::vec::Vec<crate::generated::enums::OrgRole>,
     }
     ///`UpdateAtlasProjectApiKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -106,13 +106,13 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub desc: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub roles: ::std::vec::Vec<crate::generated::atlas_enums::ProjectRole>,
+        pub roles: ::std::vec::Vec<crate::generated::enums::ProjectRole>,
     }
     ///`UserAccessRoleAssignment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UserAccessRoleAssignment {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub roles: ::std::vec::Vec<crate::generated::atlas_enums::ProjectRole>,
+        pub roles: ::std::vec::Vec<crate::generated::enums::ProjectRole>,
         #[serde(
             rename = "userId",
             skip_serializing_if = "::std::option::Option::is_none"

@@ -9,7 +9,7 @@
 pub use super::shape_atlas_2023_02_01::{
     types, ByteStream, Client, ClientInfo, Error, ResponseValue,
 };
-pub use super::atlas_enums::{RoleName, OrgRole, ProjectRole};
+pub use super::enums::{OrgRole, ProjectRole, RoleName};
 /// The version date this module pins: `2025-02-19`.
 pub const VERSION: &str = "2025-02-19";
 /// Media types per operation in version 2025-02-19.
@@ -43,13 +43,15 @@ pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
             content_type: Some("application/vnd.atlas.2023-01-01+json"),
         },
     ],
+    org_roles: ORG_ROLES,
+    project_roles: PROJECT_ROLES,
 };
-/// Every `RoleName` value version 2025-02-19 documents.
-pub const ROLE_NAMES: &[RoleName] = RoleName::KNOWN;
 /// Every `OrgRole` value version 2025-02-19 documents.
 pub const ORG_ROLES: &[OrgRole] = OrgRole::KNOWN;
 /// Every `ProjectRole` value version 2025-02-19 documents.
 pub const PROJECT_ROLES: &[ProjectRole] = ProjectRole::KNOWN;
+/// Every `RoleName` value version 2025-02-19 documents.
+pub const ROLE_NAMES: &[RoleName] = RoleName::KNOWN;
 /// A client for this version with the default HTTP settings.
 pub fn client(base_url: &str) -> Result<Client, crate::BuildError> {
     Ok(client_with(base_url, crate::http_client()?))

@@ -3,125 +3,9 @@
 //   openapi/atlas-2024-05-30.json
 //   openapi/atlas-2025-02-19.json
 // Do not edit by hand: change the fragment or the xtask and regenerate.
-//! Open enums shared by every atlas version module.
+//! Open enums shared by every version module of every system. Which
+//! values a version documents is in its module (`ORG_ROLES`, ...).
 
-/// A role name as responses carry it: an organization or a project role.
-///
-/// Open: a value this SDK does not know yet deserializes as
-/// `Unknown` instead of failing the response.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[non_exhaustive]
-pub enum RoleName {
-    /// `ORG_MEMBER`
-    OrgMember,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
-    /// `ORG_BILLING_ADMIN`
-    OrgBillingAdmin,
-    /// `ORG_BILLING_READ_ONLY`
-    OrgBillingReadOnly,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `GROUP_OWNER`
-    GroupOwner,
-    /// `GROUP_READ_ONLY`
-    GroupReadOnly,
-    /// `GROUP_DATA_ACCESS_ADMIN`
-    GroupDataAccessAdmin,
-    /// `GROUP_DATA_ACCESS_READ_ONLY`
-    GroupDataAccessReadOnly,
-    /// `GROUP_DATA_ACCESS_READ_WRITE`
-    GroupDataAccessReadWrite,
-    /// `GROUP_CLUSTER_MANAGER`
-    GroupClusterManager,
-    /// `GROUP_SEARCH_INDEX_EDITOR`
-    GroupSearchIndexEditor,
-    /// `GROUP_STREAM_PROCESSING_OWNER`
-    GroupStreamProcessingOwner,
-    /// `GROUP_BACKUP_MANAGER`
-    GroupBackupManager,
-    /// `GROUP_OBSERVABILITY_VIEWER`
-    GroupObservabilityViewer,
-    /// `GROUP_DATABASE_ACCESS_ADMIN`
-    GroupDatabaseAccessAdmin,
-    /// A value this SDK does not know, kept verbatim.
-    Unknown(::std::string::String),
-}
-impl RoleName {
-    /// Every value this SDK knows, from any version.
-    pub const KNOWN: &'static [Self] = &[
-        Self::OrgMember,
-        Self::OrgReadOnly,
-        Self::OrgBillingAdmin,
-        Self::OrgBillingReadOnly,
-        Self::OrgGroupCreator,
-        Self::OrgOwner,
-        Self::GroupOwner,
-        Self::GroupReadOnly,
-        Self::GroupDataAccessAdmin,
-        Self::GroupDataAccessReadOnly,
-        Self::GroupDataAccessReadWrite,
-        Self::GroupClusterManager,
-        Self::GroupSearchIndexEditor,
-        Self::GroupStreamProcessingOwner,
-        Self::GroupBackupManager,
-        Self::GroupObservabilityViewer,
-        Self::GroupDatabaseAccessAdmin,
-    ];
-    /// The wire value.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrgMember => "ORG_MEMBER",
-            Self::OrgReadOnly => "ORG_READ_ONLY",
-            Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
-            Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-            Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
-            Self::OrgOwner => "ORG_OWNER",
-            Self::GroupOwner => "GROUP_OWNER",
-            Self::GroupReadOnly => "GROUP_READ_ONLY",
-            Self::GroupDataAccessAdmin => "GROUP_DATA_ACCESS_ADMIN",
-            Self::GroupDataAccessReadOnly => "GROUP_DATA_ACCESS_READ_ONLY",
-            Self::GroupDataAccessReadWrite => "GROUP_DATA_ACCESS_READ_WRITE",
-            Self::GroupClusterManager => "GROUP_CLUSTER_MANAGER",
-            Self::GroupSearchIndexEditor => "GROUP_SEARCH_INDEX_EDITOR",
-            Self::GroupStreamProcessingOwner => "GROUP_STREAM_PROCESSING_OWNER",
-            Self::GroupBackupManager => "GROUP_BACKUP_MANAGER",
-            Self::GroupObservabilityViewer => "GROUP_OBSERVABILITY_VIEWER",
-            Self::GroupDatabaseAccessAdmin => "GROUP_DATABASE_ACCESS_ADMIN",
-            Self::Unknown(value) => value,
-        }
-    }
-    /// Reads a wire value; one this SDK does not know becomes `Unknown`.
-    pub fn from_wire(value: &str) -> Self {
-        match value {
-            "ORG_MEMBER" => Self::OrgMember,
-            "ORG_READ_ONLY" => Self::OrgReadOnly,
-            "ORG_BILLING_ADMIN" => Self::OrgBillingAdmin,
-            "ORG_BILLING_READ_ONLY" => Self::OrgBillingReadOnly,
-            "ORG_GROUP_CREATOR" => Self::OrgGroupCreator,
-            "ORG_OWNER" => Self::OrgOwner,
-            "GROUP_OWNER" => Self::GroupOwner,
-            "GROUP_READ_ONLY" => Self::GroupReadOnly,
-            "GROUP_DATA_ACCESS_ADMIN" => Self::GroupDataAccessAdmin,
-            "GROUP_DATA_ACCESS_READ_ONLY" => Self::GroupDataAccessReadOnly,
-            "GROUP_DATA_ACCESS_READ_WRITE" => Self::GroupDataAccessReadWrite,
-            "GROUP_CLUSTER_MANAGER" => Self::GroupClusterManager,
-            "GROUP_SEARCH_INDEX_EDITOR" => Self::GroupSearchIndexEditor,
-            "GROUP_STREAM_PROCESSING_OWNER" => Self::GroupStreamProcessingOwner,
-            "GROUP_BACKUP_MANAGER" => Self::GroupBackupManager,
-            "GROUP_OBSERVABILITY_VIEWER" => Self::GroupObservabilityViewer,
-            "GROUP_DATABASE_ACCESS_ADMIN" => Self::GroupDatabaseAccessAdmin,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-    /// Whether this SDK knows the value.
-    pub fn is_known(&self) -> bool {
-        !matches!(self, Self::Unknown(_))
-    }
-}
-crate::open_enum::impl_open_enum!(RoleName);
 /// An organization role.
 ///
 /// Open: a value this SDK does not know yet deserializes as
@@ -271,3 +155,120 @@ impl ProjectRole {
     }
 }
 crate::open_enum::impl_open_enum!(ProjectRole);
+/// A role name as responses carry it: an organization or a project role.
+///
+/// Open: a value this SDK does not know yet deserializes as
+/// `Unknown` instead of failing the response.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RoleName {
+    /// `ORG_MEMBER`
+    OrgMember,
+    /// `ORG_READ_ONLY`
+    OrgReadOnly,
+    /// `ORG_BILLING_ADMIN`
+    OrgBillingAdmin,
+    /// `ORG_BILLING_READ_ONLY`
+    OrgBillingReadOnly,
+    /// `ORG_GROUP_CREATOR`
+    OrgGroupCreator,
+    /// `ORG_OWNER`
+    OrgOwner,
+    /// `GROUP_OWNER`
+    GroupOwner,
+    /// `GROUP_READ_ONLY`
+    GroupReadOnly,
+    /// `GROUP_DATA_ACCESS_ADMIN`
+    GroupDataAccessAdmin,
+    /// `GROUP_DATA_ACCESS_READ_ONLY`
+    GroupDataAccessReadOnly,
+    /// `GROUP_DATA_ACCESS_READ_WRITE`
+    GroupDataAccessReadWrite,
+    /// `GROUP_CLUSTER_MANAGER`
+    GroupClusterManager,
+    /// `GROUP_SEARCH_INDEX_EDITOR`
+    GroupSearchIndexEditor,
+    /// `GROUP_STREAM_PROCESSING_OWNER`
+    GroupStreamProcessingOwner,
+    /// `GROUP_BACKUP_MANAGER`
+    GroupBackupManager,
+    /// `GROUP_OBSERVABILITY_VIEWER`
+    GroupObservabilityViewer,
+    /// `GROUP_DATABASE_ACCESS_ADMIN`
+    GroupDatabaseAccessAdmin,
+    /// A value this SDK does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RoleName {
+    /// Every value this SDK knows, from any version.
+    pub const KNOWN: &'static [Self] = &[
+        Self::OrgMember,
+        Self::OrgReadOnly,
+        Self::OrgBillingAdmin,
+        Self::OrgBillingReadOnly,
+        Self::OrgGroupCreator,
+        Self::OrgOwner,
+        Self::GroupOwner,
+        Self::GroupReadOnly,
+        Self::GroupDataAccessAdmin,
+        Self::GroupDataAccessReadOnly,
+        Self::GroupDataAccessReadWrite,
+        Self::GroupClusterManager,
+        Self::GroupSearchIndexEditor,
+        Self::GroupStreamProcessingOwner,
+        Self::GroupBackupManager,
+        Self::GroupObservabilityViewer,
+        Self::GroupDatabaseAccessAdmin,
+    ];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::OrgMember => "ORG_MEMBER",
+            Self::OrgReadOnly => "ORG_READ_ONLY",
+            Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
+            Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
+            Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
+            Self::OrgOwner => "ORG_OWNER",
+            Self::GroupOwner => "GROUP_OWNER",
+            Self::GroupReadOnly => "GROUP_READ_ONLY",
+            Self::GroupDataAccessAdmin => "GROUP_DATA_ACCESS_ADMIN",
+            Self::GroupDataAccessReadOnly => "GROUP_DATA_ACCESS_READ_ONLY",
+            Self::GroupDataAccessReadWrite => "GROUP_DATA_ACCESS_READ_WRITE",
+            Self::GroupClusterManager => "GROUP_CLUSTER_MANAGER",
+            Self::GroupSearchIndexEditor => "GROUP_SEARCH_INDEX_EDITOR",
+            Self::GroupStreamProcessingOwner => "GROUP_STREAM_PROCESSING_OWNER",
+            Self::GroupBackupManager => "GROUP_BACKUP_MANAGER",
+            Self::GroupObservabilityViewer => "GROUP_OBSERVABILITY_VIEWER",
+            Self::GroupDatabaseAccessAdmin => "GROUP_DATABASE_ACCESS_ADMIN",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Reads a wire value; one this SDK does not know becomes `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ORG_MEMBER" => Self::OrgMember,
+            "ORG_READ_ONLY" => Self::OrgReadOnly,
+            "ORG_BILLING_ADMIN" => Self::OrgBillingAdmin,
+            "ORG_BILLING_READ_ONLY" => Self::OrgBillingReadOnly,
+            "ORG_GROUP_CREATOR" => Self::OrgGroupCreator,
+            "ORG_OWNER" => Self::OrgOwner,
+            "GROUP_OWNER" => Self::GroupOwner,
+            "GROUP_READ_ONLY" => Self::GroupReadOnly,
+            "GROUP_DATA_ACCESS_ADMIN" => Self::GroupDataAccessAdmin,
+            "GROUP_DATA_ACCESS_READ_ONLY" => Self::GroupDataAccessReadOnly,
+            "GROUP_DATA_ACCESS_READ_WRITE" => Self::GroupDataAccessReadWrite,
+            "GROUP_CLUSTER_MANAGER" => Self::GroupClusterManager,
+            "GROUP_SEARCH_INDEX_EDITOR" => Self::GroupSearchIndexEditor,
+            "GROUP_STREAM_PROCESSING_OWNER" => Self::GroupStreamProcessingOwner,
+            "GROUP_BACKUP_MANAGER" => Self::GroupBackupManager,
+            "GROUP_OBSERVABILITY_VIEWER" => Self::GroupObservabilityViewer,
+            "GROUP_DATABASE_ACCESS_ADMIN" => Self::GroupDatabaseAccessAdmin,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    /// Whether this SDK knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+crate::open_enum::impl_open_enum!(RoleName);
