@@ -315,3 +315,86 @@ async fn a_version_table_without_the_operation_fails_before_sending() {
     );
     assert!(server.take().is_empty(), "nothing may reach the network");
 }
+
+#[tokio::test]
+async fn envelopes_are_unwrapped_and_their_status_is_the_one_that_counts() {
+    use atlas_apikeys_client::{observe, v2025_02_19 as api};
+    let server = CaptureServer::start().await;
+    let client = api::client(&server.url).unwrap();
+    let org_body = api::types::UpdateAtlasOrganizationApiKey {
+        desc: Some("x".into()),
+        roles: vec![],
+    };
+
+    // A wrapped success.
+    server.reply(Reply::json(
+        200,
+        json!({ "status": 200, "content": key_json() }),
+    ));
+    let (result, record) =
+        observe(client.update_org_api_key(ORG, KEY, Some(true), None, &org_body)).await;
+    let key = result.expect("enveloped success").into_inner();
+    assert_eq!(key.id.as_deref(), Some(KEY));
+    assert!(record.unwrapped_envelope);
+    assert_eq!(record.status.map(|s| s.as_u16()), Some(200));
+
+    // A wrapped error behind HTTP 200: the envelope's status counts.
+    server.reply(Reply::json(
+        200,
+        json!({ "status": 404, "content": { "error": 404, "errorCode": "API_KEY_NOT_FOUND" } }),
+    ));
+    let err = client
+        .update_org_api_key(ORG, KEY, Some(true), None, &org_body)
+        .await
+        .expect_err("enveloped 404");
+    assert!(
+        matches!(&err, Error::ErrorResponse(e) if e.status().as_u16() == 404 && e.error_code == "API_KEY_NOT_FOUND"),
+        "{err:?}"
+    );
+
+    // A wrapped 204 with null content.
+    server.reply(Reply::json(200, json!({ "status": 204, "content": null })));
+    let body = vec![api::types::UserAccessRoleAssignment {
+        roles: vec![api::ProjectRole::GroupOwner],
+        user_id: None,
+    }];
+    let done = client
+        .add_group_api_key(GROUP, KEY, Some(true), None, &body)
+        .await
+        .expect("enveloped 204");
+    assert_eq!(done.status().as_u16(), 204);
+
+    // Asked for an envelope, got a proxy page: passed on, reported, no panic.
+    server.reply(Reply::raw(503, "text/html", "<html>down</html>"));
+    let (result, record) =
+        observe(client.update_org_api_key(ORG, KEY, Some(true), None, &org_body)).await;
+    assert!(matches!(result, Err(Error::UnexpectedResponse(r)) if r.status().as_u16() == 503));
+    assert!(!record.unwrapped_envelope);
+
+    // An envelope is only unwrapped when one was asked for.
+    server.reply(Reply::json(200, json!({ "status": 404, "content": {} })));
+    let plain = client
+        .update_org_api_key(ORG, KEY, None, None, &org_body)
+        .await
+        .expect("not unwrapped");
+    assert_eq!(plain.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn observe_reports_the_status_progenitor_drops() {
+    use atlas_apikeys_client::{observe, v2025_02_19 as api};
+    let server = CaptureServer::start().await;
+    let client = api::client(&server.url).unwrap();
+    let body = api::types::UpdateAtlasOrganizationApiKey {
+        desc: Some("x".into()),
+        roles: vec![],
+    };
+    server.reply(Reply::raw(
+        403,
+        "text/html",
+        "<html>blocked by a firewall</html>",
+    ));
+    let (result, record) = observe(client.update_org_api_key(ORG, KEY, None, None, &body)).await;
+    assert!(matches!(result, Err(Error::InvalidResponsePayload(..))));
+    assert_eq!(record.status.map(|s| s.as_u16()), Some(403));
+}

@@ -41,6 +41,22 @@ pub(crate) fn pre(
     Ok(())
 }
 
+/// Sends the request; unwraps an envelope when one was requested, and notes
+/// the final status for [`crate::observe`].
+pub(crate) async fn exec(
+    http: &reqwest::Client,
+    request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    let enveloped = crate::envelope::requested(&request);
+    let mut response = http.execute(request).await?;
+    if enveloped {
+        response = crate::envelope::unwrap(response).await?;
+    }
+    let status = response.status();
+    crate::call::note(|r| r.status = Some(status));
+    Ok(response)
+}
+
 /// Implements `ClientHooks<Context>` for a generated `Client`; codegen emits
 /// one invocation per generated client so new versions need no hand edits.
 macro_rules! impl_client_hooks {
@@ -53,6 +69,14 @@ macro_rules! impl_client_hooks {
             ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
                 $crate::hooks::pre(&self.inner, request, info.operation_id)
                     .map_err(progenitor_client::Error::Custom)
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                _info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                $crate::hooks::exec(&self.client, request).await
             }
         }
     };

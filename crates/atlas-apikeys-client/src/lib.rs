@@ -36,7 +36,9 @@
 #![deny(missing_docs)]
 
 mod api_version;
+mod call;
 mod context;
+mod envelope;
 mod hooks;
 #[doc(hidden)]
 pub mod open_enum;
@@ -45,6 +47,7 @@ pub mod open_enum;
 mod generated;
 
 pub use api_version::{ApiVersion, OperationMedia};
+pub use call::{CallRecord, observe};
 pub use context::{BuildError, Context, USER_AGENT, http_client};
 pub use generated::enums::*;
 pub use generated::*;

@@ -1,0 +1,51 @@
+//! What the transport observed during one call, for callers that need more
+//! than progenitor's result carries (its `InvalidResponsePayload` error, for
+//! one, has the body but not the status).
+
+use std::cell::RefCell;
+use std::future::Future;
+
+use reqwest::StatusCode;
+
+/// Facts about one call's final HTTP exchange.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallRecord {
+    /// The status of the last response, after envelope unwrapping.
+    pub status: Option<StatusCode>,
+    /// Whether the response came wrapped in an envelope that was unwrapped.
+    pub unwrapped_envelope: bool,
+}
+
+tokio::task_local! {
+    static CALL: RefCell<CallRecord>;
+}
+
+/// Runs `call` (a generated client method's future) and returns its output
+/// with what the transport observed. Calls outside `observe` record nothing.
+///
+/// ```no_run
+/// # async fn demo(client: atlas_apikeys_client::v2025_02_19::Client) {
+/// use atlas_apikeys_client::{observe, v2025_02_19::types::UpdateAtlasOrganizationApiKey};
+/// let body = UpdateAtlasOrganizationApiKey { desc: Some("x".into()), roles: vec![] };
+/// let (result, record) = observe(client.update_org_api_key(
+///     "32b6e34b3d91647abb20e7b8", "5d1113b25a115342acc2d1aa", None, None, &body,
+/// )).await;
+/// if result.is_err() {
+///     println!("failed with status {:?}", record.status);
+/// }
+/// # }
+/// ```
+pub async fn observe<F: Future>(call: F) -> (F::Output, CallRecord) {
+    CALL.scope(RefCell::new(CallRecord::default()), async move {
+        let output = call.await;
+        let record = CALL.with(|r| r.borrow().clone());
+        (output, record)
+    })
+    .await
+}
+
+/// Updates the current call's record, if the call is being observed.
+pub(crate) fn note(update: impl FnOnce(&mut CallRecord)) {
+    let _ = CALL.try_with(|r| update(&mut r.borrow_mut()));
+}
