@@ -1,0 +1,476 @@
+//! [`ApiKeys`]: the three operations (and an idempotent assign) with typed,
+//! validated inputs, over the generated client of the chosen version.
+
+use std::sync::LazyLock;
+
+use atlas_apikeys_client::{ApiVersion, CallRecord, observe};
+use progenitor_client::Error as RawError;
+
+use crate::error::{ApiError, Error, ErrorCode, FieldViolation, TransportError};
+use crate::ids::{ApiKeyId, OrgId, ProjectId};
+use crate::request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
+use crate::response::{self, ApiKey};
+
+/// The generated Atlas client every supported version shares.
+type AtlasClient = atlas_apikeys_client::v2025_02_19::Client;
+type AtlasTypes = atlas_apikeys_client::v2025_02_19::types::ApiError;
+type MakeClient = fn(&str, reqwest::Client) -> AtlasClient;
+
+/// Every generated Atlas version with its constructor. A version whose
+/// generated client differs in shape fails to compile here, which is where
+/// this crate must learn to speak it.
+static ATLAS: LazyLock<Vec<(&'static ApiVersion, MakeClient)>> = LazyLock::new(|| {
+    let mut versions: Vec<(&'static ApiVersion, MakeClient)> = Vec::new();
+    macro_rules! register {
+        ($v:ident) => {
+            versions.push((
+                &atlas_apikeys_client::$v::API_VERSION,
+                atlas_apikeys_client::$v::client_with,
+            ));
+        };
+    }
+    atlas_apikeys_client::for_each_atlas_version!(register);
+    versions
+});
+
+/// The Atlas API versions this crate drives, oldest first.
+pub fn atlas_versions() -> impl Iterator<Item = &'static ApiVersion> {
+    ATLAS.iter().map(|(v, _)| *v)
+}
+
+/// The newest Atlas API version this crate drives.
+pub fn latest_atlas_version() -> &'static ApiVersion {
+    ATLAS
+        .last()
+        .map(|(v, _)| *v)
+        .unwrap_or(&atlas_apikeys_client::v2025_02_19::API_VERSION)
+}
+
+/// The outcome of [`ApiKeys::ensure_project_roles`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Ensured {
+    /// The key was not in the project; it is now, with these roles.
+    Assigned,
+    /// The key was already in the project; its roles there were replaced.
+    Updated(ApiKey),
+}
+
+/// Configures an [`ApiKeys`] client.
+#[derive(Debug, Clone)]
+pub struct ApiKeysBuilder {
+    version: &'static ApiVersion,
+    base_url: Option<String>,
+    http: Option<reqwest::Client>,
+    envelope: bool,
+    pretty: bool,
+}
+
+impl ApiKeysBuilder {
+    /// Pins an Atlas API version, such as
+    /// `&atlas_apikeys::client::v2025_02_19::API_VERSION`.
+    pub fn atlas(mut self, version: &'static ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The API's base URL (default: the version's documented one,
+    /// `https://cloud.mongodb.com` for Atlas).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Uses a caller-built `reqwest::Client` (proxies, timeouts, TLS roots).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// Asks the server to wrap results as `{status, content}`; the client
+    /// unwraps them, so results look the same either way.
+    pub fn envelope(mut self, on: bool) -> Self {
+        self.envelope = on;
+        self
+    }
+
+    /// Asks the server to indent its JSON.
+    pub fn pretty(mut self, on: bool) -> Self {
+        self.pretty = on;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<ApiKeys, Error> {
+        let Some((version, make)) = ATLAS
+            .iter()
+            .find(|(v, _)| std::ptr::eq(*v, self.version) || **v == *self.version)
+        else {
+            return Err(Error::Config(format!(
+                "{} {} is not a version this crate drives (it drives: {})",
+                self.version.system,
+                self.version.version,
+                atlas_versions()
+                    .map(|v| v.version)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        };
+        let base_url = match (self.base_url, version.default_base_url) {
+            (Some(url), _) => url,
+            (None, Some(url)) => url.to_owned(),
+            (None, None) => {
+                return Err(Error::Config(format!(
+                    "{} has no default base URL; set one",
+                    version.system
+                )));
+            }
+        };
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        let parsed = reqwest::Url::parse(&base_url)
+            .map_err(|e| Error::Config(format!("base URL {base_url:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "base URL {base_url:?}: the scheme must be https (or http)"
+            )));
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => atlas_apikeys_client::http_client().map_err(TransportError::from)?,
+        };
+        Ok(ApiKeys {
+            client: make(&base_url, http),
+            version,
+            envelope: self.envelope,
+            pretty: self.pretty,
+        })
+    }
+}
+
+/// Programmatic API key management with validated inputs.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), atlas_apikeys::Error> {
+/// use atlas_apikeys::{ApiKeyId, ApiKeys, Description, OrgId, OrgKeyUpdate, OrgRole, ProjectId, ProjectRole, ProjectRoles};
+///
+/// let keys = ApiKeys::builder().build()?; // newest Atlas version, cloud.mongodb.com
+/// let org: OrgId = "32b6e34b3d91647abb20e7b8".parse()?;
+/// let project: ProjectId = "5e2211c17a3e5a48f5497de3".parse()?;
+/// let key: ApiKeyId = "5d1113b25a115342acc2d1aa".parse()?;
+///
+/// keys.update_org_key(&org, &key, &OrgKeyUpdate::new()
+///     .description(Description::new("deploy bot")?)
+///     .roles([OrgRole::OrgMember])).await?;
+/// keys.ensure_project_roles(&project, &key, &ProjectRoles::new([ProjectRole::GroupReadOnly])).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct ApiKeys {
+    client: AtlasClient,
+    version: &'static ApiVersion,
+    envelope: bool,
+    pretty: bool,
+}
+
+impl ApiKeys {
+    /// A builder set to the newest Atlas version.
+    pub fn builder() -> ApiKeysBuilder {
+        ApiKeysBuilder {
+            version: latest_atlas_version(),
+            base_url: None,
+            http: None,
+            envelope: false,
+            pretty: false,
+        }
+    }
+
+    /// The API version this client speaks.
+    pub fn version(&self) -> &'static ApiVersion {
+        self.version
+    }
+
+    fn flags(&self) -> (Option<bool>, Option<bool>) {
+        (self.envelope.then_some(true), self.pretty.then_some(true))
+    }
+
+    /// Updates an organization API key's description and/or organization
+    /// roles. Needs the Organization Owner role.
+    pub async fn update_org_key(
+        &self,
+        org: &OrgId,
+        key: &ApiKeyId,
+        update: &OrgKeyUpdate,
+    ) -> Result<ApiKey, Error> {
+        update.validate(self.version)?;
+        let body = atlas_apikeys_client::v2025_02_19::types::UpdateAtlasOrganizationApiKey {
+            desc: update.desc.as_ref().map(|d| d.as_str().to_owned()),
+            roles: update.roles.clone().unwrap_or_default(),
+        };
+        let (envelope, pretty) = self.flags();
+        let (result, record) = observe(self.client.update_org_api_key(
+            org.as_str(),
+            key.as_str(),
+            envelope,
+            pretty,
+            &body,
+        ))
+        .await;
+        match result {
+            Ok(value) => response::api_key(value.into_inner()),
+            Err(e) => Err(from_raw(e, &record).await),
+        }
+    }
+
+    /// Assigns an organization API key to a project with these project roles
+    /// (the server answers 204). Needs the Project Owner role.
+    ///
+    /// Assigning a key that is already in the project fails with
+    /// `API_KEY_ALREADY_IN_GROUP`; [`Self::ensure_project_roles`] handles it.
+    pub async fn assign_to_project(
+        &self,
+        project: &ProjectId,
+        key: &ApiKeyId,
+        roles: &ProjectRoles,
+    ) -> Result<(), Error> {
+        roles.validate(self.version)?;
+        self.send_assign(project, key, roles).await
+    }
+
+    async fn send_assign(
+        &self,
+        project: &ProjectId,
+        key: &ApiKeyId,
+        roles: &ProjectRoles,
+    ) -> Result<(), Error> {
+        let body = vec![
+            atlas_apikeys_client::v2025_02_19::types::UserAccessRoleAssignment {
+                roles: roles.roles.clone(),
+                user_id: None,
+            },
+        ];
+        let (envelope, pretty) = self.flags();
+        let (result, record) = observe(self.client.add_group_api_key(
+            project.as_str(),
+            key.as_str(),
+            envelope,
+            pretty,
+            &body,
+        ))
+        .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) => Err(from_raw(e, &record).await),
+        }
+    }
+
+    /// Replaces an organization API key's roles in a project, and/or its
+    /// description. Needs the Project Owner role.
+    pub async fn update_project_roles(
+        &self,
+        project: &ProjectId,
+        key: &ApiKeyId,
+        update: &ProjectKeyUpdate,
+    ) -> Result<ApiKey, Error> {
+        update.validate(self.version)?;
+        self.send_project_update(project, key, update).await
+    }
+
+    async fn send_project_update(
+        &self,
+        project: &ProjectId,
+        key: &ApiKeyId,
+        update: &ProjectKeyUpdate,
+    ) -> Result<ApiKey, Error> {
+        let body = atlas_apikeys_client::v2025_02_19::types::UpdateAtlasProjectApiKey {
+            desc: update.desc.as_ref().map(|d| d.as_str().to_owned()),
+            roles: update.roles.clone().unwrap_or_default(),
+        };
+        let (envelope, pretty) = self.flags();
+        let (result, record) = observe(self.client.update_group_api_key_roles(
+            project.as_str(),
+            key.as_str(),
+            envelope,
+            None,
+            None,
+            None,
+            pretty,
+            &body,
+        ))
+        .await;
+        match result {
+            Ok(value) => response::api_key(value.into_inner()),
+            Err(e) => Err(from_raw(e, &record).await),
+        }
+    }
+
+    /// Makes the key have exactly `roles` in the project, whether or not it
+    /// was assigned before: assigns it, and when the server answers that it
+    /// is already there (409 `API_KEY_ALREADY_IN_GROUP`), replaces its roles.
+    /// Safe to repeat.
+    pub async fn ensure_project_roles(
+        &self,
+        project: &ProjectId,
+        key: &ApiKeyId,
+        roles: &ProjectRoles,
+    ) -> Result<Ensured, Error> {
+        roles.validate(self.version)?;
+        match self.send_assign(project, key, roles).await {
+            Ok(()) => Ok(Ensured::Assigned),
+            Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {
+                let update = ProjectKeyUpdate::from(roles);
+                self.send_project_update(project, key, &update)
+                    .await
+                    .map(Ensured::Updated)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Converts the generated client's error. Async because an undocumented
+/// status still has its body to read.
+async fn from_raw(e: RawError<AtlasTypes>, record: &CallRecord) -> Error {
+    match e {
+        RawError::ErrorResponse(value) => {
+            let status = value.status().as_u16();
+            let raw = value.into_inner();
+            Error::Api(Box::new(ApiError {
+                status,
+                code: Some(ErrorCode::from_raw(&raw.error_code)),
+                error_code: Some(raw.error_code),
+                reason: raw.reason,
+                detail: raw.detail,
+                parameters: raw.parameters,
+                bad_request_detail: raw
+                    .bad_request_detail
+                    .map(|d| {
+                        d.fields
+                            .into_iter()
+                            .map(|f| FieldViolation {
+                                field: f.field,
+                                description: f.description,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                excerpt: None,
+            }))
+        }
+        RawError::UnexpectedResponse(response) => {
+            let status = response.status().as_u16();
+            match response.bytes().await {
+                Ok(body) => error_body(status, &body),
+                Err(e) => Error::Transport(TransportError::Http(e)),
+            }
+        }
+        RawError::InvalidResponsePayload(body, why) => {
+            let status = record.status.map_or(0, |s| s.as_u16());
+            if status >= 400 {
+                error_body(status, &body)
+            } else {
+                Error::InvalidResponse {
+                    status,
+                    reason: why.to_string(),
+                    excerpt: excerpt(&body),
+                }
+            }
+        }
+        RawError::CommunicationError(e)
+        | RawError::ResponseBodyError(e)
+        | RawError::InvalidUpgrade(e) => Error::Transport(TransportError::Http(e)),
+        RawError::InvalidRequest(message) | RawError::Custom(message) => {
+            Error::Transport(TransportError::Request(message))
+        }
+    }
+}
+
+/// An error status's body: an `ApiError` if it reads as one (leniently),
+/// otherwise the status with an excerpt.
+fn error_body(status: u16, body: &[u8]) -> Error {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Lenient {
+        error_code: Option<String>,
+        reason: Option<String>,
+        detail: Option<String>,
+        #[serde(default)]
+        parameters: Vec<serde_json::Value>,
+        bad_request_detail: Option<LenientDetail>,
+    }
+    #[derive(serde::Deserialize)]
+    struct LenientDetail {
+        #[serde(default)]
+        fields: Vec<LenientField>,
+    }
+    #[derive(serde::Deserialize)]
+    struct LenientField {
+        #[serde(default)]
+        field: String,
+        #[serde(default)]
+        description: String,
+    }
+    let parsed = serde_json::from_slice::<Lenient>(body)
+        .ok()
+        .filter(|l| l.error_code.is_some() || l.detail.is_some());
+    let api = match parsed {
+        Some(l) => ApiError {
+            status,
+            code: l.error_code.as_deref().map(ErrorCode::from_raw),
+            error_code: l.error_code,
+            reason: l.reason,
+            detail: l.detail,
+            parameters: l.parameters,
+            bad_request_detail: l
+                .bad_request_detail
+                .map(|d| {
+                    d.fields
+                        .into_iter()
+                        .map(|f| FieldViolation {
+                            field: f.field,
+                            description: f.description,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            excerpt: None,
+        },
+        None => ApiError {
+            status,
+            code: None,
+            error_code: None,
+            reason: None,
+            detail: None,
+            parameters: Vec::new(),
+            bad_request_detail: Vec::new(),
+            excerpt: Some(excerpt(body)),
+        },
+    };
+    Error::Api(Box::new(api))
+}
+
+/// The first 160 printable characters of a body, whitespace folded.
+pub(crate) fn excerpt(body: &[u8]) -> String {
+    const MAX: usize = 160;
+    let text = String::from_utf8_lossy(body);
+    let mut out = String::new();
+    let mut count = 0;
+    let mut last_space = true;
+    for c in text.chars() {
+        let c = if c.is_whitespace() { ' ' } else { c };
+        if c.is_control() || (c == ' ' && last_space) {
+            continue;
+        }
+        last_space = c == ' ';
+        if count == MAX {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+        count += 1;
+    }
+    if out.is_empty() {
+        "(empty body)".to_owned()
+    } else {
+        format!("{:?}", out.trim_end())
+    }
+}

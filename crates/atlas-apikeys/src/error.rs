@@ -1,0 +1,305 @@
+//! The one error type of this crate: validation, API, transport.
+
+use std::fmt;
+
+use crate::description::DescriptionError;
+use crate::ids::IdError;
+
+/// Everything that can go wrong in a call.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The request breaks a documented rule; nothing was sent.
+    #[error("invalid request: {0}")]
+    Validation(#[from] ValidationError),
+    /// The server answered with an error.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The server answered with a success status but a body that is not the
+    /// documented JSON.
+    #[error("HTTP {status}: unexpected response body ({reason}): {excerpt}")]
+    InvalidResponse {
+        /// The HTTP status.
+        status: u16,
+        /// Why the body could not be read.
+        reason: String,
+        /// A short, printable excerpt of the body.
+        excerpt: String,
+    },
+    /// The request could not be sent or the response not received.
+    #[error("transport: {0}")]
+    Transport(#[from] TransportError),
+    /// The client is configured in a way it cannot work.
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+impl Error {
+    /// Whether this is an API error with the given `errorCode`.
+    ///
+    /// ```
+    /// # fn handle(err: atlas_apikeys::Error) {
+    /// if err.is_code("API_KEY_NOT_FOUND") {
+    ///     // the key was deleted meanwhile
+    /// }
+    /// # }
+    /// ```
+    pub fn is_code(&self, code: &str) -> bool {
+        self.api().and_then(|a| a.error_code.as_deref()) == Some(code)
+    }
+
+    /// The API error, if the server answered with one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Self::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status, if a response arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api(api) => Some(api.status),
+            Self::InvalidResponse { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The validation error, if the request was rejected before sending.
+    pub fn validation(&self) -> Option<&ValidationError> {
+        match self {
+            Self::Validation(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+impl From<IdError> for Error {
+    fn from(e: IdError) -> Self {
+        Self::Validation(e.into())
+    }
+}
+
+impl From<DescriptionError> for Error {
+    fn from(e: DescriptionError) -> Self {
+        Self::Validation(e.into())
+    }
+}
+
+/// A request that breaks a rule: which field, which rule, which value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {rule} (got {value})")]
+#[non_exhaustive]
+pub struct ValidationError {
+    /// The API field (`desc`, `roles[1]`, `orgId`, ...).
+    pub field: String,
+    /// The rule broken.
+    pub rule: Rule,
+    /// The offending value as shown (quoted, truncated; secrets withheld).
+    pub value: String,
+}
+
+impl ValidationError {
+    pub(crate) fn new(field: impl Into<String>, rule: Rule, value: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            rule,
+            value: value.into(),
+        }
+    }
+}
+
+impl From<IdError> for ValidationError {
+    fn from(e: IdError) -> Self {
+        Self::new(
+            e.kind().field(),
+            Rule::IdFormat(e.problem().clone()),
+            e.shown(),
+        )
+    }
+}
+
+impl From<DescriptionError> for ValidationError {
+    fn from(e: DescriptionError) -> Self {
+        Self::new("desc", Rule::DescriptionLength, e.shown())
+    }
+}
+
+/// The documented rules a request can break.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// Ids are 24 lowercase hex characters.
+    IdFormat(crate::ids::IdProblem),
+    /// Descriptions are 1 to 250 characters.
+    DescriptionLength,
+    /// An update must change the description, the roles, or both.
+    NothingToUpdate,
+    /// A role list, when given, must not be empty.
+    EmptyRoles,
+    /// A role may appear once per list.
+    DuplicateRole,
+    /// The role belongs to the other scope (organization vs project).
+    WrongScope {
+        /// `organization` or `project`: what the field takes.
+        expected: &'static str,
+    },
+    /// The chosen system and version do not document this role.
+    NotDocumented {
+        /// `organization` or `project`.
+        scope: &'static str,
+        /// `atlas 2025-02-19`, `ops-manager v1.0`.
+        target: String,
+        /// The roles that version documents.
+        documented: Vec<String>,
+    },
+    /// Even with unlisted roles allowed, a role name is upper-case words
+    /// joined by underscores.
+    RoleNameFormat,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::IdFormat(problem) => write!(f, "{problem}"),
+            Self::DescriptionLength => write!(
+                f,
+                "must be {} to {} characters (Unicode code points)",
+                crate::description::MIN_CHARS,
+                crate::description::MAX_CHARS
+            ),
+            Self::NothingToUpdate => {
+                write!(
+                    f,
+                    "give a description, roles, or both: an empty update changes nothing"
+                )
+            }
+            Self::EmptyRoles => write!(f, "must list at least one role when given"),
+            Self::DuplicateRole => write!(f, "lists a role more than once"),
+            Self::WrongScope { expected } => {
+                write!(
+                    f,
+                    "belongs to the other scope: this field takes {expected} roles"
+                )
+            }
+            Self::NotDocumented {
+                scope,
+                target,
+                documented,
+            } => write!(
+                f,
+                "is not a {scope} role of {target} (documented: {}); to send a role this SDK does not know yet, allow unlisted roles on the request",
+                documented.join(", ")
+            ),
+            Self::RoleNameFormat => write!(f, "is not a role name (A-Z, 0-9 and _)"),
+        }
+    }
+}
+
+/// An error answer from the server.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status (the envelope's, when one was unwrapped).
+    pub status: u16,
+    /// The `errorCode`, as a known code where this SDK knows it.
+    pub code: Option<ErrorCode>,
+    /// The `errorCode` as sent.
+    pub error_code: Option<String>,
+    /// `reason`: the HTTP reason phrase the server gives.
+    pub reason: Option<String>,
+    /// `detail`: the server's explanation.
+    pub detail: Option<String>,
+    /// `parameters`: the values substituted into `detail`.
+    pub parameters: Vec<serde_json::Value>,
+    /// `badRequestDetail.fields`: the fields the server rejected.
+    pub bad_request_detail: Vec<FieldViolation>,
+    /// For a body that is not an `ApiError` (a proxy's HTML page): a short,
+    /// printable excerpt of it.
+    pub excerpt: Option<String>,
+}
+
+/// One field the server rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldViolation {
+    /// The field.
+    pub field: String,
+    /// Why.
+    pub description: String,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(code) = &self.error_code {
+            write!(f, " {code}")?;
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, ": {detail}")?;
+        } else if let Some(reason) = &self.reason {
+            write!(f, ": {reason}")?;
+        }
+        for v in &self.bad_request_detail {
+            write!(f, "; {}: {}", v.field, v.description)?;
+        }
+        if let Some(excerpt) = &self.excerpt {
+            write!(f, ": not an API error body: {excerpt}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `errorCode` values this SDK acts on or documents. Others stay in
+/// [`ApiError::error_code`] and arrive here as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// No API key with that id exists (in that organization).
+    ApiKeyNotFound,
+    /// The key is already assigned to the project (answer to a re-assign).
+    ApiKeyAlreadyInGroup,
+    /// The caller has no access to the project, or it does not exist.
+    NotInGroup,
+    /// The resource does not exist.
+    ResourceNotFound,
+    /// A request attribute is invalid.
+    InvalidAttribute,
+    /// Too many requests.
+    RateLimited,
+    /// The requested API version is no longer served.
+    VersionGone,
+    /// Any other code.
+    Other(String),
+}
+
+impl ErrorCode {
+    /// Reads an `errorCode`.
+    pub fn from_raw(code: &str) -> Self {
+        match code {
+            "API_KEY_NOT_FOUND" => Self::ApiKeyNotFound,
+            "API_KEY_ALREADY_IN_GROUP" => Self::ApiKeyAlreadyInGroup,
+            "NOT_IN_GROUP" => Self::NotInGroup,
+            "RESOURCE_NOT_FOUND" => Self::ResourceNotFound,
+            "INVALID_ATTRIBUTE" => Self::InvalidAttribute,
+            "RATE_LIMITED" => Self::RateLimited,
+            "VERSION_GONE" => Self::VersionGone,
+            other => Self::Other(other.to_owned()),
+        }
+    }
+}
+
+/// Why a request could not be sent or its response not received.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// Connecting, sending or receiving failed.
+    #[error("{0}")]
+    Http(#[source] reqwest::Error),
+    /// The request could not be built.
+    #[error("cannot build the request: {0}")]
+    Request(String),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Build(#[from] atlas_apikeys_client::BuildError),
+}

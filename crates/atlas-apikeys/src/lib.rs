@@ -1,0 +1,49 @@
+//! Programmatic API key management for MongoDB Atlas with validated, typed
+//! inputs: what the Atlas Administration API documents (24-hex ids,
+//! 1–250-character descriptions, role sets per version, "at least one of
+//! description and roles") is checked **before anything is sent**, with
+//! errors that name the field, the rule and the offending value.
+//!
+//! - [`ApiKeys::update_org_key`]: description and/or organization roles.
+//! - [`ApiKeys::assign_to_project`]: give a key project roles in a project.
+//! - [`ApiKeys::update_project_roles`]: replace its roles there (and/or its
+//!   description).
+//! - [`ApiKeys::ensure_project_roles`]: idempotent "exactly these roles in
+//!   this project".
+//!
+//! Responses are lenient where the server may know more than this SDK:
+//! unknown roles arrive as `Unknown`, extra fields are ignored, documented
+//! nulls are `None`. The private key is a [`PrivateKey`] that never prints.
+//!
+//! ```
+//! use atlas_apikeys::{ApiKeyId, Error};
+//! let err = ApiKeyId::parse("5D1113B25A115342ACC2D1AA").unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "apiUserId (API key id) \"5D1113B25A115342ACC2D1AA\": must be 24 lowercase hex characters \
+//!      (^([a-f0-9]{24})$); character 2 ('D') is upper case, use 'd'"
+//! );
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api_keys;
+mod description;
+mod error;
+mod ids;
+mod request;
+mod response;
+mod roles;
+
+pub use api_keys::{ApiKeys, ApiKeysBuilder, Ensured, atlas_versions, latest_atlas_version};
+pub use atlas_apikeys_client as client;
+pub use description::{Description, DescriptionError, MAX_CHARS, MIN_CHARS};
+pub use error::{
+    ApiError, Error, ErrorCode, FieldViolation, Rule, TransportError, ValidationError,
+};
+pub use ids::{ApiKeyId, ID_LEN, IdError, IdKind, IdProblem, OrgId, ProjectId};
+pub use request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
+pub use response::{
+    ApiKey, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey, ProjectRoleAssignment,
+};
+pub use roles::{OrgRole, ProjectRole, RoleName};

@@ -1,0 +1,156 @@
+//! What the server answers, made safe to consume: the private key never
+//! prints, roles are split by scope, and unknown roles or extra fields do not
+//! fail the response.
+
+use std::fmt;
+
+use atlas_apikeys_client::{OrgRole, ProjectRole};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
+use crate::ids::{ApiKeyId, OrgId, ProjectId};
+
+/// An organization API key as the server describes it.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiKey {
+    /// The key's id.
+    pub id: ApiKeyId,
+    /// Its description.
+    pub description: Option<String>,
+    /// Its public key (the digest user name); not a secret.
+    pub public_key: Option<String>,
+    /// Its private key, as the server returns it (redacted after creation).
+    /// Never printed.
+    pub private_key: Option<PrivateKey>,
+    /// Related resources.
+    pub links: Vec<Link>,
+    /// Its organization roles.
+    pub org_roles: Vec<OrgRoleAssignment>,
+    /// Its roles per project.
+    pub project_roles: Vec<ProjectRoleAssignment>,
+    /// Role entries that name neither a valid organization nor a valid
+    /// project, kept as sent.
+    pub other_roles: Vec<OtherRoleAssignment>,
+}
+
+/// A private key. `Debug` shows `PrivateKey([REDACTED])`; there is no
+/// `Display`.
+#[derive(Clone)]
+pub struct PrivateKey(SecretString);
+
+impl PrivateKey {
+    /// The key's text. Keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for PrivateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PrivateKey([REDACTED])")
+    }
+}
+
+/// A link to a related resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Link {
+    /// The URL.
+    pub href: Option<String>,
+    /// The relation.
+    pub rel: Option<String>,
+}
+
+/// A role in an organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OrgRoleAssignment {
+    /// The organization.
+    pub org_id: OrgId,
+    /// The role (possibly one this SDK does not know yet).
+    pub role: OrgRole,
+}
+
+/// A role in a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ProjectRoleAssignment {
+    /// The project (`groupId`).
+    pub project_id: ProjectId,
+    /// The role (possibly one this SDK does not know yet).
+    pub role: ProjectRole,
+}
+
+/// A role entry that fits neither scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OtherRoleAssignment {
+    /// `orgId` as sent.
+    pub org_id: Option<String>,
+    /// `groupId` as sent.
+    pub group_id: Option<String>,
+    /// `roleName` as sent.
+    pub role_name: Option<String>,
+}
+
+impl ApiKey {
+    /// The key's roles in one project.
+    pub fn roles_in(&self, project: &ProjectId) -> Vec<&ProjectRole> {
+        self.project_roles
+            .iter()
+            .filter(|r| &r.project_id == project)
+            .map(|r| &r.role)
+            .collect()
+    }
+}
+
+/// Builds an [`ApiKey`] from the generated response type.
+pub(crate) fn api_key(
+    raw: atlas_apikeys_client::v2025_02_19::types::ApiKeyUserDetails,
+) -> Result<ApiKey, Error> {
+    let id = raw.id.as_deref().unwrap_or_default();
+    let id = ApiKeyId::parse(id).map_err(|e| Error::InvalidResponse {
+        status: 200,
+        reason: format!("the key's id is not valid: {}", e.problem()),
+        excerpt: e.shown().to_owned(),
+    })?;
+    let mut key = ApiKey {
+        id,
+        description: raw.desc,
+        public_key: raw.public_key,
+        private_key: raw.private_key.map(|k| PrivateKey(SecretString::from(k))),
+        links: raw
+            .links
+            .into_iter()
+            .map(|l| Link {
+                href: l.href,
+                rel: l.rel,
+            })
+            .collect(),
+        org_roles: Vec::new(),
+        project_roles: Vec::new(),
+        other_roles: Vec::new(),
+    };
+    for r in raw.roles {
+        let name = r.role_name.as_ref().map(|n| n.as_str().to_owned());
+        let org = r.org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
+        let project = r.group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
+        match (project, org, &name) {
+            (Some(project_id), _, Some(n)) => key.project_roles.push(ProjectRoleAssignment {
+                project_id,
+                role: ProjectRole::from_wire(n),
+            }),
+            (None, Some(org_id), Some(n)) => key.org_roles.push(OrgRoleAssignment {
+                org_id,
+                role: OrgRole::from_wire(n),
+            }),
+            _ => key.other_roles.push(OtherRoleAssignment {
+                org_id: r.org_id,
+                group_id: r.group_id,
+                role_name: name,
+            }),
+        }
+    }
+    Ok(key)
+}
