@@ -174,15 +174,21 @@ fn the_fourth_version_compiles_without_hand_edits() {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, contents).unwrap();
     }
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
+    let manifest: String = std::fs::read_to_string(root.join("Cargo.toml"))
         .unwrap()
-        .replace(
-            r#"members = ["xtask", "crates/atlas-apikeys-client", "tests"]"#,
-            r#"members = ["crates/atlas-apikeys-client"]"#,
-        );
+        .lines()
+        .map(|line| {
+            if line.starts_with("members = ") {
+                r#"members = ["crates/atlas-apikeys-client"]"#.to_owned()
+            } else {
+                line.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     assert!(
         manifest.contains(r#"members = ["crates/atlas-apikeys-client"]"#),
-        "workspace members changed; update this test"
+        "no workspace members line"
     );
     std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();

@@ -448,10 +448,20 @@ fn error_body(status: u16, body: &[u8]) -> Error {
     Error::Api(Box::new(api))
 }
 
-/// The first 160 printable characters of a body, whitespace folded.
+/// The first 160 printable characters of a body, whitespace folded. JSON
+/// bodies have secret-looking fields redacted first: an excerpt ends up in
+/// error messages and logs.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     const MAX: usize = 160;
-    let text = String::from_utf8_lossy(body);
+    let redacted;
+    let text = match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(mut value) => {
+            redact(&mut value);
+            redacted = value.to_string();
+            std::borrow::Cow::Borrowed(redacted.as_str())
+        }
+        Err(_) => String::from_utf8_lossy(body),
+    };
     let mut out = String::new();
     let mut count = 0;
     let mut last_space = true;
@@ -472,5 +482,31 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
         "(empty body)".to_owned()
     } else {
         format!("{:?}", out.trim_end())
+    }
+}
+
+/// Replaces the values of fields whose names suggest a credential.
+fn redact(value: &mut serde_json::Value) {
+    const SECRET_NAMES: [&str; 6] = [
+        "privatekey",
+        "secret",
+        "token",
+        "password",
+        "authorization",
+        "credential",
+    ];
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                let name = k.to_ascii_lowercase().replace(['_', '-'], "");
+                if SECRET_NAMES.iter().any(|s| name.contains(s)) {
+                    *v = serde_json::Value::String("[REDACTED]".into());
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
+        _ => {}
     }
 }
