@@ -49,7 +49,10 @@ impl OrgKeyUpdate {
         self
     }
 
-    pub(crate) fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
+    /// Checks the documented rules for `version` (what sending does first):
+    /// at least one of description and roles; roles, if given, non-empty,
+    /// unique, organization roles that `version` documents.
+    pub fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
         if self.desc.is_none() && self.roles.is_none() {
             return Err(ValidationError::new("body", Rule::NothingToUpdate, "{}"));
         }
@@ -99,7 +102,9 @@ impl ProjectRoles {
         &self.roles
     }
 
-    pub(crate) fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
+    /// Checks the documented rules for `version`: non-empty, unique,
+    /// project roles that `version` documents.
+    pub fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
         roles::check(
             &self.roles,
             &roles::project_scope(version),
@@ -148,7 +153,10 @@ impl ProjectKeyUpdate {
         self
     }
 
-    pub(crate) fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
+    /// Checks the documented rules for `version`: at least one of
+    /// description and roles; roles, if given, non-empty, unique, project
+    /// roles that `version` documents.
+    pub fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
         if self.desc.is_none() && self.roles.is_none() {
             return Err(ValidationError::new("body", Rule::NothingToUpdate, "{}"));
         }

@@ -115,3 +115,74 @@ fn empty_inputs_are_rejected() {
     assert_eq!(err.chars(), 0);
     assert!(serde_json::from_str::<OrgId>("42").is_err());
 }
+
+mod roles {
+    use atlas_apikeys::client::v2025_02_19::API_VERSION as V;
+    use atlas_apikeys::{OrgKeyUpdate, OrgRole, ProjectKeyUpdate, ProjectRole, ProjectRoles, Rule};
+    use proptest::prelude::*;
+    use proptest::sample::subsequence;
+
+    proptest! {
+        #[test]
+        fn any_nonempty_set_of_documented_roles_is_accepted(
+            org in subsequence(V.org_roles.to_vec(), 1..=V.org_roles.len()),
+            project in subsequence(V.project_roles.to_vec(), 1..=V.project_roles.len()),
+        ) {
+            prop_assert!(OrgKeyUpdate::new().roles(org.clone()).validate(&V).is_ok());
+            prop_assert!(ProjectRoles::new(project.clone()).validate(&V).is_ok());
+            prop_assert!(ProjectKeyUpdate::new().roles(project).validate(&V).is_ok());
+        }
+
+        #[test]
+        fn a_repeated_role_is_named_at_its_second_position(
+            roles in subsequence(V.project_roles.to_vec(), 1..=V.project_roles.len()),
+            pick in any::<prop::sample::Index>(),
+        ) {
+            let dup = pick.get(&roles).clone();
+            let mut list = roles.clone();
+            list.push(dup);
+            let err = ProjectRoles::new(list.clone()).validate(&V).unwrap_err();
+            prop_assert_eq!(err.rule, Rule::DuplicateRole);
+            prop_assert_eq!(err.field, format!("roles[{}]", list.len() - 1));
+        }
+
+        #[test]
+        fn project_roles_never_pass_as_organization_roles(p in subsequence(V.project_roles.to_vec(), 1..=1)) {
+            let as_org = OrgRole::from(p[0].as_str());
+            let err = OrgKeyUpdate::new().roles([as_org]).allow_unlisted_roles().validate(&V).unwrap_err();
+            prop_assert_eq!(err.rule, Rule::WrongScope { expected: "organization" });
+        }
+
+        #[test]
+        fn unknown_names_need_the_opt_in_and_a_well_formed_name(suffix in "[A-Z][A-Z0-9_]{0,20}", junk in "[a-z .-]{1,10}") {
+            let name = format!("GROUP_{suffix}");
+            prop_assume!(!V.project_roles.iter().any(|r| r.as_str() == name));
+            let strict = ProjectRoles::new([ProjectRole::from(name.as_str())]).validate(&V).unwrap_err();
+            let is_not_documented = matches!(strict.rule, Rule::NotDocumented { .. });
+            prop_assert!(is_not_documented, "{}", strict);
+            prop_assert!(ProjectRoles::new([ProjectRole::from(name.as_str())]).allow_unlisted_roles().validate(&V).is_ok());
+            let malformed = ProjectRoles::new([ProjectRole::from(junk.as_str())]).allow_unlisted_roles().validate(&V).unwrap_err();
+            prop_assert_eq!(malformed.rule, Rule::RoleNameFormat);
+        }
+    }
+
+    #[test]
+    fn empty_updates_and_empty_lists_are_rejected() {
+        assert_eq!(
+            OrgKeyUpdate::new().validate(&V).unwrap_err().rule,
+            Rule::NothingToUpdate
+        );
+        assert_eq!(
+            ProjectKeyUpdate::new().validate(&V).unwrap_err().rule,
+            Rule::NothingToUpdate
+        );
+        assert_eq!(
+            OrgKeyUpdate::new().roles([]).validate(&V).unwrap_err().rule,
+            Rule::EmptyRoles
+        );
+        assert_eq!(
+            ProjectRoles::new([]).validate(&V).unwrap_err().rule,
+            Rule::EmptyRoles
+        );
+    }
+}
