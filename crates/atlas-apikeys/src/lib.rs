@@ -47,3 +47,8 @@ pub use response::{
     ApiKey, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey, ProjectRoleAssignment,
 };
 pub use roles::{OrgRole, ProjectRole, RoleName};
+
+/// The README's examples, compiled as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeExamples;
