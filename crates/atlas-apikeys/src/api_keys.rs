@@ -334,27 +334,15 @@ async fn from_raw(e: RawError<AtlasTypes>, record: &CallRecord) -> Error {
         RawError::ErrorResponse(value) => {
             let status = value.status().as_u16();
             let raw = value.into_inner();
-            Error::Api(Box::new(ApiError {
+            let fields = raw.bad_request_detail.map(|d| d.fields).unwrap_or_default();
+            api_error(
                 status,
-                code: Some(ErrorCode::from_raw(&raw.error_code)),
-                error_code: Some(raw.error_code),
-                reason: raw.reason,
-                detail: raw.detail,
-                parameters: raw.parameters,
-                bad_request_detail: raw
-                    .bad_request_detail
-                    .map(|d| {
-                        d.fields
-                            .into_iter()
-                            .map(|f| FieldViolation {
-                                field: f.field,
-                                description: f.description,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                excerpt: None,
-            }))
+                Some(raw.error_code),
+                raw.reason,
+                raw.detail,
+                raw.parameters,
+                fields.into_iter().map(|f| (f.field, f.description)),
+            )
         }
         RawError::UnexpectedResponse(response) => {
             let status = response.status().as_u16();
@@ -412,29 +400,19 @@ fn error_body(status: u16, body: &[u8]) -> Error {
     let parsed = serde_json::from_slice::<Lenient>(body)
         .ok()
         .filter(|l| l.error_code.is_some() || l.detail.is_some());
-    let api = match parsed {
-        Some(l) => ApiError {
-            status,
-            code: l.error_code.as_deref().map(ErrorCode::from_raw),
-            error_code: l.error_code,
-            reason: l.reason,
-            detail: l.detail,
-            parameters: l.parameters,
-            bad_request_detail: l
-                .bad_request_detail
-                .map(|d| {
-                    d.fields
-                        .into_iter()
-                        .map(|f| FieldViolation {
-                            field: f.field,
-                            description: f.description,
-                        })
-                        .collect()
-                })
-                .unwrap_or_default(),
-            excerpt: None,
-        },
-        None => ApiError {
+    match parsed {
+        Some(l) => {
+            let fields = l.bad_request_detail.map(|d| d.fields).unwrap_or_default();
+            api_error(
+                status,
+                l.error_code,
+                l.reason,
+                l.detail,
+                l.parameters,
+                fields.into_iter().map(|f| (f.field, f.description)),
+            )
+        }
+        None => Error::Api(Box::new(ApiError {
             status,
             code: None,
             error_code: None,
@@ -443,9 +421,30 @@ fn error_body(status: u16, body: &[u8]) -> Error {
             parameters: Vec::new(),
             bad_request_detail: Vec::new(),
             excerpt: Some(excerpt(body)),
-        },
-    };
-    Error::Api(Box::new(api))
+        })),
+    }
+}
+
+fn api_error(
+    status: u16,
+    error_code: Option<String>,
+    reason: Option<String>,
+    detail: Option<String>,
+    parameters: Vec<serde_json::Value>,
+    fields: impl Iterator<Item = (String, String)>,
+) -> Error {
+    Error::Api(Box::new(ApiError {
+        status,
+        code: error_code.as_deref().map(ErrorCode::from_raw),
+        error_code,
+        reason,
+        detail,
+        parameters,
+        bad_request_detail: fields
+            .map(|(field, description)| FieldViolation { field, description })
+            .collect(),
+        excerpt: None,
+    }))
 }
 
 /// The first 160 printable characters of a body, whitespace folded. JSON

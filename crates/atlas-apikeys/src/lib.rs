@@ -42,11 +42,11 @@ pub use error::{
     ApiError, Error, ErrorCode, FieldViolation, Rule, TransportError, ValidationError,
 };
 pub use ids::{ApiKeyId, ID_LEN, IdError, IdKind, IdProblem, OrgId, ProjectId};
-pub use request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
+pub use request::{KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
 pub use response::{
     ApiKey, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey, ProjectRoleAssignment,
 };
-pub use roles::{OrgRole, ProjectRole, RoleName};
+pub use roles::{OrgRole, ProjectRole, RoleName, ScopedRole};
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

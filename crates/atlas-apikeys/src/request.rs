@@ -5,26 +5,44 @@ use atlas_apikeys_client::ApiVersion;
 
 use crate::description::Description;
 use crate::error::{Rule, ValidationError};
-use crate::roles::{self, OrgRole, ProjectRole};
+use crate::roles::{self, OrgRole, ProjectRole, ScopedRole};
 
-/// Update an organization API key: its description, its organization roles,
-/// or both. Only what is set is sent.
+/// An update of an API key's description and/or roles of one scope. Only
+/// what is set is sent. Use it as [`OrgKeyUpdate`] or [`ProjectKeyUpdate`].
 ///
 /// ```
-/// use atlas_apikeys::{Description, OrgKeyUpdate, OrgRole};
-/// let update = OrgKeyUpdate::new()
+/// use atlas_apikeys::{Description, OrgKeyUpdate, OrgRole, ProjectKeyUpdate, ProjectRole};
+/// let org = OrgKeyUpdate::new()
 ///     .description(Description::new("ci key")?)
 ///     .roles([OrgRole::OrgReadOnly]);
+/// let project = ProjectKeyUpdate::new().roles([ProjectRole::GroupOwner]);
 /// # Ok::<(), atlas_apikeys::DescriptionError>(())
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OrgKeyUpdate {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyUpdate<R> {
     pub(crate) desc: Option<Description>,
-    pub(crate) roles: Option<Vec<OrgRole>>,
+    pub(crate) roles: Option<Vec<R>>,
     pub(crate) allow_unlisted: bool,
 }
 
-impl OrgKeyUpdate {
+/// Update an organization API key: description and/or organization roles.
+pub type OrgKeyUpdate = KeyUpdate<OrgRole>;
+
+/// Update an organization API key in one project: its project roles (which
+/// replace its current ones there) and/or its description.
+pub type ProjectKeyUpdate = KeyUpdate<ProjectRole>;
+
+impl<R: ScopedRole> Default for KeyUpdate<R> {
+    fn default() -> Self {
+        Self {
+            desc: None,
+            roles: None,
+            allow_unlisted: false,
+        }
+    }
+}
+
+impl<R: ScopedRole> KeyUpdate<R> {
     /// An update that changes nothing yet (sending it is a validation error).
     pub fn new() -> Self {
         Self::default()
@@ -36,14 +54,15 @@ impl OrgKeyUpdate {
         self
     }
 
-    /// Sets the key's organization roles (replacing the current ones).
-    pub fn roles(mut self, roles: impl IntoIterator<Item = OrgRole>) -> Self {
+    /// Sets the roles (replacing the current ones of this scope).
+    pub fn roles(mut self, roles: impl IntoIterator<Item = R>) -> Self {
         self.roles = Some(roles.into_iter().collect());
         self
     }
 
-    /// Lets `OrgRole::Unknown` values through when they are well-formed
-    /// `ORG_*` names: for a role the server knows before this SDK does.
+    /// Lets `Unknown` roles through when they are well-formed names of this
+    /// scope (`ORG_*`, `GROUP_*`): for a role the server knows before this
+    /// SDK does.
     pub fn allow_unlisted_roles(mut self) -> Self {
         self.allow_unlisted = true;
         self
@@ -51,21 +70,15 @@ impl OrgKeyUpdate {
 
     /// Checks the documented rules for `version` (what sending does first):
     /// at least one of description and roles; roles, if given, non-empty,
-    /// unique, organization roles that `version` documents.
+    /// unique, of this scope, and documented by `version`.
     pub fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
         if self.desc.is_none() && self.roles.is_none() {
             return Err(ValidationError::new("body", Rule::NothingToUpdate, "{}"));
         }
-        if let Some(r) = &self.roles {
-            roles::check(
-                r,
-                &roles::org_scope(version),
-                version,
-                self.allow_unlisted,
-                "roles",
-            )?;
+        match &self.roles {
+            Some(r) => roles::check(r, version, self.allow_unlisted, "roles"),
+            None => Ok(()),
         }
-        Ok(())
     }
 }
 
@@ -105,71 +118,7 @@ impl ProjectRoles {
     /// Checks the documented rules for `version`: non-empty, unique,
     /// project roles that `version` documents.
     pub fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
-        roles::check(
-            &self.roles,
-            &roles::project_scope(version),
-            version,
-            self.allow_unlisted,
-            "roles",
-        )
-    }
-}
-
-/// Update an organization API key in one project: its project roles (which
-/// replace the current ones there), its description, or both.
-///
-/// ```
-/// use atlas_apikeys::{ProjectKeyUpdate, ProjectRole};
-/// let update = ProjectKeyUpdate::new().roles([ProjectRole::GroupOwner]);
-/// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ProjectKeyUpdate {
-    pub(crate) desc: Option<Description>,
-    pub(crate) roles: Option<Vec<ProjectRole>>,
-    pub(crate) allow_unlisted: bool,
-}
-
-impl ProjectKeyUpdate {
-    /// An update that changes nothing yet (sending it is a validation error).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Sets the new description.
-    pub fn description(mut self, desc: Description) -> Self {
-        self.desc = Some(desc);
-        self
-    }
-
-    /// Sets the key's roles in the project (replacing the current ones).
-    pub fn roles(mut self, roles: impl IntoIterator<Item = ProjectRole>) -> Self {
-        self.roles = Some(roles.into_iter().collect());
-        self
-    }
-
-    /// Lets well-formed `GROUP_*` names the SDK does not know through.
-    pub fn allow_unlisted_roles(mut self) -> Self {
-        self.allow_unlisted = true;
-        self
-    }
-
-    /// Checks the documented rules for `version`: at least one of
-    /// description and roles; roles, if given, non-empty, unique, project
-    /// roles that `version` documents.
-    pub fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
-        if self.desc.is_none() && self.roles.is_none() {
-            return Err(ValidationError::new("body", Rule::NothingToUpdate, "{}"));
-        }
-        if let Some(r) = &self.roles {
-            roles::check(
-                r,
-                &roles::project_scope(version),
-                version,
-                self.allow_unlisted,
-                "roles",
-            )?;
-        }
-        Ok(())
+        roles::check(&self.roles, version, self.allow_unlisted, "roles")
     }
 }
 

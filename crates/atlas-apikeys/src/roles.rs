@@ -13,49 +13,54 @@ pub use atlas_apikeys_client::{OrgRole, ProjectRole, RoleName};
 use crate::error::{Rule, ValidationError};
 use crate::ids::show;
 
-/// What a role list is checked against.
-pub(crate) struct Scope<'a, R> {
-    /// `organization` or `project`.
-    pub name: &'static str,
-    /// What the version documents.
-    pub documented: &'a [R],
-    /// Wire prefix of this scope's roles.
-    pub prefix: &'static str,
-    /// Wire prefix of the other scope's roles.
-    pub other_prefix: &'static str,
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::OrgRole {}
+    impl Sealed for super::ProjectRole {}
 }
 
-/// The scope for organization roles of `version`.
-pub(crate) fn org_scope(version: &ApiVersion) -> Scope<'_, OrgRole> {
-    Scope {
-        name: "organization",
-        documented: version.org_roles,
-        prefix: "ORG_",
-        other_prefix: "GROUP_",
+/// A role of one scope: [`OrgRole`] or [`ProjectRole`].
+pub trait ScopedRole: sealed::Sealed + Clone + PartialEq + AsRef<str> + 'static {
+    /// `organization` or `project`.
+    const SCOPE: &'static str;
+    /// Wire prefix of this scope's roles.
+    const PREFIX: &'static str;
+    /// Wire prefix of the other scope's roles.
+    const OTHER_PREFIX: &'static str;
+
+    /// The roles of this scope that `version` documents.
+    fn documented(version: &ApiVersion) -> &'static [Self];
+}
+
+impl ScopedRole for OrgRole {
+    const SCOPE: &'static str = "organization";
+    const PREFIX: &'static str = "ORG_";
+    const OTHER_PREFIX: &'static str = "GROUP_";
+
+    fn documented(version: &ApiVersion) -> &'static [Self] {
+        version.org_roles
     }
 }
 
-/// The scope for project roles of `version`.
-pub(crate) fn project_scope(version: &ApiVersion) -> Scope<'_, ProjectRole> {
-    Scope {
-        name: "project",
-        documented: version.project_roles,
-        prefix: "GROUP_",
-        other_prefix: "ORG_",
+impl ScopedRole for ProjectRole {
+    const SCOPE: &'static str = "project";
+    const PREFIX: &'static str = "GROUP_";
+    const OTHER_PREFIX: &'static str = "ORG_";
+
+    fn documented(version: &ApiVersion) -> &'static [Self] {
+        version.project_roles
     }
 }
 
 fn is_role_name(s: &str) -> bool {
-    !s.is_empty()
+    s.starts_with(|c: char| c.is_ascii_uppercase())
         && s.bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-        && s.starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 /// Checks one role list. `field` is the list's API name (`roles`).
-pub(crate) fn check<R: PartialEq + AsRef<str>>(
+pub(crate) fn check<R: ScopedRole>(
     roles: &[R],
-    scope: &Scope<'_, R>,
     version: &ApiVersion,
     allow_unlisted: bool,
     field: &str,
@@ -63,43 +68,32 @@ pub(crate) fn check<R: PartialEq + AsRef<str>>(
     if roles.is_empty() {
         return Err(ValidationError::new(field, Rule::EmptyRoles, "[]"));
     }
+    let documented = R::documented(version);
     for (i, role) in roles.iter().enumerate() {
         let at = format!("{field}[{i}]");
         let wire = role.as_ref();
         if roles[..i].contains(role) {
             return Err(ValidationError::new(at, Rule::DuplicateRole, show(wire)));
         }
-        if scope.documented.contains(role) {
+        if documented.contains(role) {
             continue;
         }
-        if wire.starts_with(scope.other_prefix) {
-            return Err(ValidationError::new(
-                at,
-                Rule::WrongScope {
-                    expected: scope.name,
-                },
-                show(wire),
-            ));
+        if wire.starts_with(R::OTHER_PREFIX) {
+            let rule = Rule::WrongScope { expected: R::SCOPE };
+            return Err(ValidationError::new(at, rule, show(wire)));
         }
         if !is_role_name(wire) {
             return Err(ValidationError::new(at, Rule::RoleNameFormat, show(wire)));
         }
-        if allow_unlisted && wire.starts_with(scope.prefix) {
+        if allow_unlisted && wire.starts_with(R::PREFIX) {
             continue;
         }
-        return Err(ValidationError::new(
-            at,
-            Rule::NotDocumented {
-                scope: scope.name,
-                target: format!("{} {}", version.system, version.version),
-                documented: scope
-                    .documented
-                    .iter()
-                    .map(|r| r.as_ref().to_owned())
-                    .collect(),
-            },
-            show(wire),
-        ));
+        let rule = Rule::NotDocumented {
+            scope: R::SCOPE,
+            target: format!("{} {}", version.system, version.version),
+            documented: documented.iter().map(|r| r.as_ref().to_owned()).collect(),
+        };
+        return Err(ValidationError::new(at, rule, show(wire)));
     }
     Ok(())
 }
