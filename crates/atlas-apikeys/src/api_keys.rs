@@ -4,7 +4,7 @@
 use std::sync::LazyLock;
 
 use atlas_apikeys_client::{ApiVersion, CallRecord, observe};
-use progenitor_client::Error as RawError;
+use progenitor_client::{Error as RawError, ResponseValue};
 
 use crate::error::{ApiError, Error, ErrorCode, FieldViolation, TransportError};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
@@ -207,18 +207,12 @@ impl ApiKeys {
             roles: update.roles.clone().unwrap_or_default(),
         };
         let (envelope, pretty) = self.flags();
-        let (result, record) = observe(self.client.update_org_api_key(
-            org.as_str(),
-            key.as_str(),
-            envelope,
-            pretty,
-            &body,
-        ))
-        .await;
-        match result {
-            Ok(value) => response::api_key(value.into_inner()),
-            Err(e) => Err(from_raw(e, &record).await),
-        }
+        send(
+            self.client
+                .update_org_api_key(org.as_str(), key.as_str(), envelope, pretty, &body),
+        )
+        .await
+        .and_then(response::api_key)
     }
 
     /// Assigns an organization API key to a project with these project roles
@@ -249,18 +243,12 @@ impl ApiKeys {
             },
         ];
         let (envelope, pretty) = self.flags();
-        let (result, record) = observe(self.client.add_group_api_key(
-            project.as_str(),
-            key.as_str(),
-            envelope,
-            pretty,
-            &body,
-        ))
-        .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => Err(from_raw(e, &record).await),
-        }
+        send(
+            self.client
+                .add_group_api_key(project.as_str(), key.as_str(), envelope, pretty, &body),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Replaces an organization API key's roles in a project, and/or its
@@ -286,7 +274,7 @@ impl ApiKeys {
             roles: update.roles.clone().unwrap_or_default(),
         };
         let (envelope, pretty) = self.flags();
-        let (result, record) = observe(self.client.update_group_api_key_roles(
+        send(self.client.update_group_api_key_roles(
             project.as_str(),
             key.as_str(),
             envelope,
@@ -296,11 +284,8 @@ impl ApiKeys {
             pretty,
             &body,
         ))
-        .await;
-        match result {
-            Ok(value) => response::api_key(value.into_inner()),
-            Err(e) => Err(from_raw(e, &record).await),
-        }
+        .await
+        .and_then(response::api_key)
     }
 
     /// Makes the key have exactly `roles` in the project, whether or not it
@@ -324,6 +309,17 @@ impl ApiKeys {
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+/// Runs one generated call, observing its transport, and converts its error.
+async fn send<T>(
+    call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<AtlasTypes>>>,
+) -> Result<T, Error> {
+    let (result, record) = observe(call).await;
+    match result {
+        Ok(value) => Ok(value.into_inner()),
+        Err(e) => Err(from_raw(e, &record).await),
     }
 }
 
