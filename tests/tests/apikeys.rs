@@ -485,7 +485,13 @@ async fn envelope_and_pretty_are_sent_and_unwrapped() {
 #[tokio::test]
 async fn api_errors_carry_status_code_and_details() {
     let server = CaptureServer::start().await;
-    let keys = keys_for(&server, &atlas_apikeys::client::v2024_05_30::API_VERSION).await;
+    // Error mapping, not retries: one attempt per call.
+    let keys = ApiKeys::builder()
+        .atlas(&atlas_apikeys::client::v2024_05_30::API_VERSION)
+        .base_url(&server.url)
+        .retry(atlas_apikeys::client::RetryPolicy::none())
+        .build()
+        .unwrap();
     let update = ProjectKeyUpdate::new().roles([ProjectRole::GroupOwner]);
 
     server.reply(Reply::json(
@@ -666,10 +672,35 @@ fn builder_rejects_what_cannot_work() {
         .base_url("ftp://example.com")
         .build()
         .unwrap_err();
-    assert!(matches!(err, Error::Config(_)), "{err}");
+    assert!(matches!(err, Error::Build(_)), "{err}");
     let err = ApiKeys::builder()
         .base_url("not a url")
         .build()
         .unwrap_err();
-    assert!(matches!(err, Error::Config(_)), "{err}");
+    assert!(matches!(err, Error::Build(_)), "{err}");
+    // Plain http only to loopback, unless explicitly allowed.
+    let err = ApiKeys::builder()
+        .base_url("http://cloud.example.com")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("plain http to a non-loopback host"),
+        "{err}"
+    );
+    for ok in [
+        "http://127.0.0.1:8080",
+        "http://localhost:1",
+        "http://[::1]:2",
+        "https://cloud.example.com",
+    ] {
+        assert!(ApiKeys::builder().base_url(ok).build().is_ok(), "{ok}");
+    }
+    assert!(
+        ApiKeys::builder()
+            .base_url("http://cloud.example.com")
+            .allow_insecure_http()
+            .build()
+            .is_ok()
+    );
 }

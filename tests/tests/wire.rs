@@ -6,6 +6,19 @@ use atlas_apikeys_tests::capture::{CaptureServer, Captured, Reply};
 use progenitor_client::Error;
 use serde_json::json;
 
+/// A client that does not retry: these tests are about error shapes.
+fn one_attempt<C>(
+    server: &CaptureServer,
+    connect: fn(atlas_apikeys_client::ClientConfig) -> Result<C, atlas_apikeys_client::BuildError>,
+) -> C {
+    connect(
+        atlas_apikeys_client::ClientConfig::new()
+            .base_url(&server.url)
+            .retry(atlas_apikeys_client::RetryPolicy::none()),
+    )
+    .expect("client")
+}
+
 const ORG: &str = "32b6e34b3d91647abb20e7b8";
 const GROUP: &str = "5e2211c17a3e5a48f5497de3";
 const KEY: &str = "5d1113b25a115342acc2d1aa";
@@ -236,7 +249,7 @@ async fn documented_errors_parse_into_api_error() {
 async fn undocumented_statuses_and_foreign_bodies_are_errors_not_panics() {
     use atlas_apikeys_client::v2023_02_01 as api;
     let server = CaptureServer::start().await;
-    let client = api::client(&server.url).unwrap();
+    let client = one_attempt(&server, api::connect);
     let body = api::types::UpdateAtlasOrganizationApiKey {
         desc: Some("x".into()),
         roles: vec![],
@@ -320,7 +333,7 @@ async fn a_version_table_without_the_operation_fails_before_sending() {
 async fn envelopes_are_unwrapped_and_their_status_is_the_one_that_counts() {
     use atlas_apikeys_client::{observe, v2025_02_19 as api};
     let server = CaptureServer::start().await;
-    let client = api::client(&server.url).unwrap();
+    let client = one_attempt(&server, api::connect);
     let org_body = api::types::UpdateAtlasOrganizationApiKey {
         desc: Some("x".into()),
         roles: vec![],

@@ -1,13 +1,16 @@
 //! What the transport observed during one call, for callers that need more
 //! than progenitor's result carries (its `InvalidResponsePayload` error, for
-//! one, has the body but not the status).
+//! one, has the body but not the status; an authentication failure has no
+//! variant of its own).
 
 use std::cell::RefCell;
 use std::future::Future;
 
 use reqwest::StatusCode;
 
-/// Facts about one call's final HTTP exchange.
+use crate::AuthError;
+
+/// Facts about one call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallRecord {
@@ -15,6 +18,25 @@ pub struct CallRecord {
     pub status: Option<StatusCode>,
     /// Whether the response came wrapped in an envelope that was unwrapped.
     pub unwrapped_envelope: bool,
+    /// HTTP exchanges with the API (retries and digest challenges included;
+    /// token requests not).
+    pub exchanges: u32,
+    /// Requests to the token endpoint made for this call.
+    pub token_requests: u32,
+    /// Why authentication failed, when it did.
+    pub auth_error: Option<AuthError>,
+    /// The rate-limit headers of the last response.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// `RateLimit-Limit` and `RateLimit-Remaining` of a response.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RateLimit {
+    /// Requests allowed in the current window.
+    pub limit: Option<u64>,
+    /// Requests left in the current window.
+    pub remaining: Option<u64>,
 }
 
 tokio::task_local! {
@@ -31,9 +53,7 @@ tokio::task_local! {
 /// let (result, record) = observe(client.update_org_api_key(
 ///     "32b6e34b3d91647abb20e7b8", "5d1113b25a115342acc2d1aa", None, None, &body,
 /// )).await;
-/// if result.is_err() {
-///     println!("failed with status {:?}", record.status);
-/// }
+/// println!("status {:?} after {} exchange(s)", record.status, record.exchanges);
 /// # }
 /// ```
 pub async fn observe<F: Future>(call: F) -> (F::Output, CallRecord) {

@@ -41,22 +41,6 @@ pub(crate) fn pre(
     Ok(())
 }
 
-/// Sends the request; unwraps an envelope when one was requested, and notes
-/// the final status for [`crate::observe`].
-pub(crate) async fn exec(
-    http: &reqwest::Client,
-    request: reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
-    let enveloped = crate::envelope::requested(&request);
-    let mut response = http.execute(request).await?;
-    if enveloped {
-        response = crate::envelope::unwrap(response).await?;
-    }
-    let status = response.status();
-    crate::call::note(|r| r.status = Some(status));
-    Ok(response)
-}
-
 /// Implements `ClientHooks<Context>` for a generated `Client`; codegen emits
 /// one invocation per generated client so new versions need no hand edits.
 macro_rules! impl_client_hooks {
@@ -76,7 +60,8 @@ macro_rules! impl_client_hooks {
                 request: reqwest::Request,
                 _info: &progenitor_client::OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
-                $crate::hooks::exec(&self.client, request).await
+                $crate::transport::exec(&self.client, &self.inner, request, _info.operation_id)
+                    .await
             }
         }
     };

@@ -36,18 +36,23 @@
 #![deny(missing_docs)]
 
 mod api_version;
+mod auth;
 mod call;
 mod context;
 mod envelope;
 mod hooks;
 #[doc(hidden)]
 pub mod open_enum;
+mod retry;
+mod transport;
 
 #[rustfmt::skip]
 mod generated;
 
 pub use api_version::{ApiVersion, OperationMedia};
-pub use call::{CallRecord, observe};
-pub use context::{BuildError, Context, USER_AGENT, http_client};
+pub use auth::{AuthError, Credentials};
+pub use call::{CallRecord, RateLimit, observe};
+pub use context::{BuildError, ClientConfig, Context, USER_AGENT};
 pub use generated::enums::*;
 pub use generated::*;
+pub use retry::RetryPolicy;

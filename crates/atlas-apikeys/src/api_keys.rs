@@ -3,7 +3,12 @@
 
 use std::sync::LazyLock;
 
-use atlas_apikeys_client::{ApiVersion, CallRecord, observe};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atlas_apikeys_client::{
+    ApiVersion, CallRecord, ClientConfig, Credentials, RateLimit, RetryPolicy, observe,
+};
 use progenitor_client::{Error as RawError, ResponseValue};
 
 use crate::error::{ApiError, Error, ErrorCode, FieldViolation, TransportError};
@@ -14,7 +19,7 @@ use crate::response::{self, ApiKey};
 /// The generated Atlas client every supported version shares.
 type AtlasClient = atlas_apikeys_client::v2025_02_19::Client;
 type AtlasTypes = atlas_apikeys_client::v2025_02_19::types::ApiError;
-type MakeClient = fn(&str, reqwest::Client) -> AtlasClient;
+type MakeClient = fn(ClientConfig) -> Result<AtlasClient, atlas_apikeys_client::BuildError>;
 
 /// Every generated Atlas version with its constructor. A version whose
 /// generated client differs in shape fails to compile here, which is where
@@ -25,7 +30,7 @@ static ATLAS: LazyLock<Vec<(&'static ApiVersion, MakeClient)>> = LazyLock::new(|
         ($v:ident) => {
             versions.push((
                 &atlas_apikeys_client::$v::API_VERSION,
-                atlas_apikeys_client::$v::client_with,
+                atlas_apikeys_client::$v::connect,
             ));
         };
     }
@@ -60,8 +65,7 @@ pub enum Ensured {
 #[derive(Debug, Clone)]
 pub struct ApiKeysBuilder {
     version: &'static ApiVersion,
-    base_url: Option<String>,
-    http: Option<reqwest::Client>,
+    config: ClientConfig,
     envelope: bool,
     pretty: bool,
 }
@@ -77,13 +81,71 @@ impl ApiKeysBuilder {
     /// The API's base URL (default: the version's documented one,
     /// `https://cloud.mongodb.com` for Atlas).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.base_url = Some(url.into());
+        self.config = self.config.base_url(url);
+        self
+    }
+
+    /// Authenticates with a programmatic API key (HTTP Digest). The private
+    /// key is held as a secret and never printed.
+    pub fn api_key(
+        mut self,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        self.config = self
+            .config
+            .credentials(Credentials::api_key(public_key, private_key));
+        self
+    }
+
+    /// Authenticates as a service account (OAuth 2.0 client credentials);
+    /// tokens are cached and refreshed by one task at a time.
+    pub fn service_account(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.config = self
+            .config
+            .credentials(Credentials::service_account(client_id, client_secret));
+        self
+    }
+
+    /// Authenticates with an access token obtained elsewhere.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.config = self.config.credentials(Credentials::bearer(token));
+        self
+    }
+
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.config = self.config.credentials(credentials);
+        self
+    }
+
+    /// The retry policy (default: 4 attempts, 250 ms to 8 s full-jitter
+    /// backoff, `Retry-After` up to 60 s, 90 s deadline).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.config = self.config.retry(policy);
+        self
+    }
+
+    /// Connect and per-request timeouts (default 10 s and 60 s).
+    pub fn timeouts(mut self, connect: Duration, request: Duration) -> Self {
+        self.config = self.config.timeouts(connect, request);
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback (refused by
+    /// default: digest over plain HTTP can be sniffed, a bearer token stolen).
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.config = self.config.allow_insecure_http();
         self
     }
 
     /// Uses a caller-built `reqwest::Client` (proxies, timeouts, TLS roots).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = Some(http);
+        self.config = self.config.http_client(http);
         self
     }
 
@@ -116,33 +178,12 @@ impl ApiKeysBuilder {
                     .join(", ")
             )));
         };
-        let base_url = match (self.base_url, version.default_base_url) {
-            (Some(url), _) => url,
-            (None, Some(url)) => url.to_owned(),
-            (None, None) => {
-                return Err(Error::Config(format!(
-                    "{} has no default base URL; set one",
-                    version.system
-                )));
-            }
-        };
-        let base_url = base_url.trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&base_url)
-            .map_err(|e| Error::Config(format!("base URL {base_url:?}: {e}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") {
-            return Err(Error::Config(format!(
-                "base URL {base_url:?}: the scheme must be https (or http)"
-            )));
-        }
-        let http = match self.http {
-            Some(http) => http,
-            None => atlas_apikeys_client::http_client().map_err(TransportError::from)?,
-        };
         Ok(ApiKeys {
-            client: make(&base_url, http),
+            client: make(self.config)?,
             version,
             envelope: self.envelope,
             pretty: self.pretty,
+            rate_limit: Arc::default(),
         })
     }
 }
@@ -170,6 +211,7 @@ pub struct ApiKeys {
     version: &'static ApiVersion,
     envelope: bool,
     pretty: bool,
+    rate_limit: Arc<Mutex<Option<RateLimit>>>,
 }
 
 impl ApiKeys {
@@ -177,8 +219,7 @@ impl ApiKeys {
     pub fn builder() -> ApiKeysBuilder {
         ApiKeysBuilder {
             version: latest_atlas_version(),
-            base_url: None,
-            http: None,
+            config: ClientConfig::new(),
             envelope: false,
             pretty: false,
         }
@@ -187,6 +228,51 @@ impl ApiKeys {
     /// The API version this client speaks.
     pub fn version(&self) -> &'static ApiVersion {
         self.version
+    }
+
+    /// The `RateLimit-Limit` / `RateLimit-Remaining` headers of the last
+    /// response that had them.
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Revokes the cached service-account token (`POST /api/oauth/revoke`);
+    /// a no-op for other credentials.
+    pub async fn revoke_token(&self) -> Result<(), Error> {
+        use progenitor_client::ClientInfo;
+        self.client
+            .inner()
+            .revoke_token(self.client.client())
+            .await
+            .map_err(Error::Auth)
+    }
+
+    async fn send<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<AtlasTypes>>>,
+    ) -> Result<T, Error> {
+        let (result, record) = observe(call).await;
+        if let Some(limit) = record.rate_limit {
+            *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(limit);
+        }
+        if let Some(auth) = record.auth_error.clone() {
+            return Err(Error::Auth(auth));
+        }
+        match result {
+            Ok(value) => Ok(value.into_inner()),
+            Err(e) => Err(match from_raw(e, &record).await {
+                Error::Api(api)
+                    if api.status == 410 && api.code == Some(ErrorCode::VersionGone) =>
+                {
+                    Error::VersionGone {
+                        system: self.version.system,
+                        version: self.version.version,
+                        detail: api.detail.clone(),
+                    }
+                }
+                other => other,
+            }),
+        }
     }
 
     fn flags(&self) -> (Option<bool>, Option<bool>) {
@@ -207,10 +293,13 @@ impl ApiKeys {
             roles: update.roles.clone().unwrap_or_default(),
         };
         let (envelope, pretty) = self.flags();
-        send(
-            self.client
-                .update_org_api_key(org.as_str(), key.as_str(), envelope, pretty, &body),
-        )
+        self.send(self.client.update_org_api_key(
+            org.as_str(),
+            key.as_str(),
+            envelope,
+            pretty,
+            &body,
+        ))
         .await
         .and_then(response::api_key)
     }
@@ -243,10 +332,13 @@ impl ApiKeys {
             },
         ];
         let (envelope, pretty) = self.flags();
-        send(
-            self.client
-                .add_group_api_key(project.as_str(), key.as_str(), envelope, pretty, &body),
-        )
+        self.send(self.client.add_group_api_key(
+            project.as_str(),
+            key.as_str(),
+            envelope,
+            pretty,
+            &body,
+        ))
         .await
         .map(|_| ())
     }
@@ -274,7 +366,7 @@ impl ApiKeys {
             roles: update.roles.clone().unwrap_or_default(),
         };
         let (envelope, pretty) = self.flags();
-        send(self.client.update_group_api_key_roles(
+        self.send(self.client.update_group_api_key_roles(
             project.as_str(),
             key.as_str(),
             envelope,
@@ -309,17 +401,6 @@ impl ApiKeys {
             }
             Err(e) => Err(e),
         }
-    }
-}
-
-/// Runs one generated call, observing its transport, and converts its error.
-async fn send<T>(
-    call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<AtlasTypes>>>,
-) -> Result<T, Error> {
-    let (result, record) = observe(call).await;
-    match result {
-        Ok(value) => Ok(value.into_inner()),
-        Err(e) => Err(from_raw(e, &record).await),
     }
 }
 

@@ -26,9 +26,29 @@ pub enum Error {
         /// A short, printable excerpt of the body.
         excerpt: String,
     },
+    /// Authentication failed: wrong credentials, a challenge that cannot be
+    /// answered, or a token endpoint that refused.
+    #[error("authentication: {0}")]
+    Auth(#[from] atlas_apikeys_client::AuthError),
+    /// The pinned API version is no longer served (410 `VERSION_GONE`).
+    #[error(
+        "{system} API version {version} is no longer served: move to a newer version module{}",
+        detail.as_deref().map(|d| format!(" ({d})")).unwrap_or_default()
+    )]
+    VersionGone {
+        /// The system.
+        system: &'static str,
+        /// The pinned version.
+        version: &'static str,
+        /// The server's explanation.
+        detail: Option<String>,
+    },
     /// The request could not be sent or the response not received.
     #[error("transport: {0}")]
     Transport(#[from] TransportError),
+    /// The client could not be built from its configuration.
+    #[error("configuration: {0}")]
+    Build(#[from] atlas_apikeys_client::BuildError),
     /// The client is configured in a way it cannot work.
     #[error("configuration: {0}")]
     Config(String),
@@ -299,7 +319,4 @@ pub enum TransportError {
     /// The request could not be built.
     #[error("cannot build the request: {0}")]
     Request(String),
-    /// The HTTP client could not be built.
-    #[error(transparent)]
-    Build(#[from] atlas_apikeys_client::BuildError),
 }

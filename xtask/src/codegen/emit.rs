@@ -297,14 +297,16 @@ pub fn version(m: &VersionModule<'_>) -> Result<String, CodegenError> {
 
             #(#lists)*
 
-            /// A client for this version with the default HTTP settings.
-            pub fn client(base_url: &str) -> Result<Client, crate::BuildError> {
-                Ok(client_with(base_url, crate::http_client()?))
+            /// A client for this version: base URL, credentials, retries and
+            /// timeouts from `config`.
+            pub fn connect(config: crate::ClientConfig) -> Result<Client, crate::BuildError> {
+                let (base_url, http, context) = config.build(&API_VERSION)?;
+                Ok(Client::new_with_client(&base_url, http, context))
             }
 
-            /// A client for this version over a caller-built `reqwest::Client`.
-            pub fn client_with(base_url: &str, http: reqwest::Client) -> Client {
-                Client::new_with_client(base_url, http, crate::Context::new(&API_VERSION))
+            /// A client for this version on `base_url`, without credentials.
+            pub fn client(base_url: &str) -> Result<Client, crate::BuildError> {
+                connect(crate::ClientConfig::new().base_url(base_url))
             }
         },
         &format!("{system} {version}"),

@@ -52,11 +52,13 @@ pub const ORG_ROLES: &[OrgRole] = OrgRole::KNOWN;
 pub const PROJECT_ROLES: &[ProjectRole] = ProjectRole::KNOWN;
 /// Every `RoleName` value version 2025-02-19 documents.
 pub const ROLE_NAMES: &[RoleName] = RoleName::KNOWN;
-/// A client for this version with the default HTTP settings.
-pub fn client(base_url: &str) -> Result<Client, crate::BuildError> {
-    Ok(client_with(base_url, crate::http_client()?))
+/// A client for this version: base URL, credentials, retries and
+/// timeouts from `config`.
+pub fn connect(config: crate::ClientConfig) -> Result<Client, crate::BuildError> {
+    let (base_url, http, context) = config.build(&API_VERSION)?;
+    Ok(Client::new_with_client(&base_url, http, context))
 }
-/// A client for this version over a caller-built `reqwest::Client`.
-pub fn client_with(base_url: &str, http: reqwest::Client) -> Client {
-    Client::new_with_client(base_url, http, crate::Context::new(&API_VERSION))
+/// A client for this version on `base_url`, without credentials.
+pub fn client(base_url: &str) -> Result<Client, crate::BuildError> {
+    connect(crate::ClientConfig::new().base_url(base_url))
 }

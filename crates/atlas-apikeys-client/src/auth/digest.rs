@@ -1,0 +1,158 @@
+//! HTTP Digest (RFC 7616, 2617 and 2069) with nonce reuse.
+//!
+//! The first request learns the server's challenge from its 401; every later
+//! request answers that challenge pre-emptively with an incremented nonce
+//! count, so a call costs one HTTP exchange instead of two. http-auth parses
+//! challenges and computes responses; this module picks the strongest
+//! challenge, caches it, and decides when to re-challenge.
+//!
+//! Concurrency: the cached client sits behind a `std::sync::Mutex` held only
+//! while computing one header (never across an await), so concurrent calls
+//! share the nonce with strictly increasing `nc` values.
+
+use std::sync::Mutex;
+
+use http_auth::{ChallengeRef, PasswordParams, digest::Algorithm};
+use reqwest::header::{AUTHORIZATION, HeaderMap, WWW_AUTHENTICATE};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::{AuthError, sensitive};
+
+/// Digest state for one client.
+pub(crate) struct Digest {
+    username: String,
+    password: SecretString,
+    cached: Mutex<Option<http_auth::digest::DigestClient>>,
+}
+
+/// What to do after a 401.
+pub(crate) enum After401 {
+    /// A new challenge was adopted: resend once.
+    Resend,
+    /// Give up with this error.
+    Fail(AuthError),
+}
+
+impl Digest {
+    pub(crate) fn new(username: String, password: SecretString) -> Self {
+        Self {
+            username,
+            password,
+            cached: Mutex::new(None),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<http_auth::digest::DigestClient>> {
+        self.cached.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets the cached challenge.
+    pub(crate) fn forget(&self) {
+        *self.lock() = None;
+    }
+
+    /// Adds a pre-emptive `Authorization` header when a challenge is cached.
+    /// Returns whether it did.
+    pub(crate) fn authorize(&self, request: &mut reqwest::Request) -> Result<bool, AuthError> {
+        let mut cached = self.lock();
+        let Some(client) = cached.as_mut() else {
+            return Ok(false);
+        };
+        let uri = request_uri(request.url());
+        let method = request.method().as_str().to_owned();
+        let body = request.body().and_then(|b| b.as_bytes());
+        let header = client
+            .respond(&PasswordParams {
+                username: &self.username,
+                password: self.password.expose_secret(),
+                uri: &uri,
+                method: &method,
+                body,
+            })
+            .map_err(AuthError::BadChallenge)?;
+        drop(cached);
+        let value = sensitive(&header)
+            .ok_or_else(|| AuthError::BadChallenge("response is not a valid header".into()))?;
+        request.headers_mut().insert(AUTHORIZATION, value);
+        Ok(true)
+    }
+
+    /// Handles a 401: adopts the challenge it carries, and says whether to
+    /// resend. Each call may resend once: after learning the challenge, or
+    /// after a cached nonce went stale or is unknown to this server
+    /// instance. A 401 to that resend (an answer to a fresh challenge) means
+    /// the credentials are wrong.
+    pub(crate) fn after_401(&self, headers: &HeaderMap, may_resend: bool) -> After401 {
+        let challenges: Vec<&str> = headers
+            .get_all(WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        if challenges.is_empty() {
+            return After401::Fail(AuthError::NoChallenge);
+        }
+        match strongest(&challenges) {
+            Ok(client) => *self.lock() = Some(client),
+            Err(e) => return After401::Fail(AuthError::BadChallenge(e)),
+        }
+        if may_resend {
+            After401::Resend
+        } else {
+            After401::Fail(AuthError::Rejected { detail: None })
+        }
+    }
+}
+
+/// Picks the strongest Digest challenge among `headers`: SHA-512-256 over
+/// SHA-256 over MD5; among equals, one offering a qop over RFC 2069 style.
+pub(crate) fn strongest(headers: &[&str]) -> Result<http_auth::digest::DigestClient, String> {
+    let mut best: Option<(u8, http_auth::digest::DigestClient)> = None;
+    let mut error = None;
+    for header in headers {
+        let parsed = match http_auth::parse_challenges(header) {
+            Ok(p) => p,
+            Err(e) => {
+                error.get_or_insert_with(|| format!("malformed challenge: {e}"));
+                continue;
+            }
+        };
+        for challenge in parsed
+            .iter()
+            .filter(|c| c.scheme.eq_ignore_ascii_case("Digest"))
+        {
+            match http_auth::digest::DigestClient::try_from(challenge as &ChallengeRef<'_>) {
+                Ok(client) => {
+                    let rank = rank(&client);
+                    if best.as_ref().is_none_or(|(r, _)| rank > *r) {
+                        best = Some((rank, client));
+                    }
+                }
+                Err(e) => {
+                    error.get_or_insert(e);
+                }
+            }
+        }
+    }
+    match best {
+        Some((_, client)) => Ok(client),
+        None => Err(error.unwrap_or_else(|| "no Digest challenge offered".into())),
+    }
+}
+
+fn rank(client: &http_auth::digest::DigestClient) -> u8 {
+    let algorithm = match client.algorithm() {
+        Algorithm::Md5 => 1,
+        Algorithm::Sha256 => 2,
+        Algorithm::Sha512Trunc256 => 3,
+        _ => 0,
+    };
+    algorithm * 2 + u8::from(!client.rfc2069_compat())
+}
+
+/// The digest `uri`: the request target as sent (path and query).
+pub(crate) fn request_uri(url: &reqwest::Url) -> String {
+    match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_owned(),
+    }
+}

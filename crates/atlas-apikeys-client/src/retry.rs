@@ -1,0 +1,137 @@
+//! When and how long to wait before trying again.
+//!
+//! Retried: 429 for any operation, honouring `Retry-After` (seconds or an
+//! HTTP date, capped); 502, 503, 504 and connection failures. All operations
+//! this crate covers are safe to repeat: the two updates set absolute values,
+//! and a repeated assign answers 409 `API_KEY_ALREADY_IN_GROUP`, which the
+//! validation layer's `ensure_project_roles` understands.
+//!
+//! Backoff is exponential with full jitter (a uniform wait between zero and
+//! the exponential bound), so clients that failed together do not retry
+//! together.
+
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, SystemTime};
+
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+
+/// Retry limits. The defaults suit interactive tools and CI jobs alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 disables retries). Default 4.
+    pub max_attempts: u32,
+    /// The first backoff bound. Default 250 ms.
+    pub initial_backoff: Duration,
+    /// The largest backoff bound. Default 8 s.
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured; longer ones are capped. Default 60 s.
+    pub max_retry_after: Duration,
+    /// No retry starts after this much time since the call began. Default 90 s.
+    pub deadline: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(60),
+            deadline: Duration::from_secs(90),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of attempts (at least 1).
+    pub fn max_attempts(mut self, n: u32) -> Self {
+        self.max_attempts = n.max(1);
+        self
+    }
+
+    /// Sets the backoff bounds.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Sets the cap on `Retry-After`.
+    pub fn max_retry_after(mut self, cap: Duration) -> Self {
+        self.max_retry_after = cap;
+        self
+    }
+
+    /// Sets the overall deadline.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    /// The full-jitter wait before attempt `attempt + 1` (attempt counts
+    /// from 1).
+    pub(crate) fn backoff_for(&self, attempt: u32) -> Duration {
+        let exp = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        let bound = exp.min(self.max_backoff);
+        bound.mul_f64(jitter())
+    }
+
+    /// How long to wait after `status`, or `None` if it is not retried.
+    pub(crate) fn wait_after(
+        &self,
+        status: StatusCode,
+        headers: &HeaderMap,
+        attempt: u32,
+    ) -> Option<Duration> {
+        match status.as_u16() {
+            429 => Some(
+                retry_after(headers, SystemTime::now())
+                    .map(|d| d.min(self.max_retry_after))
+                    .unwrap_or_else(|| self.backoff_for(attempt)),
+            ),
+            502..=504 => Some(self.backoff_for(attempt)),
+            _ => None,
+        }
+    }
+}
+
+/// Whether a failed send is worth retrying: the request may not have reached
+/// the server, or the connection broke.
+pub(crate) fn is_retryable(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body()
+}
+
+/// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+pub(crate) fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// A uniform value in [0, 1), from the standard library's randomly seeded
+/// hasher (no extra dependency for a backoff jitter).
+fn jitter() -> f64 {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default(),
+    );
+    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
+}

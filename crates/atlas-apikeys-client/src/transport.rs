@@ -1,0 +1,292 @@
+//! One call from the wire's point of view: authenticate, send, retry, and
+//! report. Runs as the generated clients' `ClientHooks::exec`.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+use reqwest::header::{AUTHORIZATION, HeaderMap};
+use reqwest::{Response, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use tracing::{Instrument, field};
+
+use crate::auth::digest::After401;
+use crate::auth::oauth::TokenFailure;
+use crate::auth::{AuthError, sensitive};
+use crate::call::{RateLimit, note};
+use crate::context::{Auth, Context};
+use crate::retry::is_retryable;
+
+/// Sends `request` for `operation`, authenticating and retrying as the
+/// context says. Never logs bodies or credentials.
+pub(crate) async fn exec(
+    http: &reqwest::Client,
+    ctx: &Context,
+    request: reqwest::Request,
+    operation: &str,
+) -> reqwest::Result<Response> {
+    let version = ctx.version();
+    let span = tracing::info_span!(
+        "atlas_apikeys.call",
+        operation,
+        system = version.system,
+        version = version.version,
+        attempt = field::Empty,
+        status = field::Empty,
+        duration_ms = field::Empty,
+    );
+    run(http, ctx, request, operation).instrument(span).await
+}
+
+async fn run(
+    http: &reqwest::Client,
+    ctx: &Context,
+    request: reqwest::Request,
+    operation: &str,
+) -> reqwest::Result<Response> {
+    let started = Instant::now();
+    let shared = &ctx.shared;
+    let policy = shared.retry;
+    let enveloped = crate::envelope::requested(&request);
+    let span = tracing::Span::current();
+    let mut req = request;
+    let mut attempt = 0u32;
+    let mut retries = 0u32;
+    let mut auth_resent = false;
+    loop {
+        attempt += 1;
+        span.record("attempt", attempt);
+        // The copy for a next attempt is taken before authorization: every
+        // attempt gets a fresh Authorization and a byte-identical body. A
+        // streaming body cannot be copied, and gets one attempt.
+        let replay = req.try_clone();
+        let mut sending = req;
+        let token = match authorize(http, &shared.auth, &mut sending).await {
+            Authorized::Ready(token) => token,
+            Authorized::Answered(response) => {
+                return finish(response, enveloped, ctx, operation, started).await;
+            }
+            Authorized::Failed(e) => return Err(e),
+        };
+        note(|r| r.exchanges += 1);
+        let result = http.execute(sending).await;
+        let elapsed = started.elapsed();
+        let response = match result {
+            Ok(response) => response,
+            Err(e) => {
+                let wait = policy.backoff_for(retries + 1);
+                let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
+                if let (true, true, Some(next)) = (is_retryable(&e), budget, replay) {
+                    retries += 1;
+                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying after a failed send");
+                    tokio::time::sleep(wait).await;
+                    req = next;
+                    continue;
+                }
+                span.record("duration_ms", started.elapsed().as_millis() as u64);
+                tracing::debug!(attempt, error = %e, "send failed");
+                return Err(e);
+            }
+        };
+        let status = response.status();
+        tracing::debug!(attempt, status = status.as_u16(), "response");
+        if status == StatusCode::UNAUTHORIZED {
+            match on_401(
+                &shared.auth,
+                response.headers(),
+                token.as_ref(),
+                !auth_resent,
+            ) {
+                Next::Resend => {
+                    if let Some(next) = replay {
+                        auth_resent = true;
+                        req = next;
+                        continue;
+                    }
+                }
+                Next::Fail(e) => {
+                    tracing::debug!(error = %e, "authentication failed");
+                    note(|r| r.auth_error = Some(e));
+                }
+                Next::PassOn => {}
+            }
+            return finish(response, enveloped, ctx, operation, started).await;
+        }
+        if let Some(wait) = policy.wait_after(status, response.headers(), retries + 1) {
+            let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
+            if let (true, Some(next)) = (budget, replay) {
+                retries += 1;
+                tracing::info!(
+                    attempt,
+                    status = status.as_u16(),
+                    wait_ms = wait.as_millis() as u64,
+                    "retrying"
+                );
+                drop(response);
+                tokio::time::sleep(wait).await;
+                req = next;
+                continue;
+            }
+        }
+        return finish(response, enveloped, ctx, operation, started).await;
+    }
+}
+
+enum Authorized {
+    /// Ready to send; carries the bearer token used, for a 401.
+    Ready(Option<SecretString>),
+    /// The token endpoint refused; its answer stands in for the call's.
+    Answered(Response),
+    /// The token endpoint could not be reached.
+    Failed(reqwest::Error),
+}
+
+fn set_bearer(request: &mut reqwest::Request, token: &SecretString) {
+    if let Some(v) = sensitive(&format!("Bearer {}", token.expose_secret())) {
+        request.headers_mut().insert(AUTHORIZATION, v);
+    }
+}
+
+async fn authorize(
+    http: &reqwest::Client,
+    auth: &Auth,
+    request: &mut reqwest::Request,
+) -> Authorized {
+    match auth {
+        Auth::None => Authorized::Ready(None),
+        Auth::Digest(digest) => {
+            if let Err(e) = digest.authorize(request) {
+                // The server's 401 will bring a challenge we can answer, or say why not.
+                tracing::debug!(error = %e, "cannot answer the cached challenge");
+                digest.forget();
+            }
+            Authorized::Ready(None)
+        }
+        Auth::Bearer(token) => {
+            set_bearer(request, token);
+            Authorized::Ready(None)
+        }
+        Auth::ServiceAccount(cache) => match cache.token(http).await {
+            Ok(token) => {
+                set_bearer(request, &token);
+                Authorized::Ready(Some(token))
+            }
+            Err(TokenFailure::Refused(response, e)) => {
+                note(|r| r.auth_error = Some(e));
+                Authorized::Answered(response)
+            }
+            Err(TokenFailure::Unreadable(e)) => {
+                note(|r| r.auth_error = Some(e));
+                let mut bad_gateway = http::Response::new(Vec::<u8>::new());
+                *bad_gateway.status_mut() = StatusCode::BAD_GATEWAY;
+                Authorized::Answered(Response::from(bad_gateway))
+            }
+            Err(TokenFailure::Transport(e)) => Authorized::Failed(e),
+        },
+    }
+}
+
+enum Next {
+    Resend,
+    Fail(AuthError),
+    PassOn,
+}
+
+fn on_401(
+    auth: &Auth,
+    headers: &HeaderMap,
+    token: Option<&SecretString>,
+    may_resend: bool,
+) -> Next {
+    match auth {
+        Auth::None => Next::PassOn,
+        Auth::Digest(digest) => match digest.after_401(headers, may_resend) {
+            After401::Resend => Next::Resend,
+            After401::Fail(e) => Next::Fail(e),
+        },
+        Auth::ServiceAccount(cache) => {
+            // Drop the token, refresh once, retry once.
+            if let Some(used) = token {
+                cache.invalidate(used);
+            }
+            if may_resend {
+                Next::Resend
+            } else {
+                Next::Fail(AuthError::Rejected { detail: None })
+            }
+        }
+        Auth::Bearer(_) => Next::Fail(AuthError::Rejected { detail: None }),
+    }
+}
+
+/// Reports the final response: rate limits, deprecation, status; unwraps a
+/// requested envelope.
+async fn finish(
+    response: Response,
+    enveloped: bool,
+    ctx: &Context,
+    operation: &str,
+    started: Instant,
+) -> reqwest::Result<Response> {
+    let rate_limit = rate_limit(response.headers());
+    warn_deprecation(response.headers(), ctx, operation);
+    let response = if enveloped {
+        crate::envelope::unwrap(response).await?
+    } else {
+        response
+    };
+    let status = response.status();
+    note(|r| {
+        r.status = Some(status);
+        r.rate_limit = rate_limit;
+    });
+    let span = tracing::Span::current();
+    span.record("status", status.as_u16());
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    Ok(response)
+}
+
+fn header_number(headers: &HeaderMap, name: &str) -> Option<u64> {
+    let text = headers.get(name)?.to_str().ok()?.trim();
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+fn rate_limit(headers: &HeaderMap) -> Option<RateLimit> {
+    let limit = header_number(headers, "ratelimit-limit");
+    let remaining = header_number(headers, "ratelimit-remaining");
+    (limit.is_some() || remaining.is_some()).then_some(RateLimit { limit, remaining })
+}
+
+/// Warns once per process, system, version and operation when the server
+/// announces `Deprecation` or `Sunset`.
+fn warn_deprecation(headers: &HeaderMap, ctx: &Context, operation: &str) {
+    let text = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let (deprecation, sunset) = (text("deprecation"), text("sunset"));
+    if deprecation.is_none() && sunset.is_none() {
+        return;
+    }
+    static WARNED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let version = ctx.version();
+    let key = format!("{} {} {operation}", version.system, version.version);
+    let first = WARNED
+        .get_or_init(Default::default)
+        .lock()
+        .map(|mut seen| seen.insert(key))
+        .unwrap_or(false);
+    if first {
+        tracing::warn!(
+            operation,
+            system = version.system,
+            version = version.version,
+            deprecation = deprecation.as_deref().unwrap_or("-"),
+            sunset = sunset.as_deref().unwrap_or("-"),
+            "the server marks this API version as deprecated for this operation: move to a newer version module"
+        );
+    }
+}
