@@ -45,6 +45,8 @@ pub struct Reply {
     pub content_type: Option<&'static str>,
     /// Body bytes.
     pub body: Vec<u8>,
+    /// Extra response headers.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
@@ -54,6 +56,7 @@ impl Reply {
             status,
             content_type: Some("application/json"),
             body: body.to_string().into_bytes(),
+            headers: Vec::new(),
         }
     }
 
@@ -63,6 +66,7 @@ impl Reply {
             status,
             content_type: Some(content_type),
             body: body.as_bytes().to_vec(),
+            headers: Vec::new(),
         }
     }
 
@@ -72,7 +76,14 @@ impl Reply {
             status,
             content_type: None,
             body: Vec::new(),
+            headers: Vec::new(),
         }
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
     }
 }
 
@@ -159,6 +170,14 @@ async fn handle(State(shared): State<Arc<Mutex<Shared>>>, request: Request) -> R
         response
             .headers_mut()
             .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    }
+    for (name, value) in reply.headers {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
+            response.headers_mut().append(n, v);
+        }
     }
     response
 }

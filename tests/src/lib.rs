@@ -1,6 +1,7 @@
 //! Shared test support for the workspace's integration tests.
 #![forbid(unsafe_code)]
 
+pub mod auth_server;
 pub mod capture;
 
 use std::path::PathBuf;

@@ -1,0 +1,446 @@
+//! A loopback API server that authenticates like Atlas: HTTP Digest with
+//! verified responses, nonce lifetimes and an anti-replay window on `nc`,
+//! and an OAuth 2.0 client-credentials token endpoint. Behind authentication
+//! it answers from a script, so tests can inject faults. Counters say how
+//! many exchanges, challenges and token requests each test caused.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use md5::Digest as _;
+
+use crate::capture::Reply;
+
+/// Digest challenge variants the server can offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Algorithm {
+    /// `MD5`
+    Md5,
+    /// `MD5-sess`
+    Md5Sess,
+    /// `SHA-256`
+    Sha256,
+    /// `SHA-256-sess`
+    Sha256Sess,
+}
+
+impl Algorithm {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Md5 => "MD5",
+            Self::Md5Sess => "MD5-sess",
+            Self::Sha256 => "SHA-256",
+            Self::Sha256Sess => "SHA-256-sess",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        [Self::Md5, Self::Md5Sess, Self::Sha256, Self::Sha256Sess]
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(name))
+    }
+
+    fn h(self, parts: &[&[u8]]) -> String {
+        fn hex(bytes: &[u8]) -> String {
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        }
+        match self {
+            Self::Md5 | Self::Md5Sess => {
+                let mut d = md5::Md5::new();
+                parts.iter().for_each(|p| d.update(p));
+                hex(&d.finalize())
+            }
+            Self::Sha256 | Self::Sha256Sess => {
+                let mut d = sha2::Sha256::new();
+                parts.iter().for_each(|p| d.update(p));
+                hex(&d.finalize())
+            }
+        }
+    }
+
+    fn session(self) -> bool {
+        matches!(self, Self::Md5Sess | Self::Sha256Sess)
+    }
+}
+
+/// How the server behaves.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Digest realm.
+    pub realm: String,
+    /// Public key → private key.
+    pub api_keys: HashMap<String, String>,
+    /// The challenges offered, in header order.
+    pub algorithms: Vec<Algorithm>,
+    /// Offer `qop="auth"` (false: RFC 2069 style, no qop).
+    pub qop: bool,
+    /// How long a nonce is accepted.
+    pub nonce_lifetime: Duration,
+    /// Client id → client secret.
+    pub service_accounts: HashMap<String, String>,
+    /// `expires_in` of issued tokens, in seconds.
+    pub token_lifetime: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            realm: "MMS Public API".into(),
+            api_keys: HashMap::from([("zmmrboas".into(), "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d".into())]),
+            algorithms: vec![Algorithm::Md5],
+            qop: true,
+            nonce_lifetime: Duration::from_secs(300),
+            service_accounts: HashMap::from([("mdb_sa_id_0123".into(), "mdb_sa_sk_s3cr3t".into())]),
+            token_lifetime: 3600,
+        }
+    }
+}
+
+/// What the server counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// Requests to the API routes.
+    pub exchanges: u64,
+    /// 401 answers with a challenge.
+    pub challenges: u64,
+    /// Of those, with `stale=true`.
+    pub stale: u64,
+    /// Requests to the token endpoint.
+    pub token_requests: u64,
+    /// Requests to the revoke endpoint.
+    pub revocations: u64,
+    /// API requests that authenticated.
+    pub authenticated: u64,
+}
+
+/// One authenticated or refused API request, as seen.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// Method.
+    pub method: String,
+    /// Body bytes.
+    pub body: Bytes,
+    /// Whether it authenticated.
+    pub authenticated: bool,
+    /// The digest algorithm it answered with, if digest.
+    pub algorithm: Option<String>,
+}
+
+struct NonceState {
+    issued: Instant,
+    max_nc: u32,
+    seen: std::collections::BTreeSet<u32>,
+}
+
+#[derive(Default)]
+struct Inner {
+    nonces: HashMap<String, NonceState>,
+    tokens: HashMap<String, Instant>,
+    counters: Counters,
+    script: VecDeque<Reply>,
+    token_script: VecDeque<Reply>,
+    challenge_override: Option<Option<String>>,
+    seen: Vec<Seen>,
+    next: u64,
+}
+
+struct Shared {
+    config: Config,
+    inner: Mutex<Inner>,
+}
+
+/// The running server; stops when dropped.
+pub struct AuthServer {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    shared: Arc<Shared>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Accepted nc values may arrive out of order (concurrent requests over
+/// several connections) by up to this much; older or repeated ones are
+/// replays.
+const NC_WINDOW: u32 = 4096;
+
+impl AuthServer {
+    /// Starts a server on a free loopback port.
+    pub async fn start(config: Config) -> Self {
+        let shared = Arc::new(Shared {
+            config,
+            inner: Mutex::new(Inner::default()),
+        });
+        let app = axum::Router::new()
+            .route("/api/oauth/token", axum::routing::post(token))
+            .route("/api/oauth/revoke", axum::routing::post(revoke))
+            .fallback(api)
+            .with_state(shared.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Self { url, shared, task }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.shared.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The counters so far.
+    pub fn counters(&self) -> Counters {
+        self.lock().counters
+    }
+
+    /// Every API request so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.lock().seen.clone()
+    }
+
+    /// Queues an answer for the next authenticated API request (default: a
+    /// key for PATCH, 204 for POST).
+    pub fn reply(&self, reply: Reply) {
+        self.lock().script.push_back(reply);
+    }
+
+    /// Queues an answer for the next token request instead of a token.
+    pub fn token_reply(&self, reply: Reply) {
+        self.lock().token_script.push_back(reply);
+    }
+
+    /// Forgets every nonce: the next digest request is answered `stale=true`.
+    pub fn rotate_nonces(&self) {
+        self.lock().nonces.clear();
+    }
+
+    /// Invalidates every issued token (as if they expired server-side).
+    pub fn expire_tokens(&self) {
+        self.lock().tokens.clear();
+    }
+
+    /// Replaces the challenge header of 401 answers (`None`: send none).
+    pub fn challenge_override(&self, header: Option<&str>) {
+        self.lock().challenge_override = Some(header.map(str::to_owned));
+    }
+}
+
+impl Drop for AuthServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// The key JSON the API routes answer with by default.
+pub fn key_json() -> serde_json::Value {
+    serde_json::json!({
+        "id": "5d1113b25a115342acc2d1aa",
+        "desc": "ci key",
+        "publicKey": "zmmrboas",
+        "privateKey": "********-****-****-9e0f1a2b3c4d",
+        "roles": [{ "orgId": "32b6e34b3d91647abb20e7b8", "roleName": "ORG_MEMBER" }]
+    })
+}
+
+fn respond(reply: Reply) -> Response {
+    let mut response = Response::new(Body::from(reply.body));
+    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Some(ct) = reply.content_type {
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+    }
+    for (name, value) in reply.headers {
+        if let (Ok(n), Ok(v)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+            response.headers_mut().append(n, v);
+        }
+    }
+    response
+}
+
+fn api_error(status: u16, code: &str) -> Response {
+    respond(Reply::json(status, serde_json::json!({ "error": status, "errorCode": code, "reason": "Unauthorized" })))
+}
+
+fn challenge(shared: &Shared, inner: &mut Inner, stale: bool) -> Response {
+    inner.counters.challenges += 1;
+    if stale {
+        inner.counters.stale += 1;
+    }
+    let mut response = api_error(401, "UNAUTHORIZED");
+    if let Some(over) = &inner.challenge_override {
+        if let Some(h) = over {
+            if let Ok(v) = HeaderValue::from_str(h) {
+                response.headers_mut().append(header::WWW_AUTHENTICATE, v);
+            }
+        }
+        return response;
+    }
+    for algorithm in &shared.config.algorithms {
+        inner.next += 1;
+        let nonce = format!("{:032x}", (inner.next as u128) << 64 | Instant::now().elapsed().as_nanos());
+        inner.nonces.insert(nonce.clone(), NonceState { issued: Instant::now(), max_nc: 0, seen: Default::default() });
+        let qop = if shared.config.qop { ", qop=\"auth\"" } else { "" };
+        let value = format!(
+            "Digest realm=\"{}\", domain=\"\", nonce=\"{nonce}\", algorithm={}{qop}, stale={stale}",
+            shared.config.realm,
+            algorithm.name()
+        );
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::WWW_AUTHENTICATE, v);
+        }
+    }
+    response
+}
+
+enum Verdict {
+    Ok(Option<String>),
+    Challenge { stale: bool },
+}
+
+fn verify_digest(shared: &Shared, inner: &mut Inner, method: &Method, target: &str, credentials: &str) -> Verdict {
+    let fresh = Verdict::Challenge { stale: false };
+    let Ok(parsed) = http_auth::parse_challenges(credentials) else { return fresh };
+    let Some(c) = parsed.into_iter().find(|c| c.scheme.eq_ignore_ascii_case("Digest")) else { return fresh };
+    let param = |name: &str| c.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_unescaped());
+    let (Some(user), Some(nonce), Some(uri), Some(response)) = (param("username"), param("nonce"), param("uri"), param("response")) else {
+        return fresh;
+    };
+    let algorithm = match param("algorithm") {
+        Some(a) => match Algorithm::parse(&a) {
+            Some(a) => a,
+            None => return fresh,
+        },
+        None => Algorithm::Md5,
+    };
+    if !shared.config.algorithms.contains(&algorithm) || uri != target || param("realm").as_deref() != Some(&shared.config.realm) {
+        return fresh;
+    }
+    let Some(password) = shared.config.api_keys.get(&user) else { return fresh };
+    let lifetime = shared.config.nonce_lifetime;
+    let Some(state) = inner.nonces.get_mut(&nonce) else { return Verdict::Challenge { stale: true } };
+    if state.issued.elapsed() > lifetime {
+        return Verdict::Challenge { stale: true };
+    }
+    let realm = shared.config.realm.as_bytes();
+    let mut ha1 = algorithm.h(&[user.as_bytes(), b":", realm, b":", password.as_bytes()]);
+    let ha2 = algorithm.h(&[method.as_str().as_bytes(), b":", uri.as_bytes()]);
+    let expected = if shared.config.qop {
+        let (Some(qop), Some(nc), Some(cnonce)) = (param("qop"), param("nc"), param("cnonce")) else { return fresh };
+        let Ok(count) = u32::from_str_radix(&nc, 16) else { return fresh };
+        if qop != "auth" || nc.len() != 8 || count == 0 {
+            return fresh;
+        }
+        // Anti-replay: a repeated nc, or one far behind the highest seen.
+        if state.seen.contains(&count) || count.saturating_add(NC_WINDOW) <= state.max_nc {
+            return fresh;
+        }
+        if algorithm.session() {
+            ha1 = algorithm.h(&[ha1.as_bytes(), b":", nonce.as_bytes(), b":", cnonce.as_bytes()]);
+        }
+        let expected = algorithm.h(&[
+            ha1.as_bytes(), b":", nonce.as_bytes(), b":", nc.as_bytes(), b":", cnonce.as_bytes(), b":", b"auth", b":", ha2.as_bytes(),
+        ]);
+        if expected == response {
+            state.seen.insert(count);
+            state.max_nc = state.max_nc.max(count);
+            let floor = state.max_nc.saturating_sub(NC_WINDOW);
+            state.seen = state.seen.split_off(&floor);
+        }
+        expected
+    } else {
+        algorithm.h(&[ha1.as_bytes(), b":", nonce.as_bytes(), b":", ha2.as_bytes()])
+    };
+    if expected == response { Verdict::Ok(Some(algorithm.name().to_owned())) } else { fresh }
+}
+
+async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
+    let target = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
+    let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
+    inner.counters.exchanges += 1;
+    let verdict = match authorization.as_deref() {
+        Some(a) if a.len() > 7 && a[..7].eq_ignore_ascii_case("Digest ") => {
+            verify_digest(&shared, &mut inner, &parts.method, &target, a)
+        }
+        Some(a) if a.starts_with("Bearer ") => {
+            let valid = inner.tokens.get(&a[7..]).is_some_and(|exp| Instant::now() < *exp);
+            if valid { Verdict::Ok(None) } else { Verdict::Challenge { stale: false } }
+        }
+        _ => Verdict::Challenge { stale: false },
+    };
+    let (authenticated, algorithm) = match &verdict {
+        Verdict::Ok(a) => (true, a.clone()),
+        Verdict::Challenge { .. } => (false, None),
+    };
+    inner.seen.push(Seen { method: parts.method.to_string(), body, authenticated, algorithm });
+    match verdict {
+        Verdict::Challenge { stale } => {
+            if authorization.as_deref().is_some_and(|a| a.starts_with("Bearer ")) {
+                inner.counters.challenges += 1;
+                return api_error(401, "UNAUTHORIZED");
+            }
+            challenge(&shared, &mut inner, stale)
+        }
+        Verdict::Ok(_) => {
+            inner.counters.authenticated += 1;
+            let reply = inner.script.pop_front().unwrap_or_else(|| {
+                if parts.method == Method::POST { Reply::empty(204) } else { Reply::json(200, key_json()) }
+            });
+            respond(reply)
+        }
+    }
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((id.to_owned(), secret.to_owned()))
+}
+
+async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 16).await.unwrap_or_default();
+    let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
+    inner.counters.token_requests += 1;
+    if let Some(reply) = inner.token_script.pop_front() {
+        return respond(reply);
+    }
+    let authorized = basic_credentials(&parts.headers)
+        .is_some_and(|(id, secret)| shared.config.service_accounts.get(&id) == Some(&secret));
+    if !authorized || body.as_ref() != b"grant_type=client_credentials" {
+        return respond(Reply::json(401, serde_json::json!({ "error": "invalid_client" })));
+    }
+    inner.next += 1;
+    let access = format!("eyJ0ZXN0IjoidG9rZW4ifQ.{:016x}", inner.next);
+    inner.tokens.insert(access.clone(), Instant::now() + Duration::from_secs(shared.config.token_lifetime));
+    respond(Reply::json(
+        200,
+        serde_json::json!({ "access_token": access, "expires_in": shared.config.token_lifetime, "token_type": "Bearer" }),
+    ))
+}
+
+async fn revoke(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 1 << 16).await.unwrap_or_default();
+    let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
+    inner.counters.revocations += 1;
+    let authorized = basic_credentials(&parts.headers)
+        .is_some_and(|(id, secret)| shared.config.service_accounts.get(&id) == Some(&secret));
+    if !authorized {
+        return respond(Reply::json(401, serde_json::json!({ "error": "invalid_client" })));
+    }
+    let text = String::from_utf8_lossy(&body).into_owned();
+    for pair in text.split('&') {
+        if let Some(token) = pair.strip_prefix("token=") {
+            inner.tokens.remove(token);
+        }
+    }
+    respond(Reply::empty(200))
+}
