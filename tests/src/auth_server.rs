@@ -91,7 +91,10 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             realm: "MMS Public API".into(),
-            api_keys: HashMap::from([("zmmrboas".into(), "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d".into())]),
+            api_keys: HashMap::from([(
+                "zmmrboas".into(),
+                "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d".into(),
+            )]),
             algorithms: vec![Algorithm::Md5],
             qop: true,
             nonce_lifetime: Duration::from_secs(300),
@@ -179,7 +182,9 @@ impl AuthServer {
             .route("/api/oauth/revoke", axum::routing::post(revoke))
             .fallback(api)
             .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let task = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
@@ -247,12 +252,18 @@ pub fn key_json() -> serde_json::Value {
 
 fn respond(reply: Reply) -> Response {
     let mut response = Response::new(Body::from(reply.body));
-    *response.status_mut() = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if let Some(ct) = reply.content_type {
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
     }
     for (name, value) in reply.headers {
-        if let (Ok(n), Ok(v)) = (header::HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value)) {
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(&value),
+        ) {
             response.headers_mut().append(n, v);
         }
     }
@@ -260,7 +271,10 @@ fn respond(reply: Reply) -> Response {
 }
 
 fn api_error(status: u16, code: &str) -> Response {
-    respond(Reply::json(status, serde_json::json!({ "error": status, "errorCode": code, "reason": "Unauthorized" })))
+    respond(Reply::json(
+        status,
+        serde_json::json!({ "error": status, "errorCode": code, "reason": "Unauthorized" }),
+    ))
 }
 
 fn challenge(shared: &Shared, inner: &mut Inner, stale: bool) -> Response {
@@ -270,18 +284,32 @@ fn challenge(shared: &Shared, inner: &mut Inner, stale: bool) -> Response {
     }
     let mut response = api_error(401, "UNAUTHORIZED");
     if let Some(over) = &inner.challenge_override {
-        if let Some(h) = over {
-            if let Ok(v) = HeaderValue::from_str(h) {
-                response.headers_mut().append(header::WWW_AUTHENTICATE, v);
-            }
+        if let Some(h) = over
+            && let Ok(v) = HeaderValue::from_str(h)
+        {
+            response.headers_mut().append(header::WWW_AUTHENTICATE, v);
         }
         return response;
     }
     for algorithm in &shared.config.algorithms {
         inner.next += 1;
-        let nonce = format!("{:032x}", (inner.next as u128) << 64 | Instant::now().elapsed().as_nanos());
-        inner.nonces.insert(nonce.clone(), NonceState { issued: Instant::now(), max_nc: 0, seen: Default::default() });
-        let qop = if shared.config.qop { ", qop=\"auth\"" } else { "" };
+        let nonce = format!(
+            "{:032x}",
+            (inner.next as u128) << 64 | Instant::now().elapsed().as_nanos()
+        );
+        inner.nonces.insert(
+            nonce.clone(),
+            NonceState {
+                issued: Instant::now(),
+                max_nc: 0,
+                seen: Default::default(),
+            },
+        );
+        let qop = if shared.config.qop {
+            ", qop=\"auth\""
+        } else {
+            ""
+        };
         let value = format!(
             "Digest realm=\"{}\", domain=\"\", nonce=\"{nonce}\", algorithm={}{qop}, stale={stale}",
             shared.config.realm,
@@ -299,12 +327,35 @@ enum Verdict {
     Challenge { stale: bool },
 }
 
-fn verify_digest(shared: &Shared, inner: &mut Inner, method: &Method, target: &str, credentials: &str) -> Verdict {
+fn verify_digest(
+    shared: &Shared,
+    inner: &mut Inner,
+    method: &Method,
+    target: &str,
+    credentials: &str,
+) -> Verdict {
     let fresh = Verdict::Challenge { stale: false };
-    let Ok(parsed) = http_auth::parse_challenges(credentials) else { return fresh };
-    let Some(c) = parsed.into_iter().find(|c| c.scheme.eq_ignore_ascii_case("Digest")) else { return fresh };
-    let param = |name: &str| c.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.to_unescaped());
-    let (Some(user), Some(nonce), Some(uri), Some(response)) = (param("username"), param("nonce"), param("uri"), param("response")) else {
+    let Ok(parsed) = http_auth::parse_challenges(credentials) else {
+        return fresh;
+    };
+    let Some(c) = parsed
+        .into_iter()
+        .find(|c| c.scheme.eq_ignore_ascii_case("Digest"))
+    else {
+        return fresh;
+    };
+    let param = |name: &str| {
+        c.params
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.to_unescaped())
+    };
+    let (Some(user), Some(nonce), Some(uri), Some(response)) = (
+        param("username"),
+        param("nonce"),
+        param("uri"),
+        param("response"),
+    ) else {
         return fresh;
     };
     let algorithm = match param("algorithm") {
@@ -314,12 +365,19 @@ fn verify_digest(shared: &Shared, inner: &mut Inner, method: &Method, target: &s
         },
         None => Algorithm::Md5,
     };
-    if !shared.config.algorithms.contains(&algorithm) || uri != target || param("realm").as_deref() != Some(&shared.config.realm) {
+    if !shared.config.algorithms.contains(&algorithm)
+        || uri != target
+        || param("realm").as_deref() != Some(&shared.config.realm)
+    {
         return fresh;
     }
-    let Some(password) = shared.config.api_keys.get(&user) else { return fresh };
+    let Some(password) = shared.config.api_keys.get(&user) else {
+        return fresh;
+    };
     let lifetime = shared.config.nonce_lifetime;
-    let Some(state) = inner.nonces.get_mut(&nonce) else { return Verdict::Challenge { stale: true } };
+    let Some(state) = inner.nonces.get_mut(&nonce) else {
+        return Verdict::Challenge { stale: true };
+    };
     if state.issued.elapsed() > lifetime {
         return Verdict::Challenge { stale: true };
     }
@@ -327,8 +385,13 @@ fn verify_digest(shared: &Shared, inner: &mut Inner, method: &Method, target: &s
     let mut ha1 = algorithm.h(&[user.as_bytes(), b":", realm, b":", password.as_bytes()]);
     let ha2 = algorithm.h(&[method.as_str().as_bytes(), b":", uri.as_bytes()]);
     let expected = if shared.config.qop {
-        let (Some(qop), Some(nc), Some(cnonce)) = (param("qop"), param("nc"), param("cnonce")) else { return fresh };
-        let Ok(count) = u32::from_str_radix(&nc, 16) else { return fresh };
+        let (Some(qop), Some(nc), Some(cnonce)) = (param("qop"), param("nc"), param("cnonce"))
+        else {
+            return fresh;
+        };
+        let Ok(count) = u32::from_str_radix(&nc, 16) else {
+            return fresh;
+        };
         if qop != "auth" || nc.len() != 8 || count == 0 {
             return fresh;
         }
@@ -337,10 +400,26 @@ fn verify_digest(shared: &Shared, inner: &mut Inner, method: &Method, target: &s
             return fresh;
         }
         if algorithm.session() {
-            ha1 = algorithm.h(&[ha1.as_bytes(), b":", nonce.as_bytes(), b":", cnonce.as_bytes()]);
+            ha1 = algorithm.h(&[
+                ha1.as_bytes(),
+                b":",
+                nonce.as_bytes(),
+                b":",
+                cnonce.as_bytes(),
+            ]);
         }
         let expected = algorithm.h(&[
-            ha1.as_bytes(), b":", nonce.as_bytes(), b":", nc.as_bytes(), b":", cnonce.as_bytes(), b":", b"auth", b":", ha2.as_bytes(),
+            ha1.as_bytes(),
+            b":",
+            nonce.as_bytes(),
+            b":",
+            nc.as_bytes(),
+            b":",
+            cnonce.as_bytes(),
+            b":",
+            b"auth",
+            b":",
+            ha2.as_bytes(),
         ]);
         if expected == response {
             state.seen.insert(count);
@@ -352,14 +431,28 @@ fn verify_digest(shared: &Shared, inner: &mut Inner, method: &Method, target: &s
     } else {
         algorithm.h(&[ha1.as_bytes(), b":", nonce.as_bytes(), b":", ha2.as_bytes()])
     };
-    if expected == response { Verdict::Ok(Some(algorithm.name().to_owned())) } else { fresh }
+    if expected == response {
+        Verdict::Ok(Some(algorithm.name().to_owned()))
+    } else {
+        fresh
+    }
 }
 
 async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap_or_default();
-    let target = parts.uri.path_and_query().map(|p| p.as_str().to_owned()).unwrap_or_default();
-    let authorization = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = axum::body::to_bytes(body, 1 << 20)
+        .await
+        .unwrap_or_default();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    let authorization = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
     inner.counters.exchanges += 1;
     let verdict = match authorization.as_deref() {
@@ -367,8 +460,15 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             verify_digest(&shared, &mut inner, &parts.method, &target, a)
         }
         Some(a) if a.starts_with("Bearer ") => {
-            let valid = inner.tokens.get(&a[7..]).is_some_and(|exp| Instant::now() < *exp);
-            if valid { Verdict::Ok(None) } else { Verdict::Challenge { stale: false } }
+            let valid = inner
+                .tokens
+                .get(&a[7..])
+                .is_some_and(|exp| Instant::now() < *exp);
+            if valid {
+                Verdict::Ok(None)
+            } else {
+                Verdict::Challenge { stale: false }
+            }
         }
         _ => Verdict::Challenge { stale: false },
     };
@@ -376,10 +476,18 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         Verdict::Ok(a) => (true, a.clone()),
         Verdict::Challenge { .. } => (false, None),
     };
-    inner.seen.push(Seen { method: parts.method.to_string(), body, authenticated, algorithm });
+    inner.seen.push(Seen {
+        method: parts.method.to_string(),
+        body,
+        authenticated,
+        algorithm,
+    });
     match verdict {
         Verdict::Challenge { stale } => {
-            if authorization.as_deref().is_some_and(|a| a.starts_with("Bearer ")) {
+            if authorization
+                .as_deref()
+                .is_some_and(|a| a.starts_with("Bearer "))
+            {
                 inner.counters.challenges += 1;
                 return api_error(401, "UNAUTHORIZED");
             }
@@ -388,7 +496,11 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         Verdict::Ok(_) => {
             inner.counters.authenticated += 1;
             let reply = inner.script.pop_front().unwrap_or_else(|| {
-                if parts.method == Method::POST { Reply::empty(204) } else { Reply::json(200, key_json()) }
+                if parts.method == Method::POST {
+                    Reply::empty(204)
+                } else {
+                    Reply::json(200, key_json())
+                }
             });
             respond(reply)
         }
@@ -398,7 +510,8 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
 fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ")?;
-    let decoded = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded).ok()?;
+    let decoded =
+        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded).ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((id.to_owned(), secret.to_owned()))
@@ -406,7 +519,9 @@ fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
 
 async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 16).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, 1 << 16)
+        .await
+        .unwrap_or_default();
     let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
     inner.counters.token_requests += 1;
     if let Some(reply) = inner.token_script.pop_front() {
@@ -415,11 +530,17 @@ async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response 
     let authorized = basic_credentials(&parts.headers)
         .is_some_and(|(id, secret)| shared.config.service_accounts.get(&id) == Some(&secret));
     if !authorized || body.as_ref() != b"grant_type=client_credentials" {
-        return respond(Reply::json(401, serde_json::json!({ "error": "invalid_client" })));
+        return respond(Reply::json(
+            401,
+            serde_json::json!({ "error": "invalid_client" }),
+        ));
     }
     inner.next += 1;
     let access = format!("eyJ0ZXN0IjoidG9rZW4ifQ.{:016x}", inner.next);
-    inner.tokens.insert(access.clone(), Instant::now() + Duration::from_secs(shared.config.token_lifetime));
+    inner.tokens.insert(
+        access.clone(),
+        Instant::now() + Duration::from_secs(shared.config.token_lifetime),
+    );
     respond(Reply::json(
         200,
         serde_json::json!({ "access_token": access, "expires_in": shared.config.token_lifetime, "token_type": "Bearer" }),
@@ -428,13 +549,18 @@ async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response 
 
 async fn revoke(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 16).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, 1 << 16)
+        .await
+        .unwrap_or_default();
     let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
     inner.counters.revocations += 1;
     let authorized = basic_credentials(&parts.headers)
         .is_some_and(|(id, secret)| shared.config.service_accounts.get(&id) == Some(&secret));
     if !authorized {
-        return respond(Reply::json(401, serde_json::json!({ "error": "invalid_client" })));
+        return respond(Reply::json(
+            401,
+            serde_json::json!({ "error": "invalid_client" }),
+        ));
     }
     let text = String::from_utf8_lossy(&body).into_owned();
     for pair in text.split('&') {

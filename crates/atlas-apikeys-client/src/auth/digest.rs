@@ -156,3 +156,129 @@ pub(crate) fn request_uri(url: &reqwest::Url) -> String {
         None => url.path().to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The challenge parser sees whatever a server (or a proxy in front of
+    //! it) sends. Property tests stand in for a fuzzer here: cargo-fuzz
+    //! needs a nightly toolchain.
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const ATLAS: &str = r#"Digest realm="MMS Public API", domain="", nonce="kWjkVVgi6ZVlfPSxcrkZVnP8MjA9kcbn", algorithm=MD5, qop="auth", stale=false"#;
+
+    #[test]
+    fn atlas_challenge_is_accepted() {
+        let client = strongest(&[ATLAS]).unwrap();
+        assert_eq!(client.algorithm(), Algorithm::Md5);
+        assert_eq!(client.realm(), "MMS Public API");
+        assert!(!client.stale());
+    }
+
+    #[test]
+    fn the_strongest_of_several_challenges_wins() {
+        let md5 = r#"Digest realm="r", nonce="a", algorithm=MD5, qop="auth""#;
+        let sha = r#"Digest realm="r", nonce="b", algorithm=SHA-256, qop="auth""#;
+        let both = format!("{md5}, {sha}");
+        assert_eq!(
+            strongest(&[md5, sha]).unwrap().algorithm(),
+            Algorithm::Sha256
+        );
+        assert_eq!(
+            strongest(&[sha, md5]).unwrap().algorithm(),
+            Algorithm::Sha256
+        );
+        assert_eq!(strongest(&[&both]).unwrap().nonce(), "b");
+        // An unsupported one beside a supported one is skipped.
+        let rot = r#"Digest realm="r", nonce="c", algorithm=ROT13, qop="auth""#;
+        assert_eq!(strongest(&[rot, md5]).unwrap().nonce(), "a");
+        // Unquoted values and RFC 2069 style (no qop) parse too.
+        assert!(
+            strongest(&["Digest realm=r, nonce=n"])
+                .unwrap()
+                .rfc2069_compat()
+        );
+    }
+
+    #[test]
+    fn unusable_challenges_are_errors() {
+        for bad in [
+            "",
+            "Basic realm=\"x\"",
+            "Digest",
+            "Digest realm=\"x\"",
+            "Digest nonce=\"n\"",
+            "Digest realm=\"x, nonce=\"n\"",
+            "Digest realm=x, nonce=n, algorithm=ROT13",
+        ] {
+            assert!(strongest(&[bad]).is_err(), "{bad:?}");
+        }
+    }
+
+    fn token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("Digest".to_owned()),
+            Just("digest".to_owned()),
+            Just("Basic".to_owned()),
+            "[A-Za-z-]{1,8}",
+        ]
+    }
+
+    fn param() -> impl Strategy<Value = String> {
+        let name = prop_oneof![
+            Just("realm"),
+            Just("nonce"),
+            Just("qop"),
+            Just("algorithm"),
+            Just("stale"),
+            Just("opaque"),
+            Just("domain"),
+            Just("charset"),
+            Just("userhash"),
+            Just("x"),
+        ];
+        let value = prop_oneof![
+            "\"[ -~]{0,12}\"",
+            "[A-Za-z0-9-]{0,12}",
+            Just("\"auth,auth-int\"".to_owned()),
+            Just("MD5-sess".to_owned()),
+            Just("SHA-512-256".to_owned()),
+            Just("\"unterminated".to_owned()),
+            Just("\"esc\\\"aped\"".to_owned()),
+        ];
+        (name, value).prop_map(|(n, v)| format!("{n}={v}"))
+    }
+
+    fn challenge() -> impl Strategy<Value = String> {
+        (token(), prop::collection::vec(param(), 0..8), "[ ,]{1,3}")
+            .prop_map(|(t, ps, sep)| format!("{t} {}", ps.join(&sep)))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        #[test]
+        fn arbitrary_text_never_panics(s in any::<String>()) {
+            let _ = strongest(&[&s]);
+        }
+
+        #[test]
+        fn challenge_shaped_text_never_panics(cs in prop::collection::vec(challenge(), 1..4)) {
+            let refs: Vec<&str> = cs.iter().map(String::as_str).collect();
+            let _ = strongest(&refs);
+            let joined = cs.join(", ");
+            if let Ok(mut client) = strongest(&[&joined]) {
+                // Whatever parsed must also be answerable or refuse cleanly.
+                let _ = client.respond(&PasswordParams {
+                    username: "u",
+                    password: "p",
+                    uri: "/x",
+                    method: "GET",
+                    body: None,
+                });
+            }
+        }
+    }
+}
