@@ -1,0 +1,283 @@
+//! Digest interoperability with independent implementations, both ways:
+//! curl and Python's urllib (widely used clients) against this project's
+//! verifying server, and this project's client against lighttpd's
+//! `mod_auth` (a widely used server).
+//!
+//! The lighttpd tests need the `lighttpd` binary: they are ignored by the
+//! default test command and run by `.ci/run` after installing it
+//! (`apt-get install lighttpd`), with
+//! `cargo test -p atlas-apikeys-tests --test interop -- --ignored`.
+
+use std::net::TcpListener as StdListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use atlas_apikeys::client::{ClientConfig, Credentials, RetryPolicy, observe, v2025_02_19 as api};
+use atlas_apikeys_tests::auth_server::{Algorithm, AuthServer, Config};
+use atlas_apikeys_tests::capture::{CaptureServer, Reply};
+
+const PUBLIC: &str = "zmmrboas";
+const PRIVATE: &str = "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d";
+const PATH: &str = "/api/atlas/v2/orgs/32b6e34b3d91647abb20e7b8/apiKeys/5d1113b25a115342acc2d1aa";
+
+async fn run(mut command: Command) -> (bool, String) {
+    tokio::task::spawn_blocking(move || {
+        let out = command.output().expect("run command");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success(), text)
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn curl_authenticates_against_the_verifying_server() {
+    for algorithms in [vec![Algorithm::Md5], vec![Algorithm::Sha256]] {
+        let server = AuthServer::start(Config {
+            algorithms: algorithms.clone(),
+            ..Config::default()
+        })
+        .await;
+        let mut curl = Command::new("curl");
+        curl.args([
+            "--silent",
+            "--show-error",
+            "--fail",
+            "--digest",
+            "--user",
+            &format!("{PUBLIC}:{PRIVATE}"),
+        ])
+        .args([
+            "--request",
+            "PATCH",
+            "--header",
+            "Accept: application/vnd.atlas.2023-01-01+json",
+        ])
+        .args([
+            "--header",
+            "Content-Type: application/vnd.atlas.2023-01-01+json",
+            "--data",
+            r#"{"desc":"from curl"}"#,
+        ])
+        .arg(format!("{}{PATH}?pretty=true", server.url));
+        let (ok, output) = run(curl).await;
+        assert!(ok, "{algorithms:?}: {output}");
+        assert!(output.contains("\"publicKey\":\"zmmrboas\""), "{output}");
+        let c = server.counters();
+        assert_eq!((c.challenges, c.authenticated), (1, 1), "{algorithms:?}");
+
+        let mut wrong = Command::new("curl");
+        wrong
+            .args([
+                "--silent",
+                "--output",
+                "/dev/null",
+                "--write-out",
+                "%{http_code}",
+                "--digest",
+                "--user",
+                &format!("{PUBLIC}:wrong"),
+            ])
+            .arg(format!("{}{PATH}", server.url));
+        assert_eq!(run(wrong).await.1, "401");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_urllib_authenticates_against_the_verifying_server() {
+    let server = AuthServer::start(Config::default()).await;
+    let script = r#"
+import sys, urllib.request
+url, user, password = sys.argv[1:4]
+manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+manager.add_password(None, url, user, password)
+opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
+request = urllib.request.Request(url, data=b'{"desc":"from urllib"}', method="PATCH",
+    headers={"Content-Type": "application/vnd.atlas.2023-01-01+json"})
+with opener.open(request) as response:
+    print(response.status, response.read().decode())
+"#;
+    let mut python = Command::new("python3");
+    python.args([
+        "-c",
+        script,
+        &format!("{}{PATH}", server.url),
+        PUBLIC,
+        PRIVATE,
+    ]);
+    let (ok, output) = run(python).await;
+    assert!(ok, "{output}");
+    assert!(output.starts_with("200 "), "{output}");
+    assert_eq!(server.counters().authenticated, 1);
+}
+
+/// lighttpd authenticating with `mod_auth` (htdigest file) in front of a
+/// capture server, on a free loopback port.
+struct Lighttpd {
+    url: String,
+    child: Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Lighttpd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn lighttpd(algorithms: &str, backend: &CaptureServer) -> Lighttpd {
+    use md5::Digest as _;
+    let dir = tempfile::tempdir().unwrap();
+    let realm = "MMS Public API";
+    let a1 = format!("{PUBLIC}:{realm}:{PRIVATE}");
+    let htdigest = format!(
+        "{PUBLIC}:{realm}:{}\n{PUBLIC}:{realm}:{}\n",
+        hex(&md5::Md5::digest(a1.as_bytes())),
+        hex(&sha2::Sha256::digest(a1.as_bytes()))
+    );
+    std::fs::write(dir.path().join("htdigest"), htdigest).unwrap();
+    let port = StdListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let backend_port = backend.url.rsplit(':').next().unwrap();
+    let conf = format!(
+        r#"server.document-root = "{root}"
+server.port = {port}
+server.bind = "127.0.0.1"
+server.modules = ("mod_auth", "mod_authn_file", "mod_proxy")
+auth.backend = "htdigest"
+auth.backend.htdigest.userfile = "{root}/htdigest"
+auth.require = ("/" => ("method" => "digest", "realm" => "{realm}", "require" => "valid-user", "algorithm" => "{algorithms}"))
+proxy.server = ("" => (("host" => "127.0.0.1", "port" => {backend_port})))
+"#,
+        root = dir.path().display()
+    );
+    let conf_path = dir.path().join("lighttpd.conf");
+    std::fs::write(&conf_path, conf).unwrap();
+    let child = Command::new("lighttpd")
+        .arg("-D")
+        .arg("-f")
+        .arg(&conf_path)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("lighttpd is installed (apt-get install lighttpd)");
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Lighttpd {
+                url,
+                child,
+                _dir: dir,
+            };
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("lighttpd did not start on port {port}");
+}
+
+fn client(url: &str, private: &str) -> api::Client {
+    api::connect(
+        ClientConfig::new()
+            .base_url(url)
+            .credentials(Credentials::api_key(PUBLIC, private))
+            .retry(RetryPolicy::none()),
+    )
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs lighttpd; .ci/run installs it and runs these"]
+async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() {
+    for algorithms in ["MD5", "SHA-256", "MD5|SHA-256"] {
+        let backend = CaptureServer::start().await;
+        let server = lighttpd(algorithms, &backend).await;
+        let client = client(&server.url, PRIVATE);
+        let body = api::types::UpdateAtlasOrganizationApiKey {
+            desc: Some("through lighttpd".into()),
+            roles: vec![],
+        };
+        let mut exchanges = Vec::new();
+        for _ in 0..20 {
+            backend.reply(Reply::json(
+                200,
+                atlas_apikeys_tests::auth_server::key_json(),
+            ));
+            let (result, record) = observe(client.update_org_api_key(
+                "32b6e34b3d91647abb20e7b8",
+                "5d1113b25a115342acc2d1aa",
+                None,
+                None,
+                &body,
+            ))
+            .await;
+            let key = result
+                .unwrap_or_else(|e| panic!("{algorithms}: {e:?}"))
+                .into_inner();
+            assert_eq!(key.public_key.as_deref(), Some(PUBLIC));
+            exchanges.push(record.exchanges);
+        }
+        assert_eq!(exchanges[0], 2, "{algorithms}: challenge, then the answer");
+        assert!(
+            exchanges[1..].iter().all(|&n| n == 1),
+            "{algorithms}: nonce reuse: {exchanges:?}"
+        );
+        let seen = backend.take();
+        assert_eq!(seen.len(), 20);
+        assert_eq!(
+            seen[0].json(),
+            serde_json::json!({ "desc": "through lighttpd" })
+        );
+        assert!(seen[0].header("authorization").is_some_and(|a| a.contains(
+            if algorithms == "MD5" {
+                "algorithm=MD5"
+            } else {
+                "algorithm=SHA-256"
+            }
+        )));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs lighttpd; .ci/run installs it and runs these"]
+async fn lighttpd_refusing_the_credentials_is_a_typed_error() {
+    let backend = CaptureServer::start().await;
+    let server = lighttpd("MD5", &backend).await;
+    let client = client(&server.url, "not-the-private-key");
+    let body = api::types::UpdateAtlasOrganizationApiKey {
+        desc: Some("x".into()),
+        roles: vec![],
+    };
+    let (result, record) = observe(client.update_org_api_key(
+        "32b6e34b3d91647abb20e7b8",
+        "5d1113b25a115342acc2d1aa",
+        None,
+        None,
+        &body,
+    ))
+    .await;
+    assert!(result.is_err());
+    assert!(
+        matches!(
+            record.auth_error,
+            Some(atlas_apikeys::client::AuthError::Rejected { .. })
+        ),
+        "{record:?}"
+    );
+    assert_eq!(record.exchanges, 2);
+    assert!(backend.take().is_empty());
+}
