@@ -173,17 +173,18 @@ proxy.server = ("" => (("host" => "127.0.0.1", "port" => {backend_port})))
         .stderr(Stdio::null())
         .spawn()
         .expect("lighttpd is installed (apt-get install lighttpd)");
-    let url = format!("http://127.0.0.1:{port}");
+    // The guard kills and reaps lighttpd on every path, panics included.
+    let server = Lighttpd {
+        url: format!("http://127.0.0.1:{port}"),
+        child,
+        _dir: dir,
+    };
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .is_ok()
         {
-            return Lighttpd {
-                url,
-                child,
-                _dir: dir,
-            };
+            return server;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
