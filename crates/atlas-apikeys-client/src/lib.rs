@@ -44,6 +44,7 @@ mod hooks;
 #[doc(hidden)]
 pub mod open_enum;
 mod retry;
+mod secret;
 mod transport;
 
 #[rustfmt::skip]
@@ -56,3 +57,4 @@ pub use context::{BuildError, ClientConfig, Context, USER_AGENT};
 pub use generated::enums::*;
 pub use generated::*;
 pub use retry::RetryPolicy;
+pub use secret::Secret;

@@ -119,7 +119,9 @@ pub(crate) fn api_key(
         id,
         description: raw.desc,
         public_key: raw.public_key,
-        private_key: raw.private_key.map(|k| PrivateKey(SecretString::from(k))),
+        private_key: raw
+            .private_key
+            .map(|k| PrivateKey(SecretString::from(k.expose_secret().to_owned()))),
         links: raw
             .links
             .into_iter()

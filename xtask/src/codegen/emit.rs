@@ -35,6 +35,7 @@ fn render(tokens: TokenStream, what: &str) -> Result<String, CodegenError> {
 pub fn shape(
     spec: &serde_json::Value,
     enums: &[String],
+    uses_secret: bool,
     sources: &[String],
     what: &str,
 ) -> Result<String, CodegenError> {
@@ -55,6 +56,13 @@ pub fn shape(
             name,
             format!("{ENUMS_PATH}::{name}"),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        );
+    }
+    if uses_secret {
+        settings.with_replacement(
+            super::prepare::SECRET_SCHEMA,
+            "crate::Secret",
+            std::iter::empty(),
         );
     }
     // progenitor asserts on inputs it does not support; what `prepare` cannot

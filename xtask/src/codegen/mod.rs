@@ -256,7 +256,13 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
             .collect();
         files.insert(
             dir.join(format!("{}.rs", shape.module)),
-            emit::shape(&spec, &enums, &sources, &shape.module)?,
+            emit::shape(
+                &spec,
+                &enums,
+                first.prepared.uses_secret,
+                &sources,
+                &shape.module,
+            )?,
         );
         for &i in &shape.members {
             let f = &fragments[i];

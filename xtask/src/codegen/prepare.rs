@@ -14,6 +14,8 @@
 //! - String formats (`date-time`, `uuid`, …) are dropped too: they would pull
 //!   chrono or uuid into the client and fail a response over one timestamp
 //!   the server writes differently. Integer formats stay (they pick widths).
+//! - String properties that hold credentials (`privateKey`, ...) become the
+//!   hand-written `Secret`, which never prints.
 //! - Free-form objects (`type: object` with nothing else said) accept any
 //!   JSON value: Atlas documents `ApiError.parameters` as objects but sends
 //!   the strings its error templates substitute.
@@ -62,7 +64,22 @@ pub struct Prepared {
     pub media: Vec<OperationMedia>,
     /// Open enums, in order of first appearance.
     pub enums: Vec<EnumSet>,
+    /// Whether a credential property was mapped to [`SECRET_SCHEMA`].
+    pub uses_secret: bool,
 }
+
+/// The placeholder schema name codegen replaces with the client's `Secret`.
+pub const SECRET_SCHEMA: &str = "Secret";
+
+/// Property names whose string values are credentials.
+const SECRET_PROPERTIES: &[&str] = &[
+    "privateKey",
+    "clientSecret",
+    "secret",
+    "password",
+    "accessToken",
+    "access_token",
+];
 
 const JSON: &str = "application/json";
 
@@ -126,10 +143,12 @@ pub fn prepare(fragment: &Value, file: &str) -> Result<Prepared, CodegenError> {
         }
     }
     hoister.components(&mut spec);
+    let uses_secret = hoister.uses_secret;
     Ok(Prepared {
         spec,
         media,
         enums: hoister.finish(),
+        uses_secret,
     })
 }
 
@@ -259,6 +278,7 @@ const CONSTRAINTS: &[&str] = &[
 /// placeholders, value constraints go.
 #[derive(Default)]
 struct Schemas {
+    uses_secret: bool,
     sets: Vec<EnumSet>,
     by_name: BTreeMap<String, usize>,
 }
@@ -310,7 +330,7 @@ impl Schemas {
                 }
             }
         }
-        if self.sets.is_empty() {
+        if self.sets.is_empty() && !self.uses_secret {
             return;
         }
         let Some(root) = spec.as_object_mut() else {
@@ -322,6 +342,9 @@ impl Schemas {
             if let Some(schemas) = schemas.as_object_mut() {
                 for set in &self.sets {
                     schemas.insert(set.name.clone(), json!({ "type": "string" }));
+                }
+                if self.uses_secret {
+                    schemas.insert(SECRET_SCHEMA.to_owned(), json!({ "type": "string" }));
                 }
             }
         }
@@ -361,6 +384,13 @@ impl Schemas {
         }
         if let Some(Value::Object(props)) = obj.get_mut("properties") {
             for (prop, s) in props.iter_mut() {
+                if SECRET_PROPERTIES.contains(&prop.as_str())
+                    && s.get("type").is_some_and(|t| t == "string")
+                {
+                    *s = json!({ "$ref": format!("#/components/schemas/{SECRET_SCHEMA}") });
+                    self.uses_secret = true;
+                    continue;
+                }
                 self.schema(s, &format!("{ctx}{}", prop.to_pascal_case()));
             }
         }

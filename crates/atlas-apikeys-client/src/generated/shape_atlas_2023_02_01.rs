@@ -44,7 +44,7 @@ pub mod types {
             rename = "privateKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub private_key: ::std::option::Option<::std::string::String>,
+        pub private_key: ::std::option::Option<crate::Secret>,
         #[serde(
             rename = "publicKey",
             skip_serializing_if = "::std::option::Option::is_none"

@@ -1,0 +1,53 @@
+//! Credentials inside API payloads (a key's `privateKey`): sent and received
+//! as plain JSON strings, never printed.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// A secret string field of a request or response. `Debug` shows
+/// `Secret([REDACTED])`; there is no `Display`.
+///
+/// ```
+/// let s = atlas_apikeys_client::Secret::new("a0b1c2d3-e4f5");
+/// assert_eq!(format!("{s:?}"), "Secret([REDACTED])");
+/// assert_eq!(s.expose_secret(), "a0b1c2d3-e4f5");
+/// ```
+#[derive(Clone)]
+pub struct Secret(SecretString);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(SecretString::from(value.into()))
+    }
+
+    /// The secret's text. Keep it out of logs.
+    pub fn expose_secret(&self) -> &str {
+        self.0.expose_secret()
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([REDACTED])")
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self::new(value)
+    }
+}
+
+impl serde::Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.expose_secret())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Secret {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(Self::new)
+    }
+}
