@@ -1,0 +1,284 @@
+//! Server-side HTTP Digest (RFC 7616, 2617, 2069): challenges, verified
+//! responses, nonce lifetimes, and an anti-replay window on `nc`.
+//!
+//! Concurrent requests over several connections can arrive out of `nc`
+//! order, so a nonce accepts any unused count within a window below the
+//! highest seen; a repeated count, or one older than the window, is a replay.
+
+use std::collections::{BTreeSet, HashMap};
+use std::time::{Duration, Instant};
+
+use md5::Digest as _;
+
+/// Accepted `nc` values may trail the highest seen by this much.
+pub const NC_WINDOW: u32 = 4096;
+/// At most this many live nonces; the oldest are dropped first.
+pub const MAX_NONCES: usize = 65_536;
+
+/// A challenge algorithm.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+pub enum Algorithm {
+    /// `MD5`
+    #[serde(rename = "MD5")]
+    Md5,
+    /// `MD5-sess`
+    #[serde(rename = "MD5-sess")]
+    Md5Sess,
+    /// `SHA-256`
+    #[serde(rename = "SHA-256")]
+    Sha256,
+    /// `SHA-256-sess`
+    #[serde(rename = "SHA-256-sess")]
+    Sha256Sess,
+}
+
+impl Algorithm {
+    /// The name in challenges.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Md5 => "MD5",
+            Self::Md5Sess => "MD5-sess",
+            Self::Sha256 => "SHA-256",
+            Self::Sha256Sess => "SHA-256-sess",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        [Self::Md5, Self::Md5Sess, Self::Sha256, Self::Sha256Sess]
+            .into_iter()
+            .find(|a| a.name().eq_ignore_ascii_case(name))
+    }
+
+    fn h(self, parts: &[&[u8]]) -> String {
+        fn hex(bytes: &[u8]) -> String {
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        }
+        match self {
+            Self::Md5 | Self::Md5Sess => {
+                let mut d = md5::Md5::new();
+                parts.iter().for_each(|p| d.update(p));
+                hex(&d.finalize())
+            }
+            Self::Sha256 | Self::Sha256Sess => {
+                let mut d = sha2::Sha256::new();
+                parts.iter().for_each(|p| d.update(p));
+                hex(&d.finalize())
+            }
+        }
+    }
+
+    fn session(self) -> bool {
+        matches!(self, Self::Md5Sess | Self::Sha256Sess)
+    }
+}
+
+/// Digest settings.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DigestConfig {
+    /// The realm (Atlas: `MMS Public API`).
+    pub realm: String,
+    /// Challenges offered, in header order.
+    pub algorithms: Vec<Algorithm>,
+    /// Offer `qop="auth"` (false: RFC 2069 style).
+    pub qop: bool,
+    /// How long a nonce is accepted, in milliseconds.
+    pub nonce_lifetime_ms: u64,
+}
+
+impl Default for DigestConfig {
+    fn default() -> Self {
+        Self {
+            realm: "MMS Public API".into(),
+            algorithms: vec![Algorithm::Md5],
+            qop: true,
+            nonce_lifetime_ms: 300_000,
+        }
+    }
+}
+
+struct Nonce {
+    issued: Instant,
+    max_nc: u32,
+    seen: BTreeSet<u32>,
+}
+
+/// Issued nonces.
+#[derive(Default)]
+pub struct Nonces {
+    live: HashMap<String, Nonce>,
+    issued: u64,
+}
+
+/// The outcome of checking an `Authorization: Digest` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The response is right: the user name (public key) and algorithm used.
+    Valid {
+        /// The user.
+        user: String,
+        /// The algorithm answered.
+        algorithm: Algorithm,
+    },
+    /// Answer with a fresh challenge; `stale` when only the nonce is bad.
+    Challenge {
+        /// Whether the nonce expired or is unknown.
+        stale: bool,
+    },
+}
+
+impl Nonces {
+    /// Forgets every nonce (the next request is answered `stale=true`).
+    pub fn clear(&mut self) {
+        self.live.clear();
+    }
+
+    /// `WWW-Authenticate` values for a 401: one challenge per algorithm.
+    pub fn challenges(&mut self, config: &DigestConfig, stale: bool) -> Vec<String> {
+        if self.live.len() >= MAX_NONCES {
+            let lifetime = Duration::from_millis(config.nonce_lifetime_ms);
+            self.live.retain(|_, n| n.issued.elapsed() <= lifetime);
+            if self.live.len() >= MAX_NONCES {
+                self.live.clear();
+            }
+        }
+        config
+            .algorithms
+            .iter()
+            .map(|algorithm| {
+                self.issued += 1;
+                let nonce = Algorithm::Sha256.h(&[
+                    format!("{}:{:?}:{:p}", self.issued, Instant::now(), self).as_bytes(),
+                ])[..32]
+                    .to_owned();
+                self.live.insert(
+                    nonce.clone(),
+                    Nonce {
+                        issued: Instant::now(),
+                        max_nc: 0,
+                        seen: BTreeSet::new(),
+                    },
+                );
+                let qop = if config.qop { ", qop=\"auth\"" } else { "" };
+                format!(
+                    "Digest realm=\"{}\", domain=\"\", nonce=\"{nonce}\", algorithm={}{qop}, stale={stale}",
+                    config.realm,
+                    algorithm.name()
+                )
+            })
+            .collect()
+    }
+
+    /// Checks a `Digest` credentials header for `method` and the request
+    /// target `target`; `password` looks up a user's password.
+    pub fn verify(
+        &mut self,
+        config: &DigestConfig,
+        method: &str,
+        target: &str,
+        credentials: &str,
+        password: impl Fn(&str) -> Option<String>,
+    ) -> Verdict {
+        let fresh = Verdict::Challenge { stale: false };
+        let Ok(parsed) = http_auth::parse_challenges(credentials) else {
+            return fresh;
+        };
+        let Some(c) = parsed
+            .into_iter()
+            .find(|c| c.scheme.eq_ignore_ascii_case("Digest"))
+        else {
+            return fresh;
+        };
+        let param = |name: &str| {
+            c.params
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.to_unescaped())
+        };
+        let (Some(user), Some(nonce), Some(uri), Some(response)) = (
+            param("username"),
+            param("nonce"),
+            param("uri"),
+            param("response"),
+        ) else {
+            return fresh;
+        };
+        let algorithm = match param("algorithm") {
+            Some(a) => match Algorithm::parse(&a) {
+                Some(a) => a,
+                None => return fresh,
+            },
+            None => Algorithm::Md5,
+        };
+        if !config.algorithms.contains(&algorithm)
+            || uri != target
+            || param("realm").as_deref() != Some(config.realm.as_str())
+        {
+            return fresh;
+        }
+        let Some(password) = password(&user) else {
+            return fresh;
+        };
+        let lifetime = Duration::from_millis(config.nonce_lifetime_ms);
+        let Some(state) = self.live.get_mut(&nonce) else {
+            return Verdict::Challenge { stale: true };
+        };
+        if state.issued.elapsed() > lifetime {
+            self.live.remove(&nonce);
+            return Verdict::Challenge { stale: true };
+        }
+        let realm = config.realm.as_bytes();
+        let mut ha1 = algorithm.h(&[user.as_bytes(), b":", realm, b":", password.as_bytes()]);
+        let ha2 = algorithm.h(&[method.as_bytes(), b":", uri.as_bytes()]);
+        let ok = if config.qop {
+            let (Some(qop), Some(nc), Some(cnonce)) = (param("qop"), param("nc"), param("cnonce"))
+            else {
+                return fresh;
+            };
+            let Ok(count) = u32::from_str_radix(&nc, 16) else {
+                return fresh;
+            };
+            if qop != "auth" || nc.len() != 8 || count == 0 {
+                return fresh;
+            }
+            if state.seen.contains(&count) || count.saturating_add(NC_WINDOW) <= state.max_nc {
+                return fresh; // a replay
+            }
+            if algorithm.session() {
+                ha1 = algorithm.h(&[
+                    ha1.as_bytes(),
+                    b":",
+                    nonce.as_bytes(),
+                    b":",
+                    cnonce.as_bytes(),
+                ]);
+            }
+            let expected = algorithm.h(&[
+                ha1.as_bytes(),
+                b":",
+                nonce.as_bytes(),
+                b":",
+                nc.as_bytes(),
+                b":",
+                cnonce.as_bytes(),
+                b":auth:",
+                ha2.as_bytes(),
+            ]);
+            let ok = expected == response;
+            if ok {
+                state.seen.insert(count);
+                state.max_nc = state.max_nc.max(count);
+                let floor = state.max_nc.saturating_sub(NC_WINDOW);
+                state.seen = state.seen.split_off(&floor);
+            }
+            ok
+        } else {
+            algorithm.h(&[ha1.as_bytes(), b":", nonce.as_bytes(), b":", ha2.as_bytes()]) == response
+        };
+        if ok {
+            Verdict::Valid { user, algorithm }
+        } else {
+            fresh
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Fault injection: what a real network and a real proxy do to requests.
+//!
+//! Faults come from a one-shot queue (for tests: "the next two requests get
+//! an HTML 502") and from rates (for soak runs), drawn from a seeded
+//! generator so a run can be repeated.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// One injected fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// Answer with this status and an `ApiError`-less plain body.
+    Status(u16),
+    /// Answer 502 with an HTML page, as a proxy does.
+    Html502,
+    /// Close the connection without answering.
+    Drop,
+    /// Send the headers and part of the body, then close.
+    Truncate,
+    /// Wait this many milliseconds, then handle normally.
+    Latency(u64),
+    /// Forget every digest nonce, then handle normally.
+    RotateNonces,
+}
+
+/// Rates and scope of random faults.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct FaultConfig {
+    /// Added to every request, in milliseconds.
+    pub latency_ms: u64,
+    /// Share of requests answered 503.
+    pub error_rate: f64,
+    /// Share of requests answered with an HTML 502.
+    pub html_502_rate: f64,
+    /// Share of connections closed without an answer.
+    pub drop_rate: f64,
+    /// Share of responses cut short.
+    pub truncate_rate: f64,
+    /// Forget every nonce after this many requests (0: never).
+    pub rotate_nonces_every: u64,
+    /// Only paths starting with one of these (empty: all API paths).
+    pub routes: Vec<String>,
+    /// Seed of the generator.
+    pub seed: u64,
+}
+
+/// Fault state.
+pub struct Faults {
+    config: FaultConfig,
+    queue: VecDeque<(Option<String>, Fault)>,
+    rng: u64,
+    requests: u64,
+}
+
+impl Faults {
+    /// From configuration.
+    pub fn new(config: FaultConfig) -> Self {
+        let rng = config.seed | 1;
+        Self {
+            config,
+            queue: VecDeque::new(),
+            rng,
+            requests: 0,
+        }
+    }
+
+    /// Queues `fault` for the next request (to a path starting with
+    /// `route`, if given).
+    pub fn inject(&mut self, route: Option<&str>, fault: Fault) {
+        self.queue.push_back((route.map(str::to_owned), fault));
+    }
+
+    /// Replaces the random-fault configuration.
+    pub fn configure(&mut self, config: FaultConfig) {
+        self.rng = config.seed | 1;
+        self.config = config;
+    }
+
+    fn next_f64(&mut self) -> f64 {
+        // xorshift64*: small, seeded, repeatable.
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The faults for one request to `path`, in order.
+    pub fn draw(&mut self, path: &str) -> Vec<Fault> {
+        let mut out = Vec::new();
+        if let Some(i) = self
+            .queue
+            .iter()
+            .position(|(route, _)| route.as_deref().is_none_or(|r| path.starts_with(r)))
+            && let Some((_, fault)) = self.queue.remove(i)
+        {
+            out.push(fault);
+        }
+        let in_scope = self.config.routes.is_empty()
+            || self
+                .config
+                .routes
+                .iter()
+                .any(|r| path.starts_with(r.as_str()));
+        if !in_scope {
+            return out;
+        }
+        self.requests += 1;
+        if self.config.latency_ms > 0 {
+            out.push(Fault::Latency(self.config.latency_ms));
+        }
+        let every = self.config.rotate_nonces_every;
+        if every > 0 && self.requests.is_multiple_of(every) {
+            out.push(Fault::RotateNonces);
+        }
+        let draws = [
+            (self.config.drop_rate, Fault::Drop),
+            (self.config.html_502_rate, Fault::Html502),
+            (self.config.error_rate, Fault::Status(503)),
+            (self.config.truncate_rate, Fault::Truncate),
+        ];
+        for (rate, fault) in draws {
+            if rate > 0.0 && self.next_f64() < rate {
+                out.push(fault);
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// The delay a list of faults asks for.
+pub fn latency(faults: &[Fault]) -> Duration {
+    Duration::from_millis(
+        faults
+            .iter()
+            .map(|f| match f {
+                Fault::Latency(ms) => *ms,
+                _ => 0,
+            })
+            .sum(),
+    )
+}

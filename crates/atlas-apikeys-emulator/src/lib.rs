@@ -1,0 +1,121 @@
+//! A local, stateful emulator of the slice of MongoDB's APIs that
+//! programmatic API key management uses, for tests, demos and downstream
+//! users' CI. MongoDB ships no local stand-in for Atlas, Cloud Manager or
+//! Ops Manager.
+//!
+//! - Atlas Admin API v2 (`/api/atlas/v2`): update an organization key, assign
+//!   a key to a project (POST, 204), update its project roles (PATCH);
+//!   versioned by `Accept: application/vnd.atlas.<date>+json`.
+//! - Cloud Manager and Ops Manager public API v1.0 (`/api/public/v1.0`): the
+//!   organization key PATCH, and the project PATCH that both assigns and
+//!   replaces roles.
+//! - OAuth 2.0 client credentials (`/api/oauth/token`, `/api/oauth/revoke`)
+//!   on Atlas and Cloud Manager.
+//!
+//! It authenticates as Atlas does (HTTP Digest with verified responses,
+//! nonce lifetimes, anti-replay on `nc`; bearer tokens it issued), enforces
+//! the documented roles and rules, answers with realistic `ApiError`s, and
+//! can inject faults.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use atlas_apikeys_emulator::{Config, Emulator};
+//! let emulator = Emulator::start(Config::default()).await?;
+//! println!("Atlas emulator on {}", emulator.url());
+//! # Ok(()) }
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api;
+pub mod config;
+pub mod digest;
+pub mod faults;
+pub mod roles;
+mod server;
+pub mod state;
+pub mod versioning;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub use config::{Config, ConfigError, Seed, System, defaults};
+pub use faults::{Fault, FaultConfig};
+pub use state::Counters;
+
+/// A running emulator; stops when dropped.
+pub struct Emulator {
+    addr: SocketAddr,
+    app: Arc<api::App>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Emulator {
+    /// Binds `config.bind` (loopback and a free port by default) and serves.
+    pub async fn start(config: Config) -> std::io::Result<Self> {
+        config
+            .check()
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+        let listener = tokio::net::TcpListener::bind(config.bind).await?;
+        let addr = listener.local_addr()?;
+        let app = Arc::new(api::App {
+            state: std::sync::Mutex::new(state::State::new(&config)),
+            config,
+        });
+        let task = tokio::spawn(server::serve(listener, app.clone()));
+        Ok(Self { addr, app, task })
+    }
+
+    /// `http://127.0.0.1:<port>`: the base URL to give a client.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The product played.
+    pub fn system(&self) -> System {
+        self.app.config.system
+    }
+
+    /// What the emulator counted so far.
+    pub fn counters(&self) -> Counters {
+        self.app.lock().counters
+    }
+
+    /// Queues a fault for the next API request (to a path starting with
+    /// `route`, if given).
+    pub fn inject(&self, route: Option<&str>, fault: Fault) {
+        self.app.lock().faults.inject(route, fault);
+    }
+
+    /// Replaces the random-fault configuration.
+    pub fn configure_faults(&self, faults: FaultConfig) {
+        self.app.lock().faults.configure(faults);
+    }
+
+    /// Forgets every digest nonce: the next digest request is answered
+    /// `stale=true`.
+    pub fn rotate_nonces(&self) {
+        self.app.lock().nonces.clear();
+    }
+
+    /// Invalidates every issued access token.
+    pub fn expire_tokens(&self) {
+        self.app.lock().tokens.clear();
+    }
+
+    /// A key's current state, as the seed describes keys.
+    pub fn api_key(&self, id: &str) -> Option<config::ApiKey> {
+        self.app.lock().keys.get(id).cloned()
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}

@@ -1,0 +1,60 @@
+//! `atlas-apikeys-emulator`: serve the emulator until interrupted.
+#![forbid(unsafe_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use atlas_apikeys_emulator::{Config, Emulator, System};
+use clap::Parser;
+
+/// A local emulator of MongoDB Atlas / Cloud Manager / Ops Manager API key
+/// management, with digest and OAuth.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Configuration and seed, JSON or TOML (default: the example seed).
+    #[arg(long, env = "ATLAS_APIKEYS_EMULATOR_CONFIG")]
+    config: Option<PathBuf>,
+    /// Which product to play (overrides the configuration).
+    #[arg(long, value_enum)]
+    system: Option<System>,
+    /// Address to listen on (default 127.0.0.1:8080; loopback only unless you say otherwise).
+    #[arg(long)]
+    bind: Option<SocketAddr>,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut config = match &cli.config {
+        Some(path) => match Config::from_file(path) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            ..Config::default()
+        },
+    };
+    if let Some(system) = cli.system {
+        config.system = system;
+    }
+    if let Some(bind) = cli.bind {
+        config.bind = bind;
+    }
+    let system = config.system;
+    let emulator = match Emulator::start(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{} emulator listening on {}", system.name(), emulator.url());
+    let _ = tokio::signal::ctrl_c().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,62 @@
+//! The connection layer: accepts on the listener, draws faults per request,
+//! and can drop a connection without answering (something a router cannot
+//! do, as it must return a response).
+
+use std::sync::Arc;
+
+use hyper_util::rt::TokioIo;
+
+use crate::api::App;
+use crate::faults::Fault;
+
+/// The error that makes hyper close a connection without a response.
+#[derive(Debug)]
+struct Dropped;
+
+impl std::fmt::Display for Dropped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for Dropped {}
+
+/// Serves `listener` until the task is aborted.
+pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(
+                move |request: hyper::Request<hyper::body::Incoming>| {
+                    let app = app.clone();
+                    async move {
+                        let path = request.uri().path().to_owned();
+                        let faults = if path.starts_with("/api/oauth/") {
+                            Vec::new()
+                        } else {
+                            app.lock().faults.draw(&path)
+                        };
+                        if faults.contains(&Fault::Drop) {
+                            app.lock().counters.faults += 1;
+                            return Err(Dropped);
+                        }
+                        let delay = crate::faults::latency(&faults);
+                        if !delay.is_zero() {
+                            tokio::time::sleep(delay).await;
+                        }
+                        let response =
+                            crate::api::handle(app, request.map(axum::body::Body::new), faults)
+                                .await;
+                        Ok::<_, Dropped>(response)
+                    }
+                },
+            );
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}

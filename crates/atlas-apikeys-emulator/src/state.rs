@@ -1,0 +1,203 @@
+//! The emulator's state: organizations, projects, keys, service accounts,
+//! tokens, nonces, rate windows and counters, behind one lock.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use crate::config::{ApiKey, Config, Org, Project, ServiceAccount, System};
+use crate::digest::Nonces;
+use crate::faults::Faults;
+use crate::roles::RoleSets;
+
+/// What the server counted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Counters {
+    /// Requests to API routes.
+    pub exchanges: u64,
+    /// 401 answers carrying a digest challenge.
+    pub challenges: u64,
+    /// Of those, `stale=true`.
+    pub stale: u64,
+    /// Authenticated API requests.
+    pub authenticated: u64,
+    /// Token endpoint requests.
+    pub token_requests: u64,
+    /// Revoke endpoint requests.
+    pub revocations: u64,
+    /// 429 answers.
+    pub rate_limited: u64,
+    /// Injected faults.
+    pub faults: u64,
+}
+
+/// Who made a request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// An API key, by id.
+    Key(String),
+    /// A service account, by client id.
+    Account(String),
+}
+
+/// A caller's grants.
+pub struct Grants<'a> {
+    /// Its organization.
+    pub org_id: &'a str,
+    /// Its organization roles.
+    pub org_roles: &'a [String],
+    /// Its project roles.
+    pub project_roles: &'a BTreeMap<String, Vec<String>>,
+}
+
+/// Everything mutable.
+pub struct State {
+    /// The product played.
+    pub system: System,
+    /// Accepted roles.
+    pub roles: RoleSets,
+    /// Organizations by id.
+    pub orgs: HashMap<String, Org>,
+    /// Projects by id.
+    pub projects: HashMap<String, Project>,
+    /// Keys by id.
+    pub keys: BTreeMap<String, ApiKey>,
+    /// Service accounts by client id.
+    pub accounts: HashMap<String, ServiceAccount>,
+    /// Access token → (client id, expiry).
+    pub tokens: HashMap<String, (String, Instant)>,
+    /// Digest nonces.
+    pub nonces: Nonces,
+    /// Fault injection.
+    pub faults: Faults,
+    /// Rate windows: caller → (window start, requests).
+    pub windows: HashMap<String, (Instant, u32)>,
+    /// Counters.
+    pub counters: Counters,
+    issued: u64,
+}
+
+/// At most this many live tokens; expired ones are dropped first.
+const MAX_TOKENS: usize = 65_536;
+/// At most this many rate windows.
+const MAX_WINDOWS: usize = 65_536;
+
+impl State {
+    /// State from configuration.
+    pub fn new(config: &Config) -> Self {
+        let seed = &config.seed;
+        Self {
+            system: config.system,
+            roles: config
+                .roles
+                .clone()
+                .unwrap_or_else(|| RoleSets::documented(config.system)),
+            orgs: seed
+                .organizations
+                .iter()
+                .map(|o| (o.id.clone(), o.clone()))
+                .collect(),
+            projects: seed
+                .projects
+                .iter()
+                .map(|p| (p.id.clone(), p.clone()))
+                .collect(),
+            keys: seed
+                .api_keys
+                .iter()
+                .map(|k| (k.id.clone(), k.clone()))
+                .collect(),
+            accounts: seed
+                .service_accounts
+                .iter()
+                .map(|s| (s.client_id.clone(), s.clone()))
+                .collect(),
+            tokens: HashMap::new(),
+            nonces: Nonces::default(),
+            faults: Faults::new(config.faults.clone()),
+            windows: HashMap::new(),
+            counters: Counters::default(),
+            issued: 0,
+        }
+    }
+
+    /// The private key of the key with this public key.
+    pub fn password_of(&self, public_key: &str) -> Option<String> {
+        self.keys
+            .values()
+            .find(|k| k.public_key == public_key)
+            .map(|k| k.private_key.clone())
+    }
+
+    /// The key id of a public key.
+    pub fn key_by_public(&self, public_key: &str) -> Option<String> {
+        self.keys
+            .values()
+            .find(|k| k.public_key == public_key)
+            .map(|k| k.id.clone())
+    }
+
+    /// What a caller may do.
+    pub fn grants(&self, who: &Principal) -> Option<Grants<'_>> {
+        match who {
+            Principal::Key(id) => self.keys.get(id).map(|k| Grants {
+                org_id: &k.org_id,
+                org_roles: &k.org_roles,
+                project_roles: &k.project_roles,
+            }),
+            Principal::Account(id) => self.accounts.get(id).map(|a| Grants {
+                org_id: &a.org_id,
+                org_roles: &a.org_roles,
+                project_roles: &a.project_roles,
+            }),
+        }
+    }
+
+    /// Issues an access token for a client.
+    pub fn issue_token(&mut self, client_id: &str, lifetime: Duration) -> String {
+        if self.tokens.len() >= MAX_TOKENS {
+            let now = Instant::now();
+            self.tokens.retain(|_, (_, exp)| *exp > now);
+        }
+        self.issued += 1;
+        let token = format!(
+            "eyJhbGciOiJub25lIn0.{:016x}{:016x}",
+            self.issued,
+            Instant::now().elapsed().as_nanos() as u64
+                ^ (self.issued.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+        );
+        self.tokens.insert(
+            token.clone(),
+            (client_id.to_owned(), Instant::now() + lifetime),
+        );
+        token
+    }
+
+    /// The client a live token belongs to.
+    pub fn token_owner(&self, token: &str) -> Option<String> {
+        self.tokens
+            .get(token)
+            .filter(|(_, exp)| Instant::now() < *exp)
+            .map(|(id, _)| id.clone())
+    }
+
+    /// Counts a request against `caller`'s window: `Ok(remaining)` or
+    /// `Err(seconds until the window resets)`.
+    pub fn take_rate(&mut self, caller: &str, limit: u32, window: Duration) -> Result<u32, u64> {
+        let now = Instant::now();
+        if self.windows.len() >= MAX_WINDOWS {
+            self.windows
+                .retain(|_, (start, _)| now.duration_since(*start) < window);
+        }
+        let entry = self.windows.entry(caller.to_owned()).or_insert((now, 0));
+        if now.duration_since(entry.0) >= window {
+            *entry = (now, 0);
+        }
+        if entry.1 >= limit {
+            let left = window.saturating_sub(now.duration_since(entry.0));
+            return Err(left.as_secs().max(1));
+        }
+        entry.1 += 1;
+        Ok(limit - entry.1)
+    }
+}
