@@ -12,61 +12,11 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
-use md5::Digest as _;
 
 use crate::capture::Reply;
 
-/// Digest challenge variants the server can offer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Algorithm {
-    /// `MD5`
-    Md5,
-    /// `MD5-sess`
-    Md5Sess,
-    /// `SHA-256`
-    Sha256,
-    /// `SHA-256-sess`
-    Sha256Sess,
-}
-
-impl Algorithm {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Md5 => "MD5",
-            Self::Md5Sess => "MD5-sess",
-            Self::Sha256 => "SHA-256",
-            Self::Sha256Sess => "SHA-256-sess",
-        }
-    }
-
-    fn parse(name: &str) -> Option<Self> {
-        [Self::Md5, Self::Md5Sess, Self::Sha256, Self::Sha256Sess]
-            .into_iter()
-            .find(|a| a.name().eq_ignore_ascii_case(name))
-    }
-
-    fn h(self, parts: &[&[u8]]) -> String {
-        fn hex(bytes: &[u8]) -> String {
-            bytes.iter().map(|b| format!("{b:02x}")).collect()
-        }
-        match self {
-            Self::Md5 | Self::Md5Sess => {
-                let mut d = md5::Md5::new();
-                parts.iter().for_each(|p| d.update(p));
-                hex(&d.finalize())
-            }
-            Self::Sha256 | Self::Sha256Sess => {
-                let mut d = sha2::Sha256::new();
-                parts.iter().for_each(|p| d.update(p));
-                hex(&d.finalize())
-            }
-        }
-    }
-
-    fn session(self) -> bool {
-        matches!(self, Self::Md5Sess | Self::Sha256Sess)
-    }
-}
+pub use atlas_apikeys_emulator::digest::Algorithm;
+use atlas_apikeys_emulator::digest::{DigestConfig, Nonces, Verdict};
 
 /// How the server behaves.
 #[derive(Debug, Clone)]
@@ -134,15 +84,9 @@ pub struct Seen {
     pub algorithm: Option<String>,
 }
 
-struct NonceState {
-    issued: Instant,
-    max_nc: u32,
-    seen: std::collections::BTreeSet<u32>,
-}
-
 #[derive(Default)]
 struct Inner {
-    nonces: HashMap<String, NonceState>,
+    nonces: Nonces,
     tokens: HashMap<String, Instant>,
     counters: Counters,
     script: VecDeque<Reply>,
@@ -164,11 +108,6 @@ pub struct AuthServer {
     shared: Arc<Shared>,
     task: tokio::task::JoinHandle<()>,
 }
-
-/// Accepted nc values may arrive out of order (concurrent requests over
-/// several connections) by up to this much; older or repeated ones are
-/// replays.
-const NC_WINDOW: u32 = 4096;
 
 impl AuthServer {
     /// Starts a server on a free loopback port.
@@ -277,6 +216,15 @@ fn api_error(status: u16, code: &str) -> Response {
     ))
 }
 
+fn digest_config(shared: &Shared) -> DigestConfig {
+    DigestConfig {
+        realm: shared.config.realm.clone(),
+        algorithms: shared.config.algorithms.clone(),
+        qop: shared.config.qop,
+        nonce_lifetime_ms: shared.config.nonce_lifetime.as_millis() as u64,
+    }
+}
+
 fn challenge(shared: &Shared, inner: &mut Inner, stale: bool) -> Response {
     inner.counters.challenges += 1;
     if stale {
@@ -291,30 +239,7 @@ fn challenge(shared: &Shared, inner: &mut Inner, stale: bool) -> Response {
         }
         return response;
     }
-    for algorithm in &shared.config.algorithms {
-        inner.next += 1;
-        let nonce = format!(
-            "{:032x}",
-            (inner.next as u128) << 64 | Instant::now().elapsed().as_nanos()
-        );
-        inner.nonces.insert(
-            nonce.clone(),
-            NonceState {
-                issued: Instant::now(),
-                max_nc: 0,
-                seen: Default::default(),
-            },
-        );
-        let qop = if shared.config.qop {
-            ", qop=\"auth\""
-        } else {
-            ""
-        };
-        let value = format!(
-            "Digest realm=\"{}\", domain=\"\", nonce=\"{nonce}\", algorithm={}{qop}, stale={stale}",
-            shared.config.realm,
-            algorithm.name()
-        );
+    for value in inner.nonces.challenges(&digest_config(shared), stale) {
         if let Ok(v) = HeaderValue::from_str(&value) {
             response.headers_mut().append(header::WWW_AUTHENTICATE, v);
         }
@@ -322,120 +247,11 @@ fn challenge(shared: &Shared, inner: &mut Inner, stale: bool) -> Response {
     response
 }
 
-enum Verdict {
-    Ok(Option<String>),
-    Challenge { stale: bool },
-}
-
-fn verify_digest(
-    shared: &Shared,
-    inner: &mut Inner,
-    method: &Method,
-    target: &str,
-    credentials: &str,
-) -> Verdict {
-    let fresh = Verdict::Challenge { stale: false };
-    let Ok(parsed) = http_auth::parse_challenges(credentials) else {
-        return fresh;
-    };
-    let Some(c) = parsed
-        .into_iter()
-        .find(|c| c.scheme.eq_ignore_ascii_case("Digest"))
-    else {
-        return fresh;
-    };
-    let param = |name: &str| {
-        c.params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.to_unescaped())
-    };
-    let (Some(user), Some(nonce), Some(uri), Some(response)) = (
-        param("username"),
-        param("nonce"),
-        param("uri"),
-        param("response"),
-    ) else {
-        return fresh;
-    };
-    let algorithm = match param("algorithm") {
-        Some(a) => match Algorithm::parse(&a) {
-            Some(a) => a,
-            None => return fresh,
-        },
-        None => Algorithm::Md5,
-    };
-    if !shared.config.algorithms.contains(&algorithm)
-        || uri != target
-        || param("realm").as_deref() != Some(&shared.config.realm)
-    {
-        return fresh;
-    }
-    let Some(password) = shared.config.api_keys.get(&user) else {
-        return fresh;
-    };
-    let lifetime = shared.config.nonce_lifetime;
-    let Some(state) = inner.nonces.get_mut(&nonce) else {
-        return Verdict::Challenge { stale: true };
-    };
-    if state.issued.elapsed() > lifetime {
-        return Verdict::Challenge { stale: true };
-    }
-    let realm = shared.config.realm.as_bytes();
-    let mut ha1 = algorithm.h(&[user.as_bytes(), b":", realm, b":", password.as_bytes()]);
-    let ha2 = algorithm.h(&[method.as_str().as_bytes(), b":", uri.as_bytes()]);
-    let expected = if shared.config.qop {
-        let (Some(qop), Some(nc), Some(cnonce)) = (param("qop"), param("nc"), param("cnonce"))
-        else {
-            return fresh;
-        };
-        let Ok(count) = u32::from_str_radix(&nc, 16) else {
-            return fresh;
-        };
-        if qop != "auth" || nc.len() != 8 || count == 0 {
-            return fresh;
-        }
-        // Anti-replay: a repeated nc, or one far behind the highest seen.
-        if state.seen.contains(&count) || count.saturating_add(NC_WINDOW) <= state.max_nc {
-            return fresh;
-        }
-        if algorithm.session() {
-            ha1 = algorithm.h(&[
-                ha1.as_bytes(),
-                b":",
-                nonce.as_bytes(),
-                b":",
-                cnonce.as_bytes(),
-            ]);
-        }
-        let expected = algorithm.h(&[
-            ha1.as_bytes(),
-            b":",
-            nonce.as_bytes(),
-            b":",
-            nc.as_bytes(),
-            b":",
-            cnonce.as_bytes(),
-            b":",
-            b"auth",
-            b":",
-            ha2.as_bytes(),
-        ]);
-        if expected == response {
-            state.seen.insert(count);
-            state.max_nc = state.max_nc.max(count);
-            let floor = state.max_nc.saturating_sub(NC_WINDOW);
-            state.seen = state.seen.split_off(&floor);
-        }
-        expected
-    } else {
-        algorithm.h(&[ha1.as_bytes(), b":", nonce.as_bytes(), b":", ha2.as_bytes()])
-    };
-    if expected == response {
-        Verdict::Ok(Some(algorithm.name().to_owned()))
-    } else {
-        fresh
-    }
+/// How an API request authenticated.
+enum Outcome {
+    Digest(Verdict),
+    Bearer,
+    Refused { stale: bool },
 }
 
 async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -457,7 +273,18 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     inner.counters.exchanges += 1;
     let verdict = match authorization.as_deref() {
         Some(a) if a.len() > 7 && a[..7].eq_ignore_ascii_case("Digest ") => {
-            verify_digest(&shared, &mut inner, &parts.method, &target, a)
+            let keys = shared.config.api_keys.clone();
+            let verdict = inner.nonces.verify(
+                &digest_config(&shared),
+                parts.method.as_str(),
+                &target,
+                a,
+                |user| keys.get(user).cloned(),
+            );
+            match verdict {
+                Verdict::Challenge { stale } => Outcome::Refused { stale },
+                valid => Outcome::Digest(valid),
+            }
         }
         Some(a) if a.starts_with("Bearer ") => {
             let valid = inner
@@ -465,16 +292,19 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
                 .get(&a[7..])
                 .is_some_and(|exp| Instant::now() < *exp);
             if valid {
-                Verdict::Ok(None)
+                Outcome::Bearer
             } else {
-                Verdict::Challenge { stale: false }
+                Outcome::Refused { stale: false }
             }
         }
-        _ => Verdict::Challenge { stale: false },
+        _ => Outcome::Refused { stale: false },
     };
     let (authenticated, algorithm) = match &verdict {
-        Verdict::Ok(a) => (true, a.clone()),
-        Verdict::Challenge { .. } => (false, None),
+        Outcome::Digest(Verdict::Valid { algorithm, .. }) => {
+            (true, Some(algorithm.name().to_owned()))
+        }
+        Outcome::Bearer => (true, None),
+        _ => (false, None),
     };
     inner.seen.push(Seen {
         method: parts.method.to_string(),
@@ -483,7 +313,7 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         algorithm,
     });
     match verdict {
-        Verdict::Challenge { stale } => {
+        Outcome::Refused { stale } => {
             if authorization
                 .as_deref()
                 .is_some_and(|a| a.starts_with("Bearer "))
@@ -493,7 +323,7 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
             }
             challenge(&shared, &mut inner, stale)
         }
-        Verdict::Ok(_) => {
+        Outcome::Digest(_) | Outcome::Bearer => {
             inner.counters.authenticated += 1;
             let reply = inner.script.pop_front().unwrap_or_else(|| {
                 if parts.method == Method::POST {
