@@ -3,6 +3,7 @@
 
 pub mod auth_server;
 pub mod capture;
+pub mod schema;
 
 use std::path::PathBuf;
 

@@ -258,13 +258,16 @@ pub struct Config {
     /// Lifetime of issued access tokens, in seconds.
     pub token_lifetime_secs: u64,
     /// Per-caller request limit (none by default).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimitConfig>,
     /// Atlas: requests for a version date before this one answer 410
     /// `VERSION_GONE` (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub versions_gone_before: Option<String>,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Role sets, when not the system's documented ones.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<crate::roles::RoleSets>,
     /// Fault injection.
     pub faults: FaultConfig,

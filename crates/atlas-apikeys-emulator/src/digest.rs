@@ -128,6 +128,16 @@ pub enum Verdict {
 }
 
 impl Nonces {
+    /// How many nonces are live.
+    pub fn len(&self) -> usize {
+        self.live.len()
+    }
+
+    /// Whether no nonce is live.
+    pub fn is_empty(&self) -> bool {
+        self.live.is_empty()
+    }
+
     /// Forgets every nonce (the next request is answered `stale=true`).
     pub fn clear(&mut self) {
         self.live.clear();

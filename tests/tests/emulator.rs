@@ -1,0 +1,908 @@
+//! The SDK against the emulator: every operation, version and auth mode,
+//! the error paths a real server has, responses held to the fragments'
+//! schemas, faults, and malformed requests that must never crash it.
+
+use std::time::Duration;
+
+use atlas_apikeys::client::{ApiVersion, RetryPolicy};
+use atlas_apikeys::{
+    ApiKeyId, ApiKeys, Description, Ensured, Error, OrgId, OrgKeyUpdate, OrgRole, ProjectId,
+    ProjectKeyUpdate, ProjectRole, ProjectRoles,
+};
+use atlas_apikeys_emulator::config::RateLimitConfig;
+use atlas_apikeys_emulator::{Config, Emulator, Fault, FaultConfig, System, defaults};
+use atlas_apikeys_tests::schema::Fragment;
+use serde_json::{Value, json};
+
+async fn emulator(config: Config) -> Emulator {
+    Emulator::start(config).await.expect("emulator starts")
+}
+
+fn fast() -> RetryPolicy {
+    RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(20))
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Auth {
+    Digest,
+    ServiceAccount,
+}
+
+fn keys(emu: &Emulator, version: &'static ApiVersion, auth: Auth) -> ApiKeys {
+    let b = ApiKeys::builder()
+        .atlas(version)
+        .base_url(emu.url())
+        .retry(fast());
+    match auth {
+        Auth::Digest => b.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
+        Auth::ServiceAccount => b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
+    }
+    .build()
+    .unwrap()
+}
+
+fn org() -> OrgId {
+    defaults::ORG.parse().unwrap()
+}
+fn project() -> ProjectId {
+    defaults::PROJECT.parse().unwrap()
+}
+fn other_project() -> ProjectId {
+    defaults::OTHER_PROJECT.parse().unwrap()
+}
+fn target() -> ApiKeyId {
+    defaults::TARGET_KEY.parse().unwrap()
+}
+
+#[tokio::test]
+async fn every_operation_for_every_version_and_auth_mode() {
+    for version in atlas_apikeys::atlas_versions() {
+        for auth in [Auth::Digest, Auth::ServiceAccount] {
+            let emu = emulator(Config::default()).await;
+            let keys = keys(&emu, version, auth);
+            let what = format!("{} {auth:?}", version.version);
+
+            let key = keys
+                .update_org_key(
+                    &org(),
+                    &target(),
+                    &OrgKeyUpdate::new()
+                        .description(Description::new(format!("rotated {what}")).unwrap())
+                        .roles([OrgRole::OrgMember, OrgRole::OrgBillingReadOnly]),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(
+                key.description.as_deref(),
+                Some(format!("rotated {what}").as_str())
+            );
+            assert!(key.private_key.is_some());
+            let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+            assert_eq!(
+                stored.org_roles,
+                ["ORG_MEMBER", "ORG_BILLING_READ_ONLY"],
+                "{what}"
+            );
+
+            keys.assign_to_project(
+                &project(),
+                &target(),
+                &ProjectRoles::new([ProjectRole::GroupReadOnly]),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(
+                emu.api_key(defaults::TARGET_KEY).unwrap().project_roles[defaults::PROJECT],
+                ["GROUP_READ_ONLY"]
+            );
+
+            let key = keys
+                .update_project_roles(
+                    &project(),
+                    &target(),
+                    &ProjectKeyUpdate::new().roles([
+                        ProjectRole::GroupClusterManager,
+                        ProjectRole::GroupDataAccessReadOnly,
+                    ]),
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{what}: {e}"));
+            assert_eq!(
+                key.roles_in(&project()),
+                [
+                    &ProjectRole::GroupClusterManager,
+                    &ProjectRole::GroupDataAccessReadOnly
+                ]
+            );
+
+            let roles = ProjectRoles::new([ProjectRole::GroupOwner]);
+            assert!(matches!(
+                keys.ensure_project_roles(&other_project(), &target(), &roles)
+                    .await
+                    .unwrap(),
+                Ensured::Assigned
+            ));
+            let again = keys
+                .ensure_project_roles(&other_project(), &target(), &roles)
+                .await
+                .unwrap();
+            let Ensured::Updated(key) = again else {
+                panic!("{what}: expected an update")
+            };
+            assert_eq!(key.roles_in(&other_project()), [&ProjectRole::GroupOwner]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn authorization_follows_the_docs() {
+    let emu = emulator(Config::default()).await;
+    let reader = ApiKeys::builder()
+        .base_url(emu.url())
+        .api_key(defaults::READER_PUBLIC, defaults::READER_PRIVATE)
+        .build()
+        .unwrap();
+    let owner = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    let roles = ProjectRoles::new([ProjectRole::GroupReadOnly]);
+
+    // An org member without ORG_OWNER may not update keys or assign them.
+    let err = reader
+        .update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.is_code("USER_UNAUTHORIZED")),
+        (Some(403), true),
+        "{err}"
+    );
+    let err = reader
+        .assign_to_project(&project(), &target(), &roles)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(403), "{err}");
+
+    // Another organization's resources are out of reach.
+    let foreign_org: OrgId = defaults::FOREIGN_ORG.parse().unwrap();
+    let foreign_project: ProjectId = defaults::FOREIGN_PROJECT.parse().unwrap();
+    assert_eq!(
+        owner
+            .update_org_key(&foreign_org, &target(), &update)
+            .await
+            .unwrap_err()
+            .status(),
+        Some(403)
+    );
+    assert_eq!(
+        owner
+            .assign_to_project(&foreign_project, &target(), &roles)
+            .await
+            .unwrap_err()
+            .status(),
+        Some(403)
+    );
+    let foreign_key: ApiKeyId = defaults::FOREIGN_KEY.parse().unwrap();
+    let err = owner
+        .assign_to_project(&project(), &foreign_key, &roles)
+        .await
+        .unwrap_err();
+    assert!(err.is_code("API_KEY_NOT_FOUND"), "{err}");
+
+    // Unknown things are 404.
+    let nowhere: OrgId = "0123456789abcdef01234567".parse().unwrap();
+    assert!(
+        owner
+            .update_org_key(&nowhere, &target(), &update)
+            .await
+            .unwrap_err()
+            .is_code("ORG_NOT_FOUND")
+    );
+    let no_project: ProjectId = "0123456789abcdef01234567".parse().unwrap();
+    assert!(
+        owner
+            .assign_to_project(&no_project, &target(), &roles)
+            .await
+            .unwrap_err()
+            .is_code("GROUP_NOT_FOUND")
+    );
+    let no_key: ApiKeyId = "0123456789abcdef01234567".parse().unwrap();
+    assert!(
+        owner
+            .update_org_key(&org(), &no_key, &update)
+            .await
+            .unwrap_err()
+            .is_code("API_KEY_NOT_FOUND")
+    );
+    // Updating roles in a project the key is not in.
+    let err = owner
+        .update_project_roles(
+            &project(),
+            &target(),
+            &ProjectKeyUpdate::new().roles([ProjectRole::GroupOwner]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err}");
+
+    // Re-assigning answers 409, which the plain assign reports.
+    owner
+        .assign_to_project(&project(), &target(), &roles)
+        .await
+        .unwrap();
+    let err = owner
+        .assign_to_project(&project(), &target(), &roles)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (err.status(), err.is_code("API_KEY_ALREADY_IN_GROUP")),
+        (Some(409), true)
+    );
+    // Wrong credentials.
+    let wrong = ApiKeys::builder()
+        .base_url(emu.url())
+        .api_key(defaults::OWNER_PUBLIC, "nope")
+        .build()
+        .unwrap();
+    assert!(matches!(
+        wrong
+            .update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap_err(),
+        Error::Auth(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_role_the_server_knows_before_the_sdk_passes_with_the_opt_in() {
+    let emu = emulator(Config::default()).await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let new_role = OrgKeyUpdate::new().roles([OrgRole::from("ORG_STREAM_PROCESSING_ADMIN")]);
+    assert!(
+        keys.update_org_key(&org(), &target(), &new_role)
+            .await
+            .unwrap_err()
+            .validation()
+            .is_some()
+    );
+    let key = keys
+        .update_org_key(&org(), &target(), &new_role.allow_unlisted_roles())
+        .await
+        .unwrap();
+    assert_eq!(
+        key.org_roles[0].role,
+        OrgRole::Unknown("ORG_STREAM_PROCESSING_ADMIN".into())
+    );
+}
+
+#[tokio::test]
+async fn a_gone_version_is_a_distinct_error() {
+    // Every module sends the operations' resource version, 2023-01-01; once
+    // the server stops serving dates before 2024, each gets VERSION_GONE.
+    let emu = emulator(Config {
+        versions_gone_before: Some("2024-01-01".into()),
+        ..Config::default()
+    })
+    .await;
+    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    for version in atlas_apikeys::atlas_versions() {
+        let err = keys(&emu, version, Auth::Digest)
+            .update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::VersionGone { version: v, .. } if *v == version.version),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("newer version module"), "{err}");
+    }
+    // A newer requested date is still served.
+    let http = reqwest::Client::new();
+    let bearer = token(&http, &emu).await;
+    let path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    assert_eq!(
+        raw(&http, &emu, &bearer, "PATCH", &path, r#"{"desc":"x"}"#)
+            .await
+            .status,
+        200
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_are_announced_and_retried() {
+    let emu = emulator(Config {
+        rate_limit: Some(RateLimitConfig {
+            requests: 3,
+            window_ms: 1000,
+        }),
+        ..Config::default()
+    })
+    .await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    keys.update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap();
+    let limit = keys.rate_limit().unwrap();
+    assert_eq!(limit.limit, Some(3));
+    for _ in 0..4 {
+        keys.update_org_key(&org(), &target(), &update)
+            .await
+            .expect("429 is retried after Retry-After");
+    }
+    assert!(emu.counters().rate_limited >= 1);
+}
+
+#[tokio::test]
+async fn faults_are_survived_or_reported() {
+    let emu = emulator(Config::default()).await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    keys.update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap();
+    for fault in [
+        Fault::Html502,
+        Fault::Drop,
+        Fault::Status(503),
+        Fault::Latency(50),
+        Fault::RotateNonces,
+    ] {
+        emu.inject(None, fault);
+        keys.update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+    }
+    // A response cut short is a failed exchange: retried, or reported.
+    emu.inject(None, Fault::Truncate);
+    keys.update_org_key(&org(), &target(), &update)
+        .await
+        .expect("retried after a truncated response");
+    let once = ApiKeys::builder()
+        .base_url(emu.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    once.update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap();
+    emu.inject(None, Fault::Truncate);
+    let err = once
+        .update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+
+    // Random faults at a steady rate: retries carry every call through.
+    emu.configure_faults(FaultConfig {
+        error_rate: 0.2,
+        html_502_rate: 0.1,
+        drop_rate: 0.1,
+        seed: 7,
+        ..FaultConfig::default()
+    });
+    let sturdy = ApiKeys::builder()
+        .base_url(emu.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .retry(fast().max_attempts(8))
+        .build()
+        .unwrap();
+    for _ in 0..30 {
+        sturdy
+            .update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap();
+    }
+    assert!(emu.counters().faults > 5, "{:?}", emu.counters());
+}
+
+#[tokio::test]
+async fn nonces_expire_as_configured() {
+    let mut config = Config::default();
+    config.digest.nonce_lifetime_ms = 100;
+    let emu = emulator(config).await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    keys.update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    keys.update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap();
+    assert_eq!(emu.counters().stale, 1);
+}
+
+/// An access token from the emulator, for raw requests.
+async fn token(http: &reqwest::Client, emu: &Emulator) -> String {
+    let response: Value = http
+        .post(format!("{}/api/oauth/token", emu.url()))
+        .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["access_token"].as_str().unwrap().to_owned()
+}
+
+struct Raw {
+    status: u16,
+    content_type: String,
+    body: Value,
+}
+
+async fn raw(
+    http: &reqwest::Client,
+    emu: &Emulator,
+    bearer: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Raw {
+    let request = http
+        .request(method.parse().unwrap(), format!("{}{path}", emu.url()))
+        .bearer_auth(bearer)
+        .header("accept", "application/vnd.atlas.2025-02-19+json")
+        .header("content-type", "application/vnd.atlas.2023-01-01+json")
+        .body(body.to_owned());
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+    };
+    Raw {
+        status,
+        content_type,
+        body,
+    }
+}
+
+const ORG_PATH: &str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}";
+const GROUP_PATH: &str = "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}";
+
+#[tokio::test]
+async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
+    let emu = emulator(Config::default()).await;
+    let http = reqwest::Client::new();
+    let bearer = token(&http, &emu).await;
+    let fragment = Fragment::load("atlas-2025-02-19.json");
+    let org_path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    let group_path = format!(
+        "/api/atlas/v2/groups/{}/apiKeys/{}",
+        defaults::PROJECT,
+        defaults::TARGET_KEY
+    );
+    let api_error = json!({ "$ref": "#/components/schemas/ApiError" });
+
+    let cases: Vec<(&str, &str, String, String, u16, &str)> = vec![
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"desc":"ok","roles":["ORG_MEMBER"]}"#.into(),
+            200,
+            "",
+        ),
+        (
+            "POST",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"[{"roles":["GROUP_READ_ONLY"]}]"#.into(),
+            204,
+            "",
+        ),
+        (
+            "PATCH",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"{"roles":["GROUP_OWNER"]}"#.into(),
+            200,
+            "",
+        ),
+        (
+            "POST",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"[{"roles":["GROUP_READ_ONLY"]}]"#.into(),
+            409,
+            "API_KEY_ALREADY_IN_GROUP",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            format!(r#"{{"desc":"{}"}}"#, "x".repeat(251)),
+            400,
+            "INVALID_ATTRIBUTE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            "{}".into(),
+            400,
+            "MISSING_ATTRIBUTE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"roles":[]}"#.into(),
+            400,
+            "INVALID_ATTRIBUTE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"roles":["ORG_WIZARD"]}"#.into(),
+            400,
+            "INVALID_ENUM_VALUE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"roles":["GROUP_OWNER"]}"#.into(),
+            400,
+            "INVALID_ROLE_FOR_SCOPE",
+        ),
+        (
+            "PATCH",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"{"roles":["ORG_OWNER"]}"#.into(),
+            400,
+            "INVALID_ROLE_FOR_SCOPE",
+        ),
+        (
+            "POST",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"[]"#.into(),
+            400,
+            "MISSING_ATTRIBUTE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"desc": "#.into(),
+            400,
+            "INVALID_JSON",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.replace(defaults::ORG, "NOT-AN-ID"),
+            r#"{"desc":"x"}"#.into(),
+            400,
+            "INVALID_ORG_ID",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            format!("{org_path}?envelope=maybe"),
+            r#"{"desc":"x"}"#.into(),
+            400,
+            "INVALID_QUERY_PARAMETER",
+        ),
+        (
+            "PATCH",
+            GROUP_PATH,
+            format!("{group_path}?itemsPerPage=501"),
+            r#"{"desc":"x"}"#.into(),
+            400,
+            "INVALID_QUERY_PARAMETER",
+        ),
+        (
+            "DELETE",
+            ORG_PATH,
+            org_path.clone(),
+            String::new(),
+            405,
+            "METHOD_NOT_ALLOWED",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            "/api/atlas/v2/clusters".into(),
+            "{}".into(),
+            404,
+            "RESOURCE_NOT_FOUND",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            "x".repeat(70_000),
+            413,
+            "PAYLOAD_TOO_LARGE",
+        ),
+    ];
+    for (method, template, path, body, status, code) in cases {
+        let r = raw(&http, &emu, &bearer, method, &path, &body).await;
+        assert_eq!(r.status, status, "{method} {path}: {}", r.body);
+        if status >= 400 {
+            assert_eq!(r.body["errorCode"], code, "{method} {path}");
+            assert_eq!(r.content_type, "application/json");
+            let v = fragment.violations(&r.body, &api_error);
+            assert!(v.is_empty(), "{method} {path}: {v:?}");
+        } else if status == 200 {
+            assert_eq!(r.content_type, atlas_apikeys_emulator_success_type());
+            let schema = fragment
+                .response_schema(method, template, 200)
+                .expect("documented 200");
+            let v = fragment.violations(&r.body, &schema);
+            assert!(v.is_empty(), "{method} {path}: {v:?}");
+            assert_eq!(
+                r.body["privateKey"].as_str().unwrap().len(),
+                31,
+                "redacted like the docs show"
+            );
+        }
+    }
+
+    // Wrong content type; versions; pretty; envelope.
+    let r = http
+        .patch(format!("{}{org_path}", emu.url()))
+        .bearer_auth(&bearer)
+        .header("accept", "application/vnd.atlas.2025-02-19+json")
+        .header("content-type", "text/plain")
+        .body("desc=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 415);
+    for accept in ["application/json", "application/vnd.atlas.2022-01-01+json"] {
+        let r = http
+            .patch(format!("{}{org_path}", emu.url()))
+            .bearer_auth(&bearer)
+            .header("accept", accept)
+            .header("content-type", "application/json")
+            .body(r#"{"desc":"x"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 406, "{accept}");
+    }
+    let r = http
+        .patch(format!("{}{org_path}?pretty=true&envelope=true", emu.url()))
+        .bearer_auth(&bearer)
+        .header("accept", "application/vnd.atlas.2025-02-19+json")
+        .header("content-type", "application/json")
+        .body(r#"{"desc":"x"}"#)
+        .send()
+        .await
+        .unwrap();
+    let text = r.text().await.unwrap();
+    assert!(text.starts_with("{\n  \"content\": {"), "{text}");
+    let env: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(env["status"], 200);
+    assert!(
+        fragment
+            .violations(
+                &env["content"],
+                &fragment.response_schema("PATCH", ORG_PATH, 200).unwrap()
+            )
+            .is_empty()
+    );
+    // Garbage credentials are a 401, never a crash.
+    for auth in [
+        "Digest",
+        "Digest username=",
+        "Bearer",
+        "Basic Zm9vOmJhcg==",
+        "Digest realm=\"\u{1}\"",
+        "\u{7f}",
+    ] {
+        let r = http
+            .patch(format!("{}{org_path}", emu.url()))
+            .header("authorization", auth)
+            .send()
+            .await;
+        if let Ok(r) = r {
+            assert_eq!(r.status().as_u16(), 401, "{auth:?}");
+        }
+    }
+}
+
+fn atlas_apikeys_emulator_success_type() -> &'static str {
+    "application/vnd.atlas.2023-01-01+json;charset=utf-8"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn curl_digest_works_on_every_system_and_role_sets_differ() {
+    let run = |args: Vec<String>| async move {
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new("curl")
+                .args(&args)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let user = format!("{}:{}", defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE);
+    let patch = |url: String, body: &str, accept: &str| {
+        vec![
+            "--silent".into(),
+            "--digest".into(),
+            "--user".into(),
+            user.clone(),
+            "--request".into(),
+            "PATCH".into(),
+            "--header".into(),
+            format!("Accept: {accept}"),
+            "--header".into(),
+            "Content-Type: application/json".into(),
+            "--data".into(),
+            body.to_owned(),
+            "--write-out".into(),
+            "\n%{http_code}".into(),
+            url,
+        ]
+    };
+    // Atlas: the README's example request.
+    let atlas = emulator(Config::default()).await;
+    let out = run(patch(
+        format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys/{}",
+            atlas.url(),
+            defaults::ORG,
+            defaults::TARGET_KEY
+        ),
+        r#"{"desc":"rotated with curl","roles":["ORG_MEMBER"]}"#,
+        "application/vnd.atlas.2025-02-19+json",
+    ))
+    .await;
+    assert!(out.ends_with("\n200"), "{out}");
+
+    for (system, billing_ok) in [(System::CloudManager, true), (System::OpsManager, false)] {
+        let emu = emulator(Config {
+            system,
+            ..Config::default()
+        })
+        .await;
+        let base = format!("{}/api/public/v1.0", emu.url());
+        let out = run(patch(
+            format!(
+                "{base}/orgs/{}/apiKeys/{}",
+                defaults::ORG,
+                defaults::TARGET_KEY
+            ),
+            r#"{"desc":"v1"}"#,
+            "application/json",
+        ))
+        .await;
+        assert!(out.ends_with("\n200"), "{system:?}: {out}");
+        // The one PATCH that assigns and replaces.
+        let group = format!(
+            "{base}/groups/{}/apiKeys/{}",
+            defaults::PROJECT,
+            defaults::TARGET_KEY
+        );
+        let out = run(patch(
+            group.clone(),
+            r#"{"roles":["GROUP_AUTOMATION_ADMIN"]}"#,
+            "application/json",
+        ))
+        .await;
+        assert!(
+            out.ends_with("\n200") && out.contains("GROUP_AUTOMATION_ADMIN"),
+            "{system:?}: {out}"
+        );
+        let out = run(patch(
+            group.clone(),
+            r#"{"roles":["GROUP_BILLING_ADMIN"]}"#,
+            "application/json",
+        ))
+        .await;
+        assert_eq!(out.ends_with("\n200"), billing_ok, "{system:?}: {out}");
+        if !billing_ok {
+            assert!(out.contains("INVALID_ENUM_VALUE"), "{out}");
+        }
+        // Atlas-only roles are not roles here.
+        let out = run(patch(
+            group,
+            r#"{"roles":["GROUP_CLUSTER_MANAGER"]}"#,
+            "application/json",
+        ))
+        .await;
+        assert!(out.ends_with("\n400"), "{system:?}: {out}");
+        // OAuth: Cloud Manager offers it, Ops Manager does not.
+        let http = reqwest::Client::new();
+        let status = http
+            .post(format!("{}/api/oauth/token", emu.url()))
+            .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert_eq!(
+            status,
+            if system.offers_oauth() { 200 } else { 404 },
+            "{system:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn seeds_load_from_json_and_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::default();
+    config.seed.api_keys[1].description = "from a file".into();
+    let json_path = dir.path().join("emulator.json");
+    std::fs::write(&json_path, serde_json::to_string_pretty(&config).unwrap()).unwrap();
+    let toml_path = dir.path().join("emulator.toml");
+    std::fs::write(&toml_path, toml_text(&config)).unwrap();
+    for path in [&json_path, &toml_path] {
+        let loaded = Config::from_file(path).unwrap_or_else(|e| panic!("{e}"));
+        let emu = emulator(loaded).await;
+        assert_eq!(
+            emu.api_key(defaults::TARGET_KEY).unwrap().description,
+            "from a file"
+        );
+    }
+    let mut broken = Config::default();
+    broken.seed.projects[0].org_id = "ffffffffffffffffffffffff".into();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, serde_json::to_string(&broken).unwrap()).unwrap();
+    let err = Config::from_file(&bad).unwrap_err().to_string();
+    assert!(err.contains("unknown organization"), "{err}");
+    std::fs::write(&bad, "{ not json").unwrap();
+    assert!(
+        Config::from_file(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("bad.json")
+    );
+}
+
+fn toml_text(config: &Config) -> String {
+    // The TOML a user would write: the same structure, TOML syntax.
+    let value: Value = serde_json::to_value(config).unwrap();
+    let toml_value: toml_value::Value = serde_json::from_value(value).unwrap();
+    toml_value::to_string(&toml_value)
+}
+
+mod toml_value {
+    pub use toml::Value;
+    pub fn to_string(v: &Value) -> String {
+        toml::to_string(v).unwrap()
+    }
+}
+
+#[test]
+fn nonce_memory_is_bounded() {
+    use atlas_apikeys_emulator::digest::{DigestConfig, MAX_NONCES, Nonces};
+    let mut nonces = Nonces::default();
+    let config = DigestConfig::default();
+    for _ in 0..(MAX_NONCES + 100) {
+        nonces.challenges(&config, false);
+    }
+    assert!(nonces.len() <= MAX_NONCES, "{}", nonces.len());
+}
