@@ -87,32 +87,46 @@ fn codegen(check: bool) -> Result<(), String> {
     let elapsed = started.elapsed();
     let g = &report.generated;
     for shape in &g.shapes {
-        let versions: Vec<&str> = shape
+        let versions: Vec<String> = shape
             .members
             .iter()
-            .map(|&i| g.fragments[i].version.as_str())
+            .map(|&i| format!("{} {}", g.fragments[i].system, g.fragments[i].version))
             .collect();
         eprintln!("{}: {}", shape.module, versions.join(", "));
     }
-    let total = g.total_lines();
-    // The baseline: what the newest fragment alone generates.
-    let one = match g.fragments.last() {
-        Some(newest) => xtask::codegen::generate(vec![newest.clone()])
-            .map(|alone| alone.total_lines())
-            .map_err(|e| e.to_string())?,
-        None => 0,
-    };
     eprintln!(
-        "{} fragment(s), {} shape(s), {} files: {total} generated lines; one version alone: {one} ({:.2}x)",
+        "{} fragment(s), {} shape(s), {} files, {} generated lines",
         g.fragments.len(),
         g.shapes.len(),
         g.files.len(),
-        if one == 0 {
-            0.0
-        } else {
-            total as f64 / one as f64
-        },
+        g.total_lines()
     );
+    // Growth with versions: one system's versions together vs its newest alone.
+    let mut systems: Vec<&str> = g.fragments.iter().map(|f| f.system.as_str()).collect();
+    systems.dedup();
+    for system in systems {
+        let of: Vec<_> = g
+            .fragments
+            .iter()
+            .filter(|f| f.system == system)
+            .cloned()
+            .collect();
+        if of.len() < 2 {
+            continue;
+        }
+        let newest = vec![of[of.len() - 1].clone()];
+        let together = xtask::codegen::generate(of.clone())
+            .map_err(|e| e.to_string())?
+            .total_lines();
+        let alone = xtask::codegen::generate(newest)
+            .map_err(|e| e.to_string())?
+            .total_lines();
+        eprintln!(
+            "{system}: {} versions generate {together} lines; the newest alone {alone} ({:.2}x)",
+            of.len(),
+            together as f64 / alone as f64
+        );
+    }
     for path in &report.changed {
         eprintln!("updated {}", path.display());
     }

@@ -1,63 +1,94 @@
 //! [`ApiKeys`]: the three operations (and an idempotent assign) with typed,
-//! validated inputs, over the generated client of the chosen version.
+//! validated inputs, on Atlas (Admin API v2), Cloud Manager or Ops Manager
+//! (public API v1.0). Switching systems is a change of builder call.
 
-use std::sync::LazyLock;
-
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
 use atlas_apikeys_client::{
-    ApiVersion, CallRecord, ClientConfig, Credentials, RateLimit, RetryPolicy, observe,
+    ApiVersion, ClientConfig, Credentials, RateLimit, RetryPolicy, observe,
 };
 use progenitor_client::{Error as RawError, ResponseValue};
 
-use crate::error::{ApiError, Error, ErrorCode, FieldViolation, TransportError};
+use crate::api_errors::{GeneratedApiError, from_raw};
+use crate::error::{Error, ErrorCode, Rule, ValidationError};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
 use crate::response::{self, ApiKey};
 
-/// The generated Atlas client every supported version shares.
+/// The generated Atlas client every supported Atlas version shares.
 type AtlasClient = atlas_apikeys_client::v2025_02_19::Client;
-type AtlasTypes = atlas_apikeys_client::v2025_02_19::types::ApiError;
-type MakeClient = fn(ClientConfig) -> Result<AtlasClient, atlas_apikeys_client::BuildError>;
+/// The generated public API v1.0 client (Cloud Manager and Ops Manager).
+type PublicClient = atlas_apikeys_client::cloud_manager_v1_0::Client;
 
-/// Every generated Atlas version with its constructor. A version whose
-/// generated client differs in shape fails to compile here, which is where
-/// this crate must learn to speak it.
-static ATLAS: LazyLock<Vec<(&'static ApiVersion, MakeClient)>> = LazyLock::new(|| {
-    let mut versions: Vec<(&'static ApiVersion, MakeClient)> = Vec::new();
-    macro_rules! register {
+type Connect<C> = fn(ClientConfig) -> Result<C, atlas_apikeys_client::BuildError>;
+
+/// How to build a client for one version.
+#[derive(Clone, Copy)]
+enum Maker {
+    Atlas(Connect<AtlasClient>),
+    Public(Connect<PublicClient>),
+}
+
+/// Every generated version with its constructor. A version whose generated
+/// client differs in shape fails to compile here, which is where this crate
+/// must learn to speak it.
+static VERSIONS: LazyLock<Vec<(&'static ApiVersion, Maker)>> = LazyLock::new(|| {
+    let mut versions: Vec<(&'static ApiVersion, Maker)> = Vec::new();
+    macro_rules! atlas {
         ($v:ident) => {
             versions.push((
                 &atlas_apikeys_client::$v::API_VERSION,
-                atlas_apikeys_client::$v::connect,
+                Maker::Atlas(atlas_apikeys_client::$v::connect),
             ));
         };
     }
-    atlas_apikeys_client::for_each_atlas_version!(register);
+    macro_rules! public {
+        ($v:ident) => {
+            versions.push((
+                &atlas_apikeys_client::$v::API_VERSION,
+                Maker::Public(atlas_apikeys_client::$v::connect),
+            ));
+        };
+    }
+    atlas_apikeys_client::for_each_atlas_version!(atlas);
+    atlas_apikeys_client::for_each_cloud_manager_version!(public);
+    atlas_apikeys_client::for_each_ops_manager_version!(public);
     versions
 });
 
+fn versions_of(system: &'static str) -> impl Iterator<Item = &'static ApiVersion> {
+    VERSIONS
+        .iter()
+        .map(|(v, _)| *v)
+        .filter(move |v| v.system == system)
+}
+
 /// The Atlas API versions this crate drives, oldest first.
 pub fn atlas_versions() -> impl Iterator<Item = &'static ApiVersion> {
-    ATLAS.iter().map(|(v, _)| *v)
+    versions_of("atlas")
 }
 
 /// The newest Atlas API version this crate drives.
 pub fn latest_atlas_version() -> &'static ApiVersion {
-    ATLAS
+    atlas_versions()
         .last()
-        .map(|(v, _)| *v)
         .unwrap_or(&atlas_apikeys_client::v2025_02_19::API_VERSION)
+}
+
+fn newest(system: &'static str) -> Option<&'static ApiVersion> {
+    versions_of(system).last()
 }
 
 /// The outcome of [`ApiKeys::ensure_project_roles`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Ensured {
-    /// The key was not in the project; it is now, with these roles.
+    /// The key was not in the project; it is now, with these roles (Atlas).
     Assigned,
-    /// The key was already in the project; its roles there were replaced.
+    /// The key's roles in the project are now exactly these. On Cloud Manager
+    /// and Ops Manager, whose one PATCH assigns or replaces, this is always
+    /// the answer.
     Updated(ApiKey),
 }
 
@@ -66,20 +97,41 @@ pub enum Ensured {
 pub struct ApiKeysBuilder {
     version: &'static ApiVersion,
     config: ClientConfig,
+    oauth: bool,
     envelope: bool,
     pretty: bool,
 }
 
 impl ApiKeysBuilder {
     /// Pins an Atlas API version, such as
-    /// `&atlas_apikeys::client::v2025_02_19::API_VERSION`.
+    /// `&atlas_apikeys::client::v2025_02_19::API_VERSION` (default: the newest).
     pub fn atlas(mut self, version: &'static ApiVersion) -> Self {
         self.version = version;
         self
     }
 
-    /// The API's base URL (default: the version's documented one,
-    /// `https://cloud.mongodb.com` for Atlas).
+    /// Targets MongoDB Cloud Manager (public API v1.0,
+    /// `https://cloud.mongodb.com` by default).
+    pub fn cloud_manager(mut self) -> Self {
+        self.version = newest("cloud-manager").unwrap_or(self.version);
+        self
+    }
+
+    /// Targets a MongoDB Ops Manager at `base_url`
+    /// (`https://{host}:{port}`; there is no default).
+    pub fn ops_manager(mut self, base_url: impl Into<String>) -> Self {
+        self.version = newest("ops-manager").unwrap_or(self.version);
+        self.config = self.config.base_url(base_url);
+        self
+    }
+
+    /// Pins any version this crate drives, by its table.
+    pub fn version(mut self, version: &'static ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The API's base URL (default: the system's documented one).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.config = self.config.base_url(url);
         self
@@ -95,11 +147,13 @@ impl ApiKeysBuilder {
         self.config = self
             .config
             .credentials(Credentials::api_key(public_key, private_key));
+        self.oauth = false;
         self
     }
 
     /// Authenticates as a service account (OAuth 2.0 client credentials);
-    /// tokens are cached and refreshed by one task at a time.
+    /// tokens are cached and refreshed by one task at a time. Atlas and Cloud
+    /// Manager offer service accounts; Ops Manager does not.
     pub fn service_account(
         mut self,
         client_id: impl Into<String>,
@@ -108,17 +162,23 @@ impl ApiKeysBuilder {
         self.config = self
             .config
             .credentials(Credentials::service_account(client_id, client_secret));
+        self.oauth = true;
         self
     }
 
     /// Authenticates with an access token obtained elsewhere.
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.config = self.config.credentials(Credentials::bearer(token));
+        self.oauth = true;
         self
     }
 
     /// Sets the credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.oauth = matches!(
+            credentials,
+            Credentials::ServiceAccount { .. } | Credentials::Bearer(_)
+        );
         self.config = self.config.credentials(credentials);
         self
     }
@@ -164,28 +224,45 @@ impl ApiKeysBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<ApiKeys, Error> {
-        let Some((version, make)) = ATLAS
+        let Some((version, maker)) = VERSIONS
             .iter()
             .find(|(v, _)| std::ptr::eq(*v, self.version) || **v == *self.version)
+            .copied()
         else {
+            let known: Vec<String> = VERSIONS
+                .iter()
+                .map(|(v, _)| format!("{} {}", v.system, v.version))
+                .collect();
             return Err(Error::Config(format!(
                 "{} {} is not a version this crate drives (it drives: {})",
                 self.version.system,
                 self.version.version,
-                atlas_versions()
-                    .map(|v| v.version)
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                known.join(", ")
             )));
         };
+        if self.oauth && version.system == "ops-manager" {
+            return Err(Error::Config(
+                "Ops Manager offers no service accounts or access tokens: use a programmatic API key".into(),
+            ));
+        }
+        let backend = match maker {
+            Maker::Atlas(connect) => Backend::Atlas(connect(self.config)?),
+            Maker::Public(connect) => Backend::Public(connect(self.config)?),
+        };
         Ok(ApiKeys {
-            client: make(self.config)?,
+            backend,
             version,
             envelope: self.envelope,
             pretty: self.pretty,
             rate_limit: Arc::default(),
         })
     }
+}
+
+#[derive(Debug, Clone)]
+enum Backend {
+    Atlas(AtlasClient),
+    Public(PublicClient),
 }
 
 /// Programmatic API key management with validated inputs.
@@ -195,6 +272,7 @@ impl ApiKeysBuilder {
 /// use atlas_apikeys::{ApiKeyId, ApiKeys, Description, OrgId, OrgKeyUpdate, OrgRole, ProjectId, ProjectRole, ProjectRoles};
 ///
 /// let keys = ApiKeys::builder().build()?; // newest Atlas version, cloud.mongodb.com
+/// // The same program on Ops Manager: ApiKeys::builder().ops_manager("https://om.example.com:8443")
 /// let org: OrgId = "32b6e34b3d91647abb20e7b8".parse()?;
 /// let project: ProjectId = "5e2211c17a3e5a48f5497de3".parse()?;
 /// let key: ApiKeyId = "5d1113b25a115342acc2d1aa".parse()?;
@@ -207,7 +285,7 @@ impl ApiKeysBuilder {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ApiKeys {
-    client: AtlasClient,
+    backend: Backend,
     version: &'static ApiVersion,
     envelope: bool,
     pretty: bool,
@@ -220,12 +298,13 @@ impl ApiKeys {
         ApiKeysBuilder {
             version: latest_atlas_version(),
             config: ClientConfig::new(),
+            oauth: false,
             envelope: false,
             pretty: false,
         }
     }
 
-    /// The API version this client speaks.
+    /// The system and API version this client speaks.
     pub fn version(&self) -> &'static ApiVersion {
         self.version
     }
@@ -240,16 +319,16 @@ impl ApiKeys {
     /// a no-op for other credentials.
     pub async fn revoke_token(&self) -> Result<(), Error> {
         use progenitor_client::ClientInfo;
-        self.client
-            .inner()
-            .revoke_token(self.client.client())
-            .await
-            .map_err(Error::Auth)
+        let result = match &self.backend {
+            Backend::Atlas(c) => c.inner().revoke_token(c.client()).await,
+            Backend::Public(c) => c.inner().revoke_token(c.client()).await,
+        };
+        result.map_err(Error::Auth)
     }
 
-    async fn send<T>(
+    async fn send<T, E: GeneratedApiError>(
         &self,
-        call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<AtlasTypes>>>,
+        call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<E>>>,
     ) -> Result<T, Error> {
         let (result, record) = observe(call).await;
         if let Some(limit) = record.rate_limit {
@@ -279,6 +358,10 @@ impl ApiKeys {
         (self.envelope.then_some(true), self.pretty.then_some(true))
     }
 
+    fn target(&self) -> String {
+        format!("{} {}", self.version.system, self.version.version)
+    }
+
     /// Updates an organization API key's description and/or organization
     /// roles. Needs the Organization Owner role.
     pub async fn update_org_key(
@@ -288,27 +371,47 @@ impl ApiKeys {
         update: &OrgKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        let body = atlas_apikeys_client::v2025_02_19::types::UpdateAtlasOrganizationApiKey {
-            desc: update.desc.as_ref().map(|d| d.as_str().to_owned()),
-            roles: update.roles.clone().unwrap_or_default(),
-        };
+        let desc = update.desc.as_ref().map(|d| d.as_str().to_owned());
+        let roles = update.roles.clone().unwrap_or_default();
         let (envelope, pretty) = self.flags();
-        self.send(self.client.update_org_api_key(
-            org.as_str(),
-            key.as_str(),
-            envelope,
-            pretty,
-            &body,
-        ))
-        .await
-        .and_then(response::api_key)
+        match &self.backend {
+            Backend::Atlas(c) => {
+                let body =
+                    atlas_apikeys_client::v2025_02_19::types::UpdateAtlasOrganizationApiKey {
+                        desc,
+                        roles,
+                    };
+                self.send(c.update_org_api_key(org.as_str(), key.as_str(), envelope, pretty, &body))
+                    .await
+                    .and_then(response::api_key)
+            }
+            Backend::Public(c) => {
+                let body = atlas_apikeys_client::cloud_manager_v1_0::types::OrgApiKeyUpdate {
+                    desc,
+                    roles,
+                };
+                self.send(c.update_org_api_key(
+                    org.as_str(),
+                    key.as_str(),
+                    envelope,
+                    None,
+                    None,
+                    pretty,
+                    &body,
+                ))
+                .await
+                .and_then(response::api_key)
+            }
+        }
     }
 
-    /// Assigns an organization API key to a project with these project roles
-    /// (the server answers 204). Needs the Project Owner role.
+    /// Assigns an organization API key to a project with these project roles.
+    /// Needs the Project Owner role.
     ///
-    /// Assigning a key that is already in the project fails with
-    /// `API_KEY_ALREADY_IN_GROUP`; [`Self::ensure_project_roles`] handles it.
+    /// On Atlas the server answers 204, and assigning a key that is already
+    /// in the project fails with `API_KEY_ALREADY_IN_GROUP`
+    /// ([`Self::ensure_project_roles`] handles it). On Cloud Manager and Ops
+    /// Manager this is the project PATCH, which assigns or replaces.
     pub async fn assign_to_project(
         &self,
         project: &ProjectId,
@@ -316,11 +419,18 @@ impl ApiKeys {
         roles: &ProjectRoles,
     ) -> Result<(), Error> {
         roles.validate(self.version)?;
-        self.send_assign(project, key, roles).await
+        match &self.backend {
+            Backend::Atlas(c) => self.atlas_assign(c, project, key, roles).await,
+            Backend::Public(c) => self
+                .public_roles(c, project, key, roles.roles())
+                .await
+                .map(|_| ()),
+        }
     }
 
-    async fn send_assign(
+    async fn atlas_assign(
         &self,
+        c: &AtlasClient,
         project: &ProjectId,
         key: &ApiKeyId,
         roles: &ProjectRoles,
@@ -332,19 +442,41 @@ impl ApiKeys {
             },
         ];
         let (envelope, pretty) = self.flags();
-        self.send(self.client.add_group_api_key(
+        self.send(c.add_group_api_key(project.as_str(), key.as_str(), envelope, pretty, &body))
+            .await
+            .map(|_| ())
+    }
+
+    async fn public_roles(
+        &self,
+        c: &PublicClient,
+        project: &ProjectId,
+        key: &ApiKeyId,
+        roles: &[crate::ProjectRole],
+    ) -> Result<ApiKey, Error> {
+        let body = atlas_apikeys_client::cloud_manager_v1_0::types::ProjectApiKeyRoles {
+            roles: roles.to_vec(),
+        };
+        let (envelope, pretty) = self.flags();
+        self.send(c.update_group_api_key_roles(
             project.as_str(),
             key.as_str(),
             envelope,
+            None,
+            None,
             pretty,
             &body,
         ))
         .await
-        .map(|_| ())
+        .and_then(response::api_key)
     }
 
     /// Replaces an organization API key's roles in a project, and/or its
-    /// description. Needs the Project Owner role.
+    /// description (Atlas). Needs the Project Owner role.
+    ///
+    /// On Cloud Manager and Ops Manager the project endpoint takes roles
+    /// only: roles are required and a description is rejected before
+    /// sending (change it with [`Self::update_org_key`]).
     pub async fn update_project_roles(
         &self,
         project: &ProjectId,
@@ -352,11 +484,37 @@ impl ApiKeys {
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        self.send_project_update(project, key, update).await
+        match &self.backend {
+            Backend::Atlas(c) => self.atlas_update(c, project, key, update).await,
+            Backend::Public(c) => {
+                if let Some(desc) = &update.desc {
+                    return Err(ValidationError::new(
+                        "desc",
+                        Rule::NotAccepted {
+                            target: self.target(),
+                        },
+                        crate::ids::show(desc.as_str()),
+                    )
+                    .into());
+                }
+                let Some(roles) = &update.roles else {
+                    return Err(ValidationError::new(
+                        "roles",
+                        Rule::Required {
+                            target: self.target(),
+                        },
+                        "(none)",
+                    )
+                    .into());
+                };
+                self.public_roles(c, project, key, roles).await
+            }
+        }
     }
 
-    async fn send_project_update(
+    async fn atlas_update(
         &self,
+        c: &AtlasClient,
         project: &ProjectId,
         key: &ApiKeyId,
         update: &ProjectKeyUpdate,
@@ -366,7 +524,7 @@ impl ApiKeys {
             roles: update.roles.clone().unwrap_or_default(),
         };
         let (envelope, pretty) = self.flags();
-        self.send(self.client.update_group_api_key_roles(
+        self.send(c.update_group_api_key_roles(
             project.as_str(),
             key.as_str(),
             envelope,
@@ -381,9 +539,10 @@ impl ApiKeys {
     }
 
     /// Makes the key have exactly `roles` in the project, whether or not it
-    /// was assigned before: assigns it, and when the server answers that it
-    /// is already there (409 `API_KEY_ALREADY_IN_GROUP`), replaces its roles.
-    /// Safe to repeat.
+    /// was assigned before. On Atlas: assigns it, and when the server answers
+    /// that it is already there (409 `API_KEY_ALREADY_IN_GROUP`), replaces
+    /// its roles. On Cloud Manager and Ops Manager: the project PATCH, which
+    /// does both. Safe to repeat.
     pub async fn ensure_project_roles(
         &self,
         project: &ProjectId,
@@ -391,198 +550,21 @@ impl ApiKeys {
         roles: &ProjectRoles,
     ) -> Result<Ensured, Error> {
         roles.validate(self.version)?;
-        match self.send_assign(project, key, roles).await {
-            Ok(()) => Ok(Ensured::Assigned),
-            Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {
-                let update = ProjectKeyUpdate::from(roles);
-                self.send_project_update(project, key, &update)
-                    .await
-                    .map(Ensured::Updated)
-            }
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// Converts the generated client's error. Async because an undocumented
-/// status still has its body to read.
-async fn from_raw(e: RawError<AtlasTypes>, record: &CallRecord) -> Error {
-    match e {
-        RawError::ErrorResponse(value) => {
-            let status = value.status().as_u16();
-            let raw = value.into_inner();
-            let fields = raw.bad_request_detail.map(|d| d.fields).unwrap_or_default();
-            api_error(
-                status,
-                Some(raw.error_code),
-                raw.reason,
-                raw.detail,
-                raw.parameters,
-                fields.into_iter().map(|f| (f.field, f.description)),
-            )
-        }
-        RawError::UnexpectedResponse(response) => {
-            let status = response.status().as_u16();
-            match response.bytes().await {
-                Ok(body) => error_body(status, &body),
-                Err(e) => Error::Transport(TransportError::Http(e)),
-            }
-        }
-        RawError::InvalidResponsePayload(body, why) => {
-            let status = record.status.map_or(0, |s| s.as_u16());
-            if status >= 400 {
-                error_body(status, &body)
-            } else {
-                Error::InvalidResponse {
-                    status,
-                    reason: why.to_string(),
-                    excerpt: excerpt(&body),
+        match &self.backend {
+            Backend::Atlas(c) => match self.atlas_assign(c, project, key, roles).await {
+                Ok(()) => Ok(Ensured::Assigned),
+                Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {
+                    let update = ProjectKeyUpdate::from(roles);
+                    self.atlas_update(c, project, key, &update)
+                        .await
+                        .map(Ensured::Updated)
                 }
-            }
+                Err(e) => Err(e),
+            },
+            Backend::Public(c) => self
+                .public_roles(c, project, key, roles.roles())
+                .await
+                .map(Ensured::Updated),
         }
-        RawError::CommunicationError(e)
-        | RawError::ResponseBodyError(e)
-        | RawError::InvalidUpgrade(e) => Error::Transport(TransportError::Http(e)),
-        RawError::InvalidRequest(message) | RawError::Custom(message) => {
-            Error::Transport(TransportError::Request(message))
-        }
-    }
-}
-
-/// An error status's body: an `ApiError` if it reads as one (leniently),
-/// otherwise the status with an excerpt.
-fn error_body(status: u16, body: &[u8]) -> Error {
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Lenient {
-        error_code: Option<String>,
-        reason: Option<String>,
-        detail: Option<String>,
-        #[serde(default)]
-        parameters: Vec<serde_json::Value>,
-        bad_request_detail: Option<LenientDetail>,
-    }
-    #[derive(serde::Deserialize)]
-    struct LenientDetail {
-        #[serde(default)]
-        fields: Vec<LenientField>,
-    }
-    #[derive(serde::Deserialize)]
-    struct LenientField {
-        #[serde(default)]
-        field: String,
-        #[serde(default)]
-        description: String,
-    }
-    let parsed = serde_json::from_slice::<Lenient>(body)
-        .ok()
-        .filter(|l| l.error_code.is_some() || l.detail.is_some());
-    match parsed {
-        Some(l) => {
-            let fields = l.bad_request_detail.map(|d| d.fields).unwrap_or_default();
-            api_error(
-                status,
-                l.error_code,
-                l.reason,
-                l.detail,
-                l.parameters,
-                fields.into_iter().map(|f| (f.field, f.description)),
-            )
-        }
-        None => Error::Api(Box::new(ApiError {
-            status,
-            code: None,
-            error_code: None,
-            reason: None,
-            detail: None,
-            parameters: Vec::new(),
-            bad_request_detail: Vec::new(),
-            excerpt: Some(excerpt(body)),
-        })),
-    }
-}
-
-fn api_error(
-    status: u16,
-    error_code: Option<String>,
-    reason: Option<String>,
-    detail: Option<String>,
-    parameters: Vec<serde_json::Value>,
-    fields: impl Iterator<Item = (String, String)>,
-) -> Error {
-    Error::Api(Box::new(ApiError {
-        status,
-        code: error_code.as_deref().map(ErrorCode::from_raw),
-        error_code,
-        reason,
-        detail,
-        parameters,
-        bad_request_detail: fields
-            .map(|(field, description)| FieldViolation { field, description })
-            .collect(),
-        excerpt: None,
-    }))
-}
-
-/// The first 160 printable characters of a body, whitespace folded. JSON
-/// bodies have secret-looking fields redacted first: an excerpt ends up in
-/// error messages and logs.
-pub(crate) fn excerpt(body: &[u8]) -> String {
-    const MAX: usize = 160;
-    let redacted;
-    let text = match serde_json::from_slice::<serde_json::Value>(body) {
-        Ok(mut value) => {
-            redact(&mut value);
-            redacted = value.to_string();
-            std::borrow::Cow::Borrowed(redacted.as_str())
-        }
-        Err(_) => String::from_utf8_lossy(body),
-    };
-    let mut out = String::new();
-    let mut count = 0;
-    let mut last_space = true;
-    for c in text.chars() {
-        let c = if c.is_whitespace() { ' ' } else { c };
-        if c.is_control() || (c == ' ' && last_space) {
-            continue;
-        }
-        last_space = c == ' ';
-        if count == MAX {
-            out.push('…');
-            break;
-        }
-        out.push(c);
-        count += 1;
-    }
-    if out.is_empty() {
-        "(empty body)".to_owned()
-    } else {
-        format!("{:?}", out.trim_end())
-    }
-}
-
-/// Replaces the values of fields whose names suggest a credential.
-fn redact(value: &mut serde_json::Value) {
-    const SECRET_NAMES: [&str; 6] = [
-        "privatekey",
-        "secret",
-        "token",
-        "password",
-        "authorization",
-        "credential",
-    ];
-    match value {
-        serde_json::Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                let name = k.to_ascii_lowercase().replace(['_', '-'], "");
-                if SECRET_NAMES.iter().any(|s| name.contains(s)) {
-                    *v = serde_json::Value::String("[REDACTED]".into());
-                } else {
-                    redact(v);
-                }
-            }
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(redact),
-        _ => {}
     }
 }

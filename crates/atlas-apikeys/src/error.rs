@@ -176,6 +176,16 @@ pub enum Rule {
     /// Even with unlisted roles allowed, a role name is upper-case words
     /// joined by underscores.
     RoleNameFormat,
+    /// The chosen system's endpoint does not take this field.
+    NotAccepted {
+        /// `cloud-manager v1.0`, ...
+        target: String,
+    },
+    /// The chosen system's endpoint requires this field.
+    Required {
+        /// `cloud-manager v1.0`, ...
+        target: String,
+    },
 }
 
 impl fmt::Display for Rule {
@@ -212,6 +222,11 @@ impl fmt::Display for Rule {
                 documented.join(", ")
             ),
             Self::RoleNameFormat => write!(f, "is not a role name (A-Z, 0-9 and _)"),
+            Self::NotAccepted { target } => write!(
+                f,
+                "is not accepted by {target}'s project endpoint (change the description with update_org_key)"
+            ),
+            Self::Required { target } => write!(f, "is required by {target}'s project endpoint"),
         }
     }
 }

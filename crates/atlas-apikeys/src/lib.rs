@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod api_errors;
 mod api_keys;
 mod description;
 mod error;

@@ -105,10 +105,65 @@ impl ApiKey {
     }
 }
 
-/// Builds an [`ApiKey`] from the generated response type.
-pub(crate) fn api_key(
-    raw: atlas_apikeys_client::v2025_02_19::types::ApiKeyUserDetails,
-) -> Result<ApiKey, Error> {
+/// The fields every generated key type has.
+pub(crate) struct RawKey {
+    id: Option<String>,
+    desc: Option<String>,
+    public_key: Option<String>,
+    private_key: Option<atlas_apikeys_client::Secret>,
+    links: Vec<(Option<String>, Option<String>)>,
+    roles: Vec<(Option<String>, Option<String>, Option<String>)>,
+}
+
+impl From<atlas_apikeys_client::v2025_02_19::types::ApiKeyUserDetails> for RawKey {
+    fn from(k: atlas_apikeys_client::v2025_02_19::types::ApiKeyUserDetails) -> Self {
+        Self {
+            id: k.id,
+            desc: k.desc,
+            public_key: k.public_key,
+            private_key: k.private_key,
+            links: k.links.into_iter().map(|l| (l.href, l.rel)).collect(),
+            roles: k
+                .roles
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.org_id,
+                        r.group_id,
+                        r.role_name.map(|n| n.as_str().to_owned()),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<atlas_apikeys_client::cloud_manager_v1_0::types::ApiKey> for RawKey {
+    fn from(k: atlas_apikeys_client::cloud_manager_v1_0::types::ApiKey) -> Self {
+        Self {
+            id: k.id,
+            desc: k.desc,
+            public_key: k.public_key,
+            private_key: k.private_key,
+            links: k.links.into_iter().map(|l| (l.href, l.rel)).collect(),
+            roles: k
+                .roles
+                .into_iter()
+                .map(|r| {
+                    (
+                        r.org_id,
+                        r.group_id,
+                        r.role_name.map(|n| n.as_str().to_owned()),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Builds an [`ApiKey`] from a generated response type.
+pub(crate) fn api_key(raw: impl Into<RawKey>) -> Result<ApiKey, Error> {
+    let raw = raw.into();
     let id = raw.id.as_deref().unwrap_or_default();
     let id = ApiKeyId::parse(id).map_err(|e| Error::InvalidResponse {
         status: 200,
@@ -125,20 +180,16 @@ pub(crate) fn api_key(
         links: raw
             .links
             .into_iter()
-            .map(|l| Link {
-                href: l.href,
-                rel: l.rel,
-            })
+            .map(|(href, rel)| Link { href, rel })
             .collect(),
         org_roles: Vec::new(),
         project_roles: Vec::new(),
         other_roles: Vec::new(),
     };
-    for r in raw.roles {
-        let name = r.role_name.as_ref().map(|n| n.as_str().to_owned());
-        let org = r.org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
-        let project = r.group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
-        match (project, org, &name) {
+    for (org_id, group_id, role_name) in raw.roles {
+        let org = org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
+        let project = group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
+        match (project, org, &role_name) {
             (Some(project_id), _, Some(n)) => key.project_roles.push(ProjectRoleAssignment {
                 project_id,
                 role: ProjectRole::from_wire(n),
@@ -148,9 +199,9 @@ pub(crate) fn api_key(
                 role: OrgRole::from_wire(n),
             }),
             _ => key.other_roles.push(OtherRoleAssignment {
-                org_id: r.org_id,
-                group_id: r.group_id,
-                role_name: name,
+                org_id,
+                group_id,
+                role_name,
             }),
         }
     }

@@ -283,7 +283,7 @@ pub fn version(m: &VersionModule<'_>) -> Result<String, CodegenError> {
             pub const #konst: &[#ty] = #value;
         }
     });
-    let doc_version = format!(" The version date this module pins: `{version}`.");
+    let doc_version = format!(" The version this module pins: `{version}`.");
     let doc_table = format!(" Media types per operation in version {version}.");
     let body = render(
         quote! {

@@ -183,12 +183,13 @@ pub fn fragment_from_value(value: &Value, source: &str) -> Result<Fragment, Code
 
 /// Generates every file from `fragments`, in memory.
 pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
-    // Group identical prepared specs per system.
+    // Group identical prepared specs, across systems too: Cloud Manager and
+    // Ops Manager speak the same operations with different role sets.
     let mut shapes: Vec<Shape> = Vec::new();
     for (i, f) in fragments.iter().enumerate() {
-        let same = shapes.iter_mut().find(|s| {
-            s.system == f.system && fragments[s.members[0]].prepared.spec == f.prepared.spec
-        });
+        let same = shapes
+            .iter_mut()
+            .find(|s| fragments[s.members[0]].prepared.spec == f.prepared.spec);
         match same {
             Some(shape) => shape.members.push(i),
             None => shapes.push(Shape {
@@ -238,10 +239,10 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
             .iter()
             .map(|&i| fragments[i].source.clone())
             .collect();
-        let versions: Vec<&str> = shape
+        let versions: Vec<String> = shape
             .members
             .iter()
-            .map(|&i| fragments[i].version.as_str())
+            .map(|&i| format!("{} {}", fragments[i].system, fragments[i].version))
             .collect();
         let mut spec = first.prepared.spec.clone();
         spec["info"] = json!({

@@ -98,8 +98,14 @@ pub fn prepare(fragment: &Value, file: &str) -> Result<Prepared, CodegenError> {
     // Title and version feed the generated docs and `api_version()`; keep
     // them version-neutral so versions with equal shapes share code.
     spec["info"] = json!({ "title": "atlas-apikeys", "version": "0" });
+    // Servers and security schemes are facts the runtime takes from the
+    // version table and the credentials; progenitor does not use them, and
+    // they would keep otherwise identical shapes apart.
     if let Some(obj) = spec.as_object_mut() {
-        obj.retain(|k, _| !k.starts_with("x-"));
+        obj.retain(|k, _| !k.starts_with("x-") && k != "servers" && k != "security");
+    }
+    if let Some(components) = spec.get_mut("components").and_then(Value::as_object_mut) {
+        components.remove("securitySchemes");
     }
 
     let mut media = Vec::new();

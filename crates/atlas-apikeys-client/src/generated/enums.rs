@@ -2,6 +2,8 @@
 //   openapi/atlas-2023-02-01.json
 //   openapi/atlas-2024-05-30.json
 //   openapi/atlas-2025-02-19.json
+//   openapi/cloud-manager-v1.0.json
+//   openapi/ops-manager-v1.0.json
 // Do not edit by hand: change the fragment or the xtask and regenerate.
 //! Open enums shared by every version module of every system. Which
 //! values a version documents is in its module (`ORG_ROLES`, ...).
@@ -97,6 +99,16 @@ pub enum ProjectRole {
     GroupSearchIndexEditor,
     /// `GROUP_STREAM_PROCESSING_OWNER`
     GroupStreamProcessingOwner,
+    /// `GROUP_AUTOMATION_ADMIN`
+    GroupAutomationAdmin,
+    /// `GROUP_BACKUP_ADMIN`
+    GroupBackupAdmin,
+    /// `GROUP_BILLING_ADMIN`
+    GroupBillingAdmin,
+    /// `GROUP_MONITORING_ADMIN`
+    GroupMonitoringAdmin,
+    /// `GROUP_USER_ADMIN`
+    GroupUserAdmin,
     /// A value this SDK does not know, kept verbatim.
     Unknown(::std::string::String),
 }
@@ -114,6 +126,11 @@ impl ProjectRole {
         Self::GroupReadOnly,
         Self::GroupSearchIndexEditor,
         Self::GroupStreamProcessingOwner,
+        Self::GroupAutomationAdmin,
+        Self::GroupBackupAdmin,
+        Self::GroupBillingAdmin,
+        Self::GroupMonitoringAdmin,
+        Self::GroupUserAdmin,
     ];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -129,6 +146,11 @@ impl ProjectRole {
             Self::GroupReadOnly => "GROUP_READ_ONLY",
             Self::GroupSearchIndexEditor => "GROUP_SEARCH_INDEX_EDITOR",
             Self::GroupStreamProcessingOwner => "GROUP_STREAM_PROCESSING_OWNER",
+            Self::GroupAutomationAdmin => "GROUP_AUTOMATION_ADMIN",
+            Self::GroupBackupAdmin => "GROUP_BACKUP_ADMIN",
+            Self::GroupBillingAdmin => "GROUP_BILLING_ADMIN",
+            Self::GroupMonitoringAdmin => "GROUP_MONITORING_ADMIN",
+            Self::GroupUserAdmin => "GROUP_USER_ADMIN",
             Self::Unknown(value) => value,
         }
     }
@@ -146,6 +168,11 @@ impl ProjectRole {
             "GROUP_READ_ONLY" => Self::GroupReadOnly,
             "GROUP_SEARCH_INDEX_EDITOR" => Self::GroupSearchIndexEditor,
             "GROUP_STREAM_PROCESSING_OWNER" => Self::GroupStreamProcessingOwner,
+            "GROUP_AUTOMATION_ADMIN" => Self::GroupAutomationAdmin,
+            "GROUP_BACKUP_ADMIN" => Self::GroupBackupAdmin,
+            "GROUP_BILLING_ADMIN" => Self::GroupBillingAdmin,
+            "GROUP_MONITORING_ADMIN" => Self::GroupMonitoringAdmin,
+            "GROUP_USER_ADMIN" => Self::GroupUserAdmin,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -196,6 +223,16 @@ pub enum RoleName {
     GroupObservabilityViewer,
     /// `GROUP_DATABASE_ACCESS_ADMIN`
     GroupDatabaseAccessAdmin,
+    /// `GROUP_AUTOMATION_ADMIN`
+    GroupAutomationAdmin,
+    /// `GROUP_BACKUP_ADMIN`
+    GroupBackupAdmin,
+    /// `GROUP_BILLING_ADMIN`
+    GroupBillingAdmin,
+    /// `GROUP_MONITORING_ADMIN`
+    GroupMonitoringAdmin,
+    /// `GROUP_USER_ADMIN`
+    GroupUserAdmin,
     /// A value this SDK does not know, kept verbatim.
     Unknown(::std::string::String),
 }
@@ -219,6 +256,11 @@ impl RoleName {
         Self::GroupBackupManager,
         Self::GroupObservabilityViewer,
         Self::GroupDatabaseAccessAdmin,
+        Self::GroupAutomationAdmin,
+        Self::GroupBackupAdmin,
+        Self::GroupBillingAdmin,
+        Self::GroupMonitoringAdmin,
+        Self::GroupUserAdmin,
     ];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -240,6 +282,11 @@ impl RoleName {
             Self::GroupBackupManager => "GROUP_BACKUP_MANAGER",
             Self::GroupObservabilityViewer => "GROUP_OBSERVABILITY_VIEWER",
             Self::GroupDatabaseAccessAdmin => "GROUP_DATABASE_ACCESS_ADMIN",
+            Self::GroupAutomationAdmin => "GROUP_AUTOMATION_ADMIN",
+            Self::GroupBackupAdmin => "GROUP_BACKUP_ADMIN",
+            Self::GroupBillingAdmin => "GROUP_BILLING_ADMIN",
+            Self::GroupMonitoringAdmin => "GROUP_MONITORING_ADMIN",
+            Self::GroupUserAdmin => "GROUP_USER_ADMIN",
             Self::Unknown(value) => value,
         }
     }
@@ -263,6 +310,11 @@ impl RoleName {
             "GROUP_BACKUP_MANAGER" => Self::GroupBackupManager,
             "GROUP_OBSERVABILITY_VIEWER" => Self::GroupObservabilityViewer,
             "GROUP_DATABASE_ACCESS_ADMIN" => Self::GroupDatabaseAccessAdmin,
+            "GROUP_AUTOMATION_ADMIN" => Self::GroupAutomationAdmin,
+            "GROUP_BACKUP_ADMIN" => Self::GroupBackupAdmin,
+            "GROUP_BILLING_ADMIN" => Self::GroupBillingAdmin,
+            "GROUP_MONITORING_ADMIN" => Self::GroupMonitoringAdmin,
+            "GROUP_USER_ADMIN" => Self::GroupUserAdmin,
             other => Self::Unknown(other.to_owned()),
         }
     }

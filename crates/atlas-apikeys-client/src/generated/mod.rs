@@ -2,25 +2,47 @@
 //   openapi/atlas-2023-02-01.json
 //   openapi/atlas-2024-05-30.json
 //   openapi/atlas-2025-02-19.json
+//   openapi/cloud-manager-v1.0.json
+//   openapi/ops-manager-v1.0.json
 // Do not edit by hand: change the fragment or the xtask and regenerate.
 //! Generated modules. The hand-written crate root re-exports them.
 
 #[doc(hidden)]
 pub mod shape_atlas_2023_02_01;
+#[doc(hidden)]
+pub mod shape_cloud_manager_v1_0;
 pub mod enums;
 pub mod v2023_02_01;
 pub mod v2024_05_30;
 pub mod v2025_02_19;
+pub mod cloud_manager_v1_0;
+pub mod ops_manager_v1_0;
 /// Every generated version module's table, oldest first per system.
 pub static VERSIONS: &[&crate::ApiVersion] = &[
     &v2023_02_01::API_VERSION,
     &v2024_05_30::API_VERSION,
     &v2025_02_19::API_VERSION,
+    &cloud_manager_v1_0::API_VERSION,
+    &ops_manager_v1_0::API_VERSION,
 ];
 /// Invokes `$m!(module)` for every atlas version module, oldest first.
 #[macro_export]
 macro_rules! for_each_atlas_version {
     ($m:ident) => {
         $m ! (v2023_02_01); $m ! (v2024_05_30); $m ! (v2025_02_19);
+    };
+}
+/// Invokes `$m!(module)` for every cloud-manager version module, oldest first.
+#[macro_export]
+macro_rules! for_each_cloud_manager_version {
+    ($m:ident) => {
+        $m ! (cloud_manager_v1_0);
+    };
+}
+/// Invokes `$m!(module)` for every ops-manager version module, oldest first.
+#[macro_export]
+macro_rules! for_each_ops_manager_version {
+    ($m:ident) => {
+        $m ! (ops_manager_v1_0);
     };
 }

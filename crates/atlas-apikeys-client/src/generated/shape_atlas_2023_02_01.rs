@@ -155,7 +155,7 @@ pub mod types {
 #[derive(Clone, Debug)]
 /**Client for MongoDB Atlas Administration API v2
 
-Version: 2023-02-01, 2024-05-30, 2025-02-19*/
+Version: atlas 2023-02-01, atlas 2024-05-30, atlas 2025-02-19*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -197,7 +197,7 @@ impl Client {
 }
 impl ClientInfo<crate::Context> for Client {
     fn api_version() -> &'static str {
-        "2023-02-01, 2024-05-30, 2025-02-19"
+        "atlas 2023-02-01, atlas 2024-05-30, atlas 2025-02-19"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()

@@ -10,7 +10,7 @@ pub use super::shape_atlas_2023_02_01::{
     types, ByteStream, Client, ClientInfo, Error, ResponseValue,
 };
 pub use super::enums::{OrgRole, ProjectRole, RoleName};
-/// The version date this module pins: `2025-02-19`.
+/// The version this module pins: `2025-02-19`.
 pub const VERSION: &str = "2025-02-19";
 /// Media types per operation in version 2025-02-19.
 pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
@@ -49,9 +49,39 @@ pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
 /// Every `OrgRole` value version 2025-02-19 documents.
 pub const ORG_ROLES: &[OrgRole] = OrgRole::KNOWN;
 /// Every `ProjectRole` value version 2025-02-19 documents.
-pub const PROJECT_ROLES: &[ProjectRole] = ProjectRole::KNOWN;
+pub const PROJECT_ROLES: &[ProjectRole] = &[
+    ProjectRole::GroupBackupManager,
+    ProjectRole::GroupClusterManager,
+    ProjectRole::GroupDataAccessAdmin,
+    ProjectRole::GroupDataAccessReadOnly,
+    ProjectRole::GroupDataAccessReadWrite,
+    ProjectRole::GroupDatabaseAccessAdmin,
+    ProjectRole::GroupObservabilityViewer,
+    ProjectRole::GroupOwner,
+    ProjectRole::GroupReadOnly,
+    ProjectRole::GroupSearchIndexEditor,
+    ProjectRole::GroupStreamProcessingOwner,
+];
 /// Every `RoleName` value version 2025-02-19 documents.
-pub const ROLE_NAMES: &[RoleName] = RoleName::KNOWN;
+pub const ROLE_NAMES: &[RoleName] = &[
+    RoleName::OrgMember,
+    RoleName::OrgReadOnly,
+    RoleName::OrgBillingAdmin,
+    RoleName::OrgBillingReadOnly,
+    RoleName::OrgGroupCreator,
+    RoleName::OrgOwner,
+    RoleName::GroupOwner,
+    RoleName::GroupReadOnly,
+    RoleName::GroupDataAccessAdmin,
+    RoleName::GroupDataAccessReadOnly,
+    RoleName::GroupDataAccessReadWrite,
+    RoleName::GroupClusterManager,
+    RoleName::GroupSearchIndexEditor,
+    RoleName::GroupStreamProcessingOwner,
+    RoleName::GroupBackupManager,
+    RoleName::GroupObservabilityViewer,
+    RoleName::GroupDatabaseAccessAdmin,
+];
 /// A client for this version: base URL, credentials, retries and
 /// timeouts from `config`.
 pub fn connect(config: crate::ClientConfig) -> Result<Client, crate::BuildError> {
