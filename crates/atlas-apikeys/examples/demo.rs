@@ -1,15 +1,16 @@
 //! `cargo demo`: the three operations through the SDK against the bundled
-//! emulator, for every Atlas API version, with digest and with a service
-//! account, printed as a transcript. Exits non-zero if anything fails.
+//! emulator, on Atlas (every API version), Cloud Manager and Ops Manager,
+//! with digest and (where offered) a service account, printed as a
+//! transcript. Exits non-zero if anything fails.
 
 use std::process::ExitCode;
 
 use atlas_apikeys::client::ApiVersion;
 use atlas_apikeys::{
-    ApiKey, ApiKeyId, ApiKeys, Description, Ensured, OrgId, OrgKeyUpdate, OrgRole, ProjectId,
-    ProjectKeyUpdate, ProjectRole, ProjectRoles,
+    ApiKey, ApiKeyId, ApiKeys, ApiKeysBuilder, Description, Ensured, OrgId, OrgKeyUpdate, OrgRole,
+    ProjectId, ProjectKeyUpdate, ProjectRole, ProjectRoles,
 };
-use atlas_apikeys_emulator::{Config, Emulator, defaults};
+use atlas_apikeys_emulator::{Config, Emulator, System, defaults};
 
 fn roles(key: &ApiKey) -> String {
     let org: Vec<&str> = key.org_roles.iter().map(|r| r.role.as_str()).collect();
@@ -36,29 +37,72 @@ fn stored(emu: &Emulator) -> String {
     out
 }
 
-async fn run(version: &'static ApiVersion, auth: &str) -> Result<(), String> {
-    let emu = Emulator::start(Config::default())
-        .await
-        .map_err(|e| e.to_string())?;
-    let builder = ApiKeys::builder().atlas(version).base_url(emu.url());
-    let keys = match auth {
-        "digest" => builder.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
-        _ => builder.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
+/// `METHOD path` of an operation, from the version's own table.
+fn request(
+    version: &ApiVersion,
+    api_name: &str,
+    org: &OrgId,
+    project: &ProjectId,
+    key: &ApiKeyId,
+) -> String {
+    let op = version
+        .operation(api_name)
+        .map_or(("?", "?"), |o| (o.method, o.path));
+    let path =
+        op.1.replace("{orgId}", org.as_str())
+            .replace("{groupId}", project.as_str())
+            .replace("{apiUserId}", key.as_str());
+    format!("{:<5} {path}", op.0)
+}
+
+struct Run {
+    system: System,
+    version: &'static ApiVersion,
+    oauth: bool,
+}
+
+fn builder(run: &Run, url: &str) -> ApiKeysBuilder {
+    let b = match run.system {
+        System::Atlas => ApiKeys::builder().atlas(run.version).base_url(url),
+        System::CloudManager => ApiKeys::builder().cloud_manager().base_url(url),
+        System::OpsManager => ApiKeys::builder().ops_manager(url),
+    };
+    if run.oauth {
+        b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+    } else {
+        b.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
     }
-    .build()
+}
+
+async fn demo(run: &Run) -> Result<(), String> {
+    let emu = Emulator::start(Config {
+        system: run.system,
+        ..Config::default()
+    })
+    .await
     .map_err(|e| e.to_string())?;
+    let keys = builder(run, &emu.url())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let version = keys.version();
     let org: OrgId = defaults::ORG.parse().map_err(|e| format!("{e}"))?;
     let project: ProjectId = defaults::PROJECT.parse().map_err(|e| format!("{e}"))?;
     let key: ApiKeyId = defaults::TARGET_KEY.parse().map_err(|e| format!("{e}"))?;
+    let auth = if run.oauth {
+        "service account"
+    } else {
+        "digest"
+    };
     let media = version
         .operation("updateOrgApiKey")
         .map_or("?", |o| o.accept);
     println!(
-        "\n== Atlas {} · {auth} · {} (Accept: {media})",
+        "\n== {} {} · {auth} · {} (Accept: {media})",
+        version.system,
         version.version,
         emu.url()
     );
-    println!("   roles before   {}", stored(&emu));
+    println!("   roles before            {}", stored(&emu));
 
     // Caught before anything is sent: a project role in an org-key update.
     let wrong = OrgKeyUpdate::new().roles([OrgRole::from("GROUP_OWNER")]);
@@ -74,39 +118,73 @@ async fn run(version: &'static ApiVersion, auth: &str) -> Result<(), String> {
         }
     }
 
-    let desc = Description::new(format!("deploy bot, rotated on {}", version.version))
-        .map_err(|e| e.to_string())?;
+    let desc = Description::new(format!(
+        "deploy bot, rotated on {} {}",
+        version.system, version.version
+    ))
+    .map_err(|e| e.to_string())?;
     let update = OrgKeyUpdate::new()
         .description(desc)
-        .roles([OrgRole::OrgMember, OrgRole::OrgBillingReadOnly]);
+        .roles([OrgRole::OrgMember, OrgRole::OrgReadOnly]);
     let updated = keys
         .update_org_key(&org, &key, &update)
         .await
         .map_err(|e| format!("update org key: {e}"))?;
     println!(
-        "1. update org key       PATCH /api/atlas/v2/orgs/{org}/apiKeys/{key}\n                         desc {:?}, roles [ORG_MEMBER, ORG_BILLING_READ_ONLY] -> 200: {}",
+        "1. update org key         {}",
+        request(version, "updateOrgApiKey", &org, &project, &key)
+    );
+    println!(
+        "   desc {:?}, roles [ORG_MEMBER, ORG_READ_ONLY] -> {}",
         updated.description.as_deref().unwrap_or(""),
         roles(&updated)
     );
 
-    let assign = ProjectRoles::new([ProjectRole::GroupReadOnly]);
-    keys.assign_to_project(&project, &key, &assign)
+    let first = if run.system == System::Atlas {
+        ProjectRole::GroupReadOnly
+    } else {
+        ProjectRole::GroupMonitoringAdmin
+    };
+    keys.assign_to_project(&project, &key, &ProjectRoles::new([first.clone()]))
         .await
         .map_err(|e| format!("assign: {e}"))?;
+    let assign_op = if run.system == System::Atlas {
+        "addGroupApiKey"
+    } else {
+        "updateGroupApiKeyRoles"
+    };
     println!(
-        "2. assign to project    POST  /api/atlas/v2/groups/{project}/apiKeys/{key}\n                         [{{roles: [GROUP_READ_ONLY]}}] -> 204"
+        "2. assign to project      {}",
+        request(version, assign_op, &org, &project, &key)
+    );
+    println!(
+        "   roles [{}] -> {}",
+        first.as_str(),
+        if run.system == System::Atlas {
+            "204"
+        } else {
+            "200"
+        }
     );
 
-    let update = ProjectKeyUpdate::new().roles([
-        ProjectRole::GroupClusterManager,
-        ProjectRole::GroupDataAccessReadOnly,
-    ]);
+    let second = if run.system == System::Atlas {
+        ProjectRole::GroupClusterManager
+    } else {
+        ProjectRole::GroupAutomationAdmin
+    };
+    let update = ProjectKeyUpdate::new().roles([second.clone(), first.clone()]);
     let updated = keys
         .update_project_roles(&project, &key, &update)
         .await
         .map_err(|e| format!("update roles: {e}"))?;
     println!(
-        "3. update project roles PATCH /api/atlas/v2/groups/{project}/apiKeys/{key}\n                         roles [GROUP_CLUSTER_MANAGER, GROUP_DATA_ACCESS_READ_ONLY] -> 200: {}",
+        "3. update project roles   {}",
+        request(version, "updateGroupApiKeyRoles", &org, &project, &key)
+    );
+    println!(
+        "   roles [{}, {}] -> {}",
+        second.as_str(),
+        first.as_str(),
         roles(&updated)
     );
 
@@ -118,17 +196,23 @@ async fn run(version: &'static ApiVersion, auth: &str) -> Result<(), String> {
         )
         .await
     {
+        Ok(Ensured::Updated(k)) if run.system == System::Atlas => {
+            println!(
+                "   ensure GROUP_OWNER      409 API_KEY_ALREADY_IN_GROUP -> roles replaced: {}",
+                roles(&k)
+            );
+        }
         Ok(Ensured::Updated(k)) => println!(
-            "   ensure again           409 API_KEY_ALREADY_IN_GROUP -> roles replaced: {}",
+            "   ensure GROUP_OWNER      the one PATCH assigns or replaces: {}",
             roles(&k)
         ),
         Ok(other) => return Err(format!("ensure: expected an update, got {other:?}")),
         Err(e) => return Err(format!("ensure: {e}")),
     }
     let c = emu.counters();
-    println!("   roles after    {}", stored(&emu));
+    println!("   roles after             {}", stored(&emu));
     println!(
-        "   HTTP exchanges {} for 5 requests (digest challenges {}), token requests {}",
+        "   {} HTTP requests to the API ({} digest challenge(s)), {} token request(s)",
         c.exchanges, c.challenges, c.token_requests
     );
     Ok(())
@@ -137,18 +221,45 @@ async fn run(version: &'static ApiVersion, auth: &str) -> Result<(), String> {
 #[tokio::main]
 async fn main() -> ExitCode {
     println!("atlas-apikeys demo: the SDK against the bundled emulator (loopback, free ports)");
-    let mut failures = 0;
-    let mut runs = 0;
+    let mut runs = Vec::new();
     for version in atlas_apikeys::atlas_versions() {
-        for auth in ["digest", "service account"] {
-            runs += 1;
-            if let Err(e) = run(version, auth).await {
-                failures += 1;
-                println!("   FAILED: {e}");
-            }
+        for oauth in [false, true] {
+            runs.push(Run {
+                system: System::Atlas,
+                version,
+                oauth,
+            });
         }
     }
-    println!("\n{} of {runs} runs succeeded", runs - failures);
+    let cm = &atlas_apikeys::client::cloud_manager_v1_0::API_VERSION;
+    let om = &atlas_apikeys::client::ops_manager_v1_0::API_VERSION;
+    runs.push(Run {
+        system: System::CloudManager,
+        version: cm,
+        oauth: false,
+    });
+    runs.push(Run {
+        system: System::CloudManager,
+        version: cm,
+        oauth: true,
+    });
+    runs.push(Run {
+        system: System::OpsManager,
+        version: om,
+        oauth: false,
+    });
+    let mut failures = 0;
+    for run in &runs {
+        if let Err(e) = demo(run).await {
+            failures += 1;
+            println!("   FAILED: {e}");
+        }
+    }
+    println!(
+        "\n{} of {} runs succeeded",
+        runs.len() - failures,
+        runs.len()
+    );
     if failures == 0 {
         ExitCode::SUCCESS
     } else {

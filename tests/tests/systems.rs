@@ -1,0 +1,299 @@
+//! The same three operations on Atlas, Cloud Manager and Ops Manager against
+//! the emulator: one program, one builder call apart; role sets that differ
+//! per system are enforced before anything is sent.
+
+use atlas_apikeys::{
+    ApiKeyId, ApiKeys, ApiKeysBuilder, Description, Ensured, Error, OrgId, OrgKeyUpdate, OrgRole,
+    ProjectId, ProjectKeyUpdate, ProjectRole, ProjectRoles, Rule,
+};
+use atlas_apikeys_emulator::{Config, Emulator, System, defaults};
+
+async fn emulator(system: System) -> Emulator {
+    Emulator::start(Config {
+        system,
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// The only system-specific line of a program.
+fn builder(system: System, url: &str) -> ApiKeysBuilder {
+    match system {
+        System::Atlas => ApiKeys::builder().base_url(url),
+        System::CloudManager => ApiKeys::builder().cloud_manager().base_url(url),
+        System::OpsManager => ApiKeys::builder().ops_manager(url),
+    }
+}
+
+fn ids() -> (OrgId, ProjectId, ApiKeyId) {
+    (
+        defaults::ORG.parse().unwrap(),
+        defaults::PROJECT.parse().unwrap(),
+        defaults::TARGET_KEY.parse().unwrap(),
+    )
+}
+
+/// One program for every system: update the org key, assign, update roles,
+/// ensure.
+async fn three_operations(keys: &ApiKeys, project_roles: [ProjectRole; 2]) -> Result<(), Error> {
+    let (org, project, key) = ids();
+    let updated = keys
+        .update_org_key(
+            &org,
+            &key,
+            &OrgKeyUpdate::new()
+                .description(Description::new("rotated").unwrap())
+                .roles([OrgRole::OrgMember, OrgRole::OrgReadOnly]),
+        )
+        .await?;
+    assert_eq!(updated.description.as_deref(), Some("rotated"));
+    keys.assign_to_project(
+        &project,
+        &key,
+        &ProjectRoles::new([project_roles[0].clone()]),
+    )
+    .await?;
+    let updated = keys
+        .update_project_roles(
+            &project,
+            &key,
+            &ProjectKeyUpdate::new().roles(project_roles.clone()),
+        )
+        .await?;
+    assert_eq!(
+        updated.roles_in(&project),
+        project_roles.iter().collect::<Vec<_>>()
+    );
+    match keys
+        .ensure_project_roles(
+            &project,
+            &key,
+            &ProjectRoles::new([ProjectRole::GroupOwner]),
+        )
+        .await?
+    {
+        Ensured::Updated(k) => assert_eq!(k.roles_in(&project), [&ProjectRole::GroupOwner]),
+        other => panic!("{other:?}"),
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_operation_on_every_system_with_every_auth_mode_it_offers() {
+    let cases = [
+        (
+            System::Atlas,
+            false,
+            [ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager],
+        ),
+        (
+            System::Atlas,
+            true,
+            [ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager],
+        ),
+        (
+            System::CloudManager,
+            false,
+            [
+                ProjectRole::GroupReadOnly,
+                ProjectRole::GroupAutomationAdmin,
+            ],
+        ),
+        (
+            System::CloudManager,
+            true,
+            [ProjectRole::GroupReadOnly, ProjectRole::GroupBillingAdmin],
+        ),
+        (
+            System::OpsManager,
+            false,
+            [
+                ProjectRole::GroupReadOnly,
+                ProjectRole::GroupMonitoringAdmin,
+            ],
+        ),
+    ];
+    for (system, oauth, roles) in cases {
+        let emu = emulator(system).await;
+        let b = builder(system, &emu.url());
+        let keys = if oauth {
+            b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+        } else {
+            b.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        }
+        .build()
+        .unwrap();
+        assert_eq!(keys.version().system, system.name());
+        three_operations(&keys, roles.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{system:?} oauth={oauth}: {e}"));
+        let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+        assert_eq!(stored.org_roles, ["ORG_MEMBER", "ORG_READ_ONLY"]);
+        assert_eq!(stored.project_roles[defaults::PROJECT], ["GROUP_OWNER"]);
+        let c = emu.counters();
+        assert_eq!(c.token_requests, u64::from(oauth), "{system:?}");
+    }
+}
+
+fn rejected(err: Error, field: &str) -> Rule {
+    let v = err
+        .validation()
+        .unwrap_or_else(|| panic!("not a validation error: {err:?}"));
+    assert_eq!(v.field, field, "{err}");
+    v.rule.clone()
+}
+
+#[tokio::test]
+async fn role_sets_differ_per_system_and_are_checked_before_sending() {
+    let (org, project, key) = ids();
+    let om = emulator(System::OpsManager).await;
+    let cm = emulator(System::CloudManager).await;
+    let atlas = emulator(System::Atlas).await;
+    let om_keys = builder(System::OpsManager, &om.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .build()
+        .unwrap();
+    let cm_keys = builder(System::CloudManager, &cm.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .build()
+        .unwrap();
+    let atlas_keys = builder(System::Atlas, &atlas.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .build()
+        .unwrap();
+
+    // GROUP_BILLING_ADMIN: Cloud Manager yes, Ops Manager no.
+    let billing = ProjectRoles::new([ProjectRole::GroupBillingAdmin]);
+    cm_keys
+        .assign_to_project(&project, &key, &billing)
+        .await
+        .unwrap();
+    let err = om_keys
+        .assign_to_project(&project, &key, &billing)
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    match rejected(err, "roles[0]") {
+        Rule::NotDocumented {
+            scope: "project",
+            target,
+            ..
+        } => assert_eq!(target, "ops-manager v1.0"),
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        text.contains("GROUP_BILLING_ADMIN") && text.contains("ops-manager v1.0"),
+        "{text}"
+    );
+
+    // Atlas roles are not Cloud Manager roles, and the other way round.
+    let err = cm_keys
+        .assign_to_project(
+            &project,
+            &key,
+            &ProjectRoles::new([ProjectRole::GroupClusterManager]),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("cloud-manager v1.0"), "{err}");
+    let err = atlas_keys
+        .assign_to_project(
+            &project,
+            &key,
+            &ProjectRoles::new([ProjectRole::GroupAutomationAdmin]),
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("atlas 2025-02-19"), "{err}");
+    // Ops Manager's organization roles are fewer.
+    let err = om_keys
+        .update_org_key(
+            &org,
+            &key,
+            &OrgKeyUpdate::new().roles([OrgRole::OrgBillingAdmin]),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(
+        rejected(err, "roles[0]"),
+        Rule::NotDocumented {
+            scope: "organization",
+            ..
+        }
+    ));
+    cm_keys
+        .update_org_key(
+            &org,
+            &key,
+            &OrgKeyUpdate::new().roles([OrgRole::OrgBillingAdmin]),
+        )
+        .await
+        .unwrap();
+
+    // Nothing rejected locally reached a server.
+    assert_eq!(om.counters().exchanges, 0);
+    assert_eq!(atlas.counters().exchanges, 0);
+}
+
+#[tokio::test]
+async fn the_v1_project_endpoint_takes_roles_only() {
+    let (_, project, key) = ids();
+    let om = emulator(System::OpsManager).await;
+    let keys = builder(System::OpsManager, &om.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .build()
+        .unwrap();
+    let with_desc = ProjectKeyUpdate::new()
+        .description(Description::new("x").unwrap())
+        .roles([ProjectRole::GroupOwner]);
+    assert!(matches!(
+        rejected(
+            keys.update_project_roles(&project, &key, &with_desc)
+                .await
+                .unwrap_err(),
+            "desc"
+        ),
+        Rule::NotAccepted { .. }
+    ));
+    let desc_only = ProjectKeyUpdate::new().description(Description::new("x").unwrap());
+    assert!(matches!(
+        rejected(
+            keys.update_project_roles(&project, &key, &desc_only)
+                .await
+                .unwrap_err(),
+            "desc"
+        ),
+        Rule::NotAccepted { .. }
+    ));
+    assert_eq!(om.counters().exchanges, 0);
+}
+
+#[test]
+fn what_a_system_does_not_offer_is_a_build_error() {
+    let err = ApiKeys::builder()
+        .ops_manager("https://om.example.com:8443")
+        .service_account("id", "secret")
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Ops Manager offers no service accounts"),
+        "{err}"
+    );
+    // Ops Manager has no default host.
+    let mut b = ApiKeys::builder().api_key("k", "p");
+    b = b.version(&atlas_apikeys::client::ops_manager_v1_0::API_VERSION);
+    let err = b.build().unwrap_err();
+    assert!(err.to_string().contains("no default base URL"), "{err}");
+    // Cloud Manager's is cloud.mongodb.com.
+    let keys = ApiKeys::builder()
+        .cloud_manager()
+        .api_key("k", "p")
+        .build()
+        .unwrap();
+    assert_eq!(
+        keys.version().default_base_url,
+        Some("https://cloud.mongodb.com")
+    );
+}
