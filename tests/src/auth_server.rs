@@ -8,9 +8,9 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, header};
 use axum::response::Response;
 
 use crate::capture::Reply;
@@ -190,23 +190,7 @@ pub fn key_json() -> serde_json::Value {
 }
 
 fn respond(reply: Reply) -> Response {
-    let mut response = Response::new(Body::from(reply.body));
-    *response.status_mut() =
-        StatusCode::from_u16(reply.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if let Some(ct) = reply.content_type {
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
-    }
-    for (name, value) in reply.headers {
-        if let (Ok(n), Ok(v)) = (
-            header::HeaderName::from_bytes(name.as_bytes()),
-            HeaderValue::from_str(&value),
-        ) {
-            response.headers_mut().append(n, v);
-        }
-    }
-    response
+    reply.into_response()
 }
 
 fn api_error(status: u16, code: &str) -> Response {
@@ -337,16 +321,6 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     }
 }
 
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ")?;
-    let decoded =
-        base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded).ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((id.to_owned(), secret.to_owned()))
-}
-
 async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, 1 << 16)
@@ -357,7 +331,7 @@ async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response 
     if let Some(reply) = inner.token_script.pop_front() {
         return respond(reply);
     }
-    let authorized = basic_credentials(&parts.headers)
+    let authorized = atlas_apikeys_emulator::basic_credentials(&parts.headers)
         .is_some_and(|(id, secret)| shared.config.service_accounts.get(&id) == Some(&secret));
     if !authorized || body.as_ref() != b"grant_type=client_credentials" {
         return respond(Reply::json(
@@ -384,7 +358,7 @@ async fn revoke(State(shared): State<Arc<Shared>>, request: Request) -> Response
         .unwrap_or_default();
     let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
     inner.counters.revocations += 1;
-    let authorized = basic_credentials(&parts.headers)
+    let authorized = atlas_apikeys_emulator::basic_credentials(&parts.headers)
         .is_some_and(|(id, secret)| shared.config.service_accounts.get(&id) == Some(&secret));
     if !authorized {
         return respond(Reply::json(

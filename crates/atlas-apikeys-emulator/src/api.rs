@@ -862,7 +862,8 @@ fn operate(
     }
 }
 
-fn basic(headers: &HeaderMap) -> Option<(String, String)> {
+/// The HTTP Basic credentials of a request (OAuth client authentication).
+pub fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let encoded = value.strip_prefix("Basic ")?;
     let decoded =
@@ -888,7 +889,7 @@ fn oauth_error(status: u16, error: &str, description: &str) -> Response {
 }
 
 fn client_ok(app: &App, headers: &HeaderMap) -> Option<String> {
-    let (id, secret) = basic(headers)?;
+    let (id, secret) = basic_credentials(headers)?;
     let state = app.lock();
     state
         .accounts

@@ -39,6 +39,7 @@ pub mod versioning;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+pub use api::basic_credentials;
 pub use config::{Config, ConfigError, Seed, System, defaults};
 pub use faults::{Fault, FaultConfig};
 pub use state::Counters;
