@@ -337,16 +337,13 @@ fn authenticate(
     match authorization {
         Some(a) if a.len() > 7 && a[..7].eq_ignore_ascii_case("Digest ") => {
             let verdict = {
-                let keys: Vec<(String, String)> = state
-                    .keys
-                    .values()
-                    .map(|k| (k.public_key.clone(), k.private_key.clone()))
-                    .collect();
-                state
-                    .nonces
-                    .verify(&app.config.digest, method.as_str(), target, a, |user| {
-                        keys.iter().find(|(p, _)| p == user).map(|(_, s)| s.clone())
-                    })
+                // Disjoint borrows: the nonce table mutably, the keys to look up.
+                let State { nonces, keys, .. } = &mut *state;
+                nonces.verify(&app.config.digest, method.as_str(), target, a, |user| {
+                    keys.values()
+                        .find(|k| k.public_key == user)
+                        .map(|k| k.private_key.clone())
+                })
             };
             match verdict {
                 Verdict::Valid { user, .. } => state
