@@ -32,6 +32,13 @@ enum Command {
         #[arg(long, default_value_os_t = xtask::workspace_root().join("openapi"))]
         out_dir: PathBuf,
     },
+    /// Run every benchmark side by side (release build) and write
+    /// BENCHMARKS.md.
+    Bench {
+        /// Fewer rounds and calls, and no rebuild timing (for a quick look).
+        #[arg(long)]
+        quick: bool,
+    },
     /// Generate the client modules from `openapi/*.json`.
     Codegen {
         /// Fail with a diff if any checked-in generated file is stale.
@@ -71,6 +78,7 @@ fn main() -> ExitCode {
         })
         .map_err(|e| e.to_string()),
         Command::Codegen { check } => codegen(check),
+        Command::Bench { quick } => bench(quick),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -133,4 +141,31 @@ fn codegen(check: bool) -> Result<(), String> {
     let status = if check { "up to date" } else { "done" };
     eprintln!("codegen {status} in {elapsed:.2?}");
     Ok(())
+}
+
+fn bench(quick: bool) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let root = xtask::workspace_root();
+    let mut command = std::process::Command::new(cargo);
+    command
+        .current_dir(&root)
+        .args([
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "atlas-apikeys-bench",
+            "--",
+        ])
+        .args(["--write", "BENCHMARKS.md"]);
+    if quick {
+        command.arg("--quick");
+    }
+    let status = command
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    status
+        .success()
+        .then_some(())
+        .ok_or_else(|| format!("the benchmarks failed ({status})"))
 }

@@ -35,7 +35,12 @@ pub(crate) async fn exec(
         status = field::Empty,
         duration_ms = field::Empty,
     );
-    run(http, ctx, request, operation).instrument(span).await
+    // Boxed: the retry loop's state is large, and every enclosing future
+    // (progenitor's method, `observe`, the caller's) would otherwise carry and
+    // move it.
+    Box::pin(run(http, ctx, request, operation))
+        .instrument(span)
+        .await
 }
 
 async fn run(

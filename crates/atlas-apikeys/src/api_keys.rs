@@ -330,7 +330,9 @@ impl ApiKeys {
         &self,
         call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<E>>>,
     ) -> Result<T, Error> {
-        let (result, record) = observe(call).await;
+        // Boxed so the generated call's state is not carried (and moved) by
+        // every caller's future.
+        let (result, record) = observe(Box::pin(call)).await;
         if let Some(limit) = record.rate_limit {
             *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(limit);
         }

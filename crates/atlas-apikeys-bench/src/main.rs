@@ -1,0 +1,850 @@
+//! `cargo xtask bench`: every comparison side by side in one process, on
+//! loopback, sides alternated, medians and ratios; writes BENCHMARKS.md with
+//! `--write PATH`.
+#![forbid(unsafe_code)]
+
+mod measure;
+
+use std::fmt::Write as _;
+use std::hint::black_box;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use atlas_apikeys::client::RetryPolicy;
+use atlas_apikeys::{ApiKeyId, ApiKeys, Description, OrgId, OrgKeyUpdate};
+use atlas_apikeys_emulator::{Config, Emulator, defaults};
+use measure::{Call, Stats, compare, ms};
+
+const MEDIA: &str = "application/vnd.atlas.2023-01-01+json";
+
+fn key_json() -> String {
+    serde_json::json!({
+        "desc": "bench", "id": defaults::TARGET_KEY, "links": [], "privateKey": "********-****-****-1a2b3c4d5e6f",
+        "publicKey": "tgtkeyab", "roles": [{ "orgId": defaults::ORG, "roleName": "ORG_MEMBER" }]
+    })
+    .to_string()
+}
+
+/// Requests as a server saw them: sorted headers and the body.
+type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
+
+/// A loopback server that answers every request with the same key and keeps
+/// the first requests it sees (to check both sides send the same bytes).
+async fn minimal_server(seen: Seen) -> String {
+    let body = key_json();
+    let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let body = body.clone();
+        let seen = seen.clone();
+        async move {
+            let (parts, b) = request.into_parts();
+            let bytes = axum::body::to_bytes(b, 1 << 20).await.unwrap_or_default();
+            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            if seen.len() < 4 {
+                let mut headers: Vec<(String, String)> = parts
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+                    .collect();
+                headers.sort();
+                seen.push((headers, bytes.to_vec()));
+            }
+            (
+                [(
+                    "content-type",
+                    "application/vnd.atlas.2023-01-01+json;charset=utf-8",
+                )],
+                body,
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    url
+}
+
+fn ids() -> (OrgId, ApiKeyId) {
+    (
+        defaults::ORG.parse().expect("id"),
+        defaults::TARGET_KEY.parse().expect("id"),
+    )
+}
+
+fn sdk_call(keys: ApiKeys) -> Call {
+    let (org, key) = ids();
+    let update = OrgKeyUpdate::new().description(Description::new("bench").expect("desc"));
+    Arc::new(move || {
+        let (keys, update) = (keys.clone(), update.clone());
+        Box::pin(async move { keys.update_org_key(&org, &key, &update).await.is_ok() })
+    })
+}
+
+fn raw_call(url: &str, bearer: Option<String>) -> Call {
+    // A careful hand-written client: the SDK's default timeouts and User-Agent.
+    let http = reqwest::Client::builder()
+        .user_agent(atlas_apikeys::client::USER_AGENT)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client");
+    let target = format!(
+        "{url}/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    Arc::new(move || {
+        let (http, target, bearer) = (http.clone(), target.clone(), bearer.clone());
+        Box::pin(async move {
+            let mut request = http
+                .patch(&target)
+                .header("accept", MEDIA)
+                .header("content-type", MEDIA)
+                .body(r#"{"desc":"bench"}"#);
+            if let Some(token) = &bearer {
+                request = request.bearer_auth(token);
+            }
+            match request.send().await {
+                Ok(r) if r.status().is_success() => r.json::<serde_json::Value>().await.is_ok(),
+                _ => false,
+            }
+        })
+    })
+}
+
+/// The two-exchange digest client MongoDB's Go SDK and `curl --digest` are:
+/// every call first learns a fresh challenge from a 401.
+fn two_exchange_digest_call(url: &str) -> Call {
+    let http = reqwest::Client::new();
+    let path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    let target = format!("{url}{path}");
+    Arc::new(move || {
+        let (http, target, path) = (http.clone(), target.clone(), path.clone());
+        Box::pin(async move {
+            let body = r#"{"desc":"bench"}"#;
+            let send = |auth: Option<String>| {
+                let mut r = http
+                    .patch(&target)
+                    .header("accept", MEDIA)
+                    .header("content-type", MEDIA)
+                    .body(body);
+                if let Some(a) = auth {
+                    r = r.header("authorization", a);
+                }
+                r.send()
+            };
+            let Ok(first) = send(None).await else {
+                return false;
+            };
+            let Some(challenge) = first
+                .headers()
+                .get("www-authenticate")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+            else {
+                return false;
+            };
+            let _ = first.bytes().await;
+            let Ok(mut client) = http_auth::PasswordClient::try_from(challenge.as_str()) else {
+                return false;
+            };
+            let Ok(auth) = client.respond(&http_auth::PasswordParams {
+                username: defaults::OWNER_PUBLIC,
+                password: defaults::OWNER_PRIVATE,
+                uri: &path,
+                method: "PATCH",
+                body: None,
+            }) else {
+                return false;
+            };
+            match send(Some(auth)).await {
+                Ok(r) if r.status().is_success() => r.json::<serde_json::Value>().await.is_ok(),
+                _ => false,
+            }
+        })
+    })
+}
+
+async fn token(url: &str) -> String {
+    let response: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/oauth/token"))
+        .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token request")
+        .json()
+        .await
+        .expect("token JSON");
+    response["access_token"].as_str().expect("token").to_owned()
+}
+
+fn row(out: &mut String, name: &str, s: &Stats, base: &Stats) {
+    let _ = writeln!(
+        out,
+        "| {name} | {:.0} | {} | {} | {:.3} | {:.3} | {:.3} |",
+        s.rps,
+        ms(s.p50),
+        ms(s.p99),
+        s.p50.as_secs_f64() / base.p50.as_secs_f64(),
+        s.p99.as_secs_f64() / base.p99.as_secs_f64(),
+        s.rps / base.rps,
+    );
+}
+
+/// How to find where time goes when a goal is missed.
+const PROFILING: &str = "## Profiling a miss\n\n\
+Hardware counters are not available on every machine; instruction counts are. `--profile sdk|raw N` makes N \
+sequential calls of one side of comparison 1 against the minimal server, for callgrind to attribute; run two N and \
+subtract to cancel start-up:\n\n\
+```sh\n\
+cargo build --release -p atlas-apikeys-bench\n\
+for side in raw sdk; do for n in 500 1500; do\n\
+  valgrind --tool=callgrind --callgrind-out-file=cg.$side.$n target/release/atlas-apikeys-bench --profile $side $n\n\
+done; done\n\
+callgrind_annotate --inclusive=yes cg.sdk.1500 | head -60\n\
+```\n";
+
+const HEADER: &str = "| side | calls/s | p50 ms | p99 ms | p50 ratio | p99 ratio | throughput ratio |\n|---|---|---|---|---|---|---|\n";
+
+struct Settings {
+    rounds: usize,
+    calls: usize,
+}
+
+/// Measured figures the goals are checked against.
+#[derive(Default)]
+struct Goals {
+    sdk_p50: Vec<(String, f64)>,
+    digest_exchanges: Vec<(String, f64)>,
+    digest_throughput: Vec<(String, f64)>,
+    token_requests: Vec<(usize, u64)>,
+}
+
+async fn sdk_overhead(out: &mut String, s: &Settings, goals: &mut Goals) -> Result<(), String> {
+    let _ = writeln!(
+        out,
+        "## 1. SDK overhead: `update_org_key` vs raw reqwest sending the same bytes\n"
+    );
+    // Same bytes on the wire: checked, not assumed.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let url = minimal_server(seen.clone()).await;
+    let sdk = sdk_call(
+        ApiKeys::builder()
+            .base_url(&url)
+            .retry(RetryPolicy::none())
+            .build()
+            .map_err(|e| e.to_string())?,
+    );
+    let raw = raw_call(&url, None);
+    assert!(sdk().await && raw().await);
+    let identical = {
+        let seen = seen.lock().map_err(|_| "lock")?;
+        seen.len() == 2 && seen[0] == seen[1]
+    };
+    let _ = writeln!(
+        out,
+        "Requests byte-identical (headers and body, as the server saw them): **{}**\n",
+        if identical { "yes" } else { "NO" }
+    );
+
+    let emu = Emulator::start(Config::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let bearer = token(&emu.url()).await;
+    let emu_sdk = sdk_call(
+        ApiKeys::builder()
+            .base_url(emu.url())
+            .bearer_token(&bearer)
+            .retry(RetryPolicy::none())
+            .build()
+            .map_err(|e| e.to_string())?,
+    );
+    let emu_raw = raw_call(&emu.url(), Some(bearer));
+    for (server, sdk, raw) in [
+        ("minimal loopback server", &sdk, &raw),
+        ("the emulator (bearer token)", &emu_sdk, &emu_raw),
+    ] {
+        for concurrency in [1, 64] {
+            let calls = if concurrency == 1 {
+                s.calls / 4
+            } else {
+                s.calls
+            };
+            let r = compare(&[raw, sdk], s.rounds, calls, concurrency).await;
+            let _ = writeln!(
+                out,
+                "**{server}, {concurrency} concurrent caller(s)** ({} rounds × {calls} calls per side)\n",
+                s.rounds
+            );
+            out.push_str(HEADER);
+            row(out, "raw reqwest", &r[0], &r[0]);
+            row(out, "SDK (validated, typed)", &r[1], &r[0]);
+            out.push('\n');
+            goals.sdk_p50.push((
+                format!("{server}, {concurrency} caller(s)"),
+                r[1].p50.as_secs_f64() / r[0].p50.as_secs_f64(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+async fn digest(out: &mut String, s: &Settings, goals: &mut Goals) -> Result<(), String> {
+    let _ = writeln!(
+        out,
+        "## 2. Digest: nonce reuse vs a challenge on every call (the emulator verifies both)\n"
+    );
+    for (concurrency, latency_ms) in [(1, 0), (16, 0), (1, 1)] {
+        let mut config = Config::default();
+        config.faults.latency_ms = latency_ms;
+        let emu = Emulator::start(config).await.map_err(|e| e.to_string())?;
+        let sdk_keys = ApiKeys::builder()
+            .base_url(emu.url())
+            .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+            .retry(RetryPolicy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
+        let sdk = sdk_call(sdk_keys);
+        let two = two_exchange_digest_call(&emu.url());
+        assert!(sdk().await && two().await, "digest sides work");
+        // Exchanges per call, counted by the server.
+        let per_call = |side: &Call| {
+            let side = side.clone();
+            let emu = &emu;
+            async move {
+                let before = emu.counters().exchanges;
+                for _ in 0..200 {
+                    assert!(side().await);
+                }
+                (emu.counters().exchanges - before) as f64 / 200.0
+            }
+        };
+        let (sdk_x, two_x) = (per_call(&sdk).await, per_call(&two).await);
+        let calls = match (concurrency, latency_ms) {
+            (_, 1..) => s.calls / 40,
+            (1, _) => s.calls / 4,
+            _ => s.calls,
+        };
+        let r = compare(&[&two, &sdk], s.rounds, calls, concurrency).await;
+        let label = if latency_ms > 0 {
+            format!(
+                "{concurrency} concurrent caller(s), {latency_ms} ms added per request (a network round trip)"
+            )
+        } else {
+            format!("{concurrency} concurrent caller(s), loopback")
+        };
+        let _ = writeln!(
+            out,
+            "**{label}** ({} rounds × {calls} calls per side)\n",
+            s.rounds
+        );
+        goals.digest_exchanges.push((label.clone(), sdk_x));
+        goals.digest_throughput.push((label, r[1].rps / r[0].rps));
+        let _ = writeln!(
+            out,
+            "| side | HTTP exchanges per call | calls/s | p50 ms | p99 ms | throughput ratio |\n|---|---|---|---|---|---|"
+        );
+        let _ = writeln!(
+            out,
+            "| challenge every call (Go SDK, curl --digest) | {two_x:.2} | {:.0} | {} | {} | 1.000 |",
+            r[0].rps,
+            ms(r[0].p50),
+            ms(r[0].p99)
+        );
+        let _ = writeln!(
+            out,
+            "| SDK, nonce reused | {sdk_x:.2} | {:.0} | {} | {} | {:.3} |\n",
+            r[1].rps,
+            ms(r[1].p50),
+            ms(r[1].p99),
+            r[1].rps / r[0].rps
+        );
+    }
+    Ok(())
+}
+
+async fn oauth(out: &mut String, goals: &mut Goals) -> Result<(), String> {
+    let _ = writeln!(
+        out,
+        "## 3. Service-account tokens: single flight on a cold cache\n"
+    );
+    let _ = writeln!(
+        out,
+        "| concurrent calls on a cold cache | token requests | API requests |\n|---|---|---|"
+    );
+    for n in [1usize, 100, 1000] {
+        let emu = Emulator::start(Config::default())
+            .await
+            .map_err(|e| e.to_string())?;
+        let keys = ApiKeys::builder()
+            .base_url(emu.url())
+            .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let call = sdk_call(keys);
+        let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
+        for t in tasks {
+            assert!(t.await.map_err(|e| e.to_string())?, "cold call failed");
+        }
+        let c = emu.counters();
+        let _ = writeln!(out, "| {n} | {} | {} |", c.token_requests, c.exchanges);
+        goals.token_requests.push((n, c.token_requests));
+    }
+    // What the first call costs: a cold client's first call vs its second.
+    let emu = Emulator::start(Config::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let (mut cold, mut warm, mut digest_cold) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..31 {
+        let call = sdk_call(
+            ApiKeys::builder()
+                .base_url(emu.url())
+                .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+                .build()
+                .map_err(|e| e.to_string())?,
+        );
+        let t = Instant::now();
+        assert!(call().await);
+        cold.push(t.elapsed());
+        let t = Instant::now();
+        assert!(call().await);
+        warm.push(t.elapsed());
+        let call = sdk_call(
+            ApiKeys::builder()
+                .base_url(emu.url())
+                .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+                .build()
+                .map_err(|e| e.to_string())?,
+        );
+        let t = Instant::now();
+        assert!(call().await);
+        digest_cold.push(t.elapsed());
+    }
+    for v in [&mut cold, &mut warm, &mut digest_cold] {
+        v.sort();
+    }
+    let (c, w, d) = (cold[15], warm[15], digest_cold[15]);
+    let _ = writeln!(
+        out,
+        "\nFirst call of a new client, median of 31: **{} ms** (new connection + token request + call) vs **{} ms** for its second call: the token adds **{} ms** once per hour. A new digest client's first call (new connection + challenge + call): {} ms.\n",
+        ms(c),
+        ms(w),
+        ms(c.saturating_sub(w)),
+        ms(d)
+    );
+    Ok(())
+}
+
+fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut v: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .collect();
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn codegen(out: &mut String, rebuild: bool) -> Result<(), String> {
+    use xtask::codegen;
+    let _ = writeln!(out, "## 4. Code generation\n");
+    let root = xtask::workspace_root();
+    let fragments = codegen::read_fragments(&root).map_err(|e| e.to_string())?;
+    let atlas: Vec<_> = fragments
+        .iter()
+        .filter(|f| f.system == "atlas")
+        .cloned()
+        .collect();
+    let newest = vec![atlas.last().cloned().ok_or("no Atlas fragment")?];
+    let all_time = median_time(21, || {
+        let f = codegen::read_fragments(&root).expect("fragments");
+        black_box(codegen::generate(f).expect("generate"));
+    });
+    let one_time = median_time(21, || {
+        black_box(codegen::generate(newest.clone()).expect("generate"));
+    });
+    let all = codegen::generate(fragments.clone()).map_err(|e| e.to_string())?;
+    let atlas_lines = codegen::generate(atlas.clone())
+        .map_err(|e| e.to_string())?
+        .total_lines();
+    let one_lines = codegen::generate(newest)
+        .map_err(|e| e.to_string())?
+        .total_lines();
+    let _ = writeln!(out, "| what | value |\n|---|---|");
+    let _ = writeln!(
+        out,
+        "| generate everything ({} fragments, read + prepare + progenitor + format), median of 21 | {} ms |",
+        fragments.len(),
+        ms(all_time)
+    );
+    let _ = writeln!(
+        out,
+        "| generate one Atlas version, median of 21 | {} ms |",
+        ms(one_time)
+    );
+    let _ = writeln!(
+        out,
+        "| generated lines, all systems and versions | {} |",
+        all.total_lines()
+    );
+    let _ = writeln!(
+        out,
+        "| generated lines, the {} Atlas versions / the newest alone | {atlas_lines} / {one_lines} ({:.2}x) |",
+        atlas.len(),
+        atlas_lines as f64 / one_lines as f64
+    );
+    if rebuild {
+        let seconds = rebuild_after_fragment_change(&root)?;
+        let _ = writeln!(
+            out,
+            "| rebuild the client crate after a fragment change (codegen + `cargo build`, dev profile, warm) | {seconds:.1} s |"
+        );
+    }
+    out.push('\n');
+    Ok(())
+}
+
+/// Times `cargo build -p atlas-apikeys-client` in a scratch workspace after
+/// a fragment gains a role value and codegen runs.
+fn rebuild_after_fragment_change(root: &std::path::Path) -> Result<f64, String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let copy = |from: &std::path::Path, to: &std::path::Path| -> Result<(), String> {
+        let status = std::process::Command::new("cp")
+            .arg("-r")
+            .arg(from)
+            .arg(to)
+            .status()
+            .map_err(|e| e.to_string())?;
+        status
+            .success()
+            .then_some(())
+            .ok_or_else(|| "cp failed".to_owned())
+    };
+    std::fs::create_dir_all(dir.path().join("crates")).map_err(|e| e.to_string())?;
+    copy(&root.join("openapi"), &dir.path().join("openapi"))?;
+    copy(
+        &root.join("crates/atlas-apikeys-client"),
+        &dir.path().join("crates/atlas-apikeys-client"),
+    )?;
+    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock"))
+        .map_err(|e| e.to_string())?;
+    let manifest: String = std::fs::read_to_string(root.join("Cargo.toml"))
+        .map_err(|e| e.to_string())?
+        .lines()
+        .map(|l| {
+            if l.starts_with("members = ") {
+                r#"members = ["crates/atlas-apikeys-client"]"#.to_owned()
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    let target = root.join("target").join("bench-rebuild");
+    let build = || {
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args([
+                "build",
+                "--offline",
+                "--quiet",
+                "-p",
+                "atlas-apikeys-client",
+            ])
+            .current_dir(dir.path())
+            .env("CARGO_TARGET_DIR", &target)
+            .status()
+            .map_err(|e| e.to_string())
+            .and_then(|s| {
+                s.success()
+                    .then_some(())
+                    .ok_or_else(|| "cargo build failed".to_owned())
+            })
+    };
+    build()?; // warm
+    let fragment = dir.path().join("openapi/atlas-2025-02-19.json");
+    let text = std::fs::read_to_string(&fragment).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &fragment,
+        text.replacen(
+            "\"ORG_READ_ONLY\"",
+            "\"ORG_READ_ONLY\",\n              \"ORG_BENCH_ROLE\"",
+            1,
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let t = Instant::now();
+    xtask::codegen::run(dir.path(), false).map_err(|e| e.to_string())?;
+    build()?;
+    Ok(t.elapsed().as_secs_f64())
+}
+
+fn validation(out: &mut String) {
+    let _ = writeln!(out, "## 5. Validation\n");
+    const ITERS: u32 = 200_000;
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        for _ in 0..ITERS {
+            f();
+        }
+        t.elapsed().as_nanos() as f64 / f64::from(ITERS)
+    };
+    let id = "32b6e34b3d91647abb20e7b8";
+    let desc = "rotated by the nightly CI job for the payments service";
+    let bare_id = |s: &str| {
+        s.len() == 24
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    };
+    let (mut a, mut b, mut c, mut d) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for r in 0..21 {
+        let mut parse_id = || {
+            black_box(OrgId::parse(black_box(id)).is_ok());
+        };
+        let mut check_id = || {
+            black_box(bare_id(black_box(id)));
+        };
+        let mut parse_desc = || {
+            black_box(Description::new(black_box(desc)).is_ok());
+        };
+        let mut check_desc = || {
+            let s = black_box(desc);
+            black_box((1..=250).contains(&s.chars().count()).then(|| s.to_owned()));
+        };
+        if r % 2 == 0 {
+            a.push(time(&mut parse_id));
+            b.push(time(&mut check_id));
+            c.push(time(&mut parse_desc));
+            d.push(time(&mut check_desc));
+        } else {
+            b.push(time(&mut check_id));
+            a.push(time(&mut parse_id));
+            d.push(time(&mut check_desc));
+            c.push(time(&mut parse_desc));
+        }
+    }
+    let med = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (a, b, c, d) = (med(&mut a), med(&mut b), med(&mut c), med(&mut d));
+    let _ = writeln!(
+        out,
+        "| parse | ns | bare check ns | ratio |\n|---|---|---|---|"
+    );
+    let _ = writeln!(
+        out,
+        "| `OrgId` (24 hex, typed, with error detail on failure) | {a:.1} | {b:.1} | {:.2} |",
+        a / b
+    );
+    let _ = writeln!(
+        out,
+        "| `Description` (54 characters, owned) | {c:.1} | {d:.1} | {:.2} |\n",
+        c / d
+    );
+}
+
+async fn emulator_load(out: &mut String, s: &Settings) -> Result<(), String> {
+    let _ = writeln!(
+        out,
+        "## 6. The emulator under load (64 concurrent callers)\n"
+    );
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let base = minimal_server(seen).await;
+    let emu = Emulator::start(Config::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let make = |b: atlas_apikeys::ApiKeysBuilder| {
+        b.retry(RetryPolicy::none())
+            .build()
+            .map_err(|e| e.to_string())
+    };
+    let baseline = sdk_call(make(ApiKeys::builder().base_url(&base))?);
+    let bearer = sdk_call(make(
+        ApiKeys::builder()
+            .base_url(emu.url())
+            .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
+    )?);
+    let digest = sdk_call(make(
+        ApiKeys::builder()
+            .base_url(emu.url())
+            .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
+    )?);
+    assert!(baseline().await && bearer().await && digest().await);
+    let r = compare(&[&baseline, &bearer, &digest], s.rounds, s.calls, 64).await;
+    out.push_str(HEADER);
+    row(
+        out,
+        "minimal loopback server (fixed JSON, no auth)",
+        &r[0],
+        &r[0],
+    );
+    row(out, "emulator, service-account token", &r[1], &r[0]);
+    row(out, "emulator, digest (nonce reused)", &r[2], &r[0]);
+    out.push('\n');
+    Ok(())
+}
+
+fn goals_table(goals: &Goals) -> String {
+    let mut out = String::from("## Goals\n\n| goal | measured | met |\n|---|---|---|\n");
+    let mark = |ok: bool| if ok { "yes" } else { "**no**" };
+    for (what, ratio) in &goals.sdk_p50 {
+        let _ = writeln!(
+            out,
+            "| SDK/raw p50 ≤ 1.05 ({what}) | {ratio:.3} | {} |",
+            mark(*ratio <= 1.05)
+        );
+    }
+    for (what, x) in &goals.digest_exchanges {
+        let _ = writeln!(
+            out,
+            "| digest: 1.0 HTTP exchanges per call ({what}) | {x:.2} | {} |",
+            mark(*x <= 1.005)
+        );
+    }
+    for (what, r) in &goals.digest_throughput {
+        let _ = writeln!(
+            out,
+            "| digest: ≥ 1.8x the throughput of a challenge per call ({what}) | {r:.2}x | {} |",
+            mark(*r >= 1.8)
+        );
+    }
+    for (n, t) in &goals.token_requests {
+        let _ = writeln!(
+            out,
+            "| 1 token request for {n} concurrent cold calls | {t} | {} |",
+            mark(*t == 1)
+        );
+    }
+    out.push('\n');
+    out
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let memory = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<u64>().ok())
+        })
+        .map_or("unknown".into(), |kb| format!("{} GiB", kb / 1024 / 1024));
+    let rustc = std::process::Command::new("rustc")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {memory} memory; {rustc}; release build; loopback only")
+}
+
+/// `--profile sdk|raw N`: N sequential calls of one side against the minimal
+/// server, for an instruction profiler (callgrind) to attribute.
+async fn profile(side: &str, n: usize) {
+    let url = minimal_server(Arc::new(Mutex::new(Vec::new()))).await;
+    let call = match side {
+        "sdk" => sdk_call(
+            ApiKeys::builder()
+                .base_url(&url)
+                .retry(RetryPolicy::none())
+                .build()
+                .expect("client"),
+        ),
+        _ => raw_call(&url, None),
+    };
+    for _ in 0..n {
+        assert!(call().await);
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--profile") {
+        let side = args.get(i + 1).map_or("sdk", String::as_str);
+        let n = args.get(i + 2).and_then(|n| n.parse().ok()).unwrap_or(1000);
+        profile(side, n).await;
+        return;
+    }
+    let write = args
+        .iter()
+        .position(|a| a == "--write")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let quick = args.iter().any(|a| a == "--quick");
+    let settings = if quick {
+        Settings {
+            rounds: 3,
+            calls: 2_000,
+        }
+    } else {
+        Settings {
+            rounds: 5,
+            calls: 12_000,
+        }
+    };
+    let mut out = String::new();
+    let _ = writeln!(out, "# Benchmarks\n");
+    let _ = writeln!(
+        out,
+        "Produced by `cargo xtask bench` (`cargo run --release -p atlas-apikeys-bench -- --write BENCHMARKS.md`).\n"
+    );
+    let _ = writeln!(out, "Machine: {}.\n", machine());
+    let _ = writeln!(
+        out,
+        "How to read: each comparison runs its sides in one process against the same loopback server, alternating the order round by round ({} rounds); every figure is the median round. A ratio is the side's figure divided by the first (baseline) row: for latency lower is better, for throughput higher is better.\n",
+        settings.rounds
+    );
+    let mut failed = Vec::new();
+    let mut goals = Goals::default();
+    let mut body = String::new();
+    if let Err(e) = sdk_overhead(&mut body, &settings, &mut goals).await {
+        failed.push(format!("sdk overhead: {e}"));
+    }
+    if let Err(e) = digest(&mut body, &settings, &mut goals).await {
+        failed.push(format!("digest: {e}"));
+    }
+    if let Err(e) = oauth(&mut body, &mut goals).await {
+        failed.push(format!("oauth: {e}"));
+    }
+    if let Err(e) = tokio::task::block_in_place(|| codegen(&mut body, !quick)) {
+        failed.push(format!("codegen: {e}"));
+    }
+    validation(&mut body);
+    if let Err(e) = emulator_load(&mut body, &settings).await {
+        failed.push(format!("emulator load: {e}"));
+    }
+    out.push_str(&goals_table(&goals));
+    out.push_str(&body);
+    out.push_str(PROFILING);
+    print!("{out}");
+    if !failed.is_empty() {
+        eprintln!("failed sections: {failed:?}");
+        std::process::exit(1);
+    }
+    if let Some(path) = write {
+        if let Err(e) = std::fs::write(&path, &out) {
+            eprintln!("cannot write {path}: {e}");
+            std::process::exit(1);
+        }
+        eprintln!("wrote {path}");
+    }
+}
