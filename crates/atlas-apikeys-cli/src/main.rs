@@ -12,9 +12,10 @@ use std::process::ExitCode;
 
 use atlas_apikeys::client::ApiVersion;
 use atlas_apikeys::{
-    ApiKeyId, ApiKeys, Description, Ensured, OrgId, OrgKeyUpdate, OrgRole, ProjectId,
-    ProjectKeyUpdate, ProjectRole, ProjectRoles,
+    ApiKeyId, ApiKeys, Description, Ensured, OrgId, OrgKeyUpdate, ProjectId, ProjectKeyUpdate,
+    ProjectRole, ProjectRoles,
 };
+use atlas_apikeys::{KeyUpdate, ScopedRole};
 use clap::{CommandFactory, Parser};
 use serde_json::json;
 
@@ -145,6 +146,40 @@ fn description(desc: Option<&String>) -> Result<Option<Description>, Failure> {
         .transpose()
 }
 
+/// A description and/or roles from the flags, only what was given.
+fn key_update<R>(
+    desc: Option<&String>,
+    roles: &[String],
+    allow_unlisted: bool,
+) -> Result<KeyUpdate<R>, Failure>
+where
+    R: ScopedRole + for<'a> From<&'a str>,
+{
+    let mut update = KeyUpdate::<R>::new();
+    if let Some(d) = description(desc)? {
+        update = update.description(d);
+    }
+    if !roles.is_empty() {
+        update = update.roles(roles.iter().map(|r| R::from(r.as_str())));
+    }
+    if allow_unlisted {
+        update = update.allow_unlisted_roles();
+    }
+    Ok(update)
+}
+
+/// Reports an assignment that returned no key (Atlas answers 204).
+fn print_assigned(format: Format, project: &ProjectId, key: &ApiKeyId, roles: &[&str]) {
+    let value = json!({ "result": "assigned", "projectId": project.as_str(), "keyId": key.as_str(), "roles": roles });
+    let rows = [
+        ("result", "assigned".to_owned()),
+        ("project", project.to_string()),
+        ("key", key.to_string()),
+        ("roles", roles.join(", ")),
+    ];
+    output::print(format, &value, &rows);
+}
+
 async fn run(cli: Cli) -> Result<(), Failure> {
     let global = &cli.global;
     let format = match global.output {
@@ -167,16 +202,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }) => {
             let org: OrgId = parse(org, "ORG_ID")?;
             let key: ApiKeyId = parse(key, "KEY_ID")?;
-            let mut update = OrgKeyUpdate::new();
-            if let Some(d) = description(desc.as_ref())? {
-                update = update.description(d);
-            }
-            if !roles.is_empty() {
-                update = update.roles(roles.iter().map(|r| OrgRole::from(r.as_str())));
-            }
-            if global.allow_unlisted_roles {
-                update = update.allow_unlisted_roles();
-            }
+            let update: OrgKeyUpdate =
+                key_update(desc.as_ref(), roles, global.allow_unlisted_roles)?;
             update.validate(version).map_err(invalid)?;
             let keys = client(global, version)?;
             let updated = keys.update_org_key(&org, &key, &update).await?;
@@ -203,17 +230,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let role_list: Vec<&str> = wanted.roles().iter().map(ProjectRole::as_str).collect();
             if *strict {
                 keys.assign_to_project(&project, &key, &wanted).await?;
-                let value = json!({ "result": "assigned", "projectId": project.as_str(), "keyId": key.as_str(), "roles": role_list });
-                output::print(
-                    format,
-                    &value,
-                    &[
-                        ("result", "assigned".into()),
-                        ("project", project.to_string()),
-                        ("key", key.to_string()),
-                        ("roles", role_list.join(", ")),
-                    ],
-                );
+                print_assigned(format, &project, &key, &role_list);
             } else {
                 match keys.ensure_project_roles(&project, &key, &wanted).await? {
                     Ensured::Updated(updated) => {
@@ -227,17 +244,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
                         output::print(format, &value, &rows);
                     }
                     _ => {
-                        let value = json!({ "result": "assigned", "projectId": project.as_str(), "keyId": key.as_str(), "roles": role_list });
-                        output::print(
-                            format,
-                            &value,
-                            &[
-                                ("result", "assigned".into()),
-                                ("project", project.to_string()),
-                                ("key", key.to_string()),
-                                ("roles", role_list.join(", ")),
-                            ],
-                        );
+                        print_assigned(format, &project, &key, &role_list);
                     }
                 }
             }
@@ -250,16 +257,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }) => {
             let project: ProjectId = parse(project, "PROJECT_ID")?;
             let key: ApiKeyId = parse(key, "KEY_ID")?;
-            let mut update = ProjectKeyUpdate::new();
-            if let Some(d) = description(desc.as_ref())? {
-                update = update.description(d);
-            }
-            if !roles.is_empty() {
-                update = update.roles(roles.iter().map(|r| ProjectRole::from(r.as_str())));
-            }
-            if global.allow_unlisted_roles {
-                update = update.allow_unlisted_roles();
-            }
+            let update: ProjectKeyUpdate =
+                key_update(desc.as_ref(), roles, global.allow_unlisted_roles)?;
             update.validate(version).map_err(invalid)?;
             let keys = client(global, version)?;
             let updated = keys.update_project_roles(&project, &key, &update).await?;
