@@ -189,15 +189,12 @@ pub fn key_json() -> serde_json::Value {
     })
 }
 
-fn respond(reply: Reply) -> Response {
-    reply.into_response()
-}
-
 fn api_error(status: u16, code: &str) -> Response {
-    respond(Reply::json(
+    Reply::json(
         status,
         serde_json::json!({ "error": status, "errorCode": code, "reason": "Unauthorized" }),
-    ))
+    )
+    .into_response()
 }
 
 fn digest_config(shared: &Shared) -> DigestConfig {
@@ -316,7 +313,7 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
                     Reply::json(200, key_json())
                 }
             });
-            respond(reply)
+            reply.into_response()
         }
     }
 }
@@ -329,15 +326,12 @@ async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response 
     let mut inner = shared.inner.lock().unwrap_or_else(|e| e.into_inner());
     inner.counters.token_requests += 1;
     if let Some(reply) = inner.token_script.pop_front() {
-        return respond(reply);
+        return reply.into_response();
     }
     let authorized = atlas_apikeys_emulator::basic_credentials(&parts.headers)
         .is_some_and(|(id, secret)| shared.config.service_accounts.get(&id) == Some(&secret));
     if !authorized || body.as_ref() != b"grant_type=client_credentials" {
-        return respond(Reply::json(
-            401,
-            serde_json::json!({ "error": "invalid_client" }),
-        ));
+        return Reply::json(401, serde_json::json!({ "error": "invalid_client" })).into_response();
     }
     inner.next += 1;
     let access = format!("eyJ0ZXN0IjoidG9rZW4ifQ.{:016x}", inner.next);
@@ -345,10 +339,10 @@ async fn token(State(shared): State<Arc<Shared>>, request: Request) -> Response 
         access.clone(),
         Instant::now() + Duration::from_secs(shared.config.token_lifetime),
     );
-    respond(Reply::json(
+    Reply::json(
         200,
         serde_json::json!({ "access_token": access, "expires_in": shared.config.token_lifetime, "token_type": "Bearer" }),
-    ))
+    ).into_response()
 }
 
 async fn revoke(State(shared): State<Arc<Shared>>, request: Request) -> Response {
@@ -361,10 +355,7 @@ async fn revoke(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let authorized = atlas_apikeys_emulator::basic_credentials(&parts.headers)
         .is_some_and(|(id, secret)| shared.config.service_accounts.get(&id) == Some(&secret));
     if !authorized {
-        return respond(Reply::json(
-            401,
-            serde_json::json!({ "error": "invalid_client" }),
-        ));
+        return Reply::json(401, serde_json::json!({ "error": "invalid_client" })).into_response();
     }
     let text = String::from_utf8_lossy(&body).into_owned();
     for pair in text.split('&') {
@@ -372,5 +363,5 @@ async fn revoke(State(shared): State<Arc<Shared>>, request: Request) -> Response
             inner.tokens.remove(token);
         }
     }
-    respond(Reply::empty(200))
+    Reply::empty(200).into_response()
 }

@@ -115,51 +115,37 @@ pub(crate) struct RawKey {
     roles: Vec<(Option<String>, Option<String>, Option<String>)>,
 }
 
-impl From<atlas_apikeys_client::v2025_02_19::types::ApiKeyUserDetails> for RawKey {
-    fn from(k: atlas_apikeys_client::v2025_02_19::types::ApiKeyUserDetails) -> Self {
-        Self {
-            id: k.id,
-            desc: k.desc,
-            public_key: k.public_key,
-            private_key: k.private_key,
-            links: k.links.into_iter().map(|l| (l.href, l.rel)).collect(),
-            roles: k
-                .roles
-                .into_iter()
-                .map(|r| {
-                    (
-                        r.org_id,
-                        r.group_id,
-                        r.role_name.map(|n| n.as_str().to_owned()),
-                    )
-                })
-                .collect(),
+/// Both generated key types (Atlas v2, public API v1.0) carry the same
+/// fields under different type names.
+macro_rules! raw_key_from {
+    ($ty:ty) => {
+        impl From<$ty> for RawKey {
+            fn from(k: $ty) -> Self {
+                Self {
+                    id: k.id,
+                    desc: k.desc,
+                    public_key: k.public_key,
+                    private_key: k.private_key,
+                    links: k.links.into_iter().map(|l| (l.href, l.rel)).collect(),
+                    roles: k
+                        .roles
+                        .into_iter()
+                        .map(|r| {
+                            (
+                                r.org_id,
+                                r.group_id,
+                                r.role_name.map(|n| n.as_str().to_owned()),
+                            )
+                        })
+                        .collect(),
+                }
+            }
         }
-    }
+    };
 }
 
-impl From<atlas_apikeys_client::cloud_manager_v1_0::types::ApiKey> for RawKey {
-    fn from(k: atlas_apikeys_client::cloud_manager_v1_0::types::ApiKey) -> Self {
-        Self {
-            id: k.id,
-            desc: k.desc,
-            public_key: k.public_key,
-            private_key: k.private_key,
-            links: k.links.into_iter().map(|l| (l.href, l.rel)).collect(),
-            roles: k
-                .roles
-                .into_iter()
-                .map(|r| {
-                    (
-                        r.org_id,
-                        r.group_id,
-                        r.role_name.map(|n| n.as_str().to_owned()),
-                    )
-                })
-                .collect(),
-        }
-    }
-}
+raw_key_from!(atlas_apikeys_client::v2025_02_19::types::ApiKeyUserDetails);
+raw_key_from!(atlas_apikeys_client::cloud_manager_v1_0::types::ApiKey);
 
 /// Builds an [`ApiKey`] from a generated response type.
 pub(crate) fn api_key(raw: impl Into<RawKey>) -> Result<ApiKey, Error> {
