@@ -31,6 +31,9 @@ enum Command {
         /// Where fragments live.
         #[arg(long, default_value_os_t = xtask::workspace_root().join("openapi"))]
         out_dir: PathBuf,
+        /// The role catalogue upstream's role lists are compared with.
+        #[arg(long, default_value_os_t = xtask::workspace_root().join(xtask::catalogue::CATALOGUE_DIR))]
+        catalogue: PathBuf,
     },
     /// Run every benchmark side by side (release build) and write
     /// BENCHMARKS.md.
@@ -56,13 +59,18 @@ fn main() -> ExitCode {
             version,
             check,
             out_dir,
+            catalogue,
         } => xtask::import::run(&xtask::import::ImportOptions {
             from,
             version,
             out_dir,
             check,
+            catalogue_dir: catalogue,
         })
         .map(|done| {
+            for line in done.roles.lines() {
+                eprintln!("{line}");
+            }
             let what = if check {
                 "up to date"
             } else if done.changed {

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
 
+use crate::catalogue::{self, RoleDrift};
 use crate::jsonpath;
 use crate::operations::{ATLAS_OPERATIONS, Operation};
 use crate::output::{self, OutputError};
@@ -106,6 +107,37 @@ pub enum ImportError {
     /// The target date is missing or malformed.
     #[error("{0}")]
     Date(String),
+    /// The target date is a real date, but not a release the input declares.
+    #[error(
+        "{file}: declares no release {date}; the release dates it declares are: {declared} (pass one of them with --version)"
+    )]
+    UndeclaredVersion {
+        /// The input file.
+        file: PathBuf,
+        /// The requested date.
+        date: ApiDate,
+        /// The dates the input declares (`x-xgen-version`, dated media types).
+        declared: String,
+    },
+    /// A part every usable spec has is missing (a truncated or partial file).
+    #[error("{file}: {what} is missing; the file may be cut off or not a full Atlas spec")]
+    MissingPart {
+        /// The input file.
+        file: PathBuf,
+        /// What is missing, as a JSON pointer and a name.
+        what: String,
+    },
+    /// The role catalogue could not be read.
+    #[error("{0}")]
+    Catalogue(String),
+    /// `--check`: upstream's role lists differ from the catalogue.
+    #[error("{file}: upstream's roles differ from the role catalogue:\n  {}", .lines.join("\n  "))]
+    RoleDrift {
+        /// The input file.
+        file: PathBuf,
+        /// One line per scope that differs.
+        lines: Vec<String>,
+    },
     /// Writing or checking the fragment failed.
     #[error(transparent)]
     Output(#[from] OutputError),
@@ -122,6 +154,8 @@ pub struct ImportOptions {
     pub out_dir: PathBuf,
     /// Compare with the checked-in fragment instead of writing.
     pub check: bool,
+    /// The role catalogue's folder (`openapi/roles`).
+    pub catalogue_dir: PathBuf,
 }
 
 /// What an import produced.
@@ -131,12 +165,25 @@ pub struct Imported {
     pub path: PathBuf,
     /// Whether the file changed (always false with `check`).
     pub changed: bool,
+    /// How upstream's role lists compare with the catalogue.
+    pub roles: RoleDrift,
 }
 
 /// Runs `cargo xtask import`.
 pub fn run(opts: &ImportOptions) -> Result<Imported, ImportError> {
     let date = match &opts.version {
-        Some(v) => ApiDate::parse(v).map_err(ImportError::Date)?,
+        Some(v) => ApiDate::parse(v).map_err(|message| {
+            // Say what would have worked, when the input can be read.
+            let declared = load::read(&opts.from)
+                .map(|doc| versions::list_dates(&versions::declared_dates(&doc)));
+            ImportError::Date(match declared {
+                Ok(list) => format!(
+                    "{message}; {} declares the release dates: {list}",
+                    opts.from.display()
+                ),
+                Err(_) => message,
+            })
+        })?,
         None => ApiDate::from_file_name(&opts.from).ok_or_else(|| {
             ImportError::Date(format!(
                 "{}: no YYYY-MM-DD date in the file name; pass --version",
@@ -146,6 +193,14 @@ pub fn run(opts: &ImportOptions) -> Result<Imported, ImportError> {
     };
     let doc = load::read(&opts.from)?;
     let fragment = fragment(&doc, date, &opts.from)?;
+    let roles = catalogue::read(&opts.catalogue_dir).map_err(ImportError::Catalogue)?;
+    let roles = roles.system("atlas").ok_or_else(|| {
+        ImportError::Catalogue(format!(
+            "{}: no catalogue for atlas",
+            opts.catalogue_dir.display()
+        ))
+    })?;
+    let roles = catalogue::drift(roles, &fragment);
     let text = output::canonical_json(&fragment);
     let path = opts.out_dir.join(fragment_file_name(date));
     if opts.check {
@@ -154,13 +209,24 @@ pub fn run(opts: &ImportOptions) -> Result<Imported, ImportError> {
             opts.from.display()
         );
         output::check_file(&path, &text, &fix)?;
+        if roles.differs() {
+            return Err(ImportError::RoleDrift {
+                file: opts.from.clone(),
+                lines: roles.lines(),
+            });
+        }
         return Ok(Imported {
             path,
             changed: false,
+            roles,
         });
     }
     let changed = output::write_atomic(&path, &text)?;
-    Ok(Imported { path, changed })
+    Ok(Imported {
+        path,
+        changed,
+        roles,
+    })
 }
 
 /// The fragment's file name for an Atlas version date.
@@ -173,6 +239,38 @@ pub fn fragment_file_name(date: ApiDate) -> String {
 pub fn fragment(doc: &Value, date: ApiDate, file: &Path) -> Result<Value, ImportError> {
     let ctx = Ctx { doc, file };
     check_openapi_version(doc, file)?;
+    let declared = versions::declared_dates(doc);
+    if !declared.contains(&date) {
+        return Err(ImportError::UndeclaredVersion {
+            file: file.to_owned(),
+            date,
+            declared: versions::list_dates(&declared),
+        });
+    }
+    let missing = |what: &str| ImportError::MissingPart {
+        file: file.to_owned(),
+        what: what.to_owned(),
+    };
+    let server = doc
+        .pointer("/servers/0/url")
+        .and_then(Value::as_str)
+        .ok_or_else(|| missing("#/servers (the API's base URL)"))?;
+    let security = doc
+        .get("security")
+        .filter(|s| s.as_array().is_some_and(|a| !a.is_empty()))
+        .ok_or_else(|| missing("#/security (how requests authenticate)"))?;
+    let security_schemes = facts::security_scheme_names(security);
+    for name in &security_schemes {
+        if doc
+            .pointer(&jsonpath::push("/components/securitySchemes", name))
+            .is_none()
+        {
+            return Err(missing(&format!(
+                "{} (the security scheme #/security names)",
+                jsonpath::push("#/components/securitySchemes", name)
+            )));
+        }
+    }
 
     // Operations grouped by path, in the fixed order of the table.
     let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
@@ -195,15 +293,11 @@ pub fn fragment(doc: &Value, date: ApiDate, file: &Path) -> Result<Value, Import
             "title": "atlas-apikeys fragment: MongoDB Atlas Administration API v2",
             "version": date.to_string(),
         },
-        "servers": [{ "url": "https://cloud.mongodb.com" }],
+        "servers": [{ "url": server }],
         "paths": paths,
+        "security": security.clone(),
         "x-atlas-apikeys": { "system": "atlas", "version": date.to_string() },
     });
-    let mut security_schemes = Vec::new();
-    if let Some(security) = doc.get("security") {
-        security_schemes = facts::security_scheme_names(security);
-        fragment["security"] = security.clone();
-    }
     let components = ctx.components(&fragment, &security_schemes)?;
     if !components.is_empty() {
         fragment["components"] = Value::Object(components);

@@ -35,8 +35,10 @@ impl ApiDate {
         }
         let num = |s: &str| s.parse::<u16>().map_err(|_| bad());
         let (year, month, day) = (num(&text[..4])?, num(&text[5..7])?, num(&text[8..])?);
-        if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-            return Err(bad());
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return Err(format!(
+                "version {text:?} is not a calendar date (no day {day} in {year:04}-{month:02})"
+            ));
         }
         Ok(Self {
             year,
@@ -65,6 +67,15 @@ impl ApiDate {
     }
 }
 
+fn days_in_month(year: u16, month: u16) -> u16 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 impl fmt::Display for ApiDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
@@ -79,6 +90,44 @@ fn entry_version(media_type: &str, entry: &Value) -> Option<ApiDate> {
         .and_then(Value::as_str)
         .and_then(|v| ApiDate::parse(v).ok())
         .or_else(|| ApiDate::from_media_type(media_type))
+}
+
+/// Every release date `doc` declares: each `x-xgen-version`, and each date in
+/// a versioned media type (`application/vnd.atlas.YYYY-MM-DD+json`), anywhere
+/// in the document.
+pub fn declared_dates(doc: &Value) -> BTreeSet<ApiDate> {
+    fn walk(value: &Value, out: &mut BTreeSet<ApiDate>) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map {
+                    if let Some(date) = ApiDate::from_media_type(key) {
+                        out.insert(date);
+                    }
+                    if key == "x-xgen-version"
+                        && let Some(date) = v.as_str().and_then(|s| ApiDate::parse(s).ok())
+                    {
+                        out.insert(date);
+                    }
+                    walk(v, out);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
+            _ => {}
+        }
+    }
+    let mut out = BTreeSet::new();
+    if let Some(paths) = doc.get("paths") {
+        walk(paths, &mut out);
+    }
+    if let Some(components) = doc.get("components") {
+        walk(components, &mut out);
+    }
+    out
+}
+
+/// The dates, comma-separated, for messages.
+pub fn list_dates(dates: &BTreeSet<ApiDate>) -> String {
+    list(dates)
 }
 
 fn versions_of(content: Option<&Value>) -> BTreeSet<ApiDate> {
