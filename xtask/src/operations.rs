@@ -40,3 +40,45 @@ impl Operation {
         format!("{} {}", self.method.to_ascii_uppercase(), self.path)
     }
 }
+
+/// What the version-neutral `KeyOperations` trait asks of a generated client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Call {
+    /// `update_org_key`: description and/or organization roles.
+    UpdateOrgKey,
+    /// `assign_to_project`: a key into a project with roles.
+    AssignToProject,
+    /// `update_project_key`: a key's roles (and description) in a project.
+    UpdateProjectKey,
+}
+
+impl Call {
+    /// Every call, in trait order.
+    pub const ALL: [Call; 3] = [Call::UpdateOrgKey, Call::AssignToProject, Call::UpdateProjectKey];
+
+    /// The operationId serving this call among `available`, and whether it
+    /// is the project PATCH standing in for an assign (public API v1.0, whose
+    /// one PATCH assigns or replaces).
+    pub fn operation<'a>(self, available: &[&'a str]) -> Option<(&'a str, bool)> {
+        let find = |id: &str| available.iter().copied().find(|a| *a == id);
+        match self {
+            Call::UpdateOrgKey => find("updateOrgApiKey").map(|id| (id, false)),
+            Call::UpdateProjectKey => find("updateGroupApiKeyRoles").map(|id| (id, false)),
+            Call::AssignToProject => find("addGroupApiKey")
+                .map(|id| (id, false))
+                .or_else(|| find("updateGroupApiKeyRoles").map(|id| (id, true))),
+        }
+    }
+
+    /// Request-body properties this call always sends: the only ones a
+    /// version may require.
+    pub fn always_sends(self) -> &'static [&'static str] {
+        match self {
+            Call::AssignToProject => &["roles"],
+            Call::UpdateOrgKey | Call::UpdateProjectKey => &[],
+        }
+    }
+}
+
+/// Parameters the glue fills from a call's arguments; any other must be optional.
+pub const KNOWN_PARAMETERS: [&str; 5] = ["orgId", "groupId", "apiUserId", "envelope", "pretty"];

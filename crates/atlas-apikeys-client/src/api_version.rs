@@ -1,7 +1,7 @@
 //! What a version module pins: the media type each operation speaks.
 
 /// One API version of one system, as a generated module pins it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 #[non_exhaustive]
 pub struct ApiVersion {
     /// `atlas`, `cloud-manager` or `ops-manager`.
@@ -16,6 +16,34 @@ pub struct ApiVersion {
     pub org_roles: &'static [crate::OrgRole],
     /// The project roles this version documents.
     pub project_roles: &'static [crate::ProjectRole],
+    /// Builds this version's client behind the version-neutral operations.
+    pub connect: Connect,
+}
+
+/// Builds a version's client behind [`crate::KeyOperations`].
+pub type Connect =
+    fn(crate::ClientConfig) -> Result<Box<dyn crate::KeyOperations>, crate::BuildError>;
+
+/// Two tables are the same version when system and version agree.
+impl PartialEq for ApiVersion {
+    fn eq(&self, other: &Self) -> bool {
+        self.system == other.system && self.version == other.version
+    }
+}
+
+impl Eq for ApiVersion {}
+
+impl std::fmt::Debug for ApiVersion {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiVersion")
+            .field("system", &self.system)
+            .field("version", &self.version)
+            .field("default_base_url", &self.default_base_url)
+            .field("operations", &self.operations)
+            .field("org_roles", &self.org_roles)
+            .field("project_roles", &self.project_roles)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiVersion {
@@ -44,4 +72,25 @@ pub struct OperationMedia {
     pub accept: &'static str,
     /// The `Content-Type` header value when a body is sent.
     pub content_type: Option<&'static str>,
+}
+
+/// One system's entry in the role catalogue (`openapi/roles/`): its roles,
+/// whatever API version is pinned, and where the lists come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SystemRoles {
+    /// `atlas`, `cloud-manager` or `ops-manager`.
+    pub system: &'static str,
+    /// The catalogue file, relative to the workspace root.
+    pub file: &'static str,
+    /// Where the organization roles come from.
+    pub org_source: &'static str,
+    /// Where the project roles come from.
+    pub project_source: &'static str,
+    /// When the lists were last reviewed.
+    pub reviewed: &'static str,
+    /// Organization roles.
+    pub org: &'static [crate::OrgRole],
+    /// Project roles.
+    pub project: &'static [crate::ProjectRole],
 }

@@ -43,6 +43,7 @@ mod envelope;
 mod hooks;
 #[doc(hidden)]
 pub mod open_enum;
+pub mod operations;
 mod retry;
 mod secret;
 mod transport;
@@ -50,11 +51,12 @@ mod transport;
 #[rustfmt::skip]
 mod generated;
 
-pub use api_version::{ApiVersion, OperationMedia};
+pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles};
 pub use auth::{AuthError, Credentials};
 pub use call::{CallRecord, RateLimit, observe};
 pub use context::{BuildError, ClientConfig, Context, USER_AGENT};
 pub use generated::enums::*;
 pub use generated::*;
+pub use operations::KeyOperations;
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -3,13 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use heck::{ToPascalCase, ToShoutySnakeCase};
+use heck::ToPascalCase;
 use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::{format_ident, quote};
 
 use super::CodegenError;
 use super::prepare::{EnumSet, OperationMedia};
+use crate::catalogue::SystemRoles;
 
 /// Where enum types live, as generated code names them.
 const ENUMS_PATH: &str = "crate::generated::enums";
@@ -80,10 +81,16 @@ pub fn shape(
         fail(format!("progenitor panicked: {why}"))
     })?
     .map_err(|e| fail(e.to_string()))?;
+    let parsed: syn::File = syn::parse2(tokens.clone()).map_err(|e| CodegenError::Generate {
+        what: what.to_owned(),
+        message: format!("generated tokens do not parse: {e}"),
+    })?;
+    let glue = super::glue::emit(&parsed).map_err(fail)?;
     let body = render(
         quote! {
             #tokens
             crate::hooks::impl_client_hooks!(Client);
+            #glue
         },
         what,
     )?;
@@ -191,6 +198,117 @@ pub fn enums(sets: &[EnumSet], sources: &[String]) -> Result<String, CodegenErro
     ))
 }
 
+/// The distinct media-type tables, named by family and the resource
+/// versions they send; versions with equal tables share one.
+pub fn media(tables: &[(String, Vec<OperationMedia>)], sources: &[String]) -> Result<String, CodegenError> {
+    let items = tables.iter().map(|(name, media)| {
+        let name = format_ident!("{}", name);
+        let ops = media.iter().map(|op| {
+            let (id, api, method, path, accept) =
+                (&op.operation_id, &op.api_name, &op.method, &op.path, &op.accept);
+            let ct = match &op.content_type {
+                Some(c) => quote!(Some(#c)),
+                None => quote!(None),
+            };
+            quote! {
+                crate::OperationMedia {
+                    operation_id: #id,
+                    api_name: #api,
+                    method: #method,
+                    path: #path,
+                    accept: #accept,
+                    content_type: #ct,
+                },
+            }
+        });
+        quote! {
+            /// Media types per operation.
+            pub static #name: &[crate::OperationMedia] = &[#(#ops)*];
+        }
+    });
+    let body = render(quote! { #(#items)* }, "media tables")?;
+    Ok(format!(
+        "{}//! Media types per operation, one table per distinct set; each version\n//! module's `API_VERSION` points at its table.\n\n{body}",
+        header(sources)
+    ))
+}
+
+/// The role catalogue: a module per system with its role lists, and
+/// `CATALOGUE`, every system's entry.
+pub fn catalogue(
+    systems: &[&SystemRoles],
+    all_enums: &[EnumSet],
+    sources: &[String],
+) -> Result<String, CodegenError> {
+    let list = |name: &str, values: &[String]| {
+        let ty = format_ident!("{}", name);
+        let all = all_enums
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| variants(&e.values))
+            .unwrap_or_default();
+        let items = values.iter().filter_map(|v| {
+            all.iter()
+                .find(|(_, value)| value == v)
+                .map(|(ident, _)| quote!(#ty::#ident))
+        });
+        quote!(&[#(#items),*])
+    };
+    let mods = systems.iter().map(|r| {
+        let module = format_ident!("{}", r.system.replace('-', "_"));
+        let mut both = r.org.clone();
+        both.extend(r.project.iter().cloned());
+        let (org, project, names) = (
+            list("OrgRole", &r.org),
+            list("ProjectRole", &r.project),
+            list("RoleName", &both),
+        );
+        let (file, system) = (&r.file, &r.system);
+        let source_org = r.source.get("org").cloned().unwrap_or_default();
+        let source_project = r.source.get("project").cloned().unwrap_or_default();
+        let reviewed = r.source.get("reviewed").cloned().unwrap_or_default();
+        let title = format!(" {}: roles from `{file}`.", system_title(system));
+        quote! {
+            #[doc = #title]
+            pub mod #module {
+                use crate::generated::enums::{OrgRole, ProjectRole, RoleName};
+                /// Organization roles.
+                pub const ORG_ROLES: &[OrgRole] = #org;
+                /// Project roles.
+                pub const PROJECT_ROLES: &[ProjectRole] = #project;
+                /// Roles of either scope, as responses carry them.
+                pub const ROLE_NAMES: &[RoleName] = #names;
+                /// This system's catalogue entry.
+                pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
+                    system: #system,
+                    file: #file,
+                    org_source: #source_org,
+                    project_source: #source_project,
+                    reviewed: #reviewed,
+                    org: ORG_ROLES,
+                    project: PROJECT_ROLES,
+                };
+            }
+        }
+    });
+    let entries = systems.iter().map(|r| {
+        let module = format_ident!("{}", r.system.replace('-', "_"));
+        quote!(&#module::ENTRY)
+    });
+    let body = render(
+        quote! {
+            #(#mods)*
+            /// Every system's catalogue entry.
+            pub static CATALOGUE: &[&crate::SystemRoles] = &[#(#entries),*];
+        },
+        "catalogue",
+    )?;
+    Ok(format!(
+        "{}//! The role catalogue (`openapi/roles/`): the roles of each system, whatever\n//! API version is pinned.\n\n{body}",
+        header(sources)
+    ))
+}
+
 /// Everything a version module is made from.
 pub struct VersionModule<'a> {
     /// `atlas`.
@@ -201,13 +319,8 @@ pub struct VersionModule<'a> {
     pub source: &'a str,
     /// The shape module it re-exports.
     pub shape_module: &'a str,
-    /// Per-operation media types.
-    pub media: &'a [OperationMedia],
-    /// The enums with the values this version documents, and where they
-    /// were inherited from when its spec lists none.
-    pub enums: &'a [(EnumSet, Option<String>)],
-    /// Every known value per enum name (to name variants).
-    pub all_enums: &'a [EnumSet],
+    /// The name of its media-type table in `media.rs`.
+    pub media_table: &'a str,
     /// The fragment's first server URL.
     pub default_base_url: Option<&'a str>,
 }
@@ -216,73 +329,18 @@ pub struct VersionModule<'a> {
 /// enum values it documents.
 pub fn version(m: &VersionModule<'_>) -> Result<String, CodegenError> {
     let shape = format_ident!("{}", m.shape_module);
-    let enum_names: Vec<_> = m
-        .enums
-        .iter()
-        .map(|(e, _)| format_ident!("{}", e.name))
-        .collect();
-    let enum_use = quote!(pub use super::enums::{#(#enum_names),*};);
+    let enum_use = quote!(pub use super::enums::{OrgRole, ProjectRole, RoleName};);
     let version = m.version;
     let system = m.system;
     let base = match m.default_base_url {
         Some(url) => quote!(Some(#url)),
         None => quote!(None),
     };
-    let ops = m.media.iter().map(|op| {
-        let (id, api, method, path, accept) = (
-            &op.operation_id,
-            &op.api_name,
-            &op.method,
-            &op.path,
-            &op.accept,
-        );
-        let ct = match &op.content_type {
-            Some(c) => quote!(Some(#c)),
-            None => quote!(None),
-        };
-        quote! {
-            crate::OperationMedia {
-                operation_id: #id,
-                api_name: #api,
-                method: #method,
-                path: #path,
-                accept: #accept,
-                content_type: #ct,
-            },
-        }
-    });
-    let lists = m.enums.iter().map(|(set, inherited)| {
-        let ty = format_ident!("{}", set.name);
-        let konst = format_ident!("{}S", set.name.to_shouty_snake_case());
-        let all = m
-            .all_enums
-            .iter()
-            .find(|e| e.name == set.name)
-            .map(|e| variants(&e.values))
-            .unwrap_or_default();
-        let same_as_known = all.len() == set.values.len();
-        let items = set.values.iter().filter_map(|v| {
-            all.iter()
-                .find(|(_, value)| value == v)
-                .map(|(ident, _)| quote!(#ty::#ident))
-        });
-        let value = if same_as_known {
-            quote!(#ty::KNOWN)
-        } else {
-            quote!(&[#(#items),*])
-        };
-        let doc = match inherited {
-            None => format!(" Every `{}` value version {version} documents.", set.name),
-            Some(from) => format!(
-                " The `{}` values version {from} documents: version {version}'s spec lists none.",
-                set.name
-            ),
-        };
-        quote! {
-            #[doc = #doc]
-            pub const #konst: &[#ty] = #value;
-        }
-    });
+    let table = format_ident!("{}", m.media_table);
+    let catalogue = format_ident!("{}", m.system.replace('-', "_"));
+    let lists = quote! {
+        pub use super::catalogue::#catalogue::{ORG_ROLES, PROJECT_ROLES, ROLE_NAMES};
+    };
     let doc_version = format!(" The version this module pins: `{version}`.");
     let doc_table = format!(" Media types per operation in version {version}.");
     let body = render(
@@ -298,18 +356,26 @@ pub fn version(m: &VersionModule<'_>) -> Result<String, CodegenError> {
                 system: #system,
                 version: #version,
                 default_base_url: #base,
-                operations: &[#(#ops)*],
+                operations: super::media::#table,
                 org_roles: ORG_ROLES,
                 project_roles: PROJECT_ROLES,
+                connect: connect_operations,
             };
 
-            #(#lists)*
+            #lists
 
             /// A client for this version: base URL, credentials, retries and
             /// timeouts from `config`.
             pub fn connect(config: crate::ClientConfig) -> Result<Client, crate::BuildError> {
                 let (base_url, http, context) = config.build(&API_VERSION)?;
                 Ok(Client::new_with_client(&base_url, http, context))
+            }
+
+            /// [`connect`] behind the version-neutral operations.
+            fn connect_operations(
+                config: crate::ClientConfig,
+            ) -> Result<::std::boxed::Box<dyn crate::KeyOperations>, crate::BuildError> {
+                Ok(::std::boxed::Box::new(connect(config)?))
             }
 
             /// A client for this version on `base_url`, without credentials.
@@ -344,6 +410,7 @@ pub fn module_list(
     sources: &[String],
 ) -> Result<String, CodegenError> {
     let shapes = shapes.iter().map(|s| format_ident!("{s}"));
+    let catalogue = quote!(pub mod catalogue; pub mod media;);
     let version_mods: Vec<_> = versions.iter().map(|(_, v)| format_ident!("{v}")).collect();
     let macros = systems.iter().map(|system| {
         let name = format_ident!("for_each_{}_version", system.replace('-', "_"));
@@ -364,6 +431,7 @@ pub fn module_list(
     let body = render(
         quote! {
             #(#[doc(hidden)] pub mod #shapes;)*
+            #catalogue
             pub mod enums;
             #(pub mod #version_mods;)*
 

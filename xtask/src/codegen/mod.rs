@@ -1,23 +1,30 @@
 //! `cargo xtask codegen`: fragments under `openapi/` → generated modules in
 //! the client crate.
 //!
-//! Versions whose prepared specs are identical share one progenitor module
-//! (a *shape*), so generated code grows with distinct shapes, not with the
-//! number of versions. Each version keeps its own module with its media-type
-//! table and documented enum values.
+//! The versions of one API family (the same operations: Atlas v2, or public
+//! API v1.0) share one progenitor module, a *shape*, generated from the
+//! merge of their prepared specs ([`merge`]); its name comes from the family,
+//! never from a version, so adding a version renames nothing. A version that
+//! differs on the wire is a [`CodegenError::WireChange`] naming the operation.
+//! Each version keeps its own thin module with its media-type table; role
+//! lists come from the catalogue under `openapi/roles/`.
 
 mod emit;
+mod glue;
+pub mod merge;
 mod prepare;
 pub mod surface;
+mod wire;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use crate::catalogue::{self, Catalogue, Scope, SystemRoles};
 use crate::output::{self, OutputError};
 
-pub use prepare::{EnumSet, OperationMedia, Prepared, prepare};
+pub use prepare::{EnumSet, OperationMedia, Prepared, ROLE_TYPES, prepare};
 
 /// Why codegen failed.
 #[derive(Debug, thiserror::Error)]
@@ -41,6 +48,20 @@ pub enum CodegenError {
         /// What progenitor cannot take, and why.
         problem: String,
     },
+    /// A version differs on the wire from what atlas-apikeys sends, or from
+    /// the other versions of its family.
+    #[error("{version} ({file}) changes the wire, so no client is generated for it:\n  {}\nThe operations atlas-apikeys offers cannot drive it as they are: teach xtask/src/codegen (wire.rs, glue.rs) the change, or leave this version out.", .problems.join("\n  "))]
+    WireChange {
+        /// `atlas 2026-01-01`.
+        version: String,
+        /// The fragment.
+        file: String,
+        /// One line per difference, naming the operation or JSON pointer.
+        problems: Vec<String>,
+    },
+    /// The role catalogue could not be read, or lacks a system.
+    #[error("{0}")]
+    Catalogue(String),
     /// The generator itself failed.
     #[error("generating {what}: {message}")]
     Generate {
@@ -75,12 +96,14 @@ pub struct Fragment {
     pub default_base_url: Option<String>,
     /// The prepared spec and what preparing recorded.
     pub prepared: Prepared,
+    /// The system's role catalogue.
+    pub roles: SystemRoles,
 }
 
 /// A group of versions that share generated code.
 #[derive(Debug, Clone)]
 pub struct Shape {
-    /// The module name (`shape_atlas_2023_02_01`).
+    /// The module name, after the family (`shape_atlas_v2`).
     pub module: String,
     /// The system.
     pub system: String,
@@ -117,8 +140,15 @@ fn module_name(system: &str, version: &str) -> String {
     }
 }
 
-/// Reads every `openapi/*.json` fragment under `root`.
+/// Reads the role catalogue under `root`.
+pub fn read_catalogue(root: &Path) -> Result<Catalogue, CodegenError> {
+    catalogue::read(&root.join(catalogue::CATALOGUE_DIR)).map_err(CodegenError::Catalogue)
+}
+
+/// Reads every `openapi/*.json` fragment under `root`, prepared with the
+/// catalogue there.
 pub fn read_fragments(root: &Path) -> Result<Vec<Fragment>, CodegenError> {
+    let roles = read_catalogue(root)?;
     let dir = root.join("openapi");
     let fail = |file: String, message: String| CodegenError::Fragment { file, message };
     let entries =
@@ -138,14 +168,18 @@ pub fn read_fragments(root: &Path) -> Result<Vec<Fragment>, CodegenError> {
             std::fs::read_to_string(&path).map_err(|e| fail(source.clone(), e.to_string()))?;
         let value: Value = serde_json::from_str(&text)
             .map_err(|e| fail(source.clone(), format!("not JSON: {e}")))?;
-        fragments.push(fragment_from_value(&value, &source)?);
+        fragments.push(fragment_from_value(&value, &source, &roles)?);
     }
     fragments.sort_by(|a, b| (&a.system, &a.version).cmp(&(&b.system, &b.version)));
     Ok(fragments)
 }
 
 /// Prepares one parsed fragment; `source` names it in errors and headers.
-pub fn fragment_from_value(value: &Value, source: &str) -> Result<Fragment, CodegenError> {
+pub fn fragment_from_value(
+    value: &Value,
+    source: &str,
+    catalogue: &Catalogue,
+) -> Result<Fragment, CodegenError> {
     let meta = |key: &str| {
         value
             .pointer(&format!("/x-atlas-apikeys/{key}"))
@@ -168,36 +202,150 @@ pub fn fragment_from_value(value: &Value, source: &str) -> Result<Fragment, Code
             });
         }
     }
+    let roles = catalogue.system(&system).cloned().ok_or_else(|| {
+        CodegenError::Catalogue(format!(
+            "{source}: system {system:?} has no role catalogue in {}",
+            catalogue::CATALOGUE_DIR
+        ))
+    })?;
+    let prepared = prepare(value, source, &roles)?;
+    let problems = wire::check(&prepared.spec);
+    if !problems.is_empty() {
+        return Err(CodegenError::WireChange {
+            version: format!("{system} {version}"),
+            file: source.to_owned(),
+            problems,
+        });
+    }
     Ok(Fragment {
         module: module_name(&system, &version),
         default_base_url: value
             .pointer("/servers/0/url")
             .and_then(Value::as_str)
             .map(str::to_owned),
-        prepared: prepare(value, source)?,
+        prepared,
+        roles,
         source: source.to_owned(),
         system,
         version,
     })
 }
 
+/// The family of a prepared spec: its operations, and a name from the
+/// paths' common prefix (`/api/atlas/v2/...` → `atlas_v2`).
+fn family(spec: &Value) -> (Vec<String>, String) {
+    let mut ops = Vec::new();
+    let mut prefix: Option<Vec<String>> = None;
+    for (path, item) in spec.get("paths").and_then(Value::as_object).into_iter().flatten() {
+        for method in item.as_object().into_iter().flatten().map(|(k, _)| k) {
+            if method != "parameters" {
+                ops.push(format!("{method} {path}"));
+            }
+        }
+        let segments: Vec<String> = path
+            .split('/')
+            .filter(|s| !s.is_empty() && !s.starts_with('{'))
+            .map(str::to_owned)
+            .collect();
+        prefix = Some(match prefix {
+            None => segments,
+            Some(p) => p
+                .into_iter()
+                .zip(segments)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    ops.sort();
+    let mut name: Vec<String> = prefix.unwrap_or_default();
+    if name.first().is_some_and(|s| s == "api") {
+        name.remove(0);
+    }
+    let name = snake(&name.join("_"));
+    (ops, if name.is_empty() { "api".into() } else { name })
+}
+
+/// The name of `media`'s table, adding it to `tables` when new: the family
+/// and the resource versions the table sends, so names do not depend on
+/// which versions exist.
+fn media_table_name(
+    shape_module: &str,
+    media: &[OperationMedia],
+    tables: &mut Vec<(String, Vec<OperationMedia>)>,
+) -> String {
+    if let Some((name, _)) = tables.iter().find(|(_, t)| t.as_slice() == media) {
+        return name.clone();
+    }
+    let mut dates: Vec<String> = media
+        .iter()
+        .flat_map(|m| [Some(&m.accept), m.content_type.as_ref()])
+        .flatten()
+        .filter_map(|t| t.split("vnd.atlas.").nth(1))
+        .filter_map(|t| t.get(..10))
+        .map(|d| d.replace('-', "_"))
+        .collect();
+    dates.sort();
+    dates.dedup();
+    let family = shape_module.trim_start_matches("shape_").to_uppercase();
+    let mut name = std::iter::once(family)
+        .chain(dates)
+        .collect::<Vec<_>>()
+        .join("_");
+    let base = name.clone();
+    let mut n = 2;
+    while tables.iter().any(|(t, _)| *t == name) {
+        name = format!("{base}_{n}");
+        n += 1;
+    }
+    tables.push((name.clone(), media.to_vec()));
+    name
+}
+
 /// Generates every file from `fragments`, in memory.
 pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
-    // Group identical prepared specs, across systems too: Cloud Manager and
-    // Ops Manager speak the same operations with different role sets.
+    // One shape per family, across systems too: Cloud Manager and Ops
+    // Manager speak the same operations with different role sets.
     let mut shapes: Vec<Shape> = Vec::new();
+    let mut keys: Vec<Vec<String>> = Vec::new();
     for (i, f) in fragments.iter().enumerate() {
-        let same = shapes
-            .iter_mut()
-            .find(|s| fragments[s.members[0]].prepared.spec == f.prepared.spec);
-        match same {
-            Some(shape) => shape.members.push(i),
-            None => shapes.push(Shape {
-                module: format!("shape_{}", snake(&format!("{}_{}", f.system, f.version))),
-                system: f.system.clone(),
-                members: vec![i],
-            }),
+        let (ops, name) = family(&f.prepared.spec);
+        match keys.iter().position(|k| *k == ops) {
+            Some(at) => shapes[at].members.push(i),
+            None => {
+                keys.push(ops);
+                shapes.push(Shape {
+                    module: format!("shape_{name}"),
+                    system: f.system.clone(),
+                    members: vec![i],
+                });
+            }
         }
+    }
+    let mut specs = Vec::new();
+    for shape in &shapes {
+        let mut spec = fragments[shape.members[0]].prepared.spec.clone();
+        for &i in &shape.members[1..] {
+            let f = &fragments[i];
+            spec = merge::merge(&spec, &f.prepared.spec).map_err(|problem| {
+                let others: Vec<String> = shape
+                    .members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| format!("{} {}", fragments[j].system, fragments[j].version))
+                    .collect();
+                CodegenError::WireChange {
+                    version: format!("{} {}", f.system, f.version),
+                    file: f.source.clone(),
+                    problems: vec![format!(
+                        "{problem} (compared with {}, which share {})",
+                        others.join(", "),
+                        shape.module
+                    )],
+                }
+            })?;
+        }
+        specs.push(spec);
     }
 
     let dir = Path::new(GENERATED_DIR);
@@ -206,12 +354,19 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
     systems.dedup();
 
     // Enums: one union across systems (every system has organization and
-    // project roles), so the same program can target any system.
-    let mut all_enums: Vec<EnumSet> = ROLE_ENUMS
-        .iter()
-        .map(|name| EnumSet {
-            name: (*name).to_owned(),
-            values: Vec::new(),
+    // project roles), so the same program can target any system. Role values
+    // come from the catalogues; other enums from the fragments.
+    let mut catalogue = Catalogue::default();
+    for f in &fragments {
+        if catalogue.system(&f.system).is_none() {
+            catalogue.systems.push(f.roles.clone());
+        }
+    }
+    let mut all_enums: Vec<EnumSet> = [Scope::Org, Scope::Project, Scope::Any]
+        .into_iter()
+        .map(|scope| EnumSet {
+            name: scope.type_name().to_owned(),
+            values: catalogue.union(scope),
         })
         .collect();
     for f in &fragments {
@@ -230,57 +385,55 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
     }
     let all_sources: Vec<String> = fragments.iter().map(|f| f.source.clone()).collect();
     files.insert(dir.join("enums.rs"), emit::enums(&all_enums, &all_sources)?);
-    let listed = documented_values(&fragments);
+    let catalogue_sources: Vec<String> = catalogue.systems.iter().map(|s| s.file.clone()).collect();
+    files.insert(
+        dir.join("catalogue.rs"),
+        emit::catalogue(
+            &catalogue.systems.iter().collect::<Vec<_>>(),
+            &all_enums,
+            &catalogue_sources,
+        )?,
+    );
 
-    for shape in &shapes {
-        let first = &fragments[shape.members[0]];
+    let mut media_tables: Vec<(String, Vec<OperationMedia>)> = Vec::new();
+    for (shape, merged) in shapes.iter().zip(&specs) {
         let sources: Vec<String> = shape
             .members
             .iter()
             .map(|&i| fragments[i].source.clone())
             .collect();
-        let versions: Vec<String> = shape
-            .members
-            .iter()
-            .map(|&i| format!("{} {}", fragments[i].system, fragments[i].version))
-            .collect();
-        let mut spec = first.prepared.spec.clone();
-        spec["info"] = json!({
-            "title": emit::system_title(&shape.system),
-            "version": versions.join(", "),
-        });
-        let enums: Vec<String> = first
-            .prepared
-            .enums
-            .iter()
-            .map(|e| e.name.clone())
-            .collect();
+        let mut spec = merged.clone();
+        spec["info"] = json!({ "title": "atlas-apikeys", "version": "0" });
+        let mut enums: Vec<String> = Vec::new();
+        let mut uses_secret = false;
+        for &i in &shape.members {
+            uses_secret |= fragments[i].prepared.uses_secret;
+            for e in &fragments[i].prepared.enums {
+                if !enums.contains(&e.name) {
+                    enums.push(e.name.clone());
+                }
+            }
+        }
         files.insert(
             dir.join(format!("{}.rs", shape.module)),
-            emit::shape(
-                &spec,
-                &enums,
-                first.prepared.uses_secret,
-                &sources,
-                &shape.module,
-            )?,
+            emit::shape(&spec, &enums, uses_secret, &sources, &shape.module)?,
         );
         for &i in &shape.members {
             let f = &fragments[i];
+            let table = media_table_name(&shape.module, &f.prepared.media, &mut media_tables);
             let module = emit::version(&emit::VersionModule {
                 system: &f.system,
                 version: &f.version,
                 source: &f.source,
                 shape_module: &shape.module,
-                media: &f.prepared.media,
-                enums: &listed[i],
-                all_enums: &all_enums,
+                media_table: &table,
                 default_base_url: f.default_base_url.as_deref(),
             })?;
             files.insert(dir.join(format!("{}.rs", f.module)), module);
         }
     }
 
+    files.insert(dir.join("media.rs"), emit::media(&media_tables, &all_sources)?);
     files.insert(
         dir.join("mod.rs"),
         emit::module_list(
@@ -298,50 +451,6 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
         shapes,
         files,
     })
-}
-
-/// Role enums every system has, listed first in `enums.rs`.
-const ROLE_ENUMS: [&str; 2] = ["OrgRole", "ProjectRole"];
-
-/// Per fragment: each enum with the values that version documents, and the
-/// version they were inherited from when its spec lists none (upstream
-/// dropped the project-role enum in late 2025; an empty list would reject
-/// every role).
-fn documented_values(fragments: &[Fragment]) -> Vec<Vec<(EnumSet, Option<String>)>> {
-    let mut last: BTreeMap<(String, String), (EnumSet, String)> = BTreeMap::new();
-    fragments
-        .iter()
-        .map(|f| {
-            let mut names: Vec<String> = ROLE_ENUMS.iter().map(|n| (*n).to_owned()).collect();
-            for e in &f.prepared.enums {
-                if !names.contains(&e.name) {
-                    names.push(e.name.clone());
-                }
-            }
-            names
-                .into_iter()
-                .map(|name| {
-                    let key = (f.system.clone(), name.clone());
-                    match f.prepared.enums.iter().find(|e| e.name == name) {
-                        Some(own) => {
-                            last.insert(key, (own.clone(), f.version.clone()));
-                            (own.clone(), None)
-                        }
-                        None => match last.get(&key) {
-                            Some((set, from)) => (set.clone(), Some(from.clone())),
-                            None => (
-                                EnumSet {
-                                    name,
-                                    values: Vec::new(),
-                                },
-                                None,
-                            ),
-                        },
-                    }
-                })
-                .collect()
-        })
-        .collect()
 }
 
 /// What `run` did.

@@ -19,6 +19,13 @@
 //! - Free-form objects (`type: object` with nothing else said) accept any
 //!   JSON value: Atlas documents `ApiError.parameters` as objects but sends
 //!   the strings its error templates substitute.
+//! - Drift that changes nothing on the wire is removed, so versions that
+//!   speak the same wire compare equal: `nullable` and `readOnly` (optional
+//!   fields accept null already), response headers (the transport reads
+//!   RateLimit headers itself), and parameter order (path parameters first,
+//!   then by name).
+//! - Properties the role catalogue names take its role types, whatever enum
+//!   (or none) upstream gives them: roles belong to the system, not the date.
 //! - What progenitor would panic on (two request media types, mixed success
 //!   kinds) is reported as an error naming the operation.
 
@@ -28,6 +35,7 @@ use heck::{ToPascalCase, ToSnakeCase};
 use serde_json::{Map, Value, json};
 
 use super::CodegenError;
+use crate::catalogue::SystemRoles;
 
 /// The media types one operation sends and accepts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +95,13 @@ fn is_vendor_json(media_type: &str) -> bool {
     media_type.starts_with("application/vnd.") && media_type.ends_with("+json")
 }
 
-/// Prepares `fragment` (read from `file`, named in errors).
-pub fn prepare(fragment: &Value, file: &str) -> Result<Prepared, CodegenError> {
+/// Prepares `fragment` (read from `file`, named in errors) with its
+/// system's role catalogue.
+pub fn prepare(
+    fragment: &Value,
+    file: &str,
+    roles: &SystemRoles,
+) -> Result<Prepared, CodegenError> {
     let err = |pointer: String, problem: String| CodegenError::Unsupported {
         file: file.to_owned(),
         pointer,
@@ -106,10 +119,13 @@ pub fn prepare(fragment: &Value, file: &str) -> Result<Prepared, CodegenError> {
     }
     if let Some(components) = spec.get_mut("components").and_then(Value::as_object_mut) {
         components.remove("securitySchemes");
+        components.remove("headers");
     }
+    let mut hoister = Schemas::default();
+    apply_role_fields(&mut spec, roles, &mut hoister);
+    sort_parameters(&mut spec);
 
     let mut media = Vec::new();
-    let mut hoister = Schemas::default();
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return Err(err("#/paths".into(), "no paths".into()));
     };
@@ -231,6 +247,9 @@ fn rewrite_operation(op: &mut Value) -> Result<(String, Option<String>), String>
 /// without a schema. Returns the vendor types it saw (for success responses,
 /// schema-less ones too: they still say which version the server speaks).
 fn rewrite_content(holder: &mut Value, record: bool) -> Result<Vec<String>, String> {
+    if let Some(h) = holder.as_object_mut() {
+        h.remove("headers");
+    }
     let Some(content) = holder.get_mut("content").and_then(Value::as_object_mut) else {
         return Ok(Vec::new());
     };
@@ -263,8 +282,14 @@ fn rewrite_content(holder: &mut Value, record: bool) -> Result<Vec<String>, Stri
     Ok(seen)
 }
 
-/// Keywords that constrain values rather than describe shapes.
+/// Keywords that constrain values rather than describe shapes, or that say
+/// nothing the generated types use (`nullable`: an optional field accepts
+/// null already; `readOnly`/`writeOnly`/`deprecated`: documentation).
 const CONSTRAINTS: &[&str] = &[
+    "nullable",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
     "pattern",
     "minLength",
     "maxLength",
@@ -359,14 +384,8 @@ impl Schemas {
     fn schema(&mut self, schema: &mut Value, ctx: &str) {
         if let Some(values) = string_enum(schema) {
             let name = enum_name(&values, ctx);
-            let nullable = schema.get("nullable") == Some(&Value::Bool(true));
             self.add(&name, values);
-            let reference = json!({ "$ref": format!("#/components/schemas/{name}") });
-            *schema = if nullable {
-                json!({ "allOf": [reference], "nullable": true })
-            } else {
-                reference
-            };
+            *schema = json!({ "$ref": format!("#/components/schemas/{name}") });
             return;
         }
         let Some(obj) = schema.as_object_mut() else {
@@ -420,6 +439,12 @@ impl Schemas {
     }
 
     fn add(&mut self, name: &str, values: Vec<String>) {
+        // Role values come from the catalogue, never from one version's enum.
+        let values = if ROLE_TYPES.contains(&name) {
+            Vec::new()
+        } else {
+            values
+        };
         match self.by_name.get(name) {
             Some(&i) => {
                 for v in values {
@@ -482,5 +507,75 @@ fn enum_name(values: &[String], ctx: &str) -> String {
         "RoleName".into()
     } else {
         ctx.to_pascal_case()
+    }
+}
+
+/// The open enums role properties map to; their values come from the catalogue.
+pub const ROLE_TYPES: [&str; 3] = ["OrgRole", "ProjectRole", "RoleName"];
+
+/// Points every property the catalogue names at its role type: a list of
+/// roles stays a list, a single role stays single.
+fn apply_role_fields(spec: &mut Value, roles: &SystemRoles, hoister: &mut Schemas) {
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (schema_name, schema) in schemas.iter_mut() {
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for (prop_name, prop) in props.iter_mut() {
+            let Some(scope) = roles.field(schema_name, prop_name) else {
+                continue;
+            };
+            let reference = json!({ "$ref": format!("#/components/schemas/{}", scope.type_name()) });
+            let is_list = prop.get("type").is_some_and(|t| t == "array") || prop.get("items").is_some();
+            *prop = if is_list {
+                json!({ "type": "array", "items": reference })
+            } else {
+                reference
+            };
+            hoister.add(scope.type_name(), Vec::new());
+        }
+    }
+}
+
+/// Path parameters first, in template order, then the rest by location and
+/// name: versions that list the same parameters in another order compare
+/// equal, and the glue calls them by name anyway.
+fn sort_parameters(spec: &mut Value) {
+    let named: BTreeMap<String, (String, String)> = spec
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(k, p)| {
+            let field = |f: &str| p.get(f).and_then(Value::as_str).unwrap_or_default().to_owned();
+            (format!("#/components/parameters/{k}"), (field("in"), field("name")))
+        })
+        .collect();
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        for (_, op) in item.iter_mut() {
+            let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
+                continue;
+            };
+            params.sort_by_key(|p| {
+                let (location, name) = match p.get("$ref").and_then(Value::as_str) {
+                    Some(r) => named.get(r).cloned().unwrap_or_default(),
+                    None => {
+                        let field = |f: &str| p.get(f).and_then(Value::as_str).unwrap_or_default().to_owned();
+                        (field("in"), field("name"))
+                    }
+                };
+                let at = path.find(&format!("{{{name}}}")).filter(|_| location == "path");
+                (at.is_none(), at.unwrap_or(0), location, name)
+            });
+        }
     }
 }

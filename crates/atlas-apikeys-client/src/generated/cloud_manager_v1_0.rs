@@ -6,7 +6,7 @@
 //! Pin this version by using this module; see [`API_VERSION`] for the
 //! media types it sends.
 
-pub use super::shape_cloud_manager_v1_0::{
+pub use super::shape_public_v1_0::{
     types, ByteStream, Client, ClientInfo, Error, ResponseValue,
 };
 pub use super::enums::{OrgRole, ProjectRole, RoleName};
@@ -17,66 +17,23 @@ pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
     system: "cloud-manager",
     version: "v1.0",
     default_base_url: Some("https://cloud.mongodb.com"),
-    operations: &[
-        crate::OperationMedia {
-            operation_id: "update_group_api_key_roles",
-            api_name: "updateGroupApiKeyRoles",
-            method: "PATCH",
-            path: "/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}",
-            accept: "application/json",
-            content_type: Some("application/json"),
-        },
-        crate::OperationMedia {
-            operation_id: "update_org_api_key",
-            api_name: "updateOrgApiKey",
-            method: "PATCH",
-            path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}",
-            accept: "application/json",
-            content_type: Some("application/json"),
-        },
-    ],
+    operations: super::media::PUBLIC_V1_0,
     org_roles: ORG_ROLES,
     project_roles: PROJECT_ROLES,
+    connect: connect_operations,
 };
-/// Every `OrgRole` value version v1.0 documents.
-pub const ORG_ROLES: &[OrgRole] = OrgRole::KNOWN;
-/// Every `ProjectRole` value version v1.0 documents.
-pub const PROJECT_ROLES: &[ProjectRole] = &[
-    ProjectRole::GroupAutomationAdmin,
-    ProjectRole::GroupBackupAdmin,
-    ProjectRole::GroupBillingAdmin,
-    ProjectRole::GroupDataAccessAdmin,
-    ProjectRole::GroupDataAccessReadOnly,
-    ProjectRole::GroupDataAccessReadWrite,
-    ProjectRole::GroupMonitoringAdmin,
-    ProjectRole::GroupOwner,
-    ProjectRole::GroupReadOnly,
-    ProjectRole::GroupUserAdmin,
-];
-/// Every `RoleName` value version v1.0 documents.
-pub const ROLE_NAMES: &[RoleName] = &[
-    RoleName::OrgOwner,
-    RoleName::OrgMember,
-    RoleName::OrgGroupCreator,
-    RoleName::OrgBillingAdmin,
-    RoleName::OrgBillingReadOnly,
-    RoleName::OrgReadOnly,
-    RoleName::GroupAutomationAdmin,
-    RoleName::GroupBackupAdmin,
-    RoleName::GroupBillingAdmin,
-    RoleName::GroupDataAccessAdmin,
-    RoleName::GroupDataAccessReadOnly,
-    RoleName::GroupDataAccessReadWrite,
-    RoleName::GroupMonitoringAdmin,
-    RoleName::GroupOwner,
-    RoleName::GroupReadOnly,
-    RoleName::GroupUserAdmin,
-];
+pub use super::catalogue::cloud_manager::{ORG_ROLES, PROJECT_ROLES, ROLE_NAMES};
 /// A client for this version: base URL, credentials, retries and
 /// timeouts from `config`.
 pub fn connect(config: crate::ClientConfig) -> Result<Client, crate::BuildError> {
     let (base_url, http, context) = config.build(&API_VERSION)?;
     Ok(Client::new_with_client(&base_url, http, context))
+}
+/// [`connect`] behind the version-neutral operations.
+fn connect_operations(
+    config: crate::ClientConfig,
+) -> Result<::std::boxed::Box<dyn crate::KeyOperations>, crate::BuildError> {
+    Ok(::std::boxed::Box::new(connect(config)?))
 }
 /// A client for this version on `base_url`, without credentials.
 pub fn client(base_url: &str) -> Result<Client, crate::BuildError> {

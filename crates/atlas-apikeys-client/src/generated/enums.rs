@@ -2,6 +2,7 @@
 //   openapi/atlas-2023-02-01.json
 //   openapi/atlas-2024-05-30.json
 //   openapi/atlas-2025-02-19.json
+//   openapi/atlas-2025-03-12.json
 //   openapi/cloud-manager-v1.0.json
 //   openapi/ops-manager-v1.0.json
 // Do not edit by hand: change the fragment or the xtask and regenerate.
@@ -27,6 +28,8 @@ pub enum OrgRole {
     OrgBillingReadOnly,
     /// `ORG_READ_ONLY`
     OrgReadOnly,
+    /// `ORG_STREAM_PROCESSING_ADMIN`
+    OrgStreamProcessingAdmin,
     /// A value this SDK does not know, kept verbatim.
     Unknown(::std::string::String),
 }
@@ -39,6 +42,7 @@ impl OrgRole {
         Self::OrgBillingAdmin,
         Self::OrgBillingReadOnly,
         Self::OrgReadOnly,
+        Self::OrgStreamProcessingAdmin,
     ];
     /// The wire value.
     pub fn as_str(&self) -> &str {
@@ -49,6 +53,7 @@ impl OrgRole {
             Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
             Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
             Self::OrgReadOnly => "ORG_READ_ONLY",
+            Self::OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
             Self::Unknown(value) => value,
         }
     }
@@ -61,6 +66,7 @@ impl OrgRole {
             "ORG_BILLING_ADMIN" => Self::OrgBillingAdmin,
             "ORG_BILLING_READ_ONLY" => Self::OrgBillingReadOnly,
             "ORG_READ_ONLY" => Self::OrgReadOnly,
+            "ORG_STREAM_PROCESSING_ADMIN" => Self::OrgStreamProcessingAdmin,
             other => Self::Unknown(other.to_owned()),
         }
     }
@@ -189,40 +195,42 @@ crate::open_enum::impl_open_enum!(ProjectRole);
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum RoleName {
+    /// `ORG_OWNER`
+    OrgOwner,
     /// `ORG_MEMBER`
     OrgMember,
-    /// `ORG_READ_ONLY`
-    OrgReadOnly,
+    /// `ORG_GROUP_CREATOR`
+    OrgGroupCreator,
     /// `ORG_BILLING_ADMIN`
     OrgBillingAdmin,
     /// `ORG_BILLING_READ_ONLY`
     OrgBillingReadOnly,
-    /// `ORG_GROUP_CREATOR`
-    OrgGroupCreator,
-    /// `ORG_OWNER`
-    OrgOwner,
-    /// `GROUP_OWNER`
-    GroupOwner,
-    /// `GROUP_READ_ONLY`
-    GroupReadOnly,
+    /// `ORG_READ_ONLY`
+    OrgReadOnly,
+    /// `ORG_STREAM_PROCESSING_ADMIN`
+    OrgStreamProcessingAdmin,
+    /// `GROUP_BACKUP_MANAGER`
+    GroupBackupManager,
+    /// `GROUP_CLUSTER_MANAGER`
+    GroupClusterManager,
     /// `GROUP_DATA_ACCESS_ADMIN`
     GroupDataAccessAdmin,
     /// `GROUP_DATA_ACCESS_READ_ONLY`
     GroupDataAccessReadOnly,
     /// `GROUP_DATA_ACCESS_READ_WRITE`
     GroupDataAccessReadWrite,
-    /// `GROUP_CLUSTER_MANAGER`
-    GroupClusterManager,
+    /// `GROUP_DATABASE_ACCESS_ADMIN`
+    GroupDatabaseAccessAdmin,
+    /// `GROUP_OBSERVABILITY_VIEWER`
+    GroupObservabilityViewer,
+    /// `GROUP_OWNER`
+    GroupOwner,
+    /// `GROUP_READ_ONLY`
+    GroupReadOnly,
     /// `GROUP_SEARCH_INDEX_EDITOR`
     GroupSearchIndexEditor,
     /// `GROUP_STREAM_PROCESSING_OWNER`
     GroupStreamProcessingOwner,
-    /// `GROUP_BACKUP_MANAGER`
-    GroupBackupManager,
-    /// `GROUP_OBSERVABILITY_VIEWER`
-    GroupObservabilityViewer,
-    /// `GROUP_DATABASE_ACCESS_ADMIN`
-    GroupDatabaseAccessAdmin,
     /// `GROUP_AUTOMATION_ADMIN`
     GroupAutomationAdmin,
     /// `GROUP_BACKUP_ADMIN`
@@ -239,23 +247,24 @@ pub enum RoleName {
 impl RoleName {
     /// Every value this SDK knows, from any version.
     pub const KNOWN: &'static [Self] = &[
+        Self::OrgOwner,
         Self::OrgMember,
-        Self::OrgReadOnly,
+        Self::OrgGroupCreator,
         Self::OrgBillingAdmin,
         Self::OrgBillingReadOnly,
-        Self::OrgGroupCreator,
-        Self::OrgOwner,
-        Self::GroupOwner,
-        Self::GroupReadOnly,
+        Self::OrgReadOnly,
+        Self::OrgStreamProcessingAdmin,
+        Self::GroupBackupManager,
+        Self::GroupClusterManager,
         Self::GroupDataAccessAdmin,
         Self::GroupDataAccessReadOnly,
         Self::GroupDataAccessReadWrite,
-        Self::GroupClusterManager,
+        Self::GroupDatabaseAccessAdmin,
+        Self::GroupObservabilityViewer,
+        Self::GroupOwner,
+        Self::GroupReadOnly,
         Self::GroupSearchIndexEditor,
         Self::GroupStreamProcessingOwner,
-        Self::GroupBackupManager,
-        Self::GroupObservabilityViewer,
-        Self::GroupDatabaseAccessAdmin,
         Self::GroupAutomationAdmin,
         Self::GroupBackupAdmin,
         Self::GroupBillingAdmin,
@@ -265,23 +274,24 @@ impl RoleName {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
+            Self::OrgOwner => "ORG_OWNER",
             Self::OrgMember => "ORG_MEMBER",
-            Self::OrgReadOnly => "ORG_READ_ONLY",
+            Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
             Self::OrgBillingAdmin => "ORG_BILLING_ADMIN",
             Self::OrgBillingReadOnly => "ORG_BILLING_READ_ONLY",
-            Self::OrgGroupCreator => "ORG_GROUP_CREATOR",
-            Self::OrgOwner => "ORG_OWNER",
-            Self::GroupOwner => "GROUP_OWNER",
-            Self::GroupReadOnly => "GROUP_READ_ONLY",
+            Self::OrgReadOnly => "ORG_READ_ONLY",
+            Self::OrgStreamProcessingAdmin => "ORG_STREAM_PROCESSING_ADMIN",
+            Self::GroupBackupManager => "GROUP_BACKUP_MANAGER",
+            Self::GroupClusterManager => "GROUP_CLUSTER_MANAGER",
             Self::GroupDataAccessAdmin => "GROUP_DATA_ACCESS_ADMIN",
             Self::GroupDataAccessReadOnly => "GROUP_DATA_ACCESS_READ_ONLY",
             Self::GroupDataAccessReadWrite => "GROUP_DATA_ACCESS_READ_WRITE",
-            Self::GroupClusterManager => "GROUP_CLUSTER_MANAGER",
+            Self::GroupDatabaseAccessAdmin => "GROUP_DATABASE_ACCESS_ADMIN",
+            Self::GroupObservabilityViewer => "GROUP_OBSERVABILITY_VIEWER",
+            Self::GroupOwner => "GROUP_OWNER",
+            Self::GroupReadOnly => "GROUP_READ_ONLY",
             Self::GroupSearchIndexEditor => "GROUP_SEARCH_INDEX_EDITOR",
             Self::GroupStreamProcessingOwner => "GROUP_STREAM_PROCESSING_OWNER",
-            Self::GroupBackupManager => "GROUP_BACKUP_MANAGER",
-            Self::GroupObservabilityViewer => "GROUP_OBSERVABILITY_VIEWER",
-            Self::GroupDatabaseAccessAdmin => "GROUP_DATABASE_ACCESS_ADMIN",
             Self::GroupAutomationAdmin => "GROUP_AUTOMATION_ADMIN",
             Self::GroupBackupAdmin => "GROUP_BACKUP_ADMIN",
             Self::GroupBillingAdmin => "GROUP_BILLING_ADMIN",
@@ -293,23 +303,24 @@ impl RoleName {
     /// Reads a wire value; one this SDK does not know becomes `Unknown`.
     pub fn from_wire(value: &str) -> Self {
         match value {
+            "ORG_OWNER" => Self::OrgOwner,
             "ORG_MEMBER" => Self::OrgMember,
-            "ORG_READ_ONLY" => Self::OrgReadOnly,
+            "ORG_GROUP_CREATOR" => Self::OrgGroupCreator,
             "ORG_BILLING_ADMIN" => Self::OrgBillingAdmin,
             "ORG_BILLING_READ_ONLY" => Self::OrgBillingReadOnly,
-            "ORG_GROUP_CREATOR" => Self::OrgGroupCreator,
-            "ORG_OWNER" => Self::OrgOwner,
-            "GROUP_OWNER" => Self::GroupOwner,
-            "GROUP_READ_ONLY" => Self::GroupReadOnly,
+            "ORG_READ_ONLY" => Self::OrgReadOnly,
+            "ORG_STREAM_PROCESSING_ADMIN" => Self::OrgStreamProcessingAdmin,
+            "GROUP_BACKUP_MANAGER" => Self::GroupBackupManager,
+            "GROUP_CLUSTER_MANAGER" => Self::GroupClusterManager,
             "GROUP_DATA_ACCESS_ADMIN" => Self::GroupDataAccessAdmin,
             "GROUP_DATA_ACCESS_READ_ONLY" => Self::GroupDataAccessReadOnly,
             "GROUP_DATA_ACCESS_READ_WRITE" => Self::GroupDataAccessReadWrite,
-            "GROUP_CLUSTER_MANAGER" => Self::GroupClusterManager,
+            "GROUP_DATABASE_ACCESS_ADMIN" => Self::GroupDatabaseAccessAdmin,
+            "GROUP_OBSERVABILITY_VIEWER" => Self::GroupObservabilityViewer,
+            "GROUP_OWNER" => Self::GroupOwner,
+            "GROUP_READ_ONLY" => Self::GroupReadOnly,
             "GROUP_SEARCH_INDEX_EDITOR" => Self::GroupSearchIndexEditor,
             "GROUP_STREAM_PROCESSING_OWNER" => Self::GroupStreamProcessingOwner,
-            "GROUP_BACKUP_MANAGER" => Self::GroupBackupManager,
-            "GROUP_OBSERVABILITY_VIEWER" => Self::GroupObservabilityViewer,
-            "GROUP_DATABASE_ACCESS_ADMIN" => Self::GroupDatabaseAccessAdmin,
             "GROUP_AUTOMATION_ADMIN" => Self::GroupAutomationAdmin,
             "GROUP_BACKUP_ADMIN" => Self::GroupBackupAdmin,
             "GROUP_BILLING_ADMIN" => Self::GroupBillingAdmin,

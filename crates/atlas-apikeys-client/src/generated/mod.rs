@@ -2,19 +2,23 @@
 //   openapi/atlas-2023-02-01.json
 //   openapi/atlas-2024-05-30.json
 //   openapi/atlas-2025-02-19.json
+//   openapi/atlas-2025-03-12.json
 //   openapi/cloud-manager-v1.0.json
 //   openapi/ops-manager-v1.0.json
 // Do not edit by hand: change the fragment or the xtask and regenerate.
 //! Generated modules. The hand-written crate root re-exports them.
 
 #[doc(hidden)]
-pub mod shape_atlas_2023_02_01;
+pub mod shape_atlas_v2;
 #[doc(hidden)]
-pub mod shape_cloud_manager_v1_0;
+pub mod shape_public_v1_0;
+pub mod catalogue;
+pub mod media;
 pub mod enums;
 pub mod v2023_02_01;
 pub mod v2024_05_30;
 pub mod v2025_02_19;
+pub mod v2025_03_12;
 pub mod cloud_manager_v1_0;
 pub mod ops_manager_v1_0;
 /// Every generated version module's table, oldest first per system.
@@ -22,6 +26,7 @@ pub static VERSIONS: &[&crate::ApiVersion] = &[
     &v2023_02_01::API_VERSION,
     &v2024_05_30::API_VERSION,
     &v2025_02_19::API_VERSION,
+    &v2025_03_12::API_VERSION,
     &cloud_manager_v1_0::API_VERSION,
     &ops_manager_v1_0::API_VERSION,
 ];
@@ -29,7 +34,7 @@ pub static VERSIONS: &[&crate::ApiVersion] = &[
 #[macro_export]
 macro_rules! for_each_atlas_version {
     ($m:ident) => {
-        $m ! (v2023_02_01); $m ! (v2024_05_30); $m ! (v2025_02_19);
+        $m ! (v2023_02_01); $m ! (v2024_05_30); $m ! (v2025_02_19); $m ! (v2025_03_12);
     };
 }
 /// Invokes `$m!(module)` for every cloud-manager version module, oldest first.

@@ -6,7 +6,7 @@
 //! Pin this version by using this module; see [`API_VERSION`] for the
 //! media types it sends.
 
-pub use super::shape_atlas_2023_02_01::{
+pub use super::shape_atlas_v2::{
     types, ByteStream, Client, ClientInfo, Error, ResponseValue,
 };
 pub use super::enums::{OrgRole, ProjectRole, RoleName};
@@ -17,76 +17,23 @@ pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
     system: "atlas",
     version: "2024-05-30",
     default_base_url: Some("https://cloud.mongodb.com"),
-    operations: &[
-        crate::OperationMedia {
-            operation_id: "update_group_api_key_roles",
-            api_name: "updateGroupApiKeyRoles",
-            method: "PATCH",
-            path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: Some("application/vnd.atlas.2023-01-01+json"),
-        },
-        crate::OperationMedia {
-            operation_id: "add_group_api_key",
-            api_name: "addGroupApiKey",
-            method: "POST",
-            path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: Some("application/vnd.atlas.2023-01-01+json"),
-        },
-        crate::OperationMedia {
-            operation_id: "update_org_api_key",
-            api_name: "updateOrgApiKey",
-            method: "PATCH",
-            path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
-            accept: "application/vnd.atlas.2023-01-01+json",
-            content_type: Some("application/vnd.atlas.2023-01-01+json"),
-        },
-    ],
+    operations: super::media::ATLAS_V2_2023_01_01,
     org_roles: ORG_ROLES,
     project_roles: PROJECT_ROLES,
+    connect: connect_operations,
 };
-/// Every `OrgRole` value version 2024-05-30 documents.
-pub const ORG_ROLES: &[OrgRole] = OrgRole::KNOWN;
-/// Every `ProjectRole` value version 2024-05-30 documents.
-pub const PROJECT_ROLES: &[ProjectRole] = &[
-    ProjectRole::GroupBackupManager,
-    ProjectRole::GroupClusterManager,
-    ProjectRole::GroupDataAccessAdmin,
-    ProjectRole::GroupDataAccessReadOnly,
-    ProjectRole::GroupDataAccessReadWrite,
-    ProjectRole::GroupDatabaseAccessAdmin,
-    ProjectRole::GroupObservabilityViewer,
-    ProjectRole::GroupOwner,
-    ProjectRole::GroupReadOnly,
-    ProjectRole::GroupSearchIndexEditor,
-    ProjectRole::GroupStreamProcessingOwner,
-];
-/// Every `RoleName` value version 2024-05-30 documents.
-pub const ROLE_NAMES: &[RoleName] = &[
-    RoleName::OrgMember,
-    RoleName::OrgReadOnly,
-    RoleName::OrgBillingAdmin,
-    RoleName::OrgBillingReadOnly,
-    RoleName::OrgGroupCreator,
-    RoleName::OrgOwner,
-    RoleName::GroupOwner,
-    RoleName::GroupReadOnly,
-    RoleName::GroupDataAccessAdmin,
-    RoleName::GroupDataAccessReadOnly,
-    RoleName::GroupDataAccessReadWrite,
-    RoleName::GroupClusterManager,
-    RoleName::GroupSearchIndexEditor,
-    RoleName::GroupStreamProcessingOwner,
-    RoleName::GroupBackupManager,
-    RoleName::GroupObservabilityViewer,
-    RoleName::GroupDatabaseAccessAdmin,
-];
+pub use super::catalogue::atlas::{ORG_ROLES, PROJECT_ROLES, ROLE_NAMES};
 /// A client for this version: base URL, credentials, retries and
 /// timeouts from `config`.
 pub fn connect(config: crate::ClientConfig) -> Result<Client, crate::BuildError> {
     let (base_url, http, context) = config.build(&API_VERSION)?;
     Ok(Client::new_with_client(&base_url, http, context))
+}
+/// [`connect`] behind the version-neutral operations.
+fn connect_operations(
+    config: crate::ClientConfig,
+) -> Result<::std::boxed::Box<dyn crate::KeyOperations>, crate::BuildError> {
+    Ok(::std::boxed::Box::new(connect(config)?))
 }
 /// A client for this version on `base_url`, without credentials.
 pub fn client(base_url: &str) -> Result<Client, crate::BuildError> {

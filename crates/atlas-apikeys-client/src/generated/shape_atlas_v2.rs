@@ -2,6 +2,7 @@
 //   openapi/atlas-2023-02-01.json
 //   openapi/atlas-2024-05-30.json
 //   openapi/atlas-2025-02-19.json
+//   openapi/atlas-2025-03-12.json
 // Do not edit by hand: change the fragment or the xtask and regenerate.
 //! progenitor client shared by the version modules listed above.
 #![allow(clippy::all, missing_docs)]
@@ -153,9 +154,9 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for MongoDB Atlas Administration API v2
+/**Client for atlas-apikeys
 
-Version: atlas 2023-02-01, atlas 2024-05-30, atlas 2025-02-19*/
+Version: 0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -197,7 +198,7 @@ impl Client {
 }
 impl ClientInfo<crate::Context> for Client {
     fn api_version() -> &'static str {
-        "atlas 2023-02-01, atlas 2024-05-30, atlas 2025-02-19"
+        "0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -270,6 +271,9 @@ impl Client {
             404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             500u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -337,6 +341,9 @@ impl Client {
             404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             500u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -398,6 +405,9 @@ impl Client {
             404u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             500u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -411,3 +421,153 @@ pub mod prelude {
     pub use super::Client;
 }
 crate::hooks::impl_client_hooks!(Client);
+impl crate::operations::KeyOperations for Client {
+    fn assign_replaces(&self) -> bool {
+        false
+    }
+    fn update_org_key<'a>(
+        &'a self,
+        org: &'a str,
+        key: &'a str,
+        flags: crate::operations::Flags,
+        change: crate::operations::OrgKeyChange<'a>,
+    ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
+        ::std::boxed::Box::pin(async move {
+            let body = types::UpdateAtlasOrganizationApiKey {
+                desc: crate::operations::Input::input(change.desc),
+                roles: crate::operations::Input::input(change.roles),
+            };
+            match self
+                .update_org_api_key(org, key, flags.envelope, flags.pretty, &body)
+                .await
+            {
+                Ok(v) => {
+                    Ok(crate::operations::value_record(v, ::std::convert::Into::into))
+                }
+                Err(e) => Err(crate::operations::error_record(e)),
+            }
+        })
+    }
+    fn assign_to_project<'a>(
+        &'a self,
+        project: &'a str,
+        key: &'a str,
+        flags: crate::operations::Flags,
+        roles: &'a [crate::ProjectRole],
+    ) -> crate::operations::Call<'a, ()> {
+        ::std::boxed::Box::pin(async move {
+            let body = ::std::vec![
+                types::UserAccessRoleAssignment { roles : crate
+                ::operations::Input::input(Some(roles)), user_id :
+                ::std::default::Default::default() }
+            ];
+            match self
+                .add_group_api_key(project, key, flags.envelope, flags.pretty, &body)
+                .await
+            {
+                Ok(v) => Ok(crate::operations::value_record(v, |_| ())),
+                Err(e) => Err(crate::operations::error_record(e)),
+            }
+        })
+    }
+    fn update_project_key<'a>(
+        &'a self,
+        project: &'a str,
+        key: &'a str,
+        flags: crate::operations::Flags,
+        change: crate::operations::ProjectKeyChange<'a>,
+    ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
+        ::std::boxed::Box::pin(async move {
+            let body = types::UpdateAtlasProjectApiKey {
+                desc: crate::operations::Input::input(change.desc),
+                roles: crate::operations::Input::input(change.roles),
+            };
+            match self
+                .update_group_api_key_roles(
+                    project,
+                    key,
+                    flags.envelope,
+                    None,
+                    None,
+                    None,
+                    flags.pretty,
+                    &body,
+                )
+                .await
+            {
+                Ok(v) => {
+                    Ok(crate::operations::value_record(v, ::std::convert::Into::into))
+                }
+                Err(e) => Err(crate::operations::error_record(e)),
+            }
+        })
+    }
+    fn revoke_token(
+        &self,
+    ) -> ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(), crate::AuthError>,
+            > + Send + '_,
+        >,
+    > {
+        ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
+    }
+}
+impl ::std::convert::From<types::ApiError> for crate::operations::ApiErrorRecord {
+    fn from(v: types::ApiError) -> Self {
+        Self {
+            error_code: crate::operations::Field::field(v.error_code),
+            reason: crate::operations::Field::field(v.reason),
+            detail: crate::operations::Field::field(v.detail),
+            parameters: crate::operations::Field::field(v.parameters),
+            bad_request_detail: crate::operations::Field::field(v.bad_request_detail),
+        }
+    }
+}
+impl ::std::convert::From<types::ApiKeyUserDetails> for crate::operations::KeyRecord {
+    fn from(v: types::ApiKeyUserDetails) -> Self {
+        Self {
+            id: crate::operations::Field::field(v.id),
+            desc: crate::operations::Field::field(v.desc),
+            public_key: crate::operations::Field::field(v.public_key),
+            private_key: crate::operations::Field::field(v.private_key),
+            links: crate::operations::Field::field(v.links),
+            roles: crate::operations::Field::field(v.roles),
+        }
+    }
+}
+impl ::std::convert::From<types::BadRequestDetail>
+for crate::operations::BadRequestRecord {
+    fn from(v: types::BadRequestDetail) -> Self {
+        Self {
+            fields: crate::operations::Field::field(v.fields),
+        }
+    }
+}
+impl ::std::convert::From<types::CloudAccessRoleAssignment>
+for crate::operations::RoleRecord {
+    fn from(v: types::CloudAccessRoleAssignment) -> Self {
+        Self {
+            org_id: crate::operations::Field::field(v.org_id),
+            group_id: crate::operations::Field::field(v.group_id),
+            role_name: crate::operations::Field::field(v.role_name),
+        }
+    }
+}
+impl ::std::convert::From<types::FieldViolation> for crate::operations::FieldRecord {
+    fn from(v: types::FieldViolation) -> Self {
+        Self {
+            field: crate::operations::Field::field(v.field),
+            description: crate::operations::Field::field(v.description),
+        }
+    }
+}
+impl ::std::convert::From<types::Link> for crate::operations::LinkRecord {
+    fn from(v: types::Link) -> Self {
+        Self {
+            href: crate::operations::Field::field(v.href),
+            rel: crate::operations::Field::field(v.rel),
+        }
+    }
+}

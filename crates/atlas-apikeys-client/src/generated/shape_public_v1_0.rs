@@ -121,9 +121,9 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for MongoDB Cloud Manager public API v1.0
+/**Client for atlas-apikeys
 
-Version: cloud-manager v1.0, ops-manager v1.0*/
+Version: 0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -165,7 +165,7 @@ impl Client {
 }
 impl ClientInfo<crate::Context> for Client {
     fn api_version() -> &'static str {
-        "cloud-manager v1.0, ops-manager v1.0"
+        "0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -335,3 +335,148 @@ pub mod prelude {
     pub use super::Client;
 }
 crate::hooks::impl_client_hooks!(Client);
+impl crate::operations::KeyOperations for Client {
+    fn assign_replaces(&self) -> bool {
+        true
+    }
+    fn update_org_key<'a>(
+        &'a self,
+        org: &'a str,
+        key: &'a str,
+        flags: crate::operations::Flags,
+        change: crate::operations::OrgKeyChange<'a>,
+    ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
+        ::std::boxed::Box::pin(async move {
+            let body = types::OrgApiKeyUpdate {
+                desc: crate::operations::Input::input(change.desc),
+                roles: crate::operations::Input::input(change.roles),
+            };
+            match self
+                .update_org_api_key(
+                    org,
+                    key,
+                    flags.envelope,
+                    None,
+                    None,
+                    flags.pretty,
+                    &body,
+                )
+                .await
+            {
+                Ok(v) => {
+                    Ok(crate::operations::value_record(v, ::std::convert::Into::into))
+                }
+                Err(e) => Err(crate::operations::error_record(e)),
+            }
+        })
+    }
+    fn assign_to_project<'a>(
+        &'a self,
+        project: &'a str,
+        key: &'a str,
+        flags: crate::operations::Flags,
+        roles: &'a [crate::ProjectRole],
+    ) -> crate::operations::Call<'a, ()> {
+        ::std::boxed::Box::pin(async move {
+            let body = types::ProjectApiKeyRoles {
+                roles: crate::operations::Input::input(Some(roles)),
+            };
+            match self
+                .update_group_api_key_roles(
+                    project,
+                    key,
+                    flags.envelope,
+                    None,
+                    None,
+                    flags.pretty,
+                    &body,
+                )
+                .await
+            {
+                Ok(v) => Ok(crate::operations::value_record(v, |_| ())),
+                Err(e) => Err(crate::operations::error_record(e)),
+            }
+        })
+    }
+    fn update_project_key<'a>(
+        &'a self,
+        project: &'a str,
+        key: &'a str,
+        flags: crate::operations::Flags,
+        change: crate::operations::ProjectKeyChange<'a>,
+    ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
+        ::std::boxed::Box::pin(async move {
+            let body = types::ProjectApiKeyRoles {
+                roles: crate::operations::Input::input(change.roles),
+            };
+            match self
+                .update_group_api_key_roles(
+                    project,
+                    key,
+                    flags.envelope,
+                    None,
+                    None,
+                    flags.pretty,
+                    &body,
+                )
+                .await
+            {
+                Ok(v) => {
+                    Ok(crate::operations::value_record(v, ::std::convert::Into::into))
+                }
+                Err(e) => Err(crate::operations::error_record(e)),
+            }
+        })
+    }
+    fn revoke_token(
+        &self,
+    ) -> ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<
+                Output = ::std::result::Result<(), crate::AuthError>,
+            > + Send + '_,
+        >,
+    > {
+        ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
+    }
+}
+impl ::std::convert::From<types::ApiError> for crate::operations::ApiErrorRecord {
+    fn from(v: types::ApiError) -> Self {
+        Self {
+            error_code: crate::operations::Field::field(v.error_code),
+            reason: crate::operations::Field::field(v.reason),
+            detail: crate::operations::Field::field(v.detail),
+            parameters: crate::operations::Field::field(v.parameters),
+            bad_request_detail: ::std::default::Default::default(),
+        }
+    }
+}
+impl ::std::convert::From<types::ApiKey> for crate::operations::KeyRecord {
+    fn from(v: types::ApiKey) -> Self {
+        Self {
+            id: crate::operations::Field::field(v.id),
+            desc: crate::operations::Field::field(v.desc),
+            public_key: crate::operations::Field::field(v.public_key),
+            private_key: crate::operations::Field::field(v.private_key),
+            links: crate::operations::Field::field(v.links),
+            roles: crate::operations::Field::field(v.roles),
+        }
+    }
+}
+impl ::std::convert::From<types::Link> for crate::operations::LinkRecord {
+    fn from(v: types::Link) -> Self {
+        Self {
+            href: crate::operations::Field::field(v.href),
+            rel: crate::operations::Field::field(v.rel),
+        }
+    }
+}
+impl ::std::convert::From<types::RoleAssignment> for crate::operations::RoleRecord {
+    fn from(v: types::RoleAssignment) -> Self {
+        Self {
+            org_id: crate::operations::Field::field(v.org_id),
+            group_id: crate::operations::Field::field(v.group_id),
+            role_name: crate::operations::Field::field(v.role_name),
+        }
+    }
+}

@@ -1,0 +1,253 @@
+//! The three operations in version-neutral form: [`KeyOperations`], which
+//! codegen implements for every generated client, so code above this crate
+//! drives any version of any system without naming a version module or a
+//! generated type.
+//!
+//! Why glue instead of the generated methods: progenitor's positional
+//! signatures and struct literals change when upstream adds an optional query
+//! parameter or body field. The glue codegen emits calls them by name, so such
+//! drift changes generated code only.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use progenitor_client::{Error, ResponseValue};
+
+use crate::{AuthError, OrgRole, ProjectRole, RoleName, Secret};
+
+/// The `envelope` and `pretty` query flags every operation takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags {
+    /// Ask the server to wrap the result as `{status, content}`.
+    pub envelope: Option<bool>,
+    /// Ask the server to indent its JSON.
+    pub pretty: Option<bool>,
+}
+
+/// A change to an organization API key: its description, its organization
+/// roles, or both.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrgKeyChange<'a> {
+    /// The new description.
+    pub desc: Option<&'a str>,
+    /// The new organization roles (replacing the old ones).
+    pub roles: Option<&'a [OrgRole]>,
+}
+
+/// A change to a key in a project: its project roles and, where the system
+/// takes it there (Atlas), its description.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProjectKeyChange<'a> {
+    /// The new description.
+    pub desc: Option<&'a str>,
+    /// The new project roles (replacing the old ones).
+    pub roles: Option<&'a [ProjectRole]>,
+}
+
+/// A boxed call: one future type whatever the generated client.
+pub type Call<'a, T> =
+    Pin<Box<dyn Future<Output = Result<ResponseValue<T>, Error<ApiErrorRecord>>> + Send + 'a>>;
+
+/// The three operations of one generated client. Codegen implements it for
+/// every generated client; `ApiVersion::connect` builds one.
+pub trait KeyOperations: Send + Sync + std::fmt::Debug {
+    /// Whether assigning a key that is already in the project replaces its
+    /// roles (public API v1.0, whose one PATCH does both) rather than failing
+    /// with `API_KEY_ALREADY_IN_GROUP` (Atlas).
+    fn assign_replaces(&self) -> bool;
+
+    /// Updates an organization API key.
+    fn update_org_key<'a>(
+        &'a self,
+        org: &'a str,
+        key: &'a str,
+        flags: Flags,
+        change: OrgKeyChange<'a>,
+    ) -> Call<'a, KeyRecord>;
+
+    /// Assigns an organization API key to a project with `roles`.
+    fn assign_to_project<'a>(
+        &'a self,
+        project: &'a str,
+        key: &'a str,
+        flags: Flags,
+        roles: &'a [ProjectRole],
+    ) -> Call<'a, ()>;
+
+    /// Changes a key's roles (and, where taken, description) in a project.
+    fn update_project_key<'a>(
+        &'a self,
+        project: &'a str,
+        key: &'a str,
+        flags: Flags,
+        change: ProjectKeyChange<'a>,
+    ) -> Call<'a, KeyRecord>;
+
+    /// Revokes the cached service-account token; a no-op for other
+    /// credentials.
+    fn revoke_token(&self) -> Pin<Box<dyn Future<Output = Result<(), AuthError>> + Send + '_>>;
+}
+
+/// An API key as any version returns it. Fields a version does not document
+/// stay empty.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct KeyRecord {
+    /// `id`.
+    pub id: Option<String>,
+    /// `desc`.
+    pub desc: Option<String>,
+    /// `publicKey`.
+    pub public_key: Option<String>,
+    /// `privateKey`, present only when a key is created.
+    pub private_key: Option<Secret>,
+    /// `links`.
+    pub links: Vec<LinkRecord>,
+    /// `roles`.
+    pub roles: Vec<RoleRecord>,
+}
+
+/// A link of a [`KeyRecord`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct LinkRecord {
+    /// `href`.
+    pub href: Option<String>,
+    /// `rel`.
+    pub rel: Option<String>,
+}
+
+/// A role assignment of a [`KeyRecord`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct RoleRecord {
+    /// `orgId`, for an organization role.
+    pub org_id: Option<String>,
+    /// `groupId`, for a project role.
+    pub group_id: Option<String>,
+    /// `roleName`.
+    pub role_name: Option<RoleName>,
+}
+
+/// A documented error body (`ApiError`) as any version returns it.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct ApiErrorRecord {
+    /// `errorCode`.
+    pub error_code: Option<String>,
+    /// `reason`.
+    pub reason: Option<String>,
+    /// `detail`.
+    pub detail: Option<String>,
+    /// `parameters`.
+    pub parameters: Vec<serde_json::Value>,
+    /// `badRequestDetail`.
+    pub bad_request_detail: Option<BadRequestRecord>,
+}
+
+/// `badRequestDetail` of an [`ApiErrorRecord`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct BadRequestRecord {
+    /// `fields`.
+    pub fields: Vec<FieldRecord>,
+}
+
+/// One field violation of a [`BadRequestRecord`].
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct FieldRecord {
+    /// `field`.
+    pub field: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// Moves a generated field into a record field, whether the generated one is
+/// required (`T`), optional (`Option<T>`) or a list. The glue calls it for
+/// every field, so a field that turns optional in a new version still fits.
+#[doc(hidden)]
+pub trait Field<T> {
+    /// The converted value.
+    fn field(self) -> T;
+}
+
+impl<S: Into<T>, T> Field<Option<T>> for Option<S> {
+    fn field(self) -> Option<T> {
+        self.map(Into::into)
+    }
+}
+
+impl Field<Option<String>> for String {
+    fn field(self) -> Option<String> {
+        Some(self)
+    }
+}
+
+impl<S: Into<T>, T> Field<Vec<T>> for Vec<S> {
+    fn field(self) -> Vec<T> {
+        self.into_iter().map(Into::into).collect()
+    }
+}
+
+impl<S: Into<T>, T> Field<Vec<T>> for Option<Vec<S>> {
+    fn field(self) -> Vec<T> {
+        self.unwrap_or_default()
+            .into_iter()
+            .map(Into::into)
+            .collect()
+    }
+}
+
+/// Fills a generated body field from an operation's input, whatever its
+/// generated form (`Option<String>`, `Vec<R>`, `Option<Vec<R>>`).
+#[doc(hidden)]
+pub trait Input<T> {
+    /// The body field's value.
+    fn input(self) -> T;
+}
+
+impl Input<Option<String>> for Option<&str> {
+    fn input(self) -> Option<String> {
+        self.map(str::to_owned)
+    }
+}
+
+impl<R: Clone> Input<Vec<R>> for Option<&[R]> {
+    fn input(self) -> Vec<R> {
+        self.map(<[R]>::to_vec).unwrap_or_default()
+    }
+}
+
+impl<R: Clone> Input<Option<Vec<R>>> for Option<&[R]> {
+    fn input(self) -> Option<Vec<R>> {
+        self.map(<[R]>::to_vec)
+    }
+}
+
+/// Converts a generated client's error into one over [`ApiErrorRecord`].
+#[doc(hidden)]
+pub fn error_record<E: Into<ApiErrorRecord>>(e: Error<E>) -> Error<ApiErrorRecord> {
+    match e {
+        Error::ErrorResponse(value) => Error::ErrorResponse(value_record(value, Into::into)),
+        Error::InvalidRequest(m) => Error::InvalidRequest(m),
+        Error::CommunicationError(e) => Error::CommunicationError(e),
+        Error::InvalidUpgrade(e) => Error::InvalidUpgrade(e),
+        Error::ResponseBodyError(e) => Error::ResponseBodyError(e),
+        Error::InvalidResponsePayload(b, e) => Error::InvalidResponsePayload(b, e),
+        Error::UnexpectedResponse(r) => Error::UnexpectedResponse(r),
+        Error::Custom(m) => Error::Custom(m),
+    }
+}
+
+/// Converts a successful generated response's payload.
+#[doc(hidden)]
+pub fn value_record<S, T: std::fmt::Debug>(
+    v: ResponseValue<S>,
+    f: impl FnOnce(S) -> T,
+) -> ResponseValue<T> {
+    match v.map::<T, _, std::convert::Infallible>(f) {
+        Ok(v) => v,
+        Err(never) => match never {},
+    }
+}

@@ -1,0 +1,350 @@
+//! The glue between one generated client and the version-neutral
+//! `KeyOperations` trait, emitted from progenitor's own output: the methods'
+//! parameters are matched by name, bodies are filled field by field, and
+//! response and error types are moved into the neutral records. Drift that
+//! adds an optional parameter or field changes this glue, never the code
+//! that uses the trait.
+
+use std::collections::BTreeMap;
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::{FnArg, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType, Type};
+
+use crate::operations::Call;
+
+/// A neutral record and where its fields come from: `(wire name, record
+/// field, nested record)`.
+struct Record {
+    name: &'static str,
+    fields: &'static [(&'static str, &'static str, Option<&'static Record>)],
+}
+
+const LINK: Record = Record {
+    name: "LinkRecord",
+    fields: &[("href", "href", None), ("rel", "rel", None)],
+};
+const ROLE: Record = Record {
+    name: "RoleRecord",
+    fields: &[
+        ("orgId", "org_id", None),
+        ("groupId", "group_id", None),
+        ("roleName", "role_name", None),
+    ],
+};
+const KEY: Record = Record {
+    name: "KeyRecord",
+    fields: &[
+        ("id", "id", None),
+        ("desc", "desc", None),
+        ("publicKey", "public_key", None),
+        ("privateKey", "private_key", None),
+        ("links", "links", Some(&LINK)),
+        ("roles", "roles", Some(&ROLE)),
+    ],
+};
+const FIELD: Record = Record {
+    name: "FieldRecord",
+    fields: &[("field", "field", None), ("description", "description", None)],
+};
+const BAD_REQUEST: Record = Record {
+    name: "BadRequestRecord",
+    fields: &[("fields", "fields", Some(&FIELD))],
+};
+const API_ERROR: Record = Record {
+    name: "ApiErrorRecord",
+    fields: &[
+        ("errorCode", "error_code", None),
+        ("reason", "reason", None),
+        ("detail", "detail", None),
+        ("parameters", "parameters", None),
+        ("badRequestDetail", "bad_request_detail", Some(&BAD_REQUEST)),
+    ],
+};
+
+/// One generated struct: field ident → wire name, and field types.
+struct Struct {
+    fields: Vec<(syn::Ident, String, Type)>,
+}
+
+/// What the glue needs of progenitor's output.
+struct Generated {
+    methods: BTreeMap<String, syn::Signature>,
+    structs: BTreeMap<String, Struct>,
+}
+
+fn read(file: &syn::File) -> Generated {
+    let mut methods = BTreeMap::new();
+    let mut structs = BTreeMap::new();
+    for item in &file.items {
+        match item {
+            Item::Impl(imp) if imp.trait_.is_none() && is_named(&imp.self_ty, "Client") => {
+                for it in &imp.items {
+                    if let ImplItem::Fn(f) = it {
+                        methods.insert(f.sig.ident.to_string(), f.sig.clone());
+                    }
+                }
+            }
+            Item::Mod(m) if m.ident == "types" => {
+                for it in m.content.iter().flat_map(|(_, items)| items) {
+                    if let Item::Struct(s) = it
+                        && let syn::Fields::Named(named) = &s.fields
+                    {
+                        let fields = named
+                            .named
+                            .iter()
+                            .filter_map(|f| {
+                                let ident = f.ident.clone()?;
+                                let wire = serde_rename(&f.attrs).unwrap_or_else(|| ident.to_string());
+                                Some((ident, wire, f.ty.clone()))
+                            })
+                            .collect();
+                        structs.insert(s.ident.to_string(), Struct { fields });
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Generated { methods, structs }
+}
+
+fn is_named(ty: &Type, name: &str) -> bool {
+    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut out = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                out = Some(lit.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    out
+}
+
+/// The type arguments of the last path segment (`Option<T>` → `[T]`).
+fn type_args(ty: &Type) -> Vec<&Type> {
+    let Type::Path(p) = ty else { return Vec::new() };
+    let Some(seg) = p.path.segments.last() else { return Vec::new() };
+    let PathArguments::AngleBracketed(args) = &seg.arguments else {
+        return Vec::new();
+    };
+    args.args
+        .iter()
+        .filter_map(|a| match a {
+            GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })
+        .collect()
+}
+
+fn last_ident(ty: &Type) -> Option<String> {
+    match ty {
+        Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        Type::Reference(r) => last_ident(&r.elem),
+        _ => None,
+    }
+}
+
+/// The generated type a field holds under `Option`/`Vec` wrappers.
+fn inner_type_name(ty: &Type) -> Option<String> {
+    let name = last_ident(ty)?;
+    if name == "Option" || name == "Vec" {
+        return type_args(ty).first().and_then(|t| inner_type_name(t));
+    }
+    Some(name)
+}
+
+/// `Result<ResponseValue<T>, Error<E>>` → (T's name or "()", E's name).
+fn outcome(sig: &syn::Signature) -> Result<(Option<String>, String), String> {
+    let ReturnType::Type(_, ty) = &sig.output else {
+        return Err(format!("{} returns nothing", sig.ident));
+    };
+    let [ok, err] = type_args(ty)[..] else {
+        return Err(format!("{} does not return a Result", sig.ident));
+    };
+    let success = type_args(ok)
+        .first()
+        .and_then(|t| match t {
+            Type::Tuple(t) if t.elems.is_empty() => None,
+            other => last_ident(other),
+        });
+    let error = type_args(err)
+        .first()
+        .and_then(|t| last_ident(t))
+        .ok_or_else(|| format!("{} has no error type", sig.ident))?;
+    Ok((success, error))
+}
+
+/// Emits `impl KeyOperations for Client` and the record conversions.
+pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
+    let g = read(file);
+    let ids: Vec<String> = g.methods.keys().cloned().collect();
+    // Generated method names are the snake_case of operationIds.
+    let by_api: BTreeMap<String, String> = ["updateOrgApiKey", "addGroupApiKey", "updateGroupApiKeyRoles"]
+        .iter()
+        .filter(|id| ids.contains(&id.to_snake_case()))
+        .map(|id| ((*id).to_owned(), id.to_snake_case()))
+        .collect();
+    let available: Vec<&str> = by_api.keys().map(String::as_str).collect();
+
+    let mut records: BTreeMap<String, TokenStream> = BTreeMap::new();
+    let mut methods = Vec::new();
+    let mut replaces = false;
+    for call in Call::ALL {
+        let (api, stands_in) = call
+            .operation(&available)
+            .ok_or_else(|| format!("no generated method serves {call:?}"))?;
+        replaces |= stands_in;
+        let name = &by_api[api];
+        let sig = &g.methods[name];
+        let method = format_ident!("{}", name);
+        let (success, error) = outcome(sig)?;
+        record_impls(&g, &error, &API_ERROR, &mut records)?;
+        let mut args = Vec::new();
+        let mut body = quote!();
+        for input in sig.inputs.iter().skip(1) {
+            let FnArg::Typed(arg) = input else { continue };
+            let Pat::Ident(ident) = &*arg.pat else { continue };
+            let arg_name = ident.ident.to_string();
+            args.push(match arg_name.as_str() {
+                "org_id" => quote!(org),
+                "group_id" => quote!(project),
+                "api_user_id" => quote!(key),
+                "envelope" => quote!(flags.envelope),
+                "pretty" => quote!(flags.pretty),
+                "body" => {
+                    body = body_value(&g, &arg.ty, call)?;
+                    quote!(&body)
+                }
+                _ if last_ident(&arg.ty).as_deref() == Some("Option") => quote!(None),
+                other => return Err(format!("{name} takes `{other}`, which no call supplies")),
+            });
+        }
+        let convert = match (call, &success) {
+            (Call::AssignToProject, _) => quote!(|_| ()),
+            (_, Some(ty)) => {
+                record_impls(&g, ty, &KEY, &mut records)?;
+                quote!(::std::convert::Into::into)
+            }
+            (_, None) => return Err(format!("{name} returns no key, but {call:?} needs one")),
+        };
+        let send = quote! {
+            ::std::boxed::Box::pin(async move {
+                #body
+                match self.#method(#(#args),*).await {
+                    Ok(v) => Ok(crate::operations::value_record(v, #convert)),
+                    Err(e) => Err(crate::operations::error_record(e)),
+                }
+            })
+        };
+        methods.push(match call {
+            Call::UpdateOrgKey => quote! {
+                fn update_org_key<'a>(&'a self, org: &'a str, key: &'a str, flags: crate::operations::Flags, change: crate::operations::OrgKeyChange<'a>) -> crate::operations::Call<'a, crate::operations::KeyRecord> { #send }
+            },
+            Call::AssignToProject => quote! {
+                fn assign_to_project<'a>(&'a self, project: &'a str, key: &'a str, flags: crate::operations::Flags, roles: &'a [crate::ProjectRole]) -> crate::operations::Call<'a, ()> { #send }
+            },
+            Call::UpdateProjectKey => quote! {
+                fn update_project_key<'a>(&'a self, project: &'a str, key: &'a str, flags: crate::operations::Flags, change: crate::operations::ProjectKeyChange<'a>) -> crate::operations::Call<'a, crate::operations::KeyRecord> { #send }
+            },
+        });
+    }
+    let records = records.values();
+    Ok(quote! {
+        impl crate::operations::KeyOperations for Client {
+            fn assign_replaces(&self) -> bool { #replaces }
+            #(#methods)*
+            fn revoke_token(&self) -> ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<(), crate::AuthError>> + Send + '_>> {
+                ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
+            }
+        }
+        #(#records)*
+    })
+}
+
+/// `let body = ...;` for a call: each field filled from the call's inputs or
+/// left at its default (the wire check made sure it may be).
+fn body_value(g: &Generated, ty: &Type, call: Call) -> Result<TokenStream, String> {
+    let Type::Reference(r) = ty else {
+        return Err("a body that is not passed by reference".into());
+    };
+    let (list, name) = match last_ident(&r.elem).as_deref() {
+        Some("Vec") => (true, type_args(&r.elem).first().and_then(|t| last_ident(t))),
+        other => (false, other.map(str::to_owned)),
+    };
+    let name = name.ok_or("a body of no named type")?;
+    let s = g
+        .structs
+        .get(&name)
+        .ok_or_else(|| format!("body type {name} is not a generated struct"))?;
+    let ty = format_ident!("{}", name);
+    let (desc, roles) = match call {
+        Call::UpdateOrgKey | Call::UpdateProjectKey => (quote!(change.desc), quote!(change.roles)),
+        Call::AssignToProject => (quote!(None::<&str>), quote!(Some(roles))),
+    };
+    let fields = s.fields.iter().map(|(ident, wire, _)| match wire.as_str() {
+        "desc" => quote!(#ident: crate::operations::Input::input(#desc)),
+        "roles" => quote!(#ident: crate::operations::Input::input(#roles)),
+        _ => quote!(#ident: ::std::default::Default::default()),
+    });
+    let one = quote!(types::#ty { #(#fields),* });
+    Ok(if list {
+        quote!(let body = ::std::vec![#one];)
+    } else {
+        quote!(let body = #one;)
+    })
+}
+
+/// `impl From<types::X> for Record`, and the same for nested records.
+fn record_impls(
+    g: &Generated,
+    source: &str,
+    record: &Record,
+    out: &mut BTreeMap<String, TokenStream>,
+) -> Result<(), String> {
+    let key = format!("{source}->{}", record.name);
+    if out.contains_key(&key) {
+        return Ok(());
+    }
+    let s = g
+        .structs
+        .get(source)
+        .ok_or_else(|| format!("{source} is not a generated struct ({} expected)", record.name))?;
+    let mut fields = Vec::new();
+    for (wire, field, nested) in record.fields {
+        let target = format_ident!("{}", field);
+        match s.fields.iter().find(|(_, w, _)| w == wire) {
+            Some((ident, _, ty)) => {
+                if let Some(nested) = nested {
+                    let inner = inner_type_name(ty)
+                        .ok_or_else(|| format!("{source}.{wire} has no named item type"))?;
+                    record_impls(g, &inner, nested, out)?;
+                }
+                fields.push(quote!(#target: crate::operations::Field::field(v.#ident)));
+            }
+            None => fields.push(quote!(#target: ::std::default::Default::default())),
+        }
+    }
+    let src = format_ident!("{}", source);
+    let rec = format_ident!("{}", record.name);
+    out.insert(
+        key,
+        quote! {
+            impl ::std::convert::From<types::#src> for crate::operations::#rec {
+                fn from(v: types::#src) -> Self {
+                    Self { #(#fields),* }
+                }
+            }
+        },
+    );
+    Ok(())
+}
