@@ -7,15 +7,10 @@ pub mod schema;
 
 use std::path::PathBuf;
 
-/// The workspace root.
-pub fn workspace_root() -> PathBuf {
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    here.parent().map(PathBuf::from).unwrap_or(here)
-}
+/// The workspace root, found at run time (see `xtask::workspace_root`).
+pub use xtask::workspace_root;
 
 /// A fixture file under `tests/fixtures/`.
 pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(name)
+    workspace_root().join("tests/fixtures").join(name)
 }

@@ -169,7 +169,8 @@ fn rejected(
 #[tokio::test]
 async fn every_rule_is_enforced_before_anything_is_sent() {
     let server = CaptureServer::start().await;
-    let keys = keys_for(&server, &atlas_apikeys::client::v2025_02_19::API_VERSION).await;
+    let version = atlas_apikeys::latest_atlas_version();
+    let keys = keys_for(&server, version).await;
     let (org, project, key) = (org(), project(), key());
 
     // Update org key: at least one of description and roles.
@@ -223,17 +224,17 @@ async fn every_rule_is_enforced_before_anything_is_sent() {
         "{text}"
     );
     // Only roles this version documents, unless the caller opts in.
-    let unlisted = OrgKeyUpdate::new().roles([OrgRole::from("ORG_STREAM_PROCESSING_ADMIN")]);
+    let unlisted = OrgKeyUpdate::new().roles([OrgRole::from("ORG_FUTURE_ROLE")]);
     let err = keys
         .update_org_key(&org, &key, &unlisted)
         .await
         .unwrap_err();
     assert!(
-        matches!(&err.validation().unwrap().rule, Rule::NotDocumented { scope: "organization", target, documented } if target == "atlas 2025-02-19" && documented.len() == 6),
+        matches!(&err.validation().unwrap().rule, Rule::NotDocumented { scope: "organization", target, documented } if *target == format!("atlas {}", version.version) && documented.len() == version.org_roles.len()),
         "{err}"
     );
     assert!(
-        err.to_string().contains("ORG_STREAM_PROCESSING_ADMIN")
+        err.to_string().contains("ORG_FUTURE_ROLE")
             && err.to_string().contains("allow unlisted roles"),
         "{err}"
     );
@@ -259,7 +260,7 @@ async fn every_rule_is_enforced_before_anything_is_sent() {
         .unwrap();
     assert_eq!(
         server.take_one().json(),
-        json!({ "roles": ["ORG_STREAM_PROCESSING_ADMIN"] })
+        json!({ "roles": ["ORG_FUTURE_ROLE"] })
     );
 
     // Assign: roles required, non-empty, all project roles, documented.
@@ -599,7 +600,7 @@ async fn responses_with_unknown_roles_extra_fields_and_nulls_are_read() {
             "privateKey": "********-****-****-db2c132ca78d",
             "createdAt": "2026-01-01T00:00:00Z",
             "roles": [
-                { "orgId": "32b6e34b3d91647abb20e7b8", "roleName": "ORG_STREAM_PROCESSING_ADMIN" },
+                { "orgId": "32b6e34b3d91647abb20e7b8", "roleName": "ORG_FUTURE_ROLE" },
                 { "groupId": "5e2211c17a3e5a48f5497de3", "roleName": "GROUP_FUTURE_ROLE", "extra": 1 },
                 { "roleName": "ORG_OWNER" },
                 { "orgId": "not-an-id", "roleName": null }
@@ -613,7 +614,7 @@ async fn responses_with_unknown_roles_extra_fields_and_nulls_are_read() {
     assert_eq!(k.description, None);
     assert_eq!(
         k.org_roles[0].role,
-        OrgRole::Unknown("ORG_STREAM_PROCESSING_ADMIN".into())
+        OrgRole::Unknown("ORG_FUTURE_ROLE".into())
     );
     assert_eq!(
         k.project_roles[0].role,
@@ -660,12 +661,13 @@ async fn an_unreadable_success_body_is_an_error_whose_excerpt_hides_secrets() {
 
 #[test]
 fn builder_rejects_what_cannot_work() {
-    let mut foreign = atlas_apikeys::client::v2025_02_19::API_VERSION;
+    let newest = atlas_apikeys::latest_atlas_version();
+    let mut foreign = *newest;
     foreign.version = "2031-01-01";
     let leaked: &'static ApiVersion = Box::leak(Box::new(foreign));
     let err = ApiKeys::builder().atlas(leaked).build().unwrap_err();
     assert!(
-        err.to_string().contains("2031-01-01") && err.to_string().contains("2025-02-19"),
+        err.to_string().contains("2031-01-01") && err.to_string().contains(newest.version),
         "{err}"
     );
     let err = ApiKeys::builder()

@@ -36,242 +36,287 @@ fn media_table(media: &[codegen::OperationMedia]) -> String {
         .collect()
 }
 
+fn file<'g>(g: &'g Generated, name: &str) -> &'g str {
+    g.files
+        .get(&Path::new(GENERATED_DIR).join(name))
+        .unwrap_or_else(|| panic!("{name} not generated"))
+}
+
+/// One snapshot per version module (its own surface and media table), one
+/// per shape, one for the shared enums and the catalogue: adding a version
+/// adds its snapshots and rewrites none of the others.
 #[test]
 fn public_surface_and_media_table_per_version() {
     let g = generate_from(&workspace_root());
-    let file = |name: &str| {
-        g.files
-            .get(&Path::new(GENERATED_DIR).join(name))
-            .unwrap_or_else(|| panic!("{name} not generated"))
-    };
-    assert!(g.fragments.len() >= 3);
-    for (i, f) in g.fragments.iter().enumerate() {
-        let shape = g
-            .shapes
-            .iter()
-            .find(|s| s.members.contains(&i))
-            .expect("shape");
-        let mut out = String::new();
-        for name in [
-            format!("{}.rs", f.module),
-            format!("{}.rs", shape.module),
-            "enums.rs".to_owned(),
-        ] {
-            out.push_str(&format!("// ===== {name}\n"));
-            out.push_str(&surface::of_source(file(&name)).expect("generated code parses"));
-        }
-        insta::assert_snapshot!(format!("surface_{}", f.module), out);
+    assert!(!g.fragments.is_empty());
+    for f in &g.fragments {
+        let surface = surface::of_source(file(&g, &format!("{}.rs", f.module))).expect("parses");
+        insta::assert_snapshot!(format!("surface_{}", f.module), surface);
         insta::assert_snapshot!(
             format!("media_{}", f.module),
             media_table(&f.prepared.media)
         );
     }
+    for shape in &g.shapes {
+        let surface =
+            surface::of_source(file(&g, &format!("{}.rs", shape.module))).expect("parses");
+        insta::assert_snapshot!(format!("surface_{}", shape.module), surface);
+    }
+    for name in ["enums", "catalogue", "media"] {
+        let surface = surface::of_source(file(&g, &format!("{name}.rs"))).expect("parses");
+        insta::assert_snapshot!(format!("surface_{name}"), surface);
+    }
 }
 
+/// Every version of a family shares one client, whatever the versions are,
+/// and N versions cost at most 1.2x the lines of the newest alone.
 #[test]
-fn identical_versions_share_one_generated_client() {
+fn versions_of_one_family_share_one_generated_client() {
     let g = generate_from(&workspace_root());
-    let atlas: Vec<_> = g.shapes.iter().filter(|s| s.system == "atlas").collect();
-    assert_eq!(
-        atlas.len(),
-        1,
-        "the published versions have identical operations"
-    );
-    assert_eq!(atlas[0].members.len(), 3);
-    let atlas_fragments: Vec<_> = g
-        .fragments
-        .iter()
-        .filter(|f| f.system == "atlas")
-        .cloned()
-        .collect();
-    let newest = atlas_fragments.last().unwrap().clone();
-    let one = codegen::generate(vec![newest]).unwrap().total_lines();
-    let three = codegen::generate(atlas_fragments).unwrap().total_lines();
-    let ratio = three as f64 / one as f64;
-    assert!(ratio <= 1.2, "three versions cost {ratio:.2}x one");
-    // Cloud Manager and Ops Manager share one client too.
-    let v1: Vec<_> = g
-        .shapes
-        .iter()
-        .filter(|s| s.members.iter().any(|&i| g.fragments[i].version == "v1.0"))
-        .collect();
-    assert_eq!(v1.len(), 1);
-    assert_eq!(v1[0].members.len(), 2);
-}
-
-fn atlas_shapes(g: &Generated) -> usize {
-    g.shapes.iter().filter(|s| s.system == "atlas").count()
+    for shape in &g.shapes {
+        let family: Vec<_> = shape.members.iter().map(|&i| &g.fragments[i]).collect();
+        assert!(shape.module.starts_with("shape_"), "{}", shape.module);
+        for f in family.iter().filter(|f| f.version.contains('-')) {
+            assert!(
+                !shape.module.contains(&f.version.replace(['-', '.'], "_")),
+                "{} is named after a version",
+                shape.module
+            );
+        }
+    }
+    let mut systems: Vec<&str> = g.fragments.iter().map(|f| f.system.as_str()).collect();
+    systems.dedup();
+    for system in systems {
+        let of: Vec<_> = g
+            .fragments
+            .iter()
+            .filter(|f| f.system == system)
+            .cloned()
+            .collect();
+        let shapes: std::collections::BTreeSet<_> = g
+            .shapes
+            .iter()
+            .filter(|s| s.members.iter().any(|&i| g.fragments[i].system == system))
+            .map(|s| s.module.clone())
+            .collect();
+        assert_eq!(
+            shapes.len(),
+            1,
+            "{system} versions share one client: {shapes:?}"
+        );
+        if of.len() < 2 {
+            continue;
+        }
+        let newest = vec![of[of.len() - 1].clone()];
+        let together = codegen::generate(of.clone()).unwrap().total_lines();
+        let alone = codegen::generate(newest).unwrap().total_lines();
+        let ratio = together as f64 / alone as f64;
+        assert!(
+            ratio <= 1.2,
+            "{system}: {} versions cost {ratio:.2}x one",
+            of.len()
+        );
+    }
 }
 
 /// A workspace copy holding the real fragments plus one imported from
 /// `from` at `version`.
-fn with_fourth_version(from: &Path, version: &str) -> tempfile::TempDir {
+fn with_version(from: &Path, version: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let openapi = dir.path().join("openapi");
-    std::fs::create_dir_all(&openapi).unwrap();
-    for entry in std::fs::read_dir(workspace_root().join("openapi")).unwrap() {
-        let p = entry.unwrap().path();
-        std::fs::copy(&p, openapi.join(p.file_name().unwrap())).unwrap();
-    }
+    copy_tree(
+        &workspace_root().join("openapi"),
+        &dir.path().join("openapi"),
+    );
     xtask::import::run(&xtask::import::ImportOptions {
         from: from.to_owned(),
         version: Some(version.into()),
-        out_dir: openapi,
+        out_dir: dir.path().join("openapi"),
         check: false,
+        catalogue_dir: workspace_root().join(xtask::catalogue::CATALOGUE_DIR),
     })
     .unwrap();
     dir
 }
 
+fn without_header(s: &str) -> String {
+    s.lines()
+        .filter(|l| !l.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A newer version, an older one, from a merged or a split file: import and
+/// codegen add its module; no module is renamed, no other version module
+/// changes, and shapes keep their names.
 #[test]
-fn a_fourth_version_from_either_form_needs_only_import_and_codegen() {
-    for (from, version, new_shape) in [
-        (fixture("merged-multiversion.json"), "2026-03-01", true),
-        (fixture("split-2024-05-30.yaml"), "2026-04-01", true),
-    ] {
-        let dir = with_fourth_version(&from, version);
-        let g = generate_from(dir.path());
-        let module = format!("v{}", version.replace('-', "_"));
-        let path = |n: &str| Path::new(GENERATED_DIR).join(n);
-        assert!(
-            g.files.contains_key(&path(&format!("{module}.rs"))),
-            "{module} generated"
-        );
-        let list = &g.files[&path("mod.rs")];
-        assert!(list.contains(&format!("pub mod {module};")), "{list}");
-        assert!(list.contains(&format!("&{module}::API_VERSION")), "{list}");
-        assert!(
-            list.contains(&format!("$m!({module});"))
-                || list.contains(&format!("$m ! ({module});")),
-            "{list}"
-        );
-        assert_eq!(atlas_shapes(&g), if new_shape { 2 } else { 1 });
-        // Earlier shapes are untouched apart from the version list in their header.
-        let old = generate_from(&workspace_root());
-        let shape_file = path(&format!("{}.rs", old.shapes[0].module));
-        let body = |s: &str| {
-            s.lines()
-                .filter(|l| !l.starts_with("//"))
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
-        assert_eq!(body(&g.files[&shape_file]), body(&old.files[&shape_file]));
-    }
-    let dir = with_fourth_version(&fixture("merged-multiversion.json"), "2026-03-01");
-    let g = generate_from(dir.path());
-    let newest = g
+fn adding_a_version_needs_only_import_and_codegen_and_renames_nothing() {
+    let old = generate_from(&workspace_root());
+    let oldest = old
         .fragments
         .iter()
-        .find(|f| f.version == "2026-03-01")
+        .filter(|f| f.system == "atlas")
+        .map(|f| f.version.clone())
+        .min()
         .unwrap();
-    let update = newest
-        .prepared
-        .media
-        .iter()
-        .find(|m| m.operation_id == "update_org_api_key")
-        .unwrap();
-    assert_eq!(update.accept, "application/vnd.atlas.2024-08-05+json");
-    // The new org role joins the shared open enum; older versions' lists do not gain it.
-    let enums = &g.files[&Path::new(GENERATED_DIR).join("enums.rs")];
-    assert!(enums.contains("ORG_STREAM_PROCESSING_ADMIN"));
-    let v2025 = &g.files[&Path::new(GENERATED_DIR).join("v2025_02_19.rs")];
-    assert!(!v2025.contains("OrgStreamProcessingAdmin"), "{v2025}");
+    // Dates the fixtures declare; one of them is older than every checked-in version.
+    for (from, version) in [
+        (fixture("merged-multiversion.json"), "2024-08-05"),
+        (fixture("merged-multiversion.json"), "2023-01-01"),
+        (fixture("split-2024-05-30.yaml"), "2024-05-30"),
+        (fixture("evolved-2025-11-01.yaml"), "2025-11-01"),
+    ] {
+        let dir = with_version(&from, version);
+        let g = generate_from(dir.path());
+        let module = format!("v{}", version.replace('-', "_"));
+        assert!(
+            g.files
+                .contains_key(&Path::new(GENERATED_DIR).join(format!("{module}.rs")))
+        );
+        let list = file(&g, "mod.rs");
+        assert!(list.contains(&format!("pub mod {module};")), "{list}");
+        assert!(list.contains(&format!("&{module}::API_VERSION")), "{list}");
+        let names = |g: &Generated| {
+            g.shapes
+                .iter()
+                .map(|s| s.module.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names(&g), names(&old), "{version}: shapes keep their names");
+        for f in &old.fragments {
+            if f.version == version {
+                continue; // re-imported from the fixture
+            }
+            let name = format!("{}.rs", f.module);
+            let (new, was) = (file(&g, &name), file(&old, &name));
+            assert_eq!(new, was, "{version}: {name} changed");
+        }
+        for name in ["enums.rs", "catalogue.rs"] {
+            let (new, was) = (
+                without_header(file(&g, name)),
+                without_header(file(&old, name)),
+            );
+            assert_eq!(new, was, "{version}: {name} changed");
+        }
+        if version < oldest.as_str() {
+            assert_eq!(
+                g.fragments
+                    .iter()
+                    .find(|f| f.system == "atlas")
+                    .unwrap()
+                    .version,
+                version
+            );
+        }
+    }
+    // Drift absorbed: the shared client's code is what it was.
+    let dir = with_version(&fixture("evolved-2025-11-01.yaml"), "2025-11-01");
+    let g = generate_from(dir.path());
+    for shape in &old.shapes {
+        let name = format!("{}.rs", shape.module);
+        assert_eq!(
+            without_header(file(&g, &name)),
+            without_header(file(&old, &name))
+        );
+    }
 }
 
+/// A version that really changes the wire (a newly required body field) is
+/// codegen's error, naming the operation and the field.
 #[test]
-fn the_fourth_version_compiles_without_hand_edits() {
-    // Build a throwaway workspace: the client crate with code generated for
-    // four versions, checked by cargo with this workspace's lock file.
-    let dir = with_fourth_version(&fixture("merged-multiversion.json"), "2026-03-01");
-    let root = workspace_root();
-    let g = generate_from(dir.path());
-    let crate_dir = dir.path().join("crates/atlas-apikeys-client");
-    copy_tree(&root.join("crates/atlas-apikeys-client"), &crate_dir);
-    std::fs::remove_dir_all(crate_dir.join("src/generated")).unwrap();
-    for (rel, contents) in &g.files {
-        let p = dir.path().join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, contents).unwrap();
-    }
-    let manifest: String = std::fs::read_to_string(root.join("Cargo.toml"))
-        .unwrap()
-        .lines()
-        .map(|line| {
-            if line.starts_with("members = ") {
-                r#"members = ["crates/atlas-apikeys-client"]"#.to_owned()
-            } else {
-                line.to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+fn a_real_wire_change_is_reported_by_codegen() {
+    let catalogue = codegen::read_catalogue(&workspace_root()).unwrap();
+    let required = fragment_with(|f| {
+        let schema = f
+            .pointer_mut("/components/schemas/UpdateAtlasOrganizationApiKey")
+            .unwrap();
+        schema["properties"]["expiresAt"] = json!({ "type": "string" });
+        schema["required"] = json!(["expiresAt"]);
+    });
+    let text = codegen::fragment_from_value(&required, "openapi/atlas-2099-01-01.json", &catalogue)
+        .unwrap_err()
+        .to_string();
     assert!(
-        manifest.contains(r#"members = ["crates/atlas-apikeys-client"]"#),
-        "no workspace members line"
+        text.contains("changes the wire")
+            && text
+                .contains("updateOrgApiKey (PATCH /api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId})")
+            && text.contains("requires `expiresAt`")
+            && text.contains("openapi/atlas-2099-01-01.json"),
+        "{text}"
     );
-    std::fs::write(dir.path().join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), dir.path().join("Cargo.lock")).unwrap();
+    let param = fragment_with(|f| {
+        let op = f.pointer_mut(ORG_OP).unwrap();
+        op["parameters"].as_array_mut().unwrap().push(json!({
+            "in": "query", "name": "reason", "required": true, "schema": { "type": "string" }
+        }));
+    });
+    let text = codegen::fragment_from_value(&param, "openapi/x.json", &catalogue)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("requires the query parameter `reason`"),
+        "{text}"
+    );
+
+    // Between versions: a type that changes is a conflict, naming where.
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &workspace_root().join("openapi"),
+        &dir.path().join("openapi"),
+    );
+    let mut changed = fragment_with(|f| {
+        f["components"]["schemas"]["ApiKeyUserDetails"]["properties"]["id"] =
+            json!({ "type": "integer" });
+        f["x-atlas-apikeys"]["version"] = json!("2099-01-01");
+    });
+    changed["info"]["version"] = json!("2099-01-01");
     std::fs::write(
-        crate_dir.join("src/fourth.rs"),
-        "#![allow(dead_code)]\nfn _uses() { let _ = crate::v2026_03_01::client; let _: &[crate::OrgRole4] = &[]; }\n",
+        dir.path().join("openapi/atlas-2099-01-01.json"),
+        serde_json::to_string(&changed).unwrap(),
     )
     .unwrap();
-    // Name the new version's new type through the crate root to prove it is exported.
-    let lib = std::fs::read_to_string(crate_dir.join("src/lib.rs")).unwrap()
-        + "\nmod fourth;\n#[allow(unused_imports)]\nuse v2026_03_01::OrgRole as OrgRole4;\n";
-    std::fs::write(crate_dir.join("src/lib.rs"), lib).unwrap();
-
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let status = std::process::Command::new(env!("CARGO"))
-        .args([
-            "check",
-            "--offline",
-            "--quiet",
-            "-p",
-            "atlas-apikeys-client",
-        ])
-        .current_dir(dir.path())
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .expect("run cargo");
+    let err = codegen::generate(codegen::read_fragments(dir.path()).unwrap()).unwrap_err();
+    let text = err.to_string();
     assert!(
-        status.success(),
-        "client with a fourth version does not compile"
+        text.contains("atlas 2099-01-01")
+            && text.contains("ApiKeyUserDetails/properties/id")
+            && text.contains("integer"),
+        "{text}"
     );
 }
 
+/// Roles come from the catalogue, not from a version's enum: a version
+/// whose spec lists no project roles, or fewer organization roles, offers
+/// exactly the catalogue's.
 #[test]
-fn a_version_whose_spec_lists_no_project_roles_inherits_the_previous_list() {
-    let dir = with_fourth_version(&fixture("evolved-2025-11-01.yaml"), "2025-11-01");
+fn role_lists_come_from_the_catalogue_whatever_the_spec_lists() {
+    let catalogue = codegen::read_catalogue(&workspace_root()).unwrap();
+    let dir = with_version(&fixture("evolved-2025-11-01.yaml"), "2025-11-01");
     let g = generate_from(dir.path());
-    let module = &g.files[&Path::new(GENERATED_DIR).join("v2025_11_01.rs")];
+    let module = file(&g, "v2025_11_01.rs");
     assert!(
-        module.contains("The `ProjectRole` values version 2025-02-19 documents: version 2025-11-01's spec lists none."),
+        module.contains("pub use super::catalogue::atlas::{ORG_ROLES, PROJECT_ROLES, ROLE_NAMES};"),
         "{module}"
     );
-    // The inherited list is 2025-02-19's: Atlas roles, not Cloud Manager's.
-    let v2025 = &g.files[&Path::new(GENERATED_DIR).join("v2025_02_19.rs")];
-    let list = |m: &str| {
-        m[m.find("pub const PROJECT_ROLES").unwrap()..]
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned()
-    };
-    assert_eq!(list(module), list(v2025));
-    assert!(
-        list(module).contains("GroupClusterManager")
-            && !list(module).contains("GroupAutomationAdmin")
+    // The generated catalogue is the checked-in one, role for role.
+    assert_eq!(
+        file(&g, "catalogue.rs"),
+        file(&generate_from(&workspace_root()), "catalogue.rs")
     );
-    // Its own org roles, with the one it adds.
-    assert!(
-        module.contains("pub const ORG_ROLES: &[OrgRole] = &[\n    OrgRole::OrgOwner,\n    OrgRole::OrgMember,\n    OrgRole::OrgStreamProcessingAdmin,\n];"),
-        "{module}"
-    );
-    // The role-less schema is a different shape: roles go as strings there.
-    assert_eq!(atlas_shapes(&g), 2);
+    for system in &catalogue.systems {
+        let entry = atlas_apikeys_client::catalogue::CATALOGUE
+            .iter()
+            .find(|e| e.system == system.system)
+            .unwrap();
+        let wire = |v: Vec<&str>| v.into_iter().map(str::to_owned).collect::<Vec<_>>();
+        assert_eq!(
+            wire(entry.org.iter().map(|r| r.as_str()).collect()),
+            system.org
+        );
+        assert_eq!(
+            wire(entry.project.iter().map(|r| r.as_str()).collect()),
+            system.project
+        );
+    }
 }
 
 fn copy_tree(from: &Path, to: &Path) {
@@ -287,11 +332,21 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+fn catalogue() -> xtask::catalogue::Catalogue {
+    codegen::read_catalogue(&workspace_root()).unwrap()
+}
+
 fn fragment_with(edit: impl FnOnce(&mut Value)) -> Value {
-    let mut f: Value = serde_json::from_str(
-        &std::fs::read_to_string(workspace_root().join("openapi/atlas-2025-02-19.json")).unwrap(),
-    )
-    .unwrap();
+    let newest = generate_from(&workspace_root())
+        .fragments
+        .iter()
+        .filter(|f| f.system == "atlas")
+        .map(|f| f.source.clone())
+        .max()
+        .unwrap();
+    let mut f: Value =
+        serde_json::from_str(&std::fs::read_to_string(workspace_root().join(newest)).unwrap())
+            .unwrap();
     edit(&mut f);
     f
 }
@@ -307,7 +362,8 @@ fn what_progenitor_cannot_take_is_a_clear_error() {
         let one = content["application/vnd.atlas.2023-01-01+json"].clone();
         content["application/vnd.atlas.2024-01-01+json"] = one;
     });
-    let err = codegen::fragment_from_value(&two_bodies, "openapi/x.json").unwrap_err();
+    let err =
+        codegen::fragment_from_value(&two_bodies, "openapi/x.json", &catalogue()).unwrap_err();
     assert!(matches!(err, CodegenError::Unsupported { .. }));
     let text = err.to_string();
     assert!(
@@ -321,7 +377,7 @@ fn what_progenitor_cannot_take_is_a_clear_error() {
         let responses = f.pointer_mut(&format!("{ORG_OP}/responses")).unwrap();
         responses["204"] = json!({ "description": "No Content" });
     });
-    let text = codegen::fragment_from_value(&mixed, "openapi/y.json")
+    let text = codegen::fragment_from_value(&mixed, "openapi/y.json", &catalogue())
         .unwrap_err()
         .to_string();
     assert!(
@@ -340,13 +396,13 @@ fn what_progenitor_cannot_take_is_a_clear_error() {
         let responses = f.pointer_mut(&format!("{ORG_OP}/responses")).unwrap();
         responses["201"] = json!({ "description": "Created", "content": { "application/vnd.atlas.2023-01-01+json": { "schema": { "type": "object" } } } });
     });
-    let text = codegen::fragment_from_value(&disagree, "openapi/z.json")
+    let text = codegen::fragment_from_value(&disagree, "openapi/z.json", &catalogue())
         .unwrap_err()
         .to_string();
     assert!(text.contains("disagree on media type"), "{text}");
 
     let v31 = fragment_with(|f| f["openapi"] = json!("3.1.0"));
-    let text = codegen::fragment_from_value(&v31, "openapi/w.json")
+    let text = codegen::fragment_from_value(&v31, "openapi/w.json", &catalogue())
         .unwrap_err()
         .to_string();
     assert!(
@@ -357,7 +413,7 @@ fn what_progenitor_cannot_take_is_a_clear_error() {
     let no_meta = fragment_with(|f| {
         f.as_object_mut().unwrap().remove("x-atlas-apikeys");
     });
-    let text = codegen::fragment_from_value(&no_meta, "openapi/v.json")
+    let text = codegen::fragment_from_value(&no_meta, "openapi/v.json", &catalogue())
         .unwrap_err()
         .to_string();
     assert!(text.contains("x-atlas-apikeys.system"), "{text}");
@@ -374,15 +430,17 @@ fn codegen_check_fails_on_a_stale_or_stray_file() {
     codegen::run(dir.path(), true).expect("fresh copy passes");
 
     let gen_dir = dir.path().join(GENERATED_DIR);
-    let v = gen_dir.join("v2025_02_19.rs");
-    let text = std::fs::read_to_string(&v)
-        .unwrap()
-        .replace("2023-01-01", "2099-01-01");
+    let module = generate_from(dir.path()).fragments[0].module.clone();
+    let v = gen_dir.join(format!("{module}.rs"));
+    let text = std::fs::read_to_string(&v).unwrap().replace(
+        "pub const VERSION: &str = \"",
+        "pub const VERSION: &str = \"2099-01-01",
+    );
     std::fs::write(&v, text).unwrap();
     std::fs::write(gen_dir.join("v1999_01_01.rs"), "// left over\n").unwrap();
     let err = codegen::run(dir.path(), true).unwrap_err().to_string();
     assert!(
-        err.contains("v2025_02_19.rs is stale") && err.contains("2099-01-01"),
+        err.contains(&format!("{module}.rs is stale")) && err.contains("2099-01-01"),
         "{err}"
     );
     assert!(

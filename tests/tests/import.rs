@@ -18,6 +18,7 @@ fn run(
         version: version.map(str::to_owned),
         out_dir: out.to_owned(),
         check,
+        catalogue_dir: atlas_apikeys_tests::workspace_root().join(xtask::catalogue::CATALOGUE_DIR),
     })
 }
 

@@ -167,7 +167,9 @@ fn parse(value: &Value, file: &str) -> Result<SystemRoles, String> {
         .to_owned();
     let (org, project) = (strings("org")?, strings("project")?);
     if let Some(r) = org.iter().find(|r| !r.starts_with("ORG_")) {
-        return Err(bad(&format!("organization role {r} does not start with ORG_")));
+        return Err(bad(&format!(
+            "organization role {r} does not start with ORG_"
+        )));
     }
     if let Some(r) = project.iter().find(|r| !r.starts_with("GROUP_")) {
         return Err(bad(&format!("project role {r} does not start with GROUP_")));
@@ -181,7 +183,9 @@ fn parse(value: &Value, file: &str) -> Result<SystemRoles, String> {
         .collect();
     for key in ["org", "project"] {
         if source.get(key).is_none_or(|s| s.trim().is_empty()) {
-            return Err(bad(&format!("`source.{key}` must say where that list comes from")));
+            return Err(bad(&format!(
+                "`source.{key}` must say where that list comes from"
+            )));
         }
     }
     let mut fields = BTreeMap::new();
@@ -285,9 +289,9 @@ pub fn drift(roles: &SystemRoles, fragment: &Value) -> RoleDrift {
         let Some((schema, property)) = field.split_once('.') else {
             continue;
         };
-        let Some(prop) = fragment
-            .pointer(&format!("/components/schemas/{schema}/properties/{property}"))
-        else {
+        let Some(prop) = fragment.pointer(&format!(
+            "/components/schemas/{schema}/properties/{property}"
+        )) else {
             continue;
         };
         let values = prop

@@ -54,7 +54,11 @@ pub enum Call {
 
 impl Call {
     /// Every call, in trait order.
-    pub const ALL: [Call; 3] = [Call::UpdateOrgKey, Call::AssignToProject, Call::UpdateProjectKey];
+    pub const ALL: [Call; 3] = [
+        Call::UpdateOrgKey,
+        Call::AssignToProject,
+        Call::UpdateProjectKey,
+    ];
 
     /// The operationId serving this call among `available`, and whether it
     /// is the project PATCH standing in for an assign (public API v1.0, whose

@@ -13,17 +13,19 @@ struct Env {
 
 /// An emulator served by its own runtime's threads while tests run the CLI.
 fn env(system: System) -> Env {
+    env_with(Config {
+        system,
+        ..Config::default()
+    })
+}
+
+fn env_with(config: Config) -> Env {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let emulator = runtime
-        .block_on(Emulator::start(Config {
-            system,
-            ..Config::default()
-        }))
-        .unwrap();
+    let emulator = runtime.block_on(Emulator::start(config)).unwrap();
     Env {
         _runtime: runtime,
         emulator,
@@ -618,7 +620,15 @@ fn help_has_examples_and_completions_are_printed() {
 
 #[test]
 fn envelope_pretty_and_unlisted_roles_pass_through() {
-    let e = env(System::Atlas);
+    // A server that knows an organization role before this build's catalogue does.
+    const NEWER: &str = "ORG_NEWER_THAN_THE_CATALOGUE";
+    let mut roles = atlas_apikeys_emulator::roles::RoleSets::documented(System::Atlas);
+    roles.org.push(NEWER.into());
+    let e = env_with(Config {
+        system: System::Atlas,
+        roles: Some(roles),
+        ..Config::default()
+    });
     let mut c = cli();
     digest(&mut c, &e);
     let out = run(
@@ -652,7 +662,7 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
             ORG,
             KEY,
             "--role",
-            "ORG_STREAM_PROCESSING_ADMIN",
+            NEWER,
         ],
     );
     assert_eq!(out.code, 2, "{}", out.stderr);
@@ -676,12 +686,9 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
             ORG,
             KEY,
             "--role",
-            "ORG_STREAM_PROCESSING_ADMIN",
+            NEWER,
         ],
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert_eq!(
-        json(&out)["orgRoles"][0]["role"],
-        "ORG_STREAM_PROCESSING_ADMIN"
-    );
+    assert_eq!(json(&out)["orgRoles"][0]["role"], NEWER);
 }

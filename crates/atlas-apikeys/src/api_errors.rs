@@ -3,70 +3,39 @@
 //! here), bodies that are not JSON, and transport failures.
 
 use atlas_apikeys_client::CallRecord;
+use atlas_apikeys_client::operations::ApiErrorRecord;
 use progenitor_client::Error as RawError;
 
 use crate::error::{ApiError, Error, ErrorCode, FieldViolation, TransportError};
 
-/// What every generated `ApiError` type offers.
-pub(crate) trait GeneratedApiError {
-    /// `(errorCode, reason, detail, parameters, badRequestDetail fields)`.
-    fn into_parts(self) -> Parts;
-}
-
-pub(crate) struct Parts {
-    code: String,
-    reason: Option<String>,
-    detail: Option<String>,
-    parameters: Vec<serde_json::Value>,
-    fields: Vec<(String, String)>,
-}
-
-impl GeneratedApiError for atlas_apikeys_client::v2025_02_19::types::ApiError {
-    fn into_parts(self) -> Parts {
-        Parts {
-            code: self.error_code,
-            reason: self.reason,
-            detail: self.detail,
-            parameters: self.parameters,
-            fields: self
+/// Converts a generated client's error. Async because an undocumented
+/// status still has its body to read.
+pub(crate) async fn from_raw(e: RawError<ApiErrorRecord>, record: &CallRecord) -> Error {
+    match e {
+        RawError::ErrorResponse(value) => {
+            let status = value.status().as_u16();
+            let p = value.into_inner();
+            let fields = p
                 .bad_request_detail
                 .map(|d| {
                     d.fields
                         .into_iter()
-                        .map(|f| (f.field, f.description))
+                        .map(|f| {
+                            (
+                                f.field.unwrap_or_default(),
+                                f.description.unwrap_or_default(),
+                            )
+                        })
                         .collect()
                 })
-                .unwrap_or_default(),
-        }
-    }
-}
-
-impl GeneratedApiError for atlas_apikeys_client::cloud_manager_v1_0::types::ApiError {
-    fn into_parts(self) -> Parts {
-        Parts {
-            code: self.error_code,
-            reason: self.reason,
-            detail: self.detail,
-            parameters: self.parameters,
-            fields: Vec::new(),
-        }
-    }
-}
-
-/// Converts a generated client's error. Async because an undocumented
-/// status still has its body to read.
-pub(crate) async fn from_raw<E: GeneratedApiError>(e: RawError<E>, record: &CallRecord) -> Error {
-    match e {
-        RawError::ErrorResponse(value) => {
-            let status = value.status().as_u16();
-            let p = value.into_inner().into_parts();
+                .unwrap_or_default();
             api_error(
                 status,
-                Some(p.code),
+                p.error_code,
                 p.reason,
                 p.detail,
                 p.parameters,
-                p.fields,
+                fields,
             )
         }
         RawError::UnexpectedResponse(response) => {

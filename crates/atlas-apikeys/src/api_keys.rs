@@ -2,66 +2,29 @@
 //! validated inputs, on Atlas (Admin API v2), Cloud Manager or Ops Manager
 //! (public API v1.0). Switching systems is a change of builder call.
 
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use atlas_apikeys_client::operations::{
+    ApiErrorRecord, Flags, KeyRecord, OrgKeyChange, ProjectKeyChange,
+};
 use atlas_apikeys_client::{
-    ApiVersion, ClientConfig, Credentials, RateLimit, RetryPolicy, observe,
+    ApiVersion, ClientConfig, Credentials, KeyOperations, RateLimit, RetryPolicy, VERSIONS, observe,
 };
 use progenitor_client::{Error as RawError, ResponseValue};
 
-use crate::api_errors::{GeneratedApiError, from_raw};
+use crate::api_errors::from_raw;
 use crate::error::{Error, ErrorCode, Rule, ValidationError};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
 use crate::response::{self, ApiKey};
 
-/// The generated Atlas client every supported Atlas version shares.
-type AtlasClient = atlas_apikeys_client::v2025_02_19::Client;
-/// The generated public API v1.0 client (Cloud Manager and Ops Manager).
-type PublicClient = atlas_apikeys_client::cloud_manager_v1_0::Client;
-
-type Connect<C> = fn(ClientConfig) -> Result<C, atlas_apikeys_client::BuildError>;
-
-/// How to build a client for one version.
-#[derive(Clone, Copy)]
-enum Maker {
-    Atlas(Connect<AtlasClient>),
-    Public(Connect<PublicClient>),
-}
-
-/// Every generated version with its constructor. A version whose generated
-/// client differs in shape fails to compile here, which is where this crate
-/// must learn to speak it.
-static VERSIONS: LazyLock<Vec<(&'static ApiVersion, Maker)>> = LazyLock::new(|| {
-    let mut versions: Vec<(&'static ApiVersion, Maker)> = Vec::new();
-    macro_rules! atlas {
-        ($v:ident) => {
-            versions.push((
-                &atlas_apikeys_client::$v::API_VERSION,
-                Maker::Atlas(atlas_apikeys_client::$v::connect),
-            ));
-        };
-    }
-    macro_rules! public {
-        ($v:ident) => {
-            versions.push((
-                &atlas_apikeys_client::$v::API_VERSION,
-                Maker::Public(atlas_apikeys_client::$v::connect),
-            ));
-        };
-    }
-    atlas_apikeys_client::for_each_atlas_version!(atlas);
-    atlas_apikeys_client::for_each_cloud_manager_version!(public);
-    atlas_apikeys_client::for_each_ops_manager_version!(public);
-    versions
-});
+// Every generated version is driven through `KeyOperations`, which codegen
+// implements for each generated client: this crate names no version module
+// and no generated type, so a new version needs no edit here.
 
 fn versions_of(system: &'static str) -> impl Iterator<Item = &'static ApiVersion> {
-    VERSIONS
-        .iter()
-        .map(|(v, _)| *v)
-        .filter(move |v| v.system == system)
+    VERSIONS.iter().copied().filter(move |v| v.system == system)
 }
 
 /// The Atlas API versions this crate drives, oldest first.
@@ -71,9 +34,9 @@ pub fn atlas_versions() -> impl Iterator<Item = &'static ApiVersion> {
 
 /// The newest Atlas API version this crate drives.
 pub fn latest_atlas_version() -> &'static ApiVersion {
-    atlas_versions()
-        .last()
-        .unwrap_or(&atlas_apikeys_client::v2025_02_19::API_VERSION)
+    newest("atlas")
+        .or_else(|| VERSIONS.last().copied())
+        .expect("codegen emits at least one version")
 }
 
 fn newest(system: &'static str) -> Option<&'static ApiVersion> {
@@ -103,8 +66,8 @@ pub struct ApiKeysBuilder {
 }
 
 impl ApiKeysBuilder {
-    /// Pins an Atlas API version, such as
-    /// `&atlas_apikeys::client::v2025_02_19::API_VERSION` (default: the newest).
+    /// Pins an Atlas API version: a generated module's `API_VERSION`, or one
+    /// of [`atlas_versions`] (default: the newest).
     pub fn atlas(mut self, version: &'static ApiVersion) -> Self {
         self.version = version;
         self
@@ -224,14 +187,10 @@ impl ApiKeysBuilder {
 
     /// Builds the client.
     pub fn build(self) -> Result<ApiKeys, Error> {
-        let Some((version, maker)) = VERSIONS
-            .iter()
-            .find(|(v, _)| std::ptr::eq(*v, self.version) || **v == *self.version)
-            .copied()
-        else {
+        let Some(version) = VERSIONS.iter().copied().find(|v| **v == *self.version) else {
             let known: Vec<String> = VERSIONS
                 .iter()
-                .map(|(v, _)| format!("{} {}", v.system, v.version))
+                .map(|v| format!("{} {}", v.system, v.version))
                 .collect();
             return Err(Error::Config(format!(
                 "{} {} is not a version this crate drives (it drives: {})",
@@ -245,24 +204,14 @@ impl ApiKeysBuilder {
                 "Ops Manager offers no service accounts or access tokens: use a programmatic API key".into(),
             ));
         }
-        let backend = match maker {
-            Maker::Atlas(connect) => Backend::Atlas(connect(self.config)?),
-            Maker::Public(connect) => Backend::Public(connect(self.config)?),
-        };
         Ok(ApiKeys {
-            backend,
+            ops: Arc::from((version.connect)(self.config)?),
             version,
             envelope: self.envelope,
             pretty: self.pretty,
             rate_limit: Arc::default(),
         })
     }
-}
-
-#[derive(Debug, Clone)]
-enum Backend {
-    Atlas(AtlasClient),
-    Public(PublicClient),
 }
 
 /// Programmatic API key management with validated inputs.
@@ -285,7 +234,7 @@ enum Backend {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ApiKeys {
-    backend: Backend,
+    ops: Arc<dyn KeyOperations>,
     version: &'static ApiVersion,
     envelope: bool,
     pretty: bool,
@@ -318,17 +267,12 @@ impl ApiKeys {
     /// Revokes the cached service-account token (`POST /api/oauth/revoke`);
     /// a no-op for other credentials.
     pub async fn revoke_token(&self) -> Result<(), Error> {
-        use progenitor_client::ClientInfo;
-        let result = match &self.backend {
-            Backend::Atlas(c) => c.inner().revoke_token(c.client()).await,
-            Backend::Public(c) => c.inner().revoke_token(c.client()).await,
-        };
-        result.map_err(Error::Auth)
+        self.ops.revoke_token().await.map_err(Error::Auth)
     }
 
-    async fn send<T, E: GeneratedApiError>(
+    async fn send<T>(
         &self,
-        call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<E>>>,
+        call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<ApiErrorRecord>>>,
     ) -> Result<T, Error> {
         // Boxed so the generated call's state is not carried (and moved) by
         // every caller's future.
@@ -356,8 +300,11 @@ impl ApiKeys {
         }
     }
 
-    fn flags(&self) -> (Option<bool>, Option<bool>) {
-        (self.envelope.then_some(true), self.pretty.then_some(true))
+    fn flags(&self) -> Flags {
+        Flags {
+            envelope: self.envelope.then_some(true),
+            pretty: self.pretty.then_some(true),
+        }
     }
 
     fn target(&self) -> String {
@@ -373,38 +320,24 @@ impl ApiKeys {
         update: &OrgKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        let desc = update.desc.as_ref().map(|d| d.as_str().to_owned());
-        let roles = update.roles.clone().unwrap_or_default();
-        let (envelope, pretty) = self.flags();
-        match &self.backend {
-            Backend::Atlas(c) => {
-                let body =
-                    atlas_apikeys_client::v2025_02_19::types::UpdateAtlasOrganizationApiKey {
-                        desc,
-                        roles,
-                    };
-                self.send(c.update_org_api_key(org.as_str(), key.as_str(), envelope, pretty, &body))
-                    .await
-                    .and_then(response::api_key)
-            }
-            Backend::Public(c) => {
-                let body = atlas_apikeys_client::cloud_manager_v1_0::types::OrgApiKeyUpdate {
-                    desc,
-                    roles,
-                };
-                self.send(c.update_org_api_key(
-                    org.as_str(),
-                    key.as_str(),
-                    envelope,
-                    None,
-                    None,
-                    pretty,
-                    &body,
-                ))
-                .await
-                .and_then(response::api_key)
-            }
-        }
+        let change = OrgKeyChange {
+            desc: update.desc.as_ref().map(|d| d.as_str()),
+            roles: update.roles.as_deref(),
+        };
+        self.key(
+            self.ops
+                .update_org_key(org.as_str(), key.as_str(), self.flags(), change),
+        )
+        .await
+    }
+
+    async fn key(
+        &self,
+        call: impl std::future::Future<
+            Output = Result<ResponseValue<KeyRecord>, RawError<ApiErrorRecord>>,
+        >,
+    ) -> Result<ApiKey, Error> {
+        self.send(call).await.and_then(response::api_key)
     }
 
     /// Assigns an organization API key to a project with these project roles.
@@ -421,56 +354,13 @@ impl ApiKeys {
         roles: &ProjectRoles,
     ) -> Result<(), Error> {
         roles.validate(self.version)?;
-        match &self.backend {
-            Backend::Atlas(c) => self.atlas_assign(c, project, key, roles).await,
-            Backend::Public(c) => self
-                .public_roles(c, project, key, roles.roles())
-                .await
-                .map(|_| ()),
-        }
-    }
-
-    async fn atlas_assign(
-        &self,
-        c: &AtlasClient,
-        project: &ProjectId,
-        key: &ApiKeyId,
-        roles: &ProjectRoles,
-    ) -> Result<(), Error> {
-        let body = vec![
-            atlas_apikeys_client::v2025_02_19::types::UserAccessRoleAssignment {
-                roles: roles.roles.clone(),
-                user_id: None,
-            },
-        ];
-        let (envelope, pretty) = self.flags();
-        self.send(c.add_group_api_key(project.as_str(), key.as_str(), envelope, pretty, &body))
-            .await
-            .map(|_| ())
-    }
-
-    async fn public_roles(
-        &self,
-        c: &PublicClient,
-        project: &ProjectId,
-        key: &ApiKeyId,
-        roles: &[crate::ProjectRole],
-    ) -> Result<ApiKey, Error> {
-        let body = atlas_apikeys_client::cloud_manager_v1_0::types::ProjectApiKeyRoles {
-            roles: roles.to_vec(),
-        };
-        let (envelope, pretty) = self.flags();
-        self.send(c.update_group_api_key_roles(
+        self.send(self.ops.assign_to_project(
             project.as_str(),
             key.as_str(),
-            envelope,
-            None,
-            None,
-            pretty,
-            &body,
+            self.flags(),
+            roles.roles(),
         ))
         .await
-        .and_then(response::api_key)
     }
 
     /// Replaces an organization API key's roles in a project, and/or its
@@ -486,58 +376,47 @@ impl ApiKeys {
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        match &self.backend {
-            Backend::Atlas(c) => self.atlas_update(c, project, key, update).await,
-            Backend::Public(c) => {
-                if let Some(desc) = &update.desc {
-                    return Err(ValidationError::new(
-                        "desc",
-                        Rule::NotAccepted {
-                            target: self.target(),
-                        },
-                        crate::ids::show(desc.as_str()),
-                    )
-                    .into());
-                }
-                let Some(roles) = &update.roles else {
-                    return Err(ValidationError::new(
-                        "roles",
-                        Rule::Required {
-                            target: self.target(),
-                        },
-                        "(none)",
-                    )
-                    .into());
-                };
-                self.public_roles(c, project, key, roles).await
+        if self.ops.assign_replaces() {
+            // The public API's project endpoint takes roles only.
+            if let Some(desc) = &update.desc {
+                return Err(ValidationError::new(
+                    "desc",
+                    Rule::NotAccepted {
+                        target: self.target(),
+                    },
+                    crate::ids::show(desc.as_str()),
+                )
+                .into());
+            }
+            if update.roles.is_none() {
+                return Err(ValidationError::new(
+                    "roles",
+                    Rule::Required {
+                        target: self.target(),
+                    },
+                    "(none)",
+                )
+                .into());
             }
         }
+        self.project_key(project, key, update).await
     }
 
-    async fn atlas_update(
+    async fn project_key(
         &self,
-        c: &AtlasClient,
         project: &ProjectId,
         key: &ApiKeyId,
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
-        let body = atlas_apikeys_client::v2025_02_19::types::UpdateAtlasProjectApiKey {
-            desc: update.desc.as_ref().map(|d| d.as_str().to_owned()),
-            roles: update.roles.clone().unwrap_or_default(),
+        let change = ProjectKeyChange {
+            desc: update.desc.as_ref().map(|d| d.as_str()),
+            roles: update.roles.as_deref(),
         };
-        let (envelope, pretty) = self.flags();
-        self.send(c.update_group_api_key_roles(
-            project.as_str(),
-            key.as_str(),
-            envelope,
-            None,
-            None,
-            None,
-            pretty,
-            &body,
-        ))
+        self.key(
+            self.ops
+                .update_project_key(project.as_str(), key.as_str(), self.flags(), change),
+        )
         .await
-        .and_then(response::api_key)
     }
 
     /// Makes the key have exactly `roles` in the project, whether or not it
@@ -552,21 +431,23 @@ impl ApiKeys {
         roles: &ProjectRoles,
     ) -> Result<Ensured, Error> {
         roles.validate(self.version)?;
-        match &self.backend {
-            Backend::Atlas(c) => match self.atlas_assign(c, project, key, roles).await {
-                Ok(()) => Ok(Ensured::Assigned),
-                Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {
-                    let update = ProjectKeyUpdate::from(roles);
-                    self.atlas_update(c, project, key, &update)
-                        .await
-                        .map(Ensured::Updated)
-                }
-                Err(e) => Err(e),
-            },
-            Backend::Public(c) => self
-                .public_roles(c, project, key, roles.roles())
+        let update = ProjectKeyUpdate::from(roles);
+        if self.ops.assign_replaces() {
+            return self
+                .project_key(project, key, &update)
+                .await
+                .map(Ensured::Updated);
+        }
+        let assign =
+            self.ops
+                .assign_to_project(project.as_str(), key.as_str(), self.flags(), roles.roles());
+        match self.send(assign).await {
+            Ok(()) => Ok(Ensured::Assigned),
+            Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => self
+                .project_key(project, key, &update)
                 .await
                 .map(Ensured::Updated),
+            Err(e) => Err(e),
         }
     }
 }

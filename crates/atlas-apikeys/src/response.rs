@@ -4,6 +4,7 @@
 
 use std::fmt;
 
+use atlas_apikeys_client::operations::KeyRecord;
 use atlas_apikeys_client::{OrgRole, ProjectRole};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -105,51 +106,8 @@ impl ApiKey {
     }
 }
 
-/// The fields every generated key type has.
-pub(crate) struct RawKey {
-    id: Option<String>,
-    desc: Option<String>,
-    public_key: Option<String>,
-    private_key: Option<atlas_apikeys_client::Secret>,
-    links: Vec<(Option<String>, Option<String>)>,
-    roles: Vec<(Option<String>, Option<String>, Option<String>)>,
-}
-
-/// Both generated key types (Atlas v2, public API v1.0) carry the same
-/// fields under different type names.
-macro_rules! raw_key_from {
-    ($ty:ty) => {
-        impl From<$ty> for RawKey {
-            fn from(k: $ty) -> Self {
-                Self {
-                    id: k.id,
-                    desc: k.desc,
-                    public_key: k.public_key,
-                    private_key: k.private_key,
-                    links: k.links.into_iter().map(|l| (l.href, l.rel)).collect(),
-                    roles: k
-                        .roles
-                        .into_iter()
-                        .map(|r| {
-                            (
-                                r.org_id,
-                                r.group_id,
-                                r.role_name.map(|n| n.as_str().to_owned()),
-                            )
-                        })
-                        .collect(),
-                }
-            }
-        }
-    };
-}
-
-raw_key_from!(atlas_apikeys_client::v2025_02_19::types::ApiKeyUserDetails);
-raw_key_from!(atlas_apikeys_client::cloud_manager_v1_0::types::ApiKey);
-
-/// Builds an [`ApiKey`] from a generated response type.
-pub(crate) fn api_key(raw: impl Into<RawKey>) -> Result<ApiKey, Error> {
-    let raw = raw.into();
+/// Builds an [`ApiKey`] from the key any generated client returns.
+pub(crate) fn api_key(raw: KeyRecord) -> Result<ApiKey, Error> {
     let id = raw.id.as_deref().unwrap_or_default();
     let id = ApiKeyId::parse(id).map_err(|e| Error::InvalidResponse {
         status: 200,
@@ -166,13 +124,18 @@ pub(crate) fn api_key(raw: impl Into<RawKey>) -> Result<ApiKey, Error> {
         links: raw
             .links
             .into_iter()
-            .map(|(href, rel)| Link { href, rel })
+            .map(|l| Link {
+                href: l.href,
+                rel: l.rel,
+            })
             .collect(),
         org_roles: Vec::new(),
         project_roles: Vec::new(),
         other_roles: Vec::new(),
     };
-    for (org_id, group_id, role_name) in raw.roles {
+    for r in raw.roles {
+        let (org_id, group_id) = (r.org_id, r.group_id);
+        let role_name = r.role_name.map(|n| n.as_str().to_owned());
         let org = org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
         let project = group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
         match (project, org, &role_name) {

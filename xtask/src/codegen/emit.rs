@@ -200,12 +200,20 @@ pub fn enums(sets: &[EnumSet], sources: &[String]) -> Result<String, CodegenErro
 
 /// The distinct media-type tables, named by family and the resource
 /// versions they send; versions with equal tables share one.
-pub fn media(tables: &[(String, Vec<OperationMedia>)], sources: &[String]) -> Result<String, CodegenError> {
+pub fn media(
+    tables: &[(String, Vec<OperationMedia>)],
+    sources: &[String],
+) -> Result<String, CodegenError> {
     let items = tables.iter().map(|(name, media)| {
         let name = format_ident!("{}", name);
         let ops = media.iter().map(|op| {
-            let (id, api, method, path, accept) =
-                (&op.operation_id, &op.api_name, &op.method, &op.path, &op.accept);
+            let (id, api, method, path, accept) = (
+                &op.operation_id,
+                &op.api_name,
+                &op.method,
+                &op.path,
+                &op.accept,
+            );
             let ct = match &op.content_type {
                 Some(c) => quote!(Some(#c)),
                 None => quote!(None),
@@ -329,7 +337,9 @@ pub struct VersionModule<'a> {
 /// enum values it documents.
 pub fn version(m: &VersionModule<'_>) -> Result<String, CodegenError> {
     let shape = format_ident!("{}", m.shape_module);
-    let enum_use = quote!(pub use super::enums::{OrgRole, ProjectRole, RoleName};);
+    let enum_use = quote!(
+        pub use super::enums::{OrgRole, ProjectRole, RoleName};
+    );
     let version = m.version;
     let system = m.system;
     let base = match m.default_base_url {
@@ -410,7 +420,10 @@ pub fn module_list(
     sources: &[String],
 ) -> Result<String, CodegenError> {
     let shapes = shapes.iter().map(|s| format_ident!("{s}"));
-    let catalogue = quote!(pub mod catalogue; pub mod media;);
+    let catalogue = quote!(
+        pub mod catalogue;
+        pub mod media;
+    );
     let version_mods: Vec<_> = versions.iter().map(|(_, v)| format_ident!("{v}")).collect();
     let macros = systems.iter().map(|system| {
         let name = format_ident!("for_each_{}_version", system.replace('-', "_"));

@@ -46,7 +46,10 @@ const KEY: Record = Record {
 };
 const FIELD: Record = Record {
     name: "FieldRecord",
-    fields: &[("field", "field", None), ("description", "description", None)],
+    fields: &[
+        ("field", "field", None),
+        ("description", "description", None),
+    ],
 };
 const BAD_REQUEST: Record = Record {
     name: "BadRequestRecord",
@@ -96,7 +99,8 @@ fn read(file: &syn::File) -> Generated {
                             .iter()
                             .filter_map(|f| {
                                 let ident = f.ident.clone()?;
-                                let wire = serde_rename(&f.attrs).unwrap_or_else(|| ident.to_string());
+                                let wire =
+                                    serde_rename(&f.attrs).unwrap_or_else(|| ident.to_string());
                                 Some((ident, wire, f.ty.clone()))
                             })
                             .collect();
@@ -133,7 +137,9 @@ fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
 /// The type arguments of the last path segment (`Option<T>` → `[T]`).
 fn type_args(ty: &Type) -> Vec<&Type> {
     let Type::Path(p) = ty else { return Vec::new() };
-    let Some(seg) = p.path.segments.last() else { return Vec::new() };
+    let Some(seg) = p.path.segments.last() else {
+        return Vec::new();
+    };
     let PathArguments::AngleBracketed(args) = &seg.arguments else {
         return Vec::new();
     };
@@ -171,12 +177,10 @@ fn outcome(sig: &syn::Signature) -> Result<(Option<String>, String), String> {
     let [ok, err] = type_args(ty)[..] else {
         return Err(format!("{} does not return a Result", sig.ident));
     };
-    let success = type_args(ok)
-        .first()
-        .and_then(|t| match t {
-            Type::Tuple(t) if t.elems.is_empty() => None,
-            other => last_ident(other),
-        });
+    let success = type_args(ok).first().and_then(|t| match t {
+        Type::Tuple(t) if t.elems.is_empty() => None,
+        other => last_ident(other),
+    });
     let error = type_args(err)
         .first()
         .and_then(|t| last_ident(t))
@@ -189,11 +193,15 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
     let g = read(file);
     let ids: Vec<String> = g.methods.keys().cloned().collect();
     // Generated method names are the snake_case of operationIds.
-    let by_api: BTreeMap<String, String> = ["updateOrgApiKey", "addGroupApiKey", "updateGroupApiKeyRoles"]
-        .iter()
-        .filter(|id| ids.contains(&id.to_snake_case()))
-        .map(|id| ((*id).to_owned(), id.to_snake_case()))
-        .collect();
+    let by_api: BTreeMap<String, String> = [
+        "updateOrgApiKey",
+        "addGroupApiKey",
+        "updateGroupApiKeyRoles",
+    ]
+    .iter()
+    .filter(|id| ids.contains(&id.to_snake_case()))
+    .map(|id| ((*id).to_owned(), id.to_snake_case()))
+    .collect();
     let available: Vec<&str> = by_api.keys().map(String::as_str).collect();
 
     let mut records: BTreeMap<String, TokenStream> = BTreeMap::new();
@@ -213,7 +221,9 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
         let mut body = quote!();
         for input in sig.inputs.iter().skip(1) {
             let FnArg::Typed(arg) = input else { continue };
-            let Pat::Ident(ident) = &*arg.pat else { continue };
+            let Pat::Ident(ident) = &*arg.pat else {
+                continue;
+            };
             let arg_name = ident.ident.to_string();
             args.push(match arg_name.as_str() {
                 "org_id" => quote!(org),
@@ -315,10 +325,12 @@ fn record_impls(
     if out.contains_key(&key) {
         return Ok(());
     }
-    let s = g
-        .structs
-        .get(source)
-        .ok_or_else(|| format!("{source} is not a generated struct ({} expected)", record.name))?;
+    let s = g.structs.get(source).ok_or_else(|| {
+        format!(
+            "{source} is not a generated struct ({} expected)",
+            record.name
+        )
+    })?;
     let mut fields = Vec::new();
     for (wire, field, nested) in record.fields {
         let target = format_ident!("{}", field);

@@ -64,7 +64,9 @@ fn path_item(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
             (Some(x), Some(y)) if key == "parameters" => parameters(x, y, &here)?,
             (Some(x), Some(y)) => operation(x, y, &here)?,
             _ if key == "parameters" => {
-                return Err(format!("{here}: only one version has path-level parameters"));
+                return Err(format!(
+                    "{here}: only one version has path-level parameters"
+                ));
             }
             _ => {
                 return Err(format!(
@@ -83,14 +85,23 @@ fn operation(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
     let here = |k: &str| jsonpath::push(at, k);
     match (a.get("parameters"), b.get("parameters")) {
         (Some(x), Some(y)) => out["parameters"] = parameters(x, y, &here("parameters"))?,
-        (None, Some(y)) => out["parameters"] = parameters(&Value::Array(vec![]), y, &here("parameters"))?,
-        (Some(x), None) => out["parameters"] = parameters(x, &Value::Array(vec![]), &here("parameters"))?,
+        (None, Some(y)) => {
+            out["parameters"] = parameters(&Value::Array(vec![]), y, &here("parameters"))?
+        }
+        (Some(x), None) => {
+            out["parameters"] = parameters(x, &Value::Array(vec![]), &here("parameters"))?
+        }
         (None, None) => {}
     }
     match (a.get("requestBody"), b.get("requestBody")) {
         (Some(x), Some(y)) => out["requestBody"] = value(x, y, &here("requestBody"))?,
         (None, None) => {}
-        _ => return Err(format!("{}: only one version sends a body", here("requestBody"))),
+        _ => {
+            return Err(format!(
+                "{}: only one version sends a body",
+                here("requestBody")
+            ));
+        }
     }
     let responses = here("responses");
     let merged = union_maps(
@@ -148,7 +159,10 @@ fn parameters(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
     for q in bl {
         if !al.iter().any(|p| key(p) == key(q)) {
             if q.get("required") == Some(&Value::Bool(true)) {
-                return Err(format!("{at} ({}): required, and only one version has it", key(q)));
+                return Err(format!(
+                    "{at} ({}): required, and only one version has it",
+                    key(q)
+                ));
             }
             out.push(q.clone());
         }
@@ -189,6 +203,11 @@ fn union_maps(
     Ok(Value::Object(out))
 }
 
+/// Two revisions of one schema, merged as two versions' would be.
+pub fn schemas(a: &Value, b: &Value) -> Result<Value, String> {
+    value(a, b, "#")
+}
+
 /// Two values at the same place: schemas, parameters, bodies, responses.
 fn value(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
     if a == b {
@@ -198,7 +217,9 @@ fn value(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
         (Value::Object(am), Value::Object(bm)) => {
             // An open enum absorbs a plain string (an enum upstream added or dropped).
             let is_ref = |m: &Map<String, Value>| m.len() == 1 && m.contains_key("$ref");
-            let is_string = |m: &Map<String, Value>| m.get("type").is_some_and(|t| t == "string") && m.len() == 1;
+            let is_string = |m: &Map<String, Value>| {
+                m.get("type").is_some_and(|t| t == "string") && m.len() == 1
+            };
             if is_ref(am) && is_string(bm) {
                 return Ok(a.clone());
             }
@@ -210,9 +231,7 @@ fn value(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
             for k in keys {
                 let here = jsonpath::push(at, k);
                 let merged = match (k.as_str(), am.get(k), bm.get(k)) {
-                    ("properties", Some(x), Some(y)) => {
-                        union_maps(x, y, &here, 1, &each_value)?
-                    }
+                    ("properties", Some(x), Some(y)) => union_maps(x, y, &here, 1, &each_value)?,
                     ("properties", Some(x), None) | ("properties", None, Some(x)) => x.clone(),
                     ("required", x, y) => {
                         let list = |v: Option<&Value>| -> Vec<String> {

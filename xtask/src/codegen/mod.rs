@@ -236,7 +236,12 @@ pub fn fragment_from_value(
 fn family(spec: &Value) -> (Vec<String>, String) {
     let mut ops = Vec::new();
     let mut prefix: Option<Vec<String>> = None;
-    for (path, item) in spec.get("paths").and_then(Value::as_object).into_iter().flatten() {
+    for (path, item) in spec
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         for method in item.as_object().into_iter().flatten().map(|(k, _)| k) {
             if method != "parameters" {
                 ops.push(format!("{method} {path}"));
@@ -433,7 +438,10 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
         }
     }
 
-    files.insert(dir.join("media.rs"), emit::media(&media_tables, &all_sources)?);
+    files.insert(
+        dir.join("media.rs"),
+        emit::media(&media_tables, &all_sources)?,
+    );
     files.insert(
         dir.join("mod.rs"),
         emit::module_list(

@@ -121,6 +121,7 @@ pub fn prepare(
         components.remove("securitySchemes");
         components.remove("headers");
     }
+    strip_version_suffixes(&mut spec);
     let mut hoister = Schemas::default();
     apply_role_fields(&mut spec, roles, &mut hoister);
     sort_parameters(&mut spec);
@@ -510,6 +511,99 @@ fn enum_name(values: &[String], ctx: &str) -> String {
     }
 }
 
+/// Upstream names a schema's newer revision after its date
+/// (`ApiKeyUserDetails20240805`); the name without the date is the same
+/// concept, so versions compare by meaning and the catalogue's field names
+/// hold. When the fragment has both revisions, they become one schema if
+/// they merge like two versions would; otherwise both stay.
+fn strip_version_suffixes(spec: &mut Value) {
+    let Some(schemas) = spec
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let renames: Vec<(String, String)> = schemas
+        .keys()
+        .filter_map(|name| {
+            let cut = name.len().checked_sub(8)?;
+            let (stem, date) = (name.get(..cut)?, name.get(cut..)?);
+            (!stem.is_empty() && date.bytes().all(|b| b.is_ascii_digit()) && date.starts_with("20"))
+                .then(|| (name.clone(), stem.to_owned()))
+        })
+        .collect();
+    let mut done = Vec::new();
+    for (old, new) in renames {
+        let revision = schemas.get(&old).cloned().unwrap_or_default();
+        let merged = match schemas.get(&new) {
+            None => revision,
+            Some(plain) => {
+                match super::merge::schemas(&unconstrained(plain), &unconstrained(&revision)) {
+                    Ok(m) => m,
+                    Err(_) => continue,
+                }
+            }
+        };
+        schemas.remove(&old);
+        schemas.insert(new.clone(), merged);
+        done.push((old, new));
+    }
+    let renames = done;
+    if renames.is_empty() {
+        return;
+    }
+    fn rewrite(value: &mut Value, renames: &[(String, String)]) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map.iter_mut() {
+                    if k == "$ref"
+                        && let Value::String(r) = v
+                        && let Some((_, new)) = renames
+                            .iter()
+                            .find(|(old, _)| *r == format!("#/components/schemas/{old}"))
+                    {
+                        *r = format!("#/components/schemas/{new}");
+                    } else {
+                        rewrite(v, renames);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, renames)),
+            _ => {}
+        }
+    }
+    rewrite(spec, &renames);
+}
+
+/// A schema without the value constraints `prepare` drops anyway.
+fn unconstrained(schema: &Value) -> Value {
+    match schema {
+        Value::Object(map) => {
+            let string = map.get("type").is_some_and(|t| t == "string");
+            map.iter()
+                .filter(|(k, _)| !CONSTRAINTS.contains(&k.as_str()) && !(string && *k == "format"))
+                .map(|(k, v)| {
+                    let v = if k == "properties" {
+                        Value::Object(
+                            v.as_object()
+                                .into_iter()
+                                .flatten()
+                                .map(|(p, s)| (p.clone(), unconstrained(s)))
+                                .collect(),
+                        )
+                    } else {
+                        unconstrained(v)
+                    };
+                    (k.clone(), v)
+                })
+                .collect::<Map<_, _>>()
+                .into()
+        }
+        Value::Array(items) => items.iter().map(unconstrained).collect(),
+        other => other.clone(),
+    }
+}
+
 /// The open enums role properties map to; their values come from the catalogue.
 pub const ROLE_TYPES: [&str; 3] = ["OrgRole", "ProjectRole", "RoleName"];
 
@@ -530,8 +624,10 @@ fn apply_role_fields(spec: &mut Value, roles: &SystemRoles, hoister: &mut Schema
             let Some(scope) = roles.field(schema_name, prop_name) else {
                 continue;
             };
-            let reference = json!({ "$ref": format!("#/components/schemas/{}", scope.type_name()) });
-            let is_list = prop.get("type").is_some_and(|t| t == "array") || prop.get("items").is_some();
+            let reference =
+                json!({ "$ref": format!("#/components/schemas/{}", scope.type_name()) });
+            let is_list =
+                prop.get("type").is_some_and(|t| t == "array") || prop.get("items").is_some();
             *prop = if is_list {
                 json!({ "type": "array", "items": reference })
             } else {
@@ -552,15 +648,25 @@ fn sort_parameters(spec: &mut Value) {
         .into_iter()
         .flatten()
         .map(|(k, p)| {
-            let field = |f: &str| p.get(f).and_then(Value::as_str).unwrap_or_default().to_owned();
-            (format!("#/components/parameters/{k}"), (field("in"), field("name")))
+            let field = |f: &str| {
+                p.get(f)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            (
+                format!("#/components/parameters/{k}"),
+                (field("in"), field("name")),
+            )
         })
         .collect();
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
     };
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         for (_, op) in item.iter_mut() {
             let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) else {
                 continue;
@@ -569,11 +675,18 @@ fn sort_parameters(spec: &mut Value) {
                 let (location, name) = match p.get("$ref").and_then(Value::as_str) {
                     Some(r) => named.get(r).cloned().unwrap_or_default(),
                     None => {
-                        let field = |f: &str| p.get(f).and_then(Value::as_str).unwrap_or_default().to_owned();
+                        let field = |f: &str| {
+                            p.get(f)
+                                .and_then(Value::as_str)
+                                .unwrap_or_default()
+                                .to_owned()
+                        };
                         (field("in"), field("name"))
                     }
                 };
-                let at = path.find(&format!("{{{name}}}")).filter(|_| location == "path");
+                let at = path
+                    .find(&format!("{{{name}}}"))
+                    .filter(|_| location == "path");
                 (at.is_none(), at.unwrap_or(0), location, name)
             });
         }

@@ -28,14 +28,23 @@ pub fn check(spec: &Value) -> Vec<String> {
         if serves.is_empty() {
             continue;
         }
-        let sends: Vec<&str> = serves.iter().flat_map(|c| c.always_sends()).copied().collect();
+        let sends: Vec<&str> = serves
+            .iter()
+            .flat_map(|c| c.always_sends())
+            .copied()
+            .collect();
         let at = format!("{id} ({label})");
         let params = item
             .get("parameters")
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .chain(op.get("parameters").and_then(Value::as_array).into_iter().flatten());
+            .chain(
+                op.get("parameters")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten(),
+            );
         for p in params {
             let p = resolve(spec, p);
             let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -122,7 +131,10 @@ fn body_schema<'a>(spec: &'a Value, schema: &'a Value) -> (String, &'a Value) {
     };
     let resolved = resolve(spec, schema);
     if let Some(items) = resolved.get("items") {
-        return (format!("a list of {}", name_of(items)), resolve(spec, items));
+        return (
+            format!("a list of {}", name_of(items)),
+            resolve(spec, items),
+        );
     }
     (name_of(schema), resolved)
 }
