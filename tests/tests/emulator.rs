@@ -254,9 +254,17 @@ async fn authorization_follows_the_docs() {
 
 #[tokio::test]
 async fn a_role_the_server_knows_before_the_sdk_passes_with_the_opt_in() {
-    let emu = emulator(Config::default()).await;
+    // A server whose roles run ahead of this build's catalogue.
+    const NEWER: &str = "ORG_NEWER_THAN_THE_CATALOGUE";
+    let mut roles = atlas_apikeys_emulator::roles::RoleSets::documented(System::Atlas);
+    roles.org.push(NEWER.into());
+    let emu = emulator(Config {
+        roles: Some(roles),
+        ..Config::default()
+    })
+    .await;
     let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-    let new_role = OrgKeyUpdate::new().roles([OrgRole::from("ORG_STREAM_PROCESSING_ADMIN")]);
+    let new_role = OrgKeyUpdate::new().roles([OrgRole::from(NEWER)]);
     assert!(
         keys.update_org_key(&org(), &target(), &new_role)
             .await
@@ -268,10 +276,7 @@ async fn a_role_the_server_knows_before_the_sdk_passes_with_the_opt_in() {
         .update_org_key(&org(), &target(), &new_role.allow_unlisted_roles())
         .await
         .unwrap();
-    assert_eq!(
-        key.org_roles[0].role,
-        OrgRole::Unknown("ORG_STREAM_PROCESSING_ADMIN".into())
-    );
+    assert_eq!(key.org_roles[0].role, OrgRole::Unknown(NEWER.into()));
 }
 
 #[tokio::test]

@@ -37,7 +37,7 @@ impl ApiDate {
         let (year, month, day) = (num(&text[..4])?, num(&text[5..7])?, num(&text[8..])?);
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return Err(format!(
-                "version {text:?} is not a calendar date (no day {day} in {year:04}-{month:02})"
+                "version {text:?} is not a calendar date YYYY-MM-DD (no day {day} in {year:04}-{month:02})"
             ));
         }
         Ok(Self {
