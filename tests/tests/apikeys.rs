@@ -488,7 +488,11 @@ async fn api_errors_carry_status_code_and_details() {
     let server = CaptureServer::start().await;
     // Error mapping, not retries: one attempt per call.
     let keys = ApiKeys::builder()
-        .atlas(&atlas_apikeys::client::v2024_05_30::API_VERSION)
+        .atlas(
+            atlas_apikeys::atlas_versions()
+                .next()
+                .expect("an Atlas version"),
+        )
         .base_url(&server.url)
         .retry(atlas_apikeys::client::RetryPolicy::none())
         .build()

@@ -12,7 +12,7 @@ use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use atlas_apikeys::client::{ClientConfig, Credentials, RetryPolicy, observe, v2025_02_19 as api};
+use atlas_apikeys::client::{ClientConfig, Credentials, RetryPolicy, newest_atlas as api, observe};
 use atlas_apikeys_tests::auth_server::{Algorithm, AuthServer, Config};
 use atlas_apikeys_tests::capture::{CaptureServer, Reply};
 

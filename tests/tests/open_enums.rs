@@ -1,7 +1,9 @@
 //! Generated open enums: known values map to variants, anything else is kept
 //! verbatim, and serde and string conversions agree.
 
-use atlas_apikeys_client::v2025_02_19::{ORG_ROLES, OrgRole, PROJECT_ROLES, ProjectRole, RoleName};
+use atlas_apikeys_client::newest_atlas::{
+    ORG_ROLES, OrgRole, PROJECT_ROLES, ProjectRole, RoleName,
+};
 
 #[test]
 fn known_values_round_trip_through_every_conversion() {

@@ -32,6 +32,26 @@ fn env_with(config: Config) -> Env {
     }
 }
 
+/// The newest Atlas version codegen emitted.
+fn newest() -> &'static str {
+    atlas_apikeys::latest_atlas_version().version
+}
+
+/// The oldest Atlas version codegen emitted.
+fn oldest() -> &'static str {
+    atlas_apikeys::atlas_versions()
+        .next()
+        .expect("an Atlas version")
+        .version
+}
+
+/// `atlas <newest>`, as messages name the target.
+fn newest_target() -> &'static str {
+    static TARGET: std::sync::LazyLock<String> =
+        std::sync::LazyLock::new(|| format!("atlas {}", newest()));
+    &TARGET
+}
+
 const ORG: &str = defaults::ORG;
 const PROJECT: &str = defaults::PROJECT;
 const KEY: &str = defaults::TARGET_KEY;
@@ -99,7 +119,7 @@ fn every_command_on_every_system_in_both_formats() {
             }
             c.args(["--system", system_flag, "--output", format]);
             if system == System::Atlas {
-                c.args(["--api-version", "2024-05-30"]);
+                c.args(["--api-version", oldest()]);
             }
             c
         };
@@ -234,7 +254,7 @@ fn exit_codes_are_documented_and_kept() {
     let with = |extra: &[&str]| {
         let mut c = cli();
         digest(&mut c, &e);
-        c.args(["--api-version", "2025-02-19"]).args(extra);
+        c.args(["--api-version", newest()]).args(extra);
         c
     };
     // 2: usage and validation, nothing sent.
@@ -285,7 +305,7 @@ fn exit_codes_are_documented_and_kept() {
                 "--role",
                 "GROUP_AUTOMATION_ADMIN",
             ],
-            "atlas 2025-02-19",
+            newest_target(),
         ),
         (
             vec![
@@ -355,7 +375,7 @@ fn exit_codes_are_documented_and_kept() {
         reader,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "org-key",
             "update",
             ORG,
@@ -377,7 +397,7 @@ fn exit_codes_are_documented_and_kept() {
         wrong,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "org-key",
             "update",
             ORG,
@@ -396,7 +416,7 @@ fn exit_codes_are_documented_and_kept() {
         nowhere,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "org-key",
             "update",
             ORG,
@@ -428,7 +448,7 @@ fn missing_credentials_say_what_to_set() {
         c,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "org-key",
             "update",
             ORG,
@@ -451,7 +471,7 @@ fn missing_credentials_say_what_to_set() {
         half,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "org-key",
             "update",
             ORG,
@@ -501,7 +521,7 @@ fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
         c,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "--private-key-file",
             file.to_str().unwrap(),
             "org-key",
@@ -522,7 +542,7 @@ fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
         c,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "--client-secret-file",
             "-",
             "org-key",
@@ -635,7 +655,7 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
         c,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "--envelope",
             "--pretty",
             "--output",
@@ -656,7 +676,7 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
         c,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "org-key",
             "update",
             ORG,
@@ -677,7 +697,7 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
         c,
         &[
             "--api-version",
-            "2025-02-19",
+            newest(),
             "--allow-unlisted-roles",
             "--output",
             "json",

@@ -1,9 +1,11 @@
 //! Generated client for MongoDB's programmatic API key management: update an
 //! organization API key, assign it to a project, and update its project roles.
 //!
-//! One module per Atlas Administration API version ([`v2023_02_01`],
-//! [`v2024_05_30`], [`v2025_02_19`]); a downstream crate pins a version by
-//! choosing its module. Each module's [`ApiVersion`] table says which
+//! One module per Atlas Administration API version (`v2023_02_01`, ...,
+//! listed in [`VERSIONS`]; [`newest_atlas`] is the newest); a downstream
+//! crate pins a version by choosing its dated module. Versions of one API
+//! share one generated client; [`KeyOperations`] drives any of them without
+//! naming a version. Each module's [`ApiVersion`] table says which
 //! versioned media type (`application/vnd.atlas.<date>+json`) every operation
 //! sends as `Accept` and `Content-Type`; the [`ClientHooks`] implementation
 //! puts it on the wire.

@@ -117,7 +117,7 @@ fn empty_inputs_are_rejected() {
 }
 
 mod roles {
-    use atlas_apikeys::client::v2025_02_19::API_VERSION as V;
+    use atlas_apikeys::client::newest_atlas::API_VERSION as V;
     use atlas_apikeys::{OrgKeyUpdate, OrgRole, ProjectKeyUpdate, ProjectRole, ProjectRoles, Rule};
     use proptest::prelude::*;
     use proptest::sample::subsequence;

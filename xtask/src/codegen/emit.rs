@@ -431,14 +431,22 @@ pub fn module_list(
             .iter()
             .filter(|(s, _)| s == system)
             .map(|(_, v)| format_ident!("{v}"));
+        let mods: Vec<_> = mods.collect();
         let doc =
             format!(" Invokes `$m!(module)` for every {system} version module, oldest first.");
+        let alias = format_ident!("newest_{}", system.replace('-', "_"));
+        let alias_doc = format!(
+            " The newest {system} version module. It moves when codegen adds a version: code that must keep speaking one version pins a dated module instead."
+        );
+        let newest = mods.last();
         quote! {
             #[doc = #doc]
             #[macro_export]
             macro_rules! #name {
                 ($m:ident) => { #($m!(#mods);)* };
             }
+            #[doc = #alias_doc]
+            pub use #newest as #alias;
         }
     });
     let body = render(

@@ -581,7 +581,7 @@ fn unconstrained(schema: &Value) -> Value {
         Value::Object(map) => {
             let string = map.get("type").is_some_and(|t| t == "string");
             map.iter()
-                .filter(|(k, _)| !CONSTRAINTS.contains(&k.as_str()) && !(string && *k == "format"))
+                .filter(|(k, _)| !(CONSTRAINTS.contains(&k.as_str()) || string && *k == "format"))
                 .map(|(k, v)| {
                     let v = if k == "properties" {
                         Value::Object(

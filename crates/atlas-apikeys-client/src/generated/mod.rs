@@ -37,6 +37,8 @@ macro_rules! for_each_atlas_version {
         $m ! (v2023_02_01); $m ! (v2024_05_30); $m ! (v2025_02_19); $m ! (v2025_03_12);
     };
 }
+/// The newest atlas version module. It moves when codegen adds a version: code that must keep speaking one version pins a dated module instead.
+pub use v2025_03_12 as newest_atlas;
 /// Invokes `$m!(module)` for every cloud-manager version module, oldest first.
 #[macro_export]
 macro_rules! for_each_cloud_manager_version {
@@ -44,6 +46,8 @@ macro_rules! for_each_cloud_manager_version {
         $m ! (cloud_manager_v1_0);
     };
 }
+/// The newest cloud-manager version module. It moves when codegen adds a version: code that must keep speaking one version pins a dated module instead.
+pub use cloud_manager_v1_0 as newest_cloud_manager;
 /// Invokes `$m!(module)` for every ops-manager version module, oldest first.
 #[macro_export]
 macro_rules! for_each_ops_manager_version {
@@ -51,3 +55,5 @@ macro_rules! for_each_ops_manager_version {
         $m ! (ops_manager_v1_0);
     };
 }
+/// The newest ops-manager version module. It moves when codegen adds a version: code that must keep speaking one version pins a dated module instead.
+pub use ops_manager_v1_0 as newest_ops_manager;
