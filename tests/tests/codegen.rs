@@ -232,9 +232,23 @@ fn a_real_wire_change_is_reported_by_codegen() {
         schema["properties"]["expiresAt"] = json!({ "type": "string" });
         schema["required"] = json!(["expiresAt"]);
     });
-    let text = codegen::fragment_from_value(&required, "openapi/atlas-2099-01-01.json", &catalogue)
-        .unwrap_err()
-        .to_string();
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(
+        &workspace_root().join("openapi"),
+        &dir.path().join("openapi"),
+    );
+    let mut required = required;
+    required["x-atlas-apikeys"]["version"] = json!("2099-01-01");
+    std::fs::write(
+        dir.path().join("openapi/atlas-2099-01-01.json"),
+        serde_json::to_string(&required).unwrap(),
+    )
+    .unwrap();
+    let text = codegen::run(dir.path(), false).unwrap_err().to_string();
+    assert!(
+        !dir.path().join(GENERATED_DIR).exists(),
+        "nothing is written"
+    );
     assert!(
         text.contains("changes the wire")
             && text
@@ -317,6 +331,89 @@ fn role_lists_come_from_the_catalogue_whatever_the_spec_lists() {
             system.project
         );
     }
+}
+
+/// The workspace's sources (no `target/`, no `.git/`) copied to a scratch folder.
+fn scratch_workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = workspace_root();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name();
+        if name == "target" || name == ".git" {
+            continue;
+        }
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &dir.path().join(&name));
+        } else {
+            std::fs::copy(entry.path(), dir.path().join(&name)).unwrap();
+        }
+    }
+    dir
+}
+
+/// Runs cargo in `dir` with this build's target folder (dependencies are
+/// built once) and no network.
+fn cargo_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    std::process::Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target)
+        .env_remove("CARGO_MANIFEST_DIR")
+        .output()
+        .expect("run cargo")
+}
+
+/// Acceptance: a version that only drifts (nullable items, a project-role
+/// enum removed, 429 with RateLimit headers, renamed operationIds) needs
+/// `import` and `codegen` only. Then the whole workspace compiles,
+/// atlas-apikeys included, and its end-to-end tests pass against the
+/// emulator, driving the new version among the others.
+#[test]
+fn a_drift_only_version_builds_the_whole_workspace_and_passes_end_to_end() {
+    let dir = scratch_workspace();
+    xtask::import::run(&xtask::import::ImportOptions {
+        from: fixture("evolved-2025-11-01.yaml"),
+        version: Some("2025-11-01".into()),
+        out_dir: dir.path().join("openapi"),
+        check: false,
+        catalogue_dir: dir.path().join(xtask::catalogue::CATALOGUE_DIR),
+    })
+    .unwrap();
+    let report = codegen::run(dir.path(), false).expect("codegen takes a drift-only version");
+    let newest = report
+        .generated
+        .fragments
+        .iter()
+        .filter(|f| f.system == "atlas")
+        .map(|f| f.version.clone())
+        .max()
+        .unwrap();
+    assert_eq!(
+        newest, "2025-11-01",
+        "the drift version is the newest, so tests pin it"
+    );
+    let out = cargo_in(
+        dir.path(),
+        &[
+            "test",
+            "--offline",
+            "--locked",
+            "-p",
+            "atlas-apikeys-tests",
+            "--test",
+            "apikeys",
+            "--test",
+            "emulator",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("test result: ok"), "{stdout}");
 }
 
 fn copy_tree(from: &Path, to: &Path) {
