@@ -416,6 +416,85 @@ fn a_drift_only_version_builds_the_whole_workspace_and_passes_end_to_end() {
     assert!(stdout.contains("test result: ok"), "{stdout}");
 }
 
+/// The README's roles table, the emulator's role sets and every version's
+/// lists are the catalogue's, system by system.
+#[test]
+fn readme_emulator_and_versions_follow_the_role_catalogue() {
+    let catalogue = catalogue();
+    let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
+    let table: Vec<Vec<String>> = readme
+        .lines()
+        .skip_while(|l| !l.starts_with("| system | organization roles | project roles |"))
+        .skip(2)
+        .take_while(|l| l.starts_with('|'))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect()
+        })
+        .collect();
+    let split = |cell: &str| -> Vec<String> {
+        cell.split(',')
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect()
+    };
+    assert_eq!(
+        table.len(),
+        catalogue.systems.len(),
+        "one README row per system: {table:?}"
+    );
+    for system in &catalogue.systems {
+        let row = table
+            .iter()
+            .find(|r| r[0] == system.system)
+            .unwrap_or_else(|| panic!("README has no row for {}", system.system));
+        assert_eq!(
+            split(&row[1]),
+            system.org,
+            "README organization roles of {}",
+            system.system
+        );
+        assert_eq!(
+            split(&row[2]),
+            system.project,
+            "README project roles of {}",
+            system.system
+        );
+
+        let emulator_system = [
+            atlas_apikeys_emulator::System::Atlas,
+            atlas_apikeys_emulator::System::CloudManager,
+            atlas_apikeys_emulator::System::OpsManager,
+        ]
+        .into_iter()
+        .find(|s| s.name() == system.system)
+        .expect("the emulator serves every catalogued system");
+        let sets = atlas_apikeys_emulator::roles::RoleSets::documented(emulator_system);
+        assert_eq!(
+            sets.org, system.org,
+            "emulator organization roles of {}",
+            system.system
+        );
+        assert_eq!(
+            sets.project, system.project,
+            "emulator project roles of {}",
+            system.system
+        );
+
+        for v in atlas_apikeys_client::VERSIONS
+            .iter()
+            .filter(|v| v.system == system.system)
+        {
+            let org: Vec<&str> = v.org_roles.iter().map(|r| r.as_str()).collect();
+            let project: Vec<&str> = v.project_roles.iter().map(|r| r.as_str()).collect();
+            assert_eq!(org, system.org, "{} {}", v.system, v.version);
+            assert_eq!(project, system.project, "{} {}", v.system, v.version);
+        }
+    }
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {

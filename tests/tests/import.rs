@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use atlas_apikeys_tests::fixture;
+use atlas_apikeys_tests::{fixture, workspace_root};
 use serde_json::{Value, json};
 use xtask::import::{self, ApiDate, ImportError, ImportOptions};
 
@@ -397,4 +397,182 @@ fn dates_parse_strictly() {
         ApiDate::from_media_type("application/vnd.atlas.2023-01-01+json").map(|d| d.to_string()),
         Some("2023-01-01".into())
     );
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect()
+}
+
+/// `--version` must be a real calendar date that the input declares; the
+/// error lists the declared dates, and nothing is written.
+#[test]
+fn a_version_the_input_does_not_declare_is_refused_with_the_declared_list() {
+    let out = tempfile::tempdir().unwrap();
+    for from in [
+        fixture("merged-multiversion.json"),
+        fixture("split-2024-05-30.yaml"),
+    ] {
+        let doc: Value = match from.extension().and_then(|e| e.to_str()) {
+            Some("json") => serde_json::from_slice(&std::fs::read(&from).unwrap()).unwrap(),
+            _ => serde_norway::from_slice(&std::fs::read(&from).unwrap()).unwrap(),
+        };
+        let declared: Vec<String> = xtask::import::declared_dates(&doc)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(!declared.is_empty());
+        for version in ["2099-01-01", "2025-02-30", "2023-02-29"] {
+            let err = run(&from, Some(version), out.path(), false)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(version), "{err}");
+            assert!(err.contains(&declared.join(", ")), "{version}: {err}");
+            assert!(
+                files_in(out.path()).is_empty(),
+                "{version}: nothing written"
+            );
+        }
+        // A leap day is a date; it is refused only for not being declared.
+        let err = run(&from, Some("2024-02-29"), out.path(), false).unwrap_err();
+        assert!(
+            matches!(err, ImportError::UndeclaredVersion { .. }),
+            "{err}"
+        );
+    }
+}
+
+/// A file without its servers, its security requirement or the scheme that
+/// requirement names (a file cut off, or not a full spec) is refused, naming
+/// what is missing, and nothing is written.
+#[test]
+fn a_spec_missing_servers_or_security_is_refused() {
+    let out = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let cases: [(&str, fn(&mut Value)); 3] = [
+        ("#/servers", |d| {
+            d.as_object_mut().unwrap().remove("servers");
+        }),
+        ("#/security", |d| {
+            d.as_object_mut().unwrap().remove("security");
+        }),
+        ("#/components/securitySchemes/", |d| {
+            d["components"]
+                .as_object_mut()
+                .unwrap()
+                .remove("securitySchemes");
+        }),
+    ];
+    for (what, cut) in cases {
+        let mut doc = split_as_json();
+        cut(&mut doc);
+        let from = write_json(work.path(), "cut-2024-05-30.json", &doc);
+        let err = run(&from, None, out.path(), false).unwrap_err();
+        assert!(
+            matches!(err, ImportError::MissingPart { .. }),
+            "{what}: {err}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains(what) && text.contains("cut-2024-05-30.json"),
+            "{text}"
+        );
+        assert!(files_in(out.path()).is_empty(), "{what}: nothing written");
+    }
+}
+
+/// Roles upstream adds or drops are reported; `--check` fails until the
+/// catalogue says the same, and then passes.
+#[test]
+fn check_fails_until_the_catalogue_matches_upstream_roles() {
+    let from = fixture("merged-multiversion.json");
+    let out = tempfile::tempdir().unwrap();
+    let catalogue = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(workspace_root().join(xtask::catalogue::CATALOGUE_DIR)).unwrap()
+    {
+        let p = entry.unwrap().path();
+        std::fs::copy(&p, catalogue.path().join(p.file_name().unwrap())).unwrap();
+    }
+    let with = |check: bool| {
+        import::run(&ImportOptions {
+            from: from.clone(),
+            version: Some("2024-08-05".into()),
+            out_dir: out.path().to_owned(),
+            check,
+            catalogue_dir: catalogue.path().to_owned(),
+        })
+    };
+    let done = with(false).unwrap();
+    let upstream: Vec<String> = read(&done.path)["components"]["schemas"]
+        ["UpdateAtlasOrganizationApiKey20240805"]["properties"]["roles"]["items"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    let atlas = catalogue.path().join("atlas.json");
+    let mut entry: Value = read(&atlas);
+    let listed = listed_of(&entry["org"]);
+    let dropped: Vec<&String> = listed.iter().filter(|r| !upstream.contains(r)).collect();
+    assert!(
+        !dropped.is_empty(),
+        "the fixture lists fewer organization roles"
+    );
+    let org_line = done
+        .roles
+        .lines()
+        .into_iter()
+        .find(|l| l.starts_with("organization"))
+        .unwrap();
+    assert!(
+        org_line.contains("upstream drops") && org_line.contains(dropped[0].as_str()),
+        "{org_line}"
+    );
+
+    // Upstream adds one the catalogue lacks: reported as added.
+    entry["org"] = json!(
+        upstream
+            .iter()
+            .filter(|r| r.as_str() != "ORG_MEMBER")
+            .collect::<Vec<_>>()
+    );
+    std::fs::write(&atlas, serde_json::to_string(&entry).unwrap()).unwrap();
+    match with(true) {
+        Err(ImportError::RoleDrift { lines, .. }) => assert!(
+            lines
+                .iter()
+                .any(|l| l.contains("upstream adds ORG_MEMBER") && l.contains("atlas.json")),
+            "{lines:?}"
+        ),
+        other => panic!("expected a role drift, got {other:?}"),
+    }
+    // The reviewed edit: the catalogue lists what upstream lists, in every
+    // scope upstream lists at all (the report says what to add and drop).
+    entry["org"] = json!(upstream);
+    for scope in done
+        .roles
+        .scopes
+        .iter()
+        .filter(|s| s.scope == "project" && s.listed)
+    {
+        let mut list: Vec<String> = listed_of(&entry["project"])
+            .into_iter()
+            .filter(|r| !scope.dropped.contains(r))
+            .collect();
+        list.extend(scope.added.iter().cloned());
+        entry["project"] = json!(list);
+    }
+    std::fs::write(&atlas, serde_json::to_string(&entry).unwrap()).unwrap();
+    let passed = with(true).expect("--check passes once the catalogue matches");
+    assert!(!passed.roles.differs(), "{:?}", passed.roles.lines());
+}
+
+fn listed_of(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect()
 }

@@ -289,17 +289,24 @@ pub fn drift(roles: &SystemRoles, fragment: &Value) -> RoleDrift {
         let Some((schema, property)) = field.split_once('.') else {
             continue;
         };
-        let Some(prop) = fragment.pointer(&format!(
-            "/components/schemas/{schema}/properties/{property}"
-        )) else {
-            continue;
-        };
-        let values = prop
-            .get("enum")
-            .or_else(|| prop.pointer("/items/enum"))
-            .and_then(Value::as_array);
-        let Some(values) = values else { continue };
-        for v in values.iter().filter_map(Value::as_str) {
+        // The schema, or a dated revision of it (`Schema20240805`).
+        let revisions = fragment
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(name, _)| {
+                name.strip_prefix(schema).is_some_and(|rest| {
+                    rest.is_empty() || (rest.len() == 8 && rest.bytes().all(|b| b.is_ascii_digit()))
+                })
+            })
+            .filter_map(|(_, s)| s.pointer(&format!("/properties/{property}")));
+        let values = revisions.filter_map(|prop| {
+            prop.get("enum")
+                .or_else(|| prop.pointer("/items/enum"))
+                .and_then(Value::as_array)
+        });
+        for v in values.flatten().filter_map(Value::as_str) {
             let scope = match scope {
                 Scope::Any if v.starts_with("ORG_") => Scope::Org,
                 Scope::Any if v.starts_with("GROUP_") => Scope::Project,

@@ -16,7 +16,7 @@ use crate::jsonpath;
 use crate::operations::{ATLAS_OPERATIONS, Operation};
 use crate::output::{self, OutputError};
 
-pub use versions::ApiDate;
+pub use versions::{ApiDate, declared_dates};
 
 /// Why an import failed. Every variant names the input file.
 #[derive(Debug, thiserror::Error)]
