@@ -451,7 +451,8 @@ fn a_version_the_input_does_not_declare_is_refused_with_the_declared_list() {
 fn a_spec_missing_servers_or_security_is_refused() {
     let out = tempfile::tempdir().unwrap();
     let work = tempfile::tempdir().unwrap();
-    let cases: [(&str, fn(&mut Value)); 3] = [
+    type Cut = fn(&mut Value);
+    let cases: [(&str, Cut); 3] = [
         ("#/servers", |d| {
             d.as_object_mut().unwrap().remove("servers");
         }),

@@ -570,17 +570,16 @@ fn rebuild_after_fragment_change(root: &std::path::Path) -> Result<f64, String> 
             })
     };
     build()?; // warm
-    let fragment = dir.path().join("openapi/atlas-2025-02-19.json");
-    let text = std::fs::read_to_string(&fragment).map_err(|e| e.to_string())?;
-    std::fs::write(
-        &fragment,
-        text.replacen(
-            "\"ORG_READ_ONLY\"",
-            "\"ORG_READ_ONLY\",\n              \"ORG_BENCH_ROLE\"",
-            1,
-        ),
-    )
-    .map_err(|e| e.to_string())?;
+    // The common edit: a role added to the catalogue (roles come from there,
+    // whatever version's fragment lists).
+    let catalogue = dir.path().join("openapi/roles/atlas.json");
+    let text = std::fs::read_to_string(&catalogue).map_err(|e| e.to_string())?;
+    let mut entry: serde_json::Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    entry["org"]
+        .as_array_mut()
+        .ok_or("the catalogue has no org list")?
+        .push("ORG_BENCH_ROLE".into());
+    std::fs::write(&catalogue, entry.to_string()).map_err(|e| e.to_string())?;
     let t = Instant::now();
     xtask::codegen::run(dir.path(), false).map_err(|e| e.to_string())?;
     build()?;

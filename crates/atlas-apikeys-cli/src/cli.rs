@@ -2,7 +2,62 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Accepts any value (the validation layer judges it, so roles newer than
+/// this build still pass with `--allow-unlisted-roles`), while offering the
+/// known ones to `--help` and shell completions.
+#[derive(Clone)]
+pub struct Offer(fn() -> Vec<&'static str>);
+
+impl TypedValueParser for Offer {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new((self.0)().into_iter().map(PossibleValue::new)))
+    }
+}
+
+/// Every organization role of any system, from the role catalogue.
+fn org_roles() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for entry in atlas_apikeys::client::catalogue::CATALOGUE {
+        for role in entry.org {
+            if !out.contains(&role.as_str()) {
+                out.push(role.as_str());
+            }
+        }
+    }
+    out
+}
+
+/// Every project role of any system, from the role catalogue.
+fn project_roles() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for entry in atlas_apikeys::client::catalogue::CATALOGUE {
+        for role in entry.project {
+            if !out.contains(&role.as_str()) {
+                out.push(role.as_str());
+            }
+        }
+    }
+    out
+}
+
+/// The Atlas API versions codegen emitted.
+fn atlas_versions() -> Vec<&'static str> {
+    atlas_apikeys::atlas_versions().map(|v| v.version).collect()
+}
 
 /// Manage MongoDB organization API keys: update a key, assign it to a
 /// project, update its roles there. Every request is validated before it is
@@ -33,7 +88,7 @@ pub struct Global {
     #[arg(long, global = true, value_enum, default_value_t = SystemArg::Atlas)]
     pub system: SystemArg,
     /// Atlas API version to pin (YYYY-MM-DD; default: the newest this build knows, with a warning).
-    #[arg(long, global = true, value_name = "DATE")]
+    #[arg(long, global = true, value_name = "DATE", value_parser = Offer(atlas_versions))]
     pub api_version: Option<String>,
     /// Base URL (default: https://cloud.mongodb.com; Ops Manager: MONGODB_ATLAS_OPS_MANAGER_URL).
     #[arg(
@@ -131,7 +186,7 @@ pub enum OrgKey {
         #[arg(long, value_name = "TEXT")]
         desc: Option<String>,
         /// Organization role (repeat for several; replaces the current ones).
-        #[arg(long = "role", value_name = "ROLE")]
+        #[arg(long = "role", value_name = "ROLE", value_parser = Offer(org_roles))]
         roles: Vec<String>,
     },
 }
@@ -153,7 +208,7 @@ pub enum ProjectKey {
         #[arg(value_name = "KEY_ID")]
         key: String,
         /// Project role (repeat for several; at least one).
-        #[arg(long = "role", value_name = "ROLE", required = true)]
+        #[arg(long = "role", value_name = "ROLE", required = true, value_parser = Offer(project_roles))]
         roles: Vec<String>,
         /// Fail instead of updating when the key is already in the project.
         #[arg(long)]
@@ -174,7 +229,7 @@ pub enum ProjectKey {
         #[arg(long, value_name = "TEXT")]
         desc: Option<String>,
         /// Project role (repeat for several; replaces the current ones).
-        #[arg(long = "role", value_name = "ROLE")]
+        #[arg(long = "role", value_name = "ROLE", value_parser = Offer(project_roles))]
         roles: Vec<String>,
     },
 }
