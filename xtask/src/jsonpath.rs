@@ -26,3 +26,21 @@ pub fn get<'a>(root: &'a Value, tokens: &[String]) -> Option<&'a Value> {
         _ => None,
     })
 }
+
+/// Follows local `$ref`s from `value` within `root` until a value that is not
+/// a reference. On failure, the reference that points nowhere (or outside the
+/// document), or `(reference cycle)`.
+pub fn follow<'a>(root: &'a Value, value: &'a Value) -> Result<&'a Value, String> {
+    let mut current = value;
+    for _ in 0..32 {
+        let Some(reference) = current.get("$ref") else {
+            return Ok(current);
+        };
+        current = reference
+            .as_str()
+            .and_then(ref_tokens)
+            .and_then(|tokens| get(root, &tokens))
+            .ok_or_else(|| reference.to_string())?;
+    }
+    Err("(reference cycle)".into())
+}

@@ -28,30 +28,28 @@ impl TypedValueParser for Offer {
     }
 }
 
-/// Every organization role of any system, from the role catalogue.
-fn org_roles() -> Vec<&'static str> {
+/// Every role of any system that `scope` picks from a catalogue entry, first
+/// appearance first.
+fn union(scope: fn(&atlas_apikeys::client::SystemRoles) -> Vec<&'static str>) -> Vec<&'static str> {
     let mut out: Vec<&'static str> = Vec::new();
     for entry in atlas_apikeys::client::catalogue::CATALOGUE {
-        for role in entry.org {
-            if !out.contains(&role.as_str()) {
-                out.push(role.as_str());
+        for role in scope(entry) {
+            if !out.contains(&role) {
+                out.push(role);
             }
         }
     }
     out
 }
 
+/// Every organization role of any system, from the role catalogue.
+fn org_roles() -> Vec<&'static str> {
+    union(|e| e.org.iter().map(|r| r.as_str()).collect())
+}
+
 /// Every project role of any system, from the role catalogue.
 fn project_roles() -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for entry in atlas_apikeys::client::catalogue::CATALOGUE {
-        for role in entry.project {
-            if !out.contains(&role.as_str()) {
-                out.push(role.as_str());
-            }
-        }
-    }
-    out
+    union(|e| e.project.iter().map(|r| r.as_str()).collect())
 }
 
 /// The Atlas API versions codegen emitted.

@@ -274,9 +274,9 @@ impl ApiKeys {
         &self,
         call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<ApiErrorRecord>>>,
     ) -> Result<T, Error> {
-        // Boxed so the generated call's state is not carried (and moved) by
-        // every caller's future.
-        let (result, record) = observe(Box::pin(call)).await;
+        // The glue's calls are boxed already, so their state is not carried
+        // (and moved) by every caller's future.
+        let (result, record) = observe(call).await;
         if let Some(limit) = record.rate_limit {
             *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(limit);
         }

@@ -102,22 +102,10 @@ fn operations(spec: &Value) -> Vec<(String, String, &Value, &Value)> {
     out
 }
 
+/// The value a `$ref` points at; the value itself when it cannot be
+/// followed (prepare already refused dangling references).
 fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    let mut current = value;
-    for _ in 0..16 {
-        let Some(tokens) = current
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(jsonpath::ref_tokens)
-        else {
-            break;
-        };
-        match jsonpath::get(spec, &tokens) {
-            Some(next) => current = next,
-            None => break,
-        }
-    }
-    current
+    jsonpath::follow(spec, value).unwrap_or(value)
 }
 
 /// The object a body sends (the items of a list body), with its name.

@@ -336,26 +336,10 @@ impl Ctx<'_> {
 
     /// Follows `$ref`s until a value that is not a reference.
     fn resolve<'v>(&'v self, value: &'v Value, pointer: &str) -> Result<&'v Value, ImportError> {
-        let mut current = value;
-        for _ in 0..32 {
-            let Some(reference) = current.get("$ref") else {
-                return Ok(current);
-            };
-            let bad = || ImportError::BadRef {
-                file: self.file.to_owned(),
-                pointer: pointer.to_owned(),
-                reference: reference.to_string(),
-            };
-            let tokens = reference
-                .as_str()
-                .and_then(jsonpath::ref_tokens)
-                .ok_or_else(bad)?;
-            current = jsonpath::get(self.doc, &tokens).ok_or_else(bad)?;
-        }
-        Err(ImportError::BadRef {
+        jsonpath::follow(self.doc, value).map_err(|reference| ImportError::BadRef {
             file: self.file.to_owned(),
             pointer: pointer.to_owned(),
-            reference: "(reference cycle)".into(),
+            reference,
         })
     }
 

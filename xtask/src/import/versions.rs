@@ -127,11 +127,6 @@ pub fn declared_dates(doc: &Value) -> BTreeSet<ApiDate> {
     out
 }
 
-/// The dates, comma-separated, for messages.
-pub fn list_dates(dates: &BTreeSet<ApiDate>) -> String {
-    list(dates)
-}
-
 fn versions_of(content: Option<&Value>) -> BTreeSet<ApiDate> {
     content
         .and_then(Value::as_object)
@@ -141,7 +136,8 @@ fn versions_of(content: Option<&Value>) -> BTreeSet<ApiDate> {
         .collect()
 }
 
-fn list(versions: &BTreeSet<ApiDate>) -> String {
+/// The dates, comma-separated, for messages.
+pub fn list_dates(versions: &BTreeSet<ApiDate>) -> String {
     let v: Vec<String> = versions.iter().map(ToString::to_string).collect();
     if v.is_empty() {
         "none".into()
@@ -192,7 +188,7 @@ pub(super) fn resolve_operation(
             file: ctx.file.to_owned(),
             operation: op.label(),
             date,
-            available: list(&all),
+            available: list_dates(&all),
         });
     };
 
@@ -229,7 +225,7 @@ fn filtered(
             file: ctx.file.to_owned(),
             pointer: content_ptr,
             version: chosen,
-            available: list(&versions_of(Some(&Value::Object(content.clone())))),
+            available: list_dates(&versions_of(Some(&Value::Object(content.clone())))),
         });
     }
     let mut out = holder.clone();
