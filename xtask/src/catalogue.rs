@@ -8,7 +8,7 @@
 //! lists differ from it.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -116,13 +116,8 @@ impl Catalogue {
 
 /// Reads every `*.json` under `dir`. Errors name the file and what is wrong.
 pub fn read(dir: &Path) -> Result<Catalogue, String> {
-    let entries = std::fs::read_dir(dir)
+    let files = crate::output::files_with_extension(dir, "json")
         .map_err(|e| format!("{}: cannot read the role catalogue: {e}", dir.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
     let mut systems = Vec::new();
     for path in files {
         let name = format!(

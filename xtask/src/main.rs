@@ -118,29 +118,14 @@ fn codegen(check: bool) -> Result<(), String> {
         g.total_lines()
     );
     // Growth with versions: one system's versions together vs its newest alone.
-    let mut systems: Vec<&str> = g.fragments.iter().map(|f| f.system.as_str()).collect();
-    systems.dedup();
-    for system in systems {
-        let of: Vec<_> = g
-            .fragments
-            .iter()
-            .filter(|f| f.system == system)
-            .cloned()
-            .collect();
-        if of.len() < 2 {
-            continue;
-        }
-        let newest = vec![of[of.len() - 1].clone()];
-        let together = xtask::codegen::generate(of.clone())
-            .map_err(|e| e.to_string())?
-            .total_lines();
-        let alone = xtask::codegen::generate(newest)
-            .map_err(|e| e.to_string())?
-            .total_lines();
+    for grown in xtask::codegen::growth(&g.fragments).map_err(|e| e.to_string())? {
         eprintln!(
-            "{system}: {} versions generate {together} lines; the newest alone {alone} ({:.2}x)",
-            of.len(),
-            together as f64 / alone as f64
+            "{}: {} versions generate {} lines; the newest alone {} ({:.2}x)",
+            grown.system,
+            grown.versions,
+            grown.together,
+            grown.alone,
+            grown.ratio()
         );
     }
     for path in &report.changed {

@@ -138,3 +138,13 @@ pub fn unified_diff(old: &str, new: &str, path: &Path) -> String {
     cut.push_str(&format!("\n... ({} more diff lines)\n", total - MAX_LINES));
     cut
 }
+
+/// The files directly in `dir` whose name ends in `.ext`, sorted.
+pub fn files_with_extension(dir: &Path, ext: &str) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == ext))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}

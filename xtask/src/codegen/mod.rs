@@ -151,13 +151,8 @@ pub fn read_fragments(root: &Path) -> Result<Vec<Fragment>, CodegenError> {
     let roles = read_catalogue(root)?;
     let dir = root.join("openapi");
     let fail = |file: String, message: String| CodegenError::Fragment { file, message };
-    let entries =
-        std::fs::read_dir(&dir).map_err(|e| fail(dir.display().to_string(), e.to_string()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    paths.sort();
+    let paths = output::files_with_extension(&dir, "json")
+        .map_err(|e| fail(dir.display().to_string(), e.to_string()))?;
     let mut fragments = Vec::new();
     for path in paths {
         let source = format!(
@@ -461,6 +456,54 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
     })
 }
 
+/// How generated code grows with one system's versions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Growth {
+    /// The system.
+    pub system: String,
+    /// How many versions it has.
+    pub versions: usize,
+    /// Lines generated for all of them.
+    pub together: usize,
+    /// Lines generated for the newest alone.
+    pub alone: usize,
+}
+
+impl Growth {
+    /// `together / alone`.
+    pub fn ratio(&self) -> f64 {
+        self.together as f64 / self.alone as f64
+    }
+}
+
+/// For every system with two or more versions: the lines its versions
+/// generate together against the newest alone.
+pub fn growth(fragments: &[Fragment]) -> Result<Vec<Growth>, CodegenError> {
+    let mut systems: Vec<&str> = fragments.iter().map(|f| f.system.as_str()).collect();
+    systems.dedup();
+    let mut out = Vec::new();
+    for system in systems {
+        let of: Vec<Fragment> = fragments
+            .iter()
+            .filter(|f| f.system == system)
+            .cloned()
+            .collect();
+        let Some(newest) = of.last().cloned() else {
+            continue;
+        };
+        if of.len() < 2 {
+            continue;
+        }
+        out.push(Growth {
+            system: system.to_owned(),
+            versions: of.len(),
+            together: generate(of)?.total_lines(),
+            alone: generate(vec![newest])?.total_lines(),
+        });
+    }
+    Ok(out)
+}
+
 /// What `run` did.
 #[derive(Debug)]
 pub struct Report {
@@ -474,14 +517,8 @@ pub struct Report {
 pub fn run(root: &Path, check: bool) -> Result<Report, CodegenError> {
     let generated = generate(read_fragments(root)?)?;
     let fix = "cargo xtask codegen";
-    let existing: Vec<PathBuf> = std::fs::read_dir(root.join(GENERATED_DIR))
-        .map(|entries| {
-            entries
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-                .collect()
-        })
-        .unwrap_or_default();
+    let existing =
+        output::files_with_extension(&root.join(GENERATED_DIR), "rs").unwrap_or_default();
     let orphans: Vec<PathBuf> = existing
         .into_iter()
         .filter(|p| {
