@@ -623,3 +623,48 @@ fn codegen_check_fails_on_a_stale_or_stray_file() {
     );
     codegen::run(dir.path(), true).expect("fresh again");
 }
+
+/// The shared client does not depend on the order versions are merged in,
+/// so adding an older version rewrites nothing; what only one version has
+/// (an optional parameter, an optional field, an error status) is kept.
+#[test]
+fn merging_is_order_independent_and_keeps_what_either_version_has() {
+    let catalogue = catalogue();
+    let plain = fragment_with(|_| {});
+    let drifted = fragment_with(|f| {
+        let op = f.pointer_mut(ORG_OP).unwrap();
+        op["parameters"].as_array_mut().unwrap().insert(
+            0,
+            json!({ "in": "query", "name": "aaFirst", "schema": { "type": "boolean" } }),
+        );
+        op["responses"]["418"] = json!({ "description": "I'm a teapot", "content": {
+            "application/vnd.atlas.2023-01-01+json": { "schema": { "$ref": "#/components/schemas/ApiError" } }
+        } });
+        f["components"]["schemas"]["ApiKeyUserDetails"]["properties"]["expiresAt"] =
+            json!({ "type": "string" });
+    });
+    let prepared = |v: &Value| {
+        codegen::fragment_from_value(v, "openapi/x.json", &catalogue)
+            .unwrap()
+            .prepared
+            .spec
+    };
+    let (a, b) = (prepared(&plain), prepared(&drifted));
+    let ab = codegen::merge::merge(&a, &b).unwrap();
+    let ba = codegen::merge::merge(&b, &a).unwrap();
+    assert_eq!(ab, ba);
+    let op = ab.pointer(ORG_OP).unwrap();
+    assert!(op["responses"].get("418").is_some(), "{op}");
+    assert!(
+        op["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["name"] == "aaFirst"),
+        "{op}"
+    );
+    assert!(
+        ab.pointer("/components/schemas/ApiKeyUserDetails/properties/expiresAt")
+            .is_some()
+    );
+}

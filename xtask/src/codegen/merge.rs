@@ -17,6 +17,8 @@ use serde_json::{Map, Value};
 use crate::jsonpath;
 
 /// Merges `b` into `a`; on a conflict, says where and how they differ.
+/// Parameters come out in `prepare`'s canonical order, whichever version
+/// brought them.
 pub fn merge(a: &Value, b: &Value) -> Result<Value, String> {
     let mut out = a.clone();
     for key in ["paths", "components"] {
@@ -28,6 +30,7 @@ pub fn merge(a: &Value, b: &Value) -> Result<Value, String> {
         };
         out[key] = merged;
     }
+    super::prepare::sort_parameters(&mut out);
     Ok(out)
 }
 
@@ -83,15 +86,13 @@ fn path_item(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
 fn operation(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
     let mut out = a.clone();
     let here = |k: &str| jsonpath::push(at, k);
-    match (a.get("parameters"), b.get("parameters")) {
-        (Some(x), Some(y)) => out["parameters"] = parameters(x, y, &here("parameters"))?,
-        (None, Some(y)) => {
-            out["parameters"] = parameters(&Value::Array(vec![]), y, &here("parameters"))?
-        }
-        (Some(x), None) => {
-            out["parameters"] = parameters(x, &Value::Array(vec![]), &here("parameters"))?
-        }
-        (None, None) => {}
+    if a.get("parameters").is_some() || b.get("parameters").is_some() {
+        let none = Value::Array(Vec::new());
+        let (x, y) = (
+            a.get("parameters").unwrap_or(&none),
+            b.get("parameters").unwrap_or(&none),
+        );
+        out["parameters"] = parameters(x, y, &here("parameters"))?;
     }
     match (a.get("requestBody"), b.get("requestBody")) {
         (Some(x), Some(y)) => out["requestBody"] = value(x, y, &here("requestBody"))?,

@@ -641,7 +641,7 @@ fn apply_role_fields(spec: &mut Value, roles: &SystemRoles, hoister: &mut Schema
 /// Path parameters first, in template order, then the rest by location and
 /// name: versions that list the same parameters in another order compare
 /// equal, and the glue calls them by name anyway.
-fn sort_parameters(spec: &mut Value) {
+pub(super) fn sort_parameters(spec: &mut Value) {
     let named: BTreeMap<String, (String, String)> = spec
         .pointer("/components/parameters")
         .and_then(Value::as_object)
