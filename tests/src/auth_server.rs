@@ -94,6 +94,7 @@ struct Inner {
     challenge_override: Option<Option<String>>,
     seen: Vec<Seen>,
     next: u64,
+    rotate_after_reply: bool,
 }
 
 struct Shared {
@@ -161,6 +162,12 @@ impl AuthServer {
         self.lock().nonces.clear();
     }
 
+    /// Forgets every nonce right after the next scripted reply is sent, so
+    /// the request after it meets a `stale=true` challenge.
+    pub fn rotate_nonces_after_next_reply(&self) {
+        self.lock().rotate_after_reply = true;
+    }
+
     /// Invalidates every issued token (as if they expired server-side).
     pub fn expire_tokens(&self) {
         self.lock().tokens.clear();
@@ -203,6 +210,7 @@ fn digest_config(shared: &Shared) -> DigestConfig {
         algorithms: shared.config.algorithms.clone(),
         qop: shared.config.qop,
         nonce_lifetime_ms: shared.config.nonce_lifetime.as_millis() as u64,
+        ..DigestConfig::default()
     }
 }
 
@@ -259,6 +267,7 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
                 &digest_config(&shared),
                 parts.method.as_str(),
                 &target,
+                &body,
                 a,
                 |user| keys.get(user).cloned(),
             );
@@ -306,6 +315,10 @@ async fn api(State(shared): State<Arc<Shared>>, request: Request) -> Response {
         }
         Outcome::Digest(_) | Outcome::Bearer => {
             inner.counters.authenticated += 1;
+            let scripted = !inner.script.is_empty();
+            if scripted && std::mem::take(&mut inner.rotate_after_reply) {
+                inner.nonces.clear();
+            }
             let reply = inner.script.pop_front().unwrap_or_else(|| {
                 if parts.method == Method::POST {
                     Reply::empty(204)

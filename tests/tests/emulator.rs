@@ -911,3 +911,189 @@ fn nonce_memory_is_bounded() {
     }
     assert!(nonces.len() <= MAX_NONCES, "{}", nonces.len());
 }
+
+/// 64 concurrent callers on one client against the emulator's default,
+/// strict digest (each nc must exceed the last seen for its nonce): every
+/// call succeeds, and once warm a call costs one exchange.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_concurrent_digest_callers_on_one_client_all_succeed() {
+    const CALLERS: usize = 64;
+    const CALLS: usize = 40;
+    let emu = emulator(Config::default()).await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let update = OrgKeyUpdate::new().description(Description::new("concurrent").unwrap());
+    let tasks: Vec<_> = (0..CALLERS)
+        .map(|_| {
+            let (keys, update) = (keys.clone(), update.clone());
+            tokio::spawn(async move {
+                for _ in 0..CALLS {
+                    keys.update_org_key(&org(), &target(), &update).await?;
+                }
+                Ok::<_, Error>(())
+            })
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for task in tasks {
+        if let Err(e) = task.await.unwrap() {
+            failures.push(e.to_string());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} callers failed: {failures:?}",
+        failures.len()
+    );
+    let c = emu.counters();
+    let calls = (CALLERS * CALLS) as u64;
+    assert_eq!(c.authenticated, calls, "{c:?}");
+    assert!(
+        c.challenges <= CALLERS as u64,
+        "one challenge per caller at most: {c:?}"
+    );
+    let per_call = c.exchanges as f64 / calls as f64;
+    assert!(per_call <= 1.05, "{per_call:.3} exchanges per call: {c:?}");
+}
+
+/// A strict server refuses a count at or below the highest it saw for a
+/// nonce, and answers with a fresh challenge.
+#[tokio::test]
+async fn the_emulator_refuses_an_nc_that_does_not_increase() {
+    use atlas_apikeys_emulator::digest::{DigestConfig, Nonces, Verdict};
+    let config = DigestConfig::default();
+    let mut nonces = Nonces::default();
+    let challenge = nonces.challenges(&config, false).remove(0);
+    let nonce = challenge
+        .split("nonce=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let answer = |nc: u32| {
+        let mut client = http_auth::digest::DigestClient::try_from(
+            &http_auth::parse_challenges(&challenge).unwrap()[0],
+        )
+        .unwrap();
+        let mut header = String::new();
+        for _ in 0..nc {
+            header = client
+                .respond(&http_auth::PasswordParams {
+                    username: "u",
+                    password: "p",
+                    uri: "/x",
+                    method: "GET",
+                    body: None,
+                })
+                .unwrap();
+        }
+        header
+    };
+    let mut verify =
+        |header: &str| nonces.verify(&config, "GET", "/x", b"", header, |_| Some("p".into()));
+    assert!(
+        matches!(verify(&answer(2)), Verdict::Valid { .. }),
+        "{nonce}"
+    );
+    assert_eq!(
+        verify(&answer(1)),
+        Verdict::Challenge { stale: false },
+        "late count"
+    );
+    assert_eq!(
+        verify(&answer(2)),
+        Verdict::Challenge { stale: false },
+        "repeated count"
+    );
+    assert!(matches!(verify(&answer(3)), Verdict::Valid { .. }));
+}
+
+fn digest_emulator(edit: impl FnOnce(&mut atlas_apikeys_emulator::digest::DigestConfig)) -> Config {
+    let mut config = Config::default();
+    edit(&mut config.digest);
+    config
+}
+
+/// Every operation (two of them send a body) against a server offering
+/// `qop="auth,auth-int"` that verifies auth-int as RFC 7616 says: the
+/// client answers `auth`, which it computes correctly.
+#[tokio::test]
+async fn a_server_offering_auth_int_is_answered_correctly() {
+    let emu = emulator(digest_emulator(|d| d.offer_auth_int = true)).await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let roles = ProjectRoles::new([ProjectRole::GroupReadOnly]);
+    keys.update_org_key(
+        &org(),
+        &target(),
+        &OrgKeyUpdate::new().description(Description::new("int").unwrap()),
+    )
+    .await
+    .expect("PATCH with a body");
+    keys.ensure_project_roles(&project(), &target(), &roles)
+        .await
+        .expect("POST and PATCH with bodies");
+}
+
+/// `algorithm=md5` (lower case) is the same algorithm as `MD5`.
+#[tokio::test]
+async fn lower_case_algorithm_names_are_answered() {
+    use atlas_apikeys_emulator::digest::Algorithm;
+    for algorithm in [Algorithm::Md5, Algorithm::Sha256, Algorithm::Sha256Sess] {
+        let emu = emulator(digest_emulator(|d| {
+            d.lowercase_algorithm = true;
+            d.algorithms = vec![algorithm];
+        }))
+        .await;
+        let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+        keys.update_org_key(
+            &org(),
+            &target(),
+            &OrgKeyUpdate::new().description(Description::new("lc").unwrap()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{algorithm:?}: {e}"));
+    }
+}
+
+/// A server configured with several algorithms sends one challenge each
+/// (several `WWW-Authenticate` headers), and the client answers the strongest.
+#[tokio::test]
+async fn several_algorithms_mean_several_challenges() {
+    use atlas_apikeys_emulator::digest::Algorithm;
+    let emu = emulator(digest_emulator(|d| {
+        d.algorithms = vec![Algorithm::Md5, Algorithm::Sha256]
+    }))
+    .await;
+    let url = format!(
+        "{}/api/atlas/v2/orgs/{}/apiKeys/{}",
+        emu.url(),
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    let response = reqwest::Client::new()
+        .patch(&url)
+        .header("content-type", "application/vnd.atlas.2023-01-01+json")
+        .header("accept", "application/vnd.atlas.2023-01-01+json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    let challenges: Vec<String> = response
+        .headers()
+        .get_all("www-authenticate")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(challenges.len(), 2, "{challenges:?}");
+    assert!(challenges[0].contains("algorithm=MD5") && challenges[1].contains("algorithm=SHA-256"));
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    keys.update_org_key(
+        &org(),
+        &target(),
+        &OrgKeyUpdate::new().description(Description::new("sha").unwrap()),
+    )
+    .await
+    .unwrap();
+}

@@ -10,7 +10,7 @@ use reqwest::{Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::{Instrument, field};
 
-use crate::auth::digest::After401;
+use crate::auth::digest::{After401, Lease, STALE_RESENDS};
 use crate::auth::oauth::TokenFailure;
 use crate::auth::{AuthError, sensitive};
 use crate::call::{RateLimit, note};
@@ -58,6 +58,10 @@ async fn run(
     let mut attempt = 0u32;
     let mut retries = 0u32;
     let mut auth_resent = false;
+    // Digest: the challenge this call answers, and the `stale=true` resends
+    // left in this attempt.
+    let mut lease: Option<Lease> = None;
+    let mut stale_resends = STALE_RESENDS;
     loop {
         attempt += 1;
         span.record("attempt", attempt);
@@ -66,7 +70,7 @@ async fn run(
         // streaming body cannot be copied, and gets one attempt.
         let replay = req.try_clone();
         let mut sending = req;
-        let token = match authorize(http, &shared.auth, &mut sending).await {
+        let token = match authorize(http, &shared.auth, &mut sending, &mut lease).await {
             Authorized::Ready(token) => token,
             Authorized::Answered(response) => {
                 return finish(response, enveloped, ctx, operation, started).await;
@@ -76,6 +80,10 @@ async fn run(
         note(|r| r.exchanges += 1);
         let result = http.execute(sending).await;
         let elapsed = started.elapsed();
+        let unauthorized = matches!(&result, Ok(r) if r.status() == StatusCode::UNAUTHORIZED);
+        if !unauthorized && let (Auth::Digest(digest), Some(l)) = (&shared.auth, lease.take()) {
+            digest.release(l);
+        }
         let response = match result {
             Ok(response) => response,
             Err(e) => {
@@ -83,6 +91,7 @@ async fn run(
                 let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
                 if let (true, true, Some(next)) = (is_retryable(&e), budget, replay) {
                     retries += 1;
+                    stale_resends = STALE_RESENDS;
                     tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying after a failed send");
                     tokio::time::sleep(wait).await;
                     req = next;
@@ -101,6 +110,8 @@ async fn run(
                 response.headers(),
                 token.as_ref(),
                 !auth_resent,
+                &mut lease,
+                &mut stale_resends,
             ) {
                 Next::Resend => {
                     if let Some(next) = replay {
@@ -121,6 +132,7 @@ async fn run(
             let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
             if let (true, Some(next)) = (budget, replay) {
                 retries += 1;
+                stale_resends = STALE_RESENDS;
                 tracing::info!(
                     attempt,
                     status = status.as_u16(),
@@ -156,14 +168,21 @@ async fn authorize(
     http: &reqwest::Client,
     auth: &Auth,
     request: &mut reqwest::Request,
+    lease: &mut Option<Lease>,
 ) -> Authorized {
     match auth {
         Auth::None => Authorized::Ready(None),
         Auth::Digest(digest) => {
-            if let Err(e) = digest.authorize(request) {
-                // The server's 401 will bring a challenge we can answer, or say why not.
-                tracing::debug!(error = %e, "cannot answer the cached challenge");
-                digest.forget();
+            if lease.is_none() {
+                *lease = digest.lease();
+            }
+            if let Some(l) = lease.as_mut()
+                && let Err(e) = digest.authorize(request, l)
+            {
+                // Dropped: the server's 401 will bring a challenge we can
+                // answer, or say why not.
+                tracing::debug!(error = %e, "cannot answer the leased challenge");
+                *lease = None;
             }
             Authorized::Ready(None)
         }
@@ -202,11 +221,16 @@ fn on_401(
     headers: &HeaderMap,
     token: Option<&SecretString>,
     may_resend: bool,
+    lease: &mut Option<Lease>,
+    stale_resends: &mut u8,
 ) -> Next {
     match auth {
         Auth::None => Next::PassOn,
-        Auth::Digest(digest) => match digest.after_401(headers, may_resend) {
-            After401::Resend => Next::Resend,
+        Auth::Digest(digest) => match digest.after_401(headers, lease.take(), stale_resends) {
+            After401::Resend(fresh) => {
+                *lease = Some(fresh);
+                Next::Resend
+            }
             After401::Fail(e) => Next::Fail(e),
         },
         Auth::ServiceAccount(cache) => {

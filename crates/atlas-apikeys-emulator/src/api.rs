@@ -109,9 +109,10 @@ fn render_error(r: Refused, opts: Opts) -> Response {
         });
     }
     let mut response = render(r.status, Some(body), opts, true);
+    // Appended: a 401 carries one `WWW-Authenticate` per configured algorithm.
     for (name, value) in r.extra_headers {
         if let Ok(v) = HeaderValue::from_str(&value) {
-            response.headers_mut().insert(name, v);
+            response.headers_mut().append(name, v);
         }
     }
     response
@@ -316,6 +317,7 @@ fn authenticate(
     method: &Method,
     target: &str,
     headers: &HeaderMap,
+    body: &[u8],
 ) -> Result<Principal, Refused> {
     let authorization = headers
         .get(header::AUTHORIZATION)
@@ -339,11 +341,18 @@ fn authenticate(
             let verdict = {
                 // Disjoint borrows: the nonce table mutably, the keys to look up.
                 let State { nonces, keys, .. } = &mut *state;
-                nonces.verify(&app.config.digest, method.as_str(), target, a, |user| {
-                    keys.values()
-                        .find(|k| k.public_key == user)
-                        .map(|k| k.private_key.clone())
-                })
+                nonces.verify(
+                    &app.config.digest,
+                    method.as_str(),
+                    target,
+                    body,
+                    a,
+                    |user| {
+                        keys.values()
+                            .find(|k| k.public_key == user)
+                            .map(|k| k.private_key.clone())
+                    },
+                )
             };
             match verdict {
                 Verdict::Valid { user, .. } => state
@@ -594,7 +603,7 @@ fn api(
     };
     let mut state = app.lock();
     state.counters.exchanges += 1;
-    let who = authenticate(app, &mut state, method, &target, headers)?;
+    let who = authenticate(app, &mut state, method, &target, headers, call.body)?;
     state.counters.authenticated += 1;
     let mut rate_headers = Vec::new();
     if let Some(limit) = app.config.rate_limit {

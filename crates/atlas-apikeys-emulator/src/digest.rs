@@ -1,17 +1,17 @@
 //! Server-side HTTP Digest (RFC 7616, 2617, 2069): challenges, verified
-//! responses, nonce lifetimes, and an anti-replay window on `nc`.
+//! responses, nonce lifetimes, and anti-replay checks on `nc`.
 //!
-//! Concurrent requests over several connections can arrive out of `nc`
-//! order, so a nonce accepts any unused count within a window below the
-//! highest seen; a repeated count, or one older than the window, is a replay.
+//! By default a nonce's `nc` must exceed the highest count seen for it, as
+//! the strictest servers (Apache's and lighttpd's digest modules among them)
+//! require: a client that shares one nonce between concurrent requests, whose
+//! counts then arrive out of order, is refused there and must be refused
+//! here. `nc_window` relaxes this to "any unused count within the window".
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
 use md5::Digest as _;
 
-/// Accepted `nc` values may trail the highest seen by this much.
-pub const NC_WINDOW: u32 = 4096;
 /// At most this many live nonces; the oldest are dropped first.
 pub const MAX_NONCES: usize = 65_536;
 
@@ -84,6 +84,15 @@ pub struct DigestConfig {
     pub qop: bool,
     /// How long a nonce is accepted, in milliseconds.
     pub nonce_lifetime_ms: u64,
+    /// 0 (the default, strict): each `nc` must exceed the highest seen for
+    /// its nonce. N > 0: any unused count at most N below the highest passes.
+    pub nc_window: u32,
+    /// Offer `qop="auth,auth-int"` (verified per RFC 7616 §3.4.3: H(A2)
+    /// covers H(entity-body)).
+    pub offer_auth_int: bool,
+    /// Spell algorithm names in lower case (`algorithm=md5`), as some
+    /// servers do; RFC 7616 makes them case-insensitive.
+    pub lowercase_algorithm: bool,
 }
 
 impl Default for DigestConfig {
@@ -93,6 +102,9 @@ impl Default for DigestConfig {
             algorithms: vec![Algorithm::Md5],
             qop: true,
             nonce_lifetime_ms: 300_000,
+            nc_window: 0,
+            offer_auth_int: false,
+            lowercase_algorithm: false,
         }
     }
 }
@@ -169,23 +181,33 @@ impl Nonces {
                         seen: BTreeSet::new(),
                     },
                 );
-                let qop = if config.qop { ", qop=\"auth\"" } else { "" };
+                let qop = match (config.qop, config.offer_auth_int) {
+                    (false, _) => "",
+                    (true, false) => ", qop=\"auth\"",
+                    (true, true) => ", qop=\"auth,auth-int\"",
+                };
+                let name = if config.lowercase_algorithm {
+                    algorithm.name().to_ascii_lowercase()
+                } else {
+                    algorithm.name().to_owned()
+                };
                 format!(
-                    "Digest realm=\"{}\", domain=\"\", nonce=\"{nonce}\", algorithm={}{qop}, stale={stale}",
+                    "Digest realm=\"{}\", domain=\"\", nonce=\"{nonce}\", algorithm={name}{qop}, stale={stale}",
                     config.realm,
-                    algorithm.name()
                 )
             })
             .collect()
     }
 
-    /// Checks a `Digest` credentials header for `method` and the request
-    /// target `target`; `password` looks up a user's password.
+    /// Checks a `Digest` credentials header for `method`, the request
+    /// target `target` and its `body` (for `auth-int`); `password` looks up a
+    /// user's password.
     pub fn verify(
         &mut self,
         config: &DigestConfig,
         method: &str,
         target: &str,
+        body: &[u8],
         credentials: &str,
         password: impl Fn(&str) -> Option<String>,
     ) -> Verdict {
@@ -239,7 +261,7 @@ impl Nonces {
         }
         let realm = config.realm.as_bytes();
         let mut ha1 = algorithm.h(&[user.as_bytes(), b":", realm, b":", password.as_bytes()]);
-        let ha2 = algorithm.h(&[method.as_bytes(), b":", uri.as_bytes()]);
+        let mut ha2 = algorithm.h(&[method.as_bytes(), b":", uri.as_bytes()]);
         let ok = if config.qop {
             let (Some(qop), Some(nc), Some(cnonce)) = (param("qop"), param("nc"), param("cnonce"))
             else {
@@ -248,11 +270,28 @@ impl Nonces {
             let Ok(count) = u32::from_str_radix(&nc, 16) else {
                 return fresh;
             };
-            if qop != "auth" || nc.len() != 8 || count == 0 {
+            let auth_int = qop == "auth-int" && config.offer_auth_int;
+            if (qop != "auth" && !auth_int) || nc.len() != 8 || count == 0 {
                 return fresh;
             }
-            if state.seen.contains(&count) || count.saturating_add(NC_WINDOW) <= state.max_nc {
-                return fresh; // a replay
+            if auth_int {
+                let body_hash = algorithm.h(&[body]);
+                ha2 = algorithm.h(&[
+                    method.as_bytes(),
+                    b":",
+                    uri.as_bytes(),
+                    b":",
+                    body_hash.as_bytes(),
+                ]);
+            }
+            let replay = if config.nc_window == 0 {
+                count <= state.max_nc
+            } else {
+                state.seen.contains(&count)
+                    || count.saturating_add(config.nc_window) <= state.max_nc
+            };
+            if replay {
+                return fresh;
             }
             if algorithm.session() {
                 ha1 = algorithm.h(&[
@@ -271,15 +310,21 @@ impl Nonces {
                 nc.as_bytes(),
                 b":",
                 cnonce.as_bytes(),
-                b":auth:",
+                b":",
+                qop.as_bytes(),
+                b":",
                 ha2.as_bytes(),
             ]);
             let ok = expected == response;
             if ok {
                 state.seen.insert(count);
                 state.max_nc = state.max_nc.max(count);
-                let floor = state.max_nc.saturating_sub(NC_WINDOW);
-                state.seen = state.seen.split_off(&floor);
+                if config.nc_window == 0 {
+                    state.seen.clear();
+                } else {
+                    let floor = state.max_nc.saturating_sub(config.nc_window);
+                    state.seen = state.seen.split_off(&floor);
+                }
             }
             ok
         } else {

@@ -1,34 +1,61 @@
-//! HTTP Digest (RFC 7616, 2617 and 2069) with nonce reuse.
+//! HTTP Digest (RFC 7616, 2617 and 2069) with nonce reuse that stays correct
+//! under concurrency.
 //!
-//! The first request learns the server's challenge from its 401; every later
-//! request answers that challenge pre-emptively with an incremented nonce
-//! count, so a call costs one HTTP exchange instead of two. http-auth parses
-//! challenges and computes responses; this module picks the strongest
-//! challenge, caches it, and decides when to re-challenge.
+//! A request answers a challenge the client learned earlier, so a call costs
+//! one HTTP exchange instead of two. Strict servers require each nonce count
+//! (`nc`) to exceed the last one they saw for that nonce; concurrent requests
+//! sharing one nonce reach the server out of `nc` order and are refused as
+//! replays. So a challenge is *leased* to one request at a time: an idle pool
+//! holds the challenges no request is answering, a request takes one (or,
+//! when all are busy, learns one of its own from a 401), and puts it back
+//! after the response. Each nonce's counts then rise in the order its
+//! requests are sent, and a busy client keeps about as many nonces as it has
+//! requests in flight.
 //!
-//! Concurrency: the cached client sits behind a `std::sync::Mutex` held only
-//! while computing one header (never across an await), so concurrent calls
-//! share the nonce with strictly increasing `nc` values.
+//! http-auth parses challenges and computes responses; this module picks
+//! the strongest challenge, normalises what http-auth would refuse (a
+//! lower-case algorithm name), always answers `qop=auth` (http-auth's
+//! `auth-int` hashes the body itself rather than H(body), against RFC 7616
+//! §3.4.3), and decides when a 401 means "resend" and when "rejected".
 
 use std::sync::Mutex;
 
-use http_auth::{ChallengeRef, PasswordParams, digest::Algorithm};
+use http_auth::digest::DigestClient;
+use http_auth::{ChallengeRef, ParamValue, PasswordParams, digest::Algorithm};
 use reqwest::header::{AUTHORIZATION, HeaderMap, WWW_AUTHENTICATE};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::{AuthError, sensitive};
 
+/// Idle challenges kept at most. A client with more requests in flight lets
+/// the extra ones learn a challenge of their own and drops it afterwards, so
+/// a burst cannot make the server track an unbounded number of nonces.
+const MAX_IDLE: usize = 256;
+
+/// Resends a `stale=true` answer to a fresh challenge allows, per attempt.
+pub(crate) const STALE_RESENDS: u8 = 2;
+
 /// Digest state for one client.
 pub(crate) struct Digest {
     username: String,
     password: SecretString,
-    cached: Mutex<Option<http_auth::digest::DigestClient>>,
+    /// Challenges no request is answering, most recently used last. The lock
+    /// is held only to push or pop, never while computing or sending.
+    idle: Mutex<Vec<DigestClient>>,
+}
+
+/// A challenge one request answers.
+pub(crate) struct Lease {
+    client: DigestClient,
+    /// Learned from a 401 during this call (not reused): a 401 to it is the
+    /// server's verdict on the credentials, not on the nonce.
+    fresh: bool,
 }
 
 /// What to do after a 401.
 pub(crate) enum After401 {
-    /// A new challenge was adopted: resend once.
-    Resend,
+    /// Resend, answering this challenge.
+    Resend(Lease),
     /// Give up with this error.
     Fail(AuthError),
 }
@@ -38,51 +65,68 @@ impl Digest {
         Self {
             username,
             password,
-            cached: Mutex::new(None),
+            idle: Mutex::new(Vec::new()),
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<http_auth::digest::DigestClient>> {
-        self.cached.lock().unwrap_or_else(|e| e.into_inner())
+    fn idle(&self) -> std::sync::MutexGuard<'_, Vec<DigestClient>> {
+        self.idle.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Forgets the cached challenge.
-    pub(crate) fn forget(&self) {
-        *self.lock() = None;
+    /// An idle challenge for one request, if any.
+    pub(crate) fn lease(&self) -> Option<Lease> {
+        self.idle().pop().map(|client| Lease {
+            client,
+            fresh: false,
+        })
     }
 
-    /// Adds a pre-emptive `Authorization` header when a challenge is cached.
-    /// Returns whether it did.
-    pub(crate) fn authorize(&self, request: &mut reqwest::Request) -> Result<bool, AuthError> {
-        let mut cached = self.lock();
-        let Some(client) = cached.as_mut() else {
-            return Ok(false);
-        };
+    /// Puts a challenge back once its request has an answer that is not a
+    /// 401 (or failed in transit: its count is spent either way, and the
+    /// next is higher).
+    pub(crate) fn release(&self, lease: Lease) {
+        let mut idle = self.idle();
+        if idle.len() < MAX_IDLE {
+            idle.push(lease.client);
+        }
+    }
+
+    /// Sets `Authorization` answering the leased challenge.
+    pub(crate) fn authorize(
+        &self,
+        request: &mut reqwest::Request,
+        lease: &mut Lease,
+    ) -> Result<(), AuthError> {
         let uri = request_uri(request.url());
-        let method = request.method().as_str().to_owned();
-        let body = request.body().and_then(|b| b.as_bytes());
-        let header = client
+        let header = lease
+            .client
             .respond(&PasswordParams {
                 username: &self.username,
                 password: self.password.expose_secret(),
                 uri: &uri,
-                method: &method,
-                body,
+                method: request.method().as_str(),
+                // Never `auth-int`: see the module docs.
+                body: None,
             })
             .map_err(AuthError::BadChallenge)?;
-        drop(cached);
         let value = sensitive(&header)
             .ok_or_else(|| AuthError::BadChallenge("response is not a valid header".into()))?;
         request.headers_mut().insert(AUTHORIZATION, value);
-        Ok(true)
+        Ok(())
     }
 
-    /// Handles a 401: adopts the challenge it carries, and says whether to
-    /// resend. Each call may resend once: after learning the challenge, or
-    /// after a cached nonce went stale or is unknown to this server
-    /// instance. A 401 to that resend (an answer to a fresh challenge) means
-    /// the credentials are wrong.
-    pub(crate) fn after_401(&self, headers: &HeaderMap, may_resend: bool) -> After401 {
+    /// Handles a 401 to a request that answered `used` (`None`: sent
+    /// without credentials). A 401 to a reused challenge (its nonce expired,
+    /// or this server instance does not know it, or its count arrived late)
+    /// is resent with the fresh challenge the 401 carries. A 401 to a fresh
+    /// challenge means the credentials are wrong, unless it says
+    /// `stale=true`, which `stale_resends` bounds per attempt.
+    pub(crate) fn after_401(
+        &self,
+        headers: &HeaderMap,
+        used: Option<Lease>,
+        stale_resends: &mut u8,
+    ) -> After401 {
         let challenges: Vec<&str> = headers
             .get_all(WWW_AUTHENTICATE)
             .iter()
@@ -91,22 +135,32 @@ impl Digest {
         if challenges.is_empty() {
             return After401::Fail(AuthError::NoChallenge);
         }
-        match strongest(&challenges) {
-            Ok(client) => *self.lock() = Some(client),
+        let client = match strongest(&challenges) {
+            Ok(client) => client,
             Err(e) => return After401::Fail(AuthError::BadChallenge(e)),
-        }
-        if may_resend {
-            After401::Resend
-        } else {
-            After401::Fail(AuthError::Rejected { detail: None })
+        };
+        let resend = |client| {
+            After401::Resend(Lease {
+                client,
+                fresh: true,
+            })
+        };
+        match used {
+            None => resend(client),
+            Some(lease) if !lease.fresh => resend(client),
+            Some(_) if client.stale() && *stale_resends > 0 => {
+                *stale_resends -= 1;
+                resend(client)
+            }
+            Some(_) => After401::Fail(AuthError::Rejected { detail: None }),
         }
     }
 }
 
 /// Picks the strongest Digest challenge among `headers`: SHA-512-256 over
 /// SHA-256 over MD5; among equals, one offering a qop over RFC 2069 style.
-pub(crate) fn strongest(headers: &[&str]) -> Result<http_auth::digest::DigestClient, String> {
-    let mut best: Option<(u8, http_auth::digest::DigestClient)> = None;
+pub(crate) fn strongest(headers: &[&str]) -> Result<DigestClient, String> {
+    let mut best: Option<(u8, DigestClient)> = None;
     let mut error = None;
     for header in headers {
         let parsed = match http_auth::parse_challenges(header) {
@@ -120,7 +174,7 @@ pub(crate) fn strongest(headers: &[&str]) -> Result<http_auth::digest::DigestCli
             .iter()
             .filter(|c| c.scheme.eq_ignore_ascii_case("Digest"))
         {
-            match http_auth::digest::DigestClient::try_from(challenge as &ChallengeRef<'_>) {
+            match DigestClient::try_from(&normalised(challenge)) {
                 Ok(client) => {
                     let rank = rank(&client);
                     if best.as_ref().is_none_or(|(r, _)| rank > *r) {
@@ -139,7 +193,33 @@ pub(crate) fn strongest(headers: &[&str]) -> Result<http_auth::digest::DigestCli
     }
 }
 
-fn rank(client: &http_auth::digest::DigestClient) -> u8 {
+/// The challenge with its algorithm name spelled as http-auth expects
+/// (`md5` → `MD5`, `sha-256-SESS` → `SHA-256-sess`): RFC 7616 makes the
+/// name case-insensitive, http-auth matches it exactly.
+fn normalised<'i>(challenge: &ChallengeRef<'i>) -> ChallengeRef<'i> {
+    const NAMES: [&str; 6] = [
+        "MD5",
+        "MD5-sess",
+        "SHA-256",
+        "SHA-256-sess",
+        "SHA-512-256",
+        "SHA-512-256-sess",
+    ];
+    let mut out = challenge.clone();
+    for (key, value) in out.params.iter_mut() {
+        if key.eq_ignore_ascii_case("algorithm")
+            && let Some(name) = NAMES
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(&value.to_unescaped()))
+            && let Ok(v) = ParamValue::try_from_escaped(name)
+        {
+            *value = v;
+        }
+    }
+    out
+}
+
+fn rank(client: &DigestClient) -> u8 {
     let algorithm = match client.algorithm() {
         Algorithm::Md5 => 1,
         Algorithm::Sha256 => 2,
