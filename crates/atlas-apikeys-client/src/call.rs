@@ -27,6 +27,12 @@ pub struct CallRecord {
     pub auth_error: Option<AuthError>,
     /// The rate-limit headers of the last response.
     pub rate_limit: Option<RateLimit>,
+    /// The wait the server asked for (`Retry-After` on a 429 or 503) when it
+    /// was longer than the retry policy allows, so the call failed at once.
+    pub retry_after: Option<std::time::Duration>,
+    /// Whether a POST failed in a way that leaves open whether the server
+    /// applied it (timeout, reset, 500, 502, 504, 503 without `Retry-After`).
+    pub ambiguous: bool,
 }
 
 /// `RateLimit-Limit` and `RateLimit-Remaining` of a response.

@@ -1,10 +1,22 @@
-//! When and how long to wait before trying again.
+//! When and how long to wait before trying again, per operation.
 //!
-//! Retried: 429 for any operation, honouring `Retry-After` (seconds or an
-//! HTTP date, capped); 502, 503, 504 and connection failures. All operations
-//! this crate covers are safe to repeat: the two updates set absolute values,
-//! and a repeated assign answers 409 `API_KEY_ALREADY_IN_GROUP`, which the
-//! validation layer's `ensure_project_roles` understands.
+//! - The PATCHes (update a key, update its roles in a project) set absolute
+//!   values, so repeating one is harmless: they are retried after 429, 502,
+//!   503, 504, and after any send that failed (connection refused or reset,
+//!   timeout).
+//! - The POST (assign a key to a project) is not: a first attempt the server
+//!   committed before the answer was lost makes the repeat fail with 409
+//!   `API_KEY_ALREADY_IN_GROUP`. It is retried only when it surely did not
+//!   reach the server (the connection was never made) or the server says it
+//!   did not process it (429, or 503 with `Retry-After`). After an ambiguous
+//!   failure (timeout, reset, 500, 502, 504, 503 without `Retry-After`) the
+//!   error goes up to the caller; the validation layer's assign retries it
+//!   once and treats a 409 on that retry as the first attempt's success.
+//! - `Retry-After` (seconds or an HTTP date) is honoured on 429 and 503. A
+//!   wait longer than the policy allows (`max_retry_after`, or past the
+//!   deadline) is not shortened, which would only earn another refusal: the
+//!   call fails at once, and the wait asked for is reported
+//!   (`CallRecord::retry_after`).
 //!
 //! Backoff is exponential with full jitter (a uniform wait between zero and
 //! the exponential bound), so clients that failed together do not retry
@@ -88,23 +100,56 @@ impl RetryPolicy {
         bound.mul_f64(jitter())
     }
 
-    /// How long to wait after `status`, or `None` if it is not retried.
-    pub(crate) fn wait_after(
+    /// What to do after `status` for a request whose method is (or is not)
+    /// `repeatable`; `attempt` counts from 1.
+    pub(crate) fn after_status(
         &self,
         status: StatusCode,
         headers: &HeaderMap,
         attempt: u32,
-    ) -> Option<Duration> {
-        match status.as_u16() {
-            429 => Some(
-                retry_after(headers, SystemTime::now())
-                    .map(|d| d.min(self.max_retry_after))
-                    .unwrap_or_else(|| self.backoff_for(attempt)),
-            ),
-            502..=504 => Some(self.backoff_for(attempt)),
-            _ => None,
+        repeatable: bool,
+    ) -> Decision {
+        let code = status.as_u16();
+        let told = matches!(code, 429 | 503)
+            .then(|| retry_after(headers, SystemTime::now()))
+            .flatten();
+        match (code, told) {
+            (429 | 503, Some(wait)) if wait > self.max_retry_after => Decision::TooLong(wait),
+            (429 | 503, Some(wait)) => Decision::Wait { wait, told: true },
+            (429, None) => Decision::Wait {
+                wait: self.backoff_for(attempt),
+                told: false,
+            },
+            (502..=504, _) if repeatable => Decision::Wait {
+                wait: self.backoff_for(attempt),
+                told: false,
+            },
+            _ => Decision::Stop,
         }
     }
+
+    /// Whether a failed send may be retried: any failure for a repeatable
+    /// request, only a connection never made otherwise.
+    pub(crate) fn after_send_error(&self, error: &reqwest::Error, repeatable: bool) -> bool {
+        error.is_connect() || (repeatable && is_retryable(error))
+    }
+
+    /// The wait before attempt `attempt + 1` under this policy's backoff
+    /// (full jitter), for callers that retry on their own.
+    pub fn wait_before_retry(&self, attempt: u32) -> Duration {
+        self.backoff_for(attempt)
+    }
+}
+
+/// What the retry policy says about a response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Do not retry.
+    Stop,
+    /// Retry after `wait`; `told`: the server asked for it (`Retry-After`).
+    Wait { wait: Duration, told: bool },
+    /// The server asks for a wait longer than the policy allows.
+    TooLong(Duration),
 }
 
 /// Whether a failed send is worth retrying: the request may not have reached

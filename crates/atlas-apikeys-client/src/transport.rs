@@ -15,7 +15,7 @@ use crate::auth::oauth::TokenFailure;
 use crate::auth::{AuthError, sensitive};
 use crate::call::{RateLimit, note};
 use crate::context::{Auth, Context};
-use crate::retry::is_retryable;
+use crate::retry::Decision;
 
 /// Sends `request` for `operation`, authenticating and retrying as the
 /// context says. Never logs bodies or credentials.
@@ -53,6 +53,8 @@ async fn run(
     let shared = &ctx.shared;
     let policy = shared.retry;
     let enveloped = crate::envelope::requested(&request);
+    // Only the POST (assign) changes state in a way a repeat can trip over.
+    let repeatable = request.method() != reqwest::Method::POST;
     let span = tracing::Span::current();
     let mut req = request;
     let mut attempt = 0u32;
@@ -73,7 +75,7 @@ async fn run(
         let token = match authorize(http, &shared.auth, &mut sending, &mut lease).await {
             Authorized::Ready(token) => token,
             Authorized::Answered(response) => {
-                return finish(response, enveloped, ctx, operation, started).await;
+                return finish(response, ctx, operation, started);
             }
             Authorized::Failed(e) => return Err(e),
         };
@@ -89,7 +91,11 @@ async fn run(
             Err(e) => {
                 let wait = policy.backoff_for(retries + 1);
                 let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
-                if let (true, true, Some(next)) = (is_retryable(&e), budget, replay) {
+                let may = policy.after_send_error(&e, repeatable);
+                if !repeatable && !e.is_connect() {
+                    note(|r| r.ambiguous = true);
+                }
+                if let (true, true, Some(next)) = (may, budget, replay) {
                     retries += 1;
                     stale_resends = STALE_RESENDS;
                     tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying after a failed send");
@@ -101,6 +107,12 @@ async fn run(
                 tracing::debug!(attempt, error = %e, "send failed");
                 return Err(e);
             }
+        };
+        // Decisions go by the real status: an envelope's, when one was asked for.
+        let response = if enveloped {
+            crate::envelope::unwrap(response).await?
+        } else {
+            response
         };
         let status = response.status();
         tracing::debug!(attempt, status = status.as_u16(), "response");
@@ -126,9 +138,34 @@ async fn run(
                 }
                 Next::PassOn => {}
             }
-            return finish(response, enveloped, ctx, operation, started).await;
+            return finish(response, ctx, operation, started);
         }
-        if let Some(wait) = policy.wait_after(status, response.headers(), retries + 1) {
+        let decision = policy.after_status(status, response.headers(), retries + 1, repeatable);
+        // A POST answered 5xx may have been applied, unless the server says
+        // it was not (503 with `Retry-After`).
+        let refused = status == StatusCode::SERVICE_UNAVAILABLE
+            && response
+                .headers()
+                .contains_key(reqwest::header::RETRY_AFTER);
+        if !repeatable && status.is_server_error() && !refused {
+            note(|r| r.ambiguous = true);
+        }
+        let wait = match decision {
+            Decision::Stop => None,
+            Decision::TooLong(wait) => {
+                note(|r| r.retry_after = Some(wait));
+                None
+            }
+            Decision::Wait { wait, told } => {
+                if told && elapsed + wait > policy.deadline {
+                    note(|r| r.retry_after = Some(wait));
+                    None
+                } else {
+                    Some(wait)
+                }
+            }
+        };
+        if let Some(wait) = wait {
             let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
             if let (true, Some(next)) = (budget, replay) {
                 retries += 1;
@@ -145,7 +182,7 @@ async fn run(
                 continue;
             }
         }
-        return finish(response, enveloped, ctx, operation, started).await;
+        return finish(response, ctx, operation, started);
     }
 }
 
@@ -248,22 +285,16 @@ fn on_401(
     }
 }
 
-/// Reports the final response: rate limits, deprecation, status; unwraps a
-/// requested envelope.
-async fn finish(
+/// Reports the final response (already unwrapped from a requested
+/// envelope): rate limits, deprecation, status.
+fn finish(
     response: Response,
-    enveloped: bool,
     ctx: &Context,
     operation: &str,
     started: Instant,
 ) -> reqwest::Result<Response> {
     let rate_limit = rate_limit(response.headers());
     warn_deprecation(response.headers(), ctx, operation);
-    let response = if enveloped {
-        crate::envelope::unwrap(response).await?
-    } else {
-        response
-    };
     let status = response.status();
     note(|r| {
         r.status = Some(status);

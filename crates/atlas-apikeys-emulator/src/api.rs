@@ -69,10 +69,13 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn render(status: u16, body: Option<Value>, opts: Opts, error: bool) -> Response {
-    let body = if opts.envelope {
-        Some(json!({ "status": status, "content": body.unwrap_or(Value::Null) }))
+    // Enveloped answers are HTTP 200: the envelope exists for clients that
+    // cannot read the status, so the status lives in the body only.
+    let (status, body) = if opts.envelope {
+        let wrapped = json!({ "status": status, "content": body.unwrap_or(Value::Null) });
+        (200, Some(wrapped))
     } else {
-        body
+        (status, body)
     };
     let text = match &body {
         Some(v) if opts.pretty => serde_json::to_string_pretty(v).unwrap_or_default(),
@@ -176,25 +179,42 @@ pub async fn handle(
             state.nonces.clear();
         }
     }
+    // Injected answers are enveloped like real ones when asked.
+    let injected = Opts {
+        envelope: query.split('&').any(|p| p == "envelope=true"),
+        ..Opts::default()
+    };
     for fault in &faults {
         match fault {
             Fault::Status(status) => {
                 return render(
                     *status,
                     Some(json!({ "error": status, "detail": "injected" })),
-                    Opts::default(),
+                    injected,
                     true,
                 );
             }
-            Fault::Html502 => {
-                let mut r = Response::new(Body::from(
-                    "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
-                ));
-                *r.status_mut() = StatusCode::BAD_GATEWAY;
-                r.headers_mut()
-                    .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+            Fault::Refuse {
+                status,
+                retry_after,
+            } => {
+                let code = if *status == 429 {
+                    "RATE_LIMIT_EXCEEDED"
+                } else {
+                    "SERVICE_UNAVAILABLE"
+                };
+                let mut r = render(
+                    *status,
+                    Some(json!({ "error": status, "errorCode": code, "detail": "injected" })),
+                    injected,
+                    true,
+                );
+                if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
                 return r;
             }
+            Fault::Html502 => return html_502(),
             _ => {}
         }
     }
@@ -237,7 +257,20 @@ pub async fn handle(
     if faults.contains(&Fault::Truncate) {
         return truncate(response).await;
     }
+    if faults.contains(&Fault::CommitThen502) {
+        return html_502();
+    }
     response
+}
+
+fn html_502() -> Response {
+    let mut r = Response::new(Body::from(
+        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+    ));
+    *r.status_mut() = StatusCode::BAD_GATEWAY;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    r
 }
 
 /// Sends the headers and half the body, then fails the body stream: the

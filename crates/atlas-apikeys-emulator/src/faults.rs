@@ -25,6 +25,20 @@ pub enum Fault {
     Latency(u64),
     /// Forget every digest nonce, then handle normally.
     RotateNonces,
+    /// Refuse without processing: this status with `Retry-After` (seconds),
+    /// enveloped when the request asked for an envelope.
+    Refuse {
+        /// The status (429, 503).
+        status: u16,
+        /// The `Retry-After` value, in seconds.
+        retry_after: u64,
+    },
+    /// Handle the request (its change is committed), then answer an HTML
+    /// 502 instead of the result, as a proxy whose upstream timed out does.
+    CommitThen502,
+    /// Handle the request (its change is committed), then close the
+    /// connection without answering.
+    CommitThenDrop,
 }
 
 /// Rates and scope of random faults.

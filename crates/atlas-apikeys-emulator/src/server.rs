@@ -47,9 +47,14 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
                         if !delay.is_zero() {
                             tokio::time::sleep(delay).await;
                         }
+                        let commit_then_drop = faults.contains(&Fault::CommitThenDrop);
                         let response =
                             crate::api::handle(app, request.map(axum::body::Body::new), faults)
                                 .await;
+                        if commit_then_drop {
+                            // The change is applied; the answer never leaves.
+                            return Err(Dropped);
+                        }
                         Ok::<_, Dropped>(response)
                     }
                 },

@@ -9,7 +9,8 @@ use atlas_apikeys_client::operations::{
     ApiErrorRecord, Flags, KeyRecord, OrgKeyChange, ProjectKeyChange,
 };
 use atlas_apikeys_client::{
-    ApiVersion, ClientConfig, Credentials, KeyOperations, RateLimit, RetryPolicy, VERSIONS, observe,
+    ApiVersion, CallRecord, ClientConfig, Credentials, KeyOperations, RateLimit, RetryPolicy,
+    VERSIONS, observe,
 };
 use progenitor_client::{Error as RawError, ResponseValue};
 
@@ -60,6 +61,7 @@ pub enum Ensured {
 pub struct ApiKeysBuilder {
     version: &'static ApiVersion,
     config: ClientConfig,
+    retry: RetryPolicy,
     oauth: bool,
     envelope: bool,
     pretty: bool,
@@ -149,6 +151,7 @@ impl ApiKeysBuilder {
     /// The retry policy (default: 4 attempts, 250 ms to 8 s full-jitter
     /// backoff, `Retry-After` up to 60 s, 90 s deadline).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
         self.config = self.config.retry(policy);
         self
     }
@@ -206,6 +209,7 @@ impl ApiKeysBuilder {
         }
         Ok(ApiKeys {
             ops: Arc::from((version.connect)(self.config)?),
+            retry: self.retry,
             version,
             envelope: self.envelope,
             pretty: self.pretty,
@@ -235,6 +239,7 @@ impl ApiKeysBuilder {
 #[derive(Debug, Clone)]
 pub struct ApiKeys {
     ops: Arc<dyn KeyOperations>,
+    retry: RetryPolicy,
     version: &'static ApiVersion,
     envelope: bool,
     pretty: bool,
@@ -247,6 +252,7 @@ impl ApiKeys {
         ApiKeysBuilder {
             version: latest_atlas_version(),
             config: ClientConfig::new(),
+            retry: RetryPolicy::default(),
             oauth: false,
             envelope: false,
             pretty: false,
@@ -274,9 +280,26 @@ impl ApiKeys {
         &self,
         call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<ApiErrorRecord>>>,
     ) -> Result<T, Error> {
+        self.send_observed(call).await.0
+    }
+
+    /// [`Self::send`], with what the transport observed.
+    async fn send_observed<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<ApiErrorRecord>>>,
+    ) -> (Result<T, Error>, CallRecord) {
         // The glue's calls are boxed already, so their state is not carried
         // (and moved) by every caller's future.
         let (result, record) = observe(call).await;
+        let result = self.convert(result, &record).await;
+        (result, record)
+    }
+
+    async fn convert<T>(
+        &self,
+        result: Result<ResponseValue<T>, RawError<ApiErrorRecord>>,
+        record: &CallRecord,
+    ) -> Result<T, Error> {
         if let Some(limit) = record.rate_limit {
             *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(limit);
         }
@@ -285,7 +308,7 @@ impl ApiKeys {
         }
         match result {
             Ok(value) => Ok(value.into_inner()),
-            Err(e) => Err(match from_raw(e, &record).await {
+            Err(e) => Err(match from_raw(e, record).await {
                 Error::Api(api)
                     if api.status == 410 && api.code == Some(ErrorCode::VersionGone) =>
                 {
@@ -293,6 +316,14 @@ impl ApiKeys {
                         system: self.version.system,
                         version: self.version.version,
                         detail: api.detail.clone(),
+                    }
+                }
+                Error::Api(api)
+                    if matches!(api.status, 429 | 503) && record.retry_after.is_some() =>
+                {
+                    Error::RateLimited {
+                        retry_after: record.retry_after.unwrap_or_default(),
+                        api,
                     }
                 }
                 other => other,
@@ -354,13 +385,41 @@ impl ApiKeys {
         roles: &ProjectRoles,
     ) -> Result<(), Error> {
         roles.validate(self.version)?;
-        self.send(self.ops.assign_to_project(
-            project.as_str(),
-            key.as_str(),
-            self.flags(),
-            roles.roles(),
-        ))
-        .await
+        self.assign(project, key, roles).await.map(|_| ())
+    }
+
+    /// The assign, retried once after a failure that leaves open whether the
+    /// server applied it (the transport never repeats a POST on its own
+    /// then). A 409 `API_KEY_ALREADY_IN_GROUP` to that retry means the first
+    /// attempt was applied: the same roles are set with the idempotent PATCH,
+    /// and the assign succeeds with the key the PATCH returned.
+    async fn assign(
+        &self,
+        project: &ProjectId,
+        key: &ApiKeyId,
+        roles: &ProjectRoles,
+    ) -> Result<Option<ApiKey>, Error> {
+        let post = || {
+            self.ops
+                .assign_to_project(project.as_str(), key.as_str(), self.flags(), roles.roles())
+        };
+        let (first, record) = self.send_observed(post()).await;
+        let Err(error) = first else { return Ok(None) };
+        if !record.ambiguous || self.retry.max_attempts < 2 || self.ops.assign_replaces() {
+            return Err(error);
+        }
+        tracing::info!(error = %error, "the assign may have been applied; retrying it once");
+        tokio::time::sleep(self.retry.wait_before_retry(1)).await;
+        match self.send(post()).await {
+            Ok(()) => Ok(None),
+            Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {
+                tracing::info!("the first assign had been applied; setting the roles with PATCH");
+                self.project_key(project, key, &ProjectKeyUpdate::from(roles))
+                    .await
+                    .map(Some)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// Replaces an organization API key's roles in a project, and/or its
@@ -438,16 +497,22 @@ impl ApiKeys {
                 .await
                 .map(Ensured::Updated);
         }
-        let assign =
-            self.ops
-                .assign_to_project(project.as_str(), key.as_str(), self.flags(), roles.roles());
-        match self.send(assign).await {
-            Ok(()) => Ok(Ensured::Assigned),
-            Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => self
-                .project_key(project, key, &update)
-                .await
-                .map(Ensured::Updated),
-            Err(e) => Err(e),
+        let assigned = |done: Option<ApiKey>| match done {
+            None => Ensured::Assigned,
+            Some(key) => Ensured::Updated(key),
+        };
+        match self.assign(project, key, roles).await {
+            Ok(done) => return Ok(assigned(done)),
+            Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {}
+            Err(e) => return Err(e),
+        }
+        match self.project_key(project, key, &update).await {
+            // Removed from the project between the 409 and the PATCH: assign again.
+            Err(e) if e.status() == Some(404) => {
+                tracing::info!("the key left the project meanwhile; assigning it again");
+                self.assign(project, key, roles).await.map(assigned)
+            }
+            other => other.map(Ensured::Updated),
         }
     }
 }

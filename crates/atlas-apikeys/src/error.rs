@@ -43,6 +43,20 @@ pub enum Error {
         /// The server's explanation.
         detail: Option<String>,
     },
+    /// The server refused for now (429, or 503) and asked to wait longer
+    /// than the retry policy allows (`max_retry_after`, or past its
+    /// deadline): the call failed at once instead of retrying early, which
+    /// would only earn another refusal.
+    #[error(
+        "rate limited: the server asks to wait {}s before retrying, longer than the retry policy allows ({api})",
+        retry_after.as_secs()
+    )]
+    RateLimited {
+        /// The wait the server asked for (`Retry-After`).
+        retry_after: std::time::Duration,
+        /// The refusal itself.
+        api: Box<ApiError>,
+    },
     /// The request could not be sent or the response not received.
     #[error("transport: {0}")]
     Transport(#[from] TransportError),
@@ -71,7 +85,7 @@ impl Error {
     /// The API error, if the server answered with one.
     pub fn api(&self) -> Option<&ApiError> {
         match self {
-            Self::Api(api) => Some(api),
+            Self::Api(api) | Self::RateLimited { api, .. } => Some(api),
             _ => None,
         }
     }
@@ -79,7 +93,7 @@ impl Error {
     /// The HTTP status, if a response arrived.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Self::Api(api) => Some(api.status),
+            Self::Api(api) | Self::RateLimited { api, .. } => Some(api.status),
             Self::InvalidResponse { status, .. } => Some(*status),
             _ => None,
         }
