@@ -1314,3 +1314,120 @@ async fn retry_after_is_honoured_or_reported() {
         );
     }
 }
+
+/// `ensure_project_roles` on a key already in the project meets 409, and
+/// when the key leaves the project before its PATCH (404), assigns it again.
+#[tokio::test]
+async fn ensure_reassigns_a_key_removed_between_the_409_and_the_patch() {
+    let emu = emulator(Config::default()).await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let roles = ProjectRoles::new([ProjectRole::GroupReadOnly]);
+    keys.assign_to_project(&other_project(), &target(), &roles)
+        .await
+        .unwrap();
+    // The POST (409) passes; the PATCH after it finds the key gone.
+    emu.inject(Some("/api/atlas/v2/groups/"), Fault::Latency(0));
+    emu.inject(Some("/api/atlas/v2/groups/"), Fault::UnassignFirst);
+    let wanted = ProjectRoles::new([ProjectRole::GroupClusterManager]);
+    let ensured = keys
+        .ensure_project_roles(&other_project(), &target(), &wanted)
+        .await
+        .unwrap();
+    assert!(matches!(ensured, Ensured::Assigned), "{ensured:?}");
+    let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+    assert_eq!(
+        stored.project_roles[defaults::OTHER_PROJECT],
+        ["GROUP_CLUSTER_MANAGER"]
+    );
+}
+
+fn service_account_keys(emu: &Emulator, policy: RetryPolicy) -> ApiKeys {
+    ApiKeys::builder()
+        .base_url(emu.url())
+        .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+/// During a token endpoint outage (429 with a long `Retry-After`), a burst
+/// of 50 concurrent calls makes one token request: the failure is shared
+/// with the callers waiting on it, and kept for its window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_endpoint_outage_costs_one_request_per_window() {
+    let emu = emulator(Config::default()).await;
+    for _ in 0..50 {
+        emu.inject(
+            Some("/api/oauth/token"),
+            Fault::Refuse {
+                status: 429,
+                retry_after: 30,
+            },
+        );
+    }
+    let keys = service_account_keys(&emu, fast().max_retry_after(Duration::from_secs(1)));
+    let update = OrgKeyUpdate::new().description(Description::new("outage").unwrap());
+    let calls: Vec<_> = (0..50)
+        .map(|_| {
+            let (keys, update) = (keys.clone(), update.clone());
+            tokio::spawn(async move { keys.update_org_key(&org(), &target(), &update).await })
+        })
+        .collect();
+    for call in calls {
+        let err = call.await.unwrap().unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                Error::Auth(atlas_apikeys::client::AuthError::TokenEndpoint { status: 429, .. })
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(emu.counters().token_requests, 1, "{:?}", emu.counters());
+}
+
+/// The token endpoint's 5xx is retried under the API's policy.
+#[tokio::test]
+async fn a_token_endpoint_5xx_is_retried() {
+    for fault in [Fault::Status(503), Fault::Status(500), Fault::Html502] {
+        let emu = emulator(Config::default()).await;
+        emu.inject(Some("/api/oauth/token"), fault);
+        let keys = service_account_keys(&emu, fast());
+        keys.update_org_key(
+            &org(),
+            &target(),
+            &OrgKeyUpdate::new().description(Description::new("t").unwrap()),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        assert_eq!(emu.counters().token_requests, 2, "{fault:?}");
+    }
+}
+
+/// Token lifetimes: a 30 s token is reused (refreshed 15 s before it
+/// expires, not never); a lifetime too large for the clock, or zero, is no
+/// panic.
+#[tokio::test]
+async fn token_lifetimes_of_any_size_are_handled() {
+    let update = OrgKeyUpdate::new().description(Description::new("life").unwrap());
+    for (lifetime, reused) in [(30, true), (u64::MAX, true), (0, false)] {
+        let emu = emulator(Config {
+            token_lifetime_secs: lifetime,
+            ..Config::default()
+        })
+        .await;
+        let keys = service_account_keys(&emu, fast());
+        for _ in 0..5 {
+            let result = keys.update_org_key(&org(), &target(), &update).await;
+            if reused {
+                result.unwrap_or_else(|e| panic!("{lifetime}: {e}"));
+            }
+        }
+        let requests = emu.counters().token_requests;
+        if reused {
+            assert_eq!(requests, 1, "lifetime {lifetime}: one token for five calls");
+        } else {
+            assert!(requests >= 5, "lifetime 0: never reused ({requests})");
+        }
+    }
+}

@@ -154,7 +154,7 @@ impl ClientConfig {
                 client_id,
                 client_secret,
             } => Auth::ServiceAccount(Box::new(
-                TokenCache::new(client_id, client_secret, &url).map_err(|reason| {
+                TokenCache::new(client_id, client_secret, &url, self.retry).map_err(|reason| {
                     BuildError::BaseUrl {
                         url: base_url.clone(),
                         reason,
@@ -258,7 +258,9 @@ impl Context {
         use crate::auth::oauth::TokenFailure;
         match &self.shared.auth {
             Auth::ServiceAccount(cache) => cache.revoke(http).await.map_err(|f| match f {
-                TokenFailure::Refused(_, e) | TokenFailure::Unreadable(e) => e,
+                TokenFailure::Refused(_, e)
+                | TokenFailure::Unreadable(e)
+                | TokenFailure::Unreachable(e) => e,
                 TokenFailure::Transport(e) => crate::AuthError::TokenEndpoint {
                     status: e.status().map_or(0, |s| s.as_u16()),
                     code: None,

@@ -236,7 +236,7 @@ async fn authorize(
                 note(|r| r.auth_error = Some(e));
                 Authorized::Answered(response)
             }
-            Err(TokenFailure::Unreadable(e)) => {
+            Err(TokenFailure::Unreadable(e) | TokenFailure::Unreachable(e)) => {
                 note(|r| r.auth_error = Some(e));
                 let mut bad_gateway = http::Response::new(Vec::<u8>::new());
                 *bad_gateway.status_mut() = StatusCode::BAD_GATEWAY;

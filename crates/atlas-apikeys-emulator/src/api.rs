@@ -172,6 +172,10 @@ pub async fn handle(
             opts,
         );
     };
+    if matches!(route, Route::Token) {
+        // Counted on arrival: a fault may answer it.
+        app.lock().counters.token_requests += 1;
+    }
     if !faults.is_empty() {
         let mut state = app.lock();
         state.counters.faults += faults.len() as u64;
@@ -241,6 +245,12 @@ pub async fn handle(
             key,
         } => {
             let is_org = matches!(route, Route::OrgKey { .. });
+            if !is_org && faults.contains(&Fault::UnassignFirst) {
+                let mut state = app.lock();
+                if let Some(k) = state.keys.get_mut(key) {
+                    k.project_roles.remove(scope);
+                }
+            }
             let request = Call {
                 method: &parts.method,
                 path: &path,
@@ -938,7 +948,6 @@ fn client_ok(app: &App, headers: &HeaderMap) -> Option<String> {
 }
 
 fn token(app: &App, method: &Method, headers: &HeaderMap, body: &Bytes) -> Response {
-    app.lock().counters.token_requests += 1;
     if method != Method::POST {
         return oauth_error(405, "invalid_request", "Use POST.");
     }

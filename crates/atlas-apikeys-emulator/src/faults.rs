@@ -39,6 +39,9 @@ pub enum Fault {
     /// Handle the request (its change is committed), then close the
     /// connection without answering.
     CommitThenDrop,
+    /// Before handling a request to a project's key, take the key out of
+    /// that project, as another client deleting the assignment meanwhile.
+    UnassignFirst,
 }
 
 /// Rates and scope of random faults.
@@ -101,6 +104,18 @@ impl Faults {
         self.rng ^= self.rng << 25;
         self.rng ^= self.rng >> 27;
         (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// The queued fault aimed at `path` by an explicit route, if any: the
+    /// OAuth endpoints get only these, never random ones.
+    pub fn draw_queued(&mut self, path: &str) -> Vec<Fault> {
+        let at = self
+            .queue
+            .iter()
+            .position(|(route, _)| route.as_deref().is_some_and(|r| path.starts_with(r)));
+        at.and_then(|i| self.queue.remove(i))
+            .map(|(_, fault)| vec![fault])
+            .unwrap_or_default()
     }
 
     /// The faults for one request to `path`, in order.

@@ -35,7 +35,7 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
                     async move {
                         let path = request.uri().path().to_owned();
                         let faults = if path.starts_with("/api/oauth/") {
-                            Vec::new()
+                            app.lock().faults.draw_queued(&path)
                         } else {
                             app.lock().faults.draw(&path)
                         };

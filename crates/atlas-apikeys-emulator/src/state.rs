@@ -168,7 +168,13 @@ impl State {
         );
         self.tokens.insert(
             token.clone(),
-            (client_id.to_owned(), Instant::now() + lifetime),
+            // Any configured lifetime, however large, without overflow.
+            (
+                client_id.to_owned(),
+                Instant::now()
+                    .checked_add(lifetime)
+                    .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400)),
+            ),
         );
         token
     }

@@ -115,6 +115,14 @@ pub enum AuthError {
         /// The `errorCode` (or OAuth `error`), when the body had one.
         code: Option<String>,
     },
+    /// The token endpoint could not be reached, just now or moments ago
+    /// (the failure stands for a short while, so a burst of calls during an
+    /// outage does not hammer it).
+    #[error("token endpoint unreachable: {reason}")]
+    TokenEndpointUnreachable {
+        /// What failed.
+        reason: String,
+    },
     /// The token endpoint answered 200 with something that is not a token.
     #[error("token endpoint answered with an unreadable token response")]
     BadTokenResponse,

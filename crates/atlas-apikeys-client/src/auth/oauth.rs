@@ -2,9 +2,14 @@
 //! per client shared by every clone and task.
 //!
 //! Single flight: a cold or expiring cache is refreshed by exactly one task
-//! while the others wait for its result (the token endpoint is rate limited,
-//! about ten requests a minute). Tokens are refreshed a margin before they
-//! expire; a 401 with a cached token drops it so the retry fetches a new one.
+//! while the others wait for its result, errors included (the token endpoint
+//! is rate limited, about ten requests a minute). A failure is kept for the
+//! endpoint's `Retry-After`, or a short backoff, so a burst of calls during an
+//! outage makes one token request per window instead of one each. The
+//! endpoint's 429, 5xx and connect failures are retried under the API's
+//! retry policy. Tokens are refreshed min(60 s, half their lifetime) before
+//! they expire; a 401 with a cached token drops it so the retry fetches a new
+//! one. Every number the server sends is used with overflow-safe arithmetic.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -14,14 +19,55 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::AuthError;
+use crate::retry::{Decision, RetryPolicy};
 
-/// Refresh this long before a token expires.
+/// Refresh at most this long before a token expires (less for short-lived
+/// tokens: half their lifetime).
 pub(crate) const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+
+/// How long a token endpoint failure is kept when the endpoint gives no
+/// `Retry-After`.
+const FAILURE_BACKOFF: Duration = Duration::from_secs(2);
 
 #[derive(Clone)]
 struct Token {
     access: SecretString,
-    expires_at: Instant,
+    /// When to stop using it: its expiry less the refresh margin.
+    refresh_at: Instant,
+}
+
+/// A token endpoint failure kept for the callers that arrive during its
+/// window: what it answered, rebuilt for each of them.
+#[derive(Clone)]
+enum Stored {
+    Refused {
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+        body: Vec<u8>,
+        error: AuthError,
+    },
+    Unreadable(AuthError),
+    Unreachable(AuthError),
+}
+
+impl Stored {
+    fn failure(&self) -> TokenFailure {
+        match self {
+            Self::Refused {
+                status,
+                headers,
+                body,
+                error,
+            } => {
+                let mut rebuilt = http::Response::new(body.clone());
+                *rebuilt.status_mut() = *status;
+                *rebuilt.headers_mut() = headers.clone();
+                TokenFailure::Refused(reqwest::Response::from(rebuilt), error.clone())
+            }
+            Self::Unreadable(e) => TokenFailure::Unreadable(e.clone()),
+            Self::Unreachable(e) => TokenFailure::Unreachable(e.clone()),
+        }
+    }
 }
 
 /// A service account's token source.
@@ -31,7 +77,10 @@ pub(crate) struct TokenCache {
     token_url: reqwest::Url,
     revoke_url: reqwest::Url,
     current: Mutex<Option<Token>>,
+    /// The last failure and until when it stands.
+    failed: Mutex<Option<(Instant, Stored)>>,
     refresh: tokio::sync::Mutex<()>,
+    policy: RetryPolicy,
 }
 
 /// A token request that failed.
@@ -41,8 +90,11 @@ pub(crate) enum TokenFailure {
     Refused(reqwest::Response, AuthError),
     /// The endpoint answered 200 with something unreadable.
     Unreadable(AuthError),
-    /// The endpoint could not be reached.
+    /// The endpoint could not be reached (this call's own attempt).
     Transport(reqwest::Error),
+    /// The endpoint could not be reached moments ago, and the failure still
+    /// stands: no request was made for this call.
+    Unreachable(AuthError),
 }
 
 #[derive(Deserialize)]
@@ -61,19 +113,17 @@ impl TokenCache {
         client_id: String,
         client_secret: SecretString,
         base_url: &reqwest::Url,
+        policy: RetryPolicy,
     ) -> Result<Self, String> {
-        let join = |path: &str| {
-            base_url
-                .join(path)
-                .map_err(|e| format!("cannot form the token URL from {base_url}: {e}"))
-        };
         Ok(Self {
             client_id,
             client_secret,
-            token_url: join("/api/oauth/token")?,
-            revoke_url: join("/api/oauth/revoke")?,
+            token_url: below(base_url, "api/oauth/token")?,
+            revoke_url: below(base_url, "api/oauth/revoke")?,
             current: Mutex::new(None),
+            failed: Mutex::new(None),
             refresh: tokio::sync::Mutex::new(()),
+            policy,
         })
     }
 
@@ -81,24 +131,125 @@ impl TokenCache {
         let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         current
             .as_ref()
-            .filter(|t| Instant::now() + EXPIRY_MARGIN < t.expires_at)
+            .filter(|t| Instant::now() < t.refresh_at)
             .map(|t| t.access.clone())
     }
 
-    /// A valid access token, fetching one when needed (single flight).
+    fn standing_failure(&self) -> Option<TokenFailure> {
+        let failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        failed
+            .as_ref()
+            .filter(|(until, _)| Instant::now() < *until)
+            .map(|(_, stored)| stored.failure())
+    }
+
+    /// A valid access token, fetching one when needed (single flight; a
+    /// failure is shared with every caller until its window passes).
     pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<SecretString, TokenFailure> {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
+        if let Some(failure) = self.standing_failure() {
+            return Err(failure);
+        }
         let _flight = self.refresh.lock().await;
-        // Whoever held the lock before us may have refreshed already.
+        // Whoever held the lock before us may have refreshed, or failed.
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
-        let token = self.fetch(http).await?;
-        let access = token.access.clone();
-        *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
-        Ok(access)
+        if let Some(failure) = self.standing_failure() {
+            return Err(failure);
+        }
+        match self.fetch_with_retries(http).await {
+            Ok(token) => {
+                let access = token.access.clone();
+                *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
+                *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                Ok(access)
+            }
+            Err((failure, stored, wait)) => {
+                let until = Instant::now()
+                    .checked_add(wait.unwrap_or(FAILURE_BACKOFF))
+                    .unwrap_or_else(Instant::now);
+                *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = Some((until, stored));
+                Err(failure)
+            }
+        }
+    }
+
+    /// Fetches a token, retrying the endpoint's 429, 5xx and connect
+    /// failures under the retry policy. On failure: what to return now, what
+    /// to keep for later callers, and the endpoint's `Retry-After`.
+    async fn fetch_with_retries(
+        &self,
+        http: &reqwest::Client,
+    ) -> Result<Token, (TokenFailure, Stored, Option<Duration>)> {
+        let started = Instant::now();
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let budget = |wait: Duration| {
+                attempt < self.policy.max_attempts
+                    && started.elapsed() + wait <= self.policy.deadline
+            };
+            match self.fetch(http).await {
+                Ok(token) => return Ok(token),
+                Err(TokenFailure::Transport(e)) => {
+                    let wait = self.policy.backoff_for(attempt);
+                    if self.policy.after_send_error(&e, true) && budget(wait) {
+                        tracing::info!(attempt, error = %e, "retrying the token request");
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    let stored = Stored::Unreachable(AuthError::TokenEndpointUnreachable {
+                        reason: e.to_string(),
+                    });
+                    return Err((TokenFailure::Transport(e), stored, None));
+                }
+                Err(TokenFailure::Refused(response, error)) => {
+                    let (status, headers) = (response.status(), response.headers().clone());
+                    let decision = self.policy.after_status(status, &headers, attempt, true);
+                    let told = crate::retry::retry_after(&headers, std::time::SystemTime::now());
+                    let retried = match decision {
+                        Decision::Wait { wait, .. } => Some(wait),
+                        Decision::Stop if status.is_server_error() => {
+                            Some(self.policy.backoff_for(attempt))
+                        }
+                        Decision::Stop | Decision::TooLong(_) => None,
+                    }
+                    .filter(|wait| budget(*wait));
+                    if let Some(wait) = retried {
+                        tracing::info!(
+                            attempt,
+                            status = status.as_u16(),
+                            "retrying the token request"
+                        );
+                        drop(response);
+                        tokio::time::sleep(wait).await;
+                        continue;
+                    }
+                    let body = response
+                        .bytes()
+                        .await
+                        .map(|b| b.to_vec())
+                        .unwrap_or_default();
+                    let stored = Stored::Refused {
+                        status,
+                        headers,
+                        body,
+                        error,
+                    };
+                    return Err((stored.failure(), stored, told));
+                }
+                Err(other) => {
+                    let stored = match &other {
+                        TokenFailure::Unreadable(e) => Stored::Unreadable(e.clone()),
+                        _ => Stored::Unreadable(AuthError::BadTokenResponse),
+                    };
+                    return Err((other, stored, None));
+                }
+            }
+        }
     }
 
     /// Drops `used` if it is still the cached token (a 401 says it is no
@@ -145,7 +296,7 @@ impl TokenCache {
             .map_err(|_| TokenFailure::Unreadable(AuthError::BadTokenResponse))?;
         Ok(Token {
             access: SecretString::from(parsed.access_token),
-            expires_at: started + Duration::from_secs(parsed.expires_in),
+            refresh_at: refresh_at(started, parsed.expires_in),
         })
     }
 
@@ -190,6 +341,32 @@ impl TokenCache {
     }
 }
 
+/// When a token issued at `issued` for `expires_in` seconds stops being used:
+/// min(60 s, half its lifetime) before it expires. Overflow-safe for any
+/// value the server sends: a lifetime past what `Instant` can hold is taken
+/// as "a year".
+fn refresh_at(issued: Instant, expires_in: u64) -> Instant {
+    const YEAR: u64 = 365 * 24 * 3600;
+    let lifetime = Duration::from_secs(expires_in.min(YEAR));
+    let margin = EXPIRY_MARGIN.min(lifetime / 2);
+    issued.checked_add(lifetime - margin).unwrap_or(issued)
+}
+
+/// `base`'s path with `rest` appended: a base URL with a path prefix
+/// (`https://gateway.example.com/mongodb`) keeps it, as `Url::join` with an
+/// absolute path would not.
+fn below(base: &reqwest::Url, rest: &str) -> Result<reqwest::Url, String> {
+    let mut url = base.clone();
+    let path = format!("{}/{rest}", base.path().trim_end_matches('/'));
+    url.set_path(&path);
+    url.set_query(None);
+    url.set_fragment(None);
+    if url.cannot_be_a_base() {
+        return Err(format!("cannot form the token URL from {base}"));
+    }
+    Ok(url)
+}
+
 /// Reads an error body's `errorCode` (Atlas) or `error` (OAuth), and rebuilds
 /// the response so it can still be handed on.
 async fn error_code(
@@ -209,4 +386,46 @@ async fn error_code(
     *rebuilt.status_mut() = status;
     *rebuilt.headers_mut() = headers;
     Ok((reqwest::Response::from(rebuilt), code))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_margin_is_at_most_a_minute_and_at_most_half_the_lifetime() {
+        let now = Instant::now();
+        assert_eq!(refresh_at(now, 3600), now + Duration::from_secs(3540));
+        assert_eq!(refresh_at(now, 30), now + Duration::from_secs(15));
+        assert_eq!(refresh_at(now, 0), now);
+        // Whatever the server sends, no overflow.
+        for n in [u64::MAX, u64::MAX / 2, 1 << 40] {
+            assert!(refresh_at(now, n) > now);
+        }
+    }
+
+    #[test]
+    fn token_urls_keep_the_base_path() {
+        let at = |base: &str| {
+            below(&base.parse().unwrap(), "api/oauth/token")
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(
+            at("https://cloud.mongodb.com"),
+            "https://cloud.mongodb.com/api/oauth/token"
+        );
+        assert_eq!(
+            at("https://cloud.mongodb.com/"),
+            "https://cloud.mongodb.com/api/oauth/token"
+        );
+        assert_eq!(
+            at("https://gw.example.com/mongodb/"),
+            "https://gw.example.com/mongodb/api/oauth/token"
+        );
+        assert_eq!(
+            at("https://gw.example.com/mongodb?x=1"),
+            "https://gw.example.com/mongodb/api/oauth/token"
+        );
+    }
 }
