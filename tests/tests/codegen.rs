@@ -668,3 +668,21 @@ fn merging_is_order_independent_and_keeps_what_either_version_has() {
             .is_some()
     );
 }
+
+/// No public constructor or method of the generated code may panic:
+/// progenitor's `Client::new` (`build().unwrap()`) is not emitted, and no
+/// generated file calls `unwrap`, `expect` or `panic!`.
+#[test]
+fn generated_code_has_no_panicking_calls() {
+    let g = generate_from(&workspace_root());
+    for (path, text) in &g.files {
+        for needle in [".unwrap()", ".expect(", "panic!", "unreachable!"] {
+            assert!(
+                !text.contains(needle),
+                "{} contains {needle}",
+                path.display()
+            );
+        }
+        assert!(!text.contains("pub fn new(baseurl"), "{}", path.display());
+    }
+}

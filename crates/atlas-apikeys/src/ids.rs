@@ -128,9 +128,13 @@ impl IdError {
     }
 }
 
-/// A short, quoted rendering of user input for error messages.
+/// A short, quoted rendering of user input for error messages. Input that
+/// holds something shaped like a private key is withheld.
 pub(crate) fn show(input: &str) -> String {
     const MAX: usize = 40;
+    if looks_like_uuid(input) {
+        return "(withheld: it holds something shaped like a private key)".to_owned();
+    }
     let mut chars = input.chars();
     let head: String = chars.by_ref().take(MAX).collect();
     if chars.next().is_some() {
@@ -140,13 +144,15 @@ pub(crate) fn show(input: &str) -> String {
     }
 }
 
+/// Whether `s` holds a UUID-shaped run anywhere: a private key pasted with
+/// a newline, in quotes, or inside other text is withheld all the same.
 fn looks_like_uuid(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 36
-        && b.iter().enumerate().all(|(i, c)| match i {
+    s.as_bytes().windows(36).any(|b| {
+        b.iter().enumerate().all(|(i, c)| match i {
             8 | 13 | 18 | 23 => *c == b'-',
             _ => c.is_ascii_hexdigit(),
         })
+    })
 }
 
 fn parse(kind: IdKind, input: &str) -> Result<[u8; ID_LEN], IdError> {

@@ -186,3 +186,27 @@ mod roles {
         );
     }
 }
+
+/// A private key pasted where an id or a role goes is never echoed, however
+/// it is wrapped (a trailing newline, quotes, spaces, other text).
+#[test]
+fn a_pasted_private_key_is_withheld_however_it_is_wrapped() {
+    const KEY: &str = "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d";
+    for input in [
+        format!("{KEY}\n"),
+        format!("\"{KEY}\""),
+        format!("  {KEY} "),
+        format!("key={KEY}"),
+    ] {
+        let err = atlas_apikeys::ApiKeyId::parse(&input).unwrap_err();
+        let text = err.to_string();
+        assert!(!text.contains("4a6b"), "{input:?}: {text}");
+        let role = atlas_apikeys::OrgKeyUpdate::new()
+            .roles([atlas_apikeys::OrgRole::from(input.as_str())]);
+        let err = role
+            .validate(atlas_apikeys::latest_atlas_version())
+            .unwrap_err()
+            .to_string();
+        assert!(!err.contains("4a6b"), "{input:?}: {err}");
+    }
+}

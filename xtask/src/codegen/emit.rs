@@ -81,14 +81,15 @@ pub fn shape(
         fail(format!("progenitor panicked: {why}"))
     })?
     .map_err(|e| fail(e.to_string()))?;
-    let parsed: syn::File = syn::parse2(tokens.clone()).map_err(|e| CodegenError::Generate {
+    let mut parsed: syn::File = syn::parse2(tokens).map_err(|e| CodegenError::Generate {
         what: what.to_owned(),
         message: format!("generated tokens do not parse: {e}"),
     })?;
     let glue = super::glue::emit(&parsed).map_err(fail)?;
+    without_panicking_constructor(&mut parsed);
     let body = render(
         quote! {
-            #tokens
+            #parsed
             crate::hooks::impl_client_hooks!(Client);
             #glue
         },
@@ -98,6 +99,22 @@ pub fn shape(
         "{}//! progenitor client shared by the version modules listed above.\n#![allow(clippy::all, missing_docs)]\n\n{body}",
         header(sources)
     ))
+}
+
+/// Drops progenitor's `Client::new`, which builds its own `reqwest::Client`
+/// with `build().unwrap()`: a public constructor that can panic. Clients are
+/// built by each version module's `connect` (errors are values) or by
+/// `Client::new_with_client`.
+fn without_panicking_constructor(file: &mut syn::File) {
+    for item in &mut file.items {
+        if let syn::Item::Impl(imp) = item
+            && imp.trait_.is_none()
+            && matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+        {
+            imp.items
+                .retain(|it| !matches!(it, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+        }
+    }
 }
 
 /// Variant identifiers for wire values: PascalCase, made unique.
