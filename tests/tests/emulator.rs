@@ -1431,3 +1431,106 @@ async fn token_lifetimes_of_any_size_are_handled() {
         }
     }
 }
+
+/// Sends raw bytes on a fresh connection and reads until the server closes
+/// it (or `limit` passes): what comes back, and how long it took.
+async fn raw_exchange(emu: &Emulator, bytes: &[u8], limit: Duration) -> (String, Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = std::time::Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(limit, stream.read_to_end(&mut out)).await;
+    (
+        String::from_utf8_lossy(&out).into_owned(),
+        started.elapsed(),
+    )
+}
+
+fn with_timeouts(header_ms: u64, body_ms: u64) -> Config {
+    Config {
+        header_timeout_ms: header_ms,
+        body_timeout_ms: body_ms,
+        ..Config::default()
+    }
+}
+
+/// A declared length over the limit is refused with 413 at once, before
+/// any body is read, and the connection is closed.
+#[tokio::test]
+async fn an_oversized_declared_length_is_refused_before_the_body() {
+    let emu = emulator(with_timeouts(5_000, 5_000)).await;
+    let path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    let request = format!(
+        "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{{}}"
+    );
+    let (answer, took) = raw_exchange(&emu, request.as_bytes(), Duration::from_secs(4)).await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(took < Duration::from_secs(2), "answered in {took:?}");
+}
+
+/// Headers that never finish, and a body that never arrives, do not hold a
+/// connection: the server closes it after its timeouts.
+#[tokio::test]
+async fn slow_headers_and_slow_bodies_time_out() {
+    let emu = emulator(with_timeouts(300, 300)).await;
+    let (answer, took) = raw_exchange(
+        &emu,
+        b"PATCH /api/atlas/v2/orgs HTTP/1.1\r\nHost: x\r\n",
+        Duration::from_secs(5),
+    )
+    .await;
+    assert!(
+        took < Duration::from_secs(3),
+        "unfinished headers held for {took:?}: {answer}"
+    );
+
+    let path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    let request = format!(
+        "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{{}}"
+    );
+    let (answer, took) = raw_exchange(&emu, request.as_bytes(), Duration::from_secs(5)).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        took < Duration::from_secs(3),
+        "a missing body held for {took:?}"
+    );
+}
+
+/// Access tokens are 256 random bits: long, distinct, and not sequential.
+#[tokio::test]
+async fn access_tokens_are_random() {
+    let emu = emulator(Config::default()).await;
+    let http = reqwest::Client::new();
+    let mut tokens = Vec::new();
+    for _ in 0..3 {
+        let body: Value = http
+            .post(format!("{}/api/oauth/token", emu.url()))
+            .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = body["access_token"].as_str().unwrap().to_owned();
+        let random = token.rsplit('.').next().unwrap();
+        assert_eq!(random.len(), 64, "{token}");
+        assert!(random.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
+        tokens.push(random.to_owned());
+    }
+    tokens.sort();
+    tokens.dedup();
+    assert_eq!(tokens.len(), 3);
+    // Not a counter: consecutive tokens share no long prefix.
+    assert!(tokens.windows(2).all(|w| w[0][..8] != w[1][..8]));
+}

@@ -223,17 +223,45 @@ pub async fn handle(
         }
     }
     let max = app.config.max_body_bytes;
-    let body = match axum::body::to_bytes(body, max).await {
-        Ok(b) => b,
+    let too_large = || {
+        let mut r = render_error(
+            refuse(
+                413,
+                "PAYLOAD_TOO_LARGE",
+                format!("The request body exceeds {max} bytes."),
+            ),
+            opts,
+        );
+        r.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        r
+    };
+    // Refused on the declared length, before waiting for a body that may
+    // never come.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return too_large();
+    }
+    let body_timeout = Duration::from_millis(app.config.body_timeout_ms);
+    let body = match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, max)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => return too_large(),
         Err(_) => {
-            return render_error(
+            let mut r = render_error(
                 refuse(
-                    413,
-                    "PAYLOAD_TOO_LARGE",
-                    format!("The request body exceeds {max} bytes."),
+                    408,
+                    "REQUEST_TIMEOUT",
+                    "The request body did not arrive in time.",
                 ),
                 opts,
             );
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return r;
         }
     };
     let response = match route {
@@ -980,7 +1008,9 @@ fn token(app: &App, method: &Method, headers: &HeaderMap, body: &Bytes) -> Respo
         return r;
     }
     let lifetime = app.config.token_lifetime_secs;
-    let access = state.issue_token(&client, Duration::from_secs(lifetime));
+    let Some(access) = state.issue_token(&client, Duration::from_secs(lifetime)) else {
+        return oauth_error(503, "temporarily_unavailable", "No randomness for a token.");
+    };
     render(
         200,
         Some(json!({ "access_token": access, "expires_in": lifetime, "token_type": "Bearer" })),

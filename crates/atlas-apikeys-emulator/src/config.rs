@@ -264,8 +264,15 @@ pub struct Config {
     /// `VERSION_GONE` (`YYYY-MM-DD`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub versions_gone_before: Option<String>,
-    /// Largest request body accepted, in bytes.
+    /// Largest request body accepted, in bytes. A larger declared
+    /// `Content-Length` is refused with 413 before any of the body is read.
     pub max_body_bytes: usize,
+    /// How long a client may take to send a request's headers, in
+    /// milliseconds; then the connection is closed.
+    pub header_timeout_ms: u64,
+    /// How long a client may take to send a request's body, in milliseconds;
+    /// then the answer is 408 and the connection is closed.
+    pub body_timeout_ms: u64,
     /// Role sets, when not the system's documented ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<crate::roles::RoleSets>,
@@ -284,6 +291,8 @@ impl Default for Config {
             rate_limit: None,
             versions_gone_before: None,
             max_body_bytes: 64 * 1024,
+            header_timeout_ms: 10_000,
+            body_timeout_ms: 10_000,
             roles: None,
             faults: FaultConfig::default(),
         }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 
 use crate::api::App;
 use crate::faults::Fault;
@@ -23,10 +23,26 @@ impl std::error::Error for Dropped {}
 
 /// Serves `listener` until the task is aborted.
 pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
+    let mut backoff = std::time::Duration::ZERO;
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
-            continue;
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => {
+                backoff = std::time::Duration::ZERO;
+                stream
+            }
+            Err(e) => {
+                // Out of file descriptors, say: waiting beats spinning on an
+                // error that repeats until a connection closes.
+                backoff = (backoff * 2).clamp(
+                    std::time::Duration::from_millis(5),
+                    std::time::Duration::from_secs(1),
+                );
+                tracing::warn!(error = %e, wait_ms = backoff.as_millis() as u64, "accept failed");
+                tokio::time::sleep(backoff).await;
+                continue;
+            }
         };
+        let header_timeout = std::time::Duration::from_millis(app.config.header_timeout_ms);
         let app = app.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(
@@ -60,6 +76,8 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
                 },
             );
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
         });

@@ -153,19 +153,20 @@ impl State {
         }
     }
 
-    /// Issues an access token for a client.
-    pub fn issue_token(&mut self, client_id: &str, lifetime: Duration) -> String {
+    /// Issues an access token for a client: 256 random bits from the
+    /// operating system, so a token cannot be guessed from another. `None`
+    /// when the system has no randomness to give.
+    pub fn issue_token(&mut self, client_id: &str, lifetime: Duration) -> Option<String> {
         if self.tokens.len() >= MAX_TOKENS {
             let now = Instant::now();
             self.tokens.retain(|_, (_, exp)| *exp > now);
+            evict_earliest(&mut self.tokens, |(_, exp)| *exp, MAX_TOKENS);
         }
         self.issued += 1;
-        let token = format!(
-            "eyJhbGciOiJub25lIn0.{:016x}{:016x}",
-            self.issued,
-            Instant::now().elapsed().as_nanos() as u64
-                ^ (self.issued.wrapping_mul(0x9e37_79b9_7f4a_7c15))
-        );
+        let mut bits = [0u8; 32];
+        getrandom::getrandom(&mut bits).ok()?;
+        let hex: String = bits.iter().map(|b| format!("{b:02x}")).collect();
+        let token = format!("eyJhbGciOiJub25lIn0.{hex}");
         self.tokens.insert(
             token.clone(),
             // Any configured lifetime, however large, without overflow.
@@ -176,7 +177,7 @@ impl State {
                     .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400)),
             ),
         );
-        token
+        Some(token)
     }
 
     /// The client a live token belongs to.
@@ -194,6 +195,7 @@ impl State {
         if self.windows.len() >= MAX_WINDOWS {
             self.windows
                 .retain(|_, (start, _)| now.duration_since(*start) < window);
+            evict_earliest(&mut self.windows, |(start, _)| *start, MAX_WINDOWS);
         }
         let entry = self.windows.entry(caller.to_owned()).or_insert((now, 0));
         if now.duration_since(entry.0) >= window {
@@ -205,5 +207,40 @@ impl State {
         }
         entry.1 += 1;
         Ok(limit - entry.1)
+    }
+}
+
+/// Keeps a table under `cap` when every entry is still live: drops the
+/// eighth of it that sorts first by `key` (the earliest to expire, or the
+/// oldest), so a flood costs one sort per `cap / 8` inserts.
+fn evict_earliest<V>(table: &mut HashMap<String, V>, key: impl Fn(&V) -> Instant, cap: usize) {
+    if table.len() < cap {
+        return;
+    }
+    let mut order: Vec<(Instant, String)> =
+        table.iter().map(|(k, v)| (key(v), k.clone())).collect();
+    order.sort_unstable();
+    for (_, k) in order.into_iter().take(cap / 8 + 1) {
+        table.remove(&k);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_stay_under_their_cap_when_every_entry_is_live() {
+        let mut table: HashMap<String, Instant> = HashMap::new();
+        let now = Instant::now();
+        for i in 0..1000u64 {
+            if table.len() >= 100 {
+                evict_earliest(&mut table, |t| *t, 100);
+            }
+            table.insert(i.to_string(), now + Duration::from_secs(i));
+        }
+        assert!(table.len() <= 100, "{}", table.len());
+        // The latest entries survive.
+        assert!(table.contains_key("999"));
     }
 }
