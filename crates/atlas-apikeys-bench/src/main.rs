@@ -221,6 +221,10 @@ struct Settings {
 #[derive(Default)]
 struct Goals {
     sdk_p50: Vec<(String, f64)>,
+    /// 64 concurrent digest callers: (failures, exchanges per call).
+    concurrent_digest: Option<(usize, f64)>,
+    /// Token outage: (seconds, token requests during it).
+    token_outage: Option<(u64, u64)>,
     digest_exchanges: Vec<(String, f64)>,
     digest_throughput: Vec<(String, f64)>,
     token_requests: Vec<(usize, u64)>,
@@ -366,6 +370,147 @@ async fn digest(out: &mut String, s: &Settings, goals: &mut Goals) -> Result<(),
             r[1].rps / r[0].rps
         );
     }
+    Ok(())
+}
+
+/// 64 concurrent callers on one client against the emulator's strict
+/// digest (each nc must exceed the last seen for its nonce).
+async fn concurrent_digest(
+    out: &mut String,
+    s: &Settings,
+    goals: &mut Goals,
+) -> Result<(), String> {
+    const CALLERS: usize = 64;
+    let _ = writeln!(
+        out,
+        "## 2b. Digest under concurrency: {CALLERS} callers on one client, strict `nc` (the emulator's default)
+"
+    );
+    let per_caller = (s.calls / CALLERS).max(10);
+    let _ = writeln!(
+        out,
+        "| side | calls | failed | HTTP exchanges per call | digest challenges | calls/s |\n|---|---|---|---|---|---|"
+    );
+    for side in [
+        "challenge every call (Go SDK, curl --digest)",
+        "SDK, one challenge per request in flight",
+    ] {
+        let emu = Emulator::start(Config::default())
+            .await
+            .map_err(|e| e.to_string())?;
+        let call = if side.starts_with("SDK") {
+            sdk_call(
+                ApiKeys::builder()
+                    .base_url(emu.url())
+                    .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+                    .retry(RetryPolicy::none())
+                    .build()
+                    .map_err(|e| e.to_string())?,
+            )
+        } else {
+            two_exchange_digest_call(&emu.url())
+        };
+        let started = Instant::now();
+        let tasks: Vec<_> = (0..CALLERS)
+            .map(|_| {
+                let call = call.clone();
+                tokio::spawn(async move {
+                    let mut failed = 0;
+                    for _ in 0..per_caller {
+                        if !call().await {
+                            failed += 1;
+                        }
+                    }
+                    failed
+                })
+            })
+            .collect();
+        let mut failed = 0;
+        for t in tasks {
+            failed += t.await.map_err(|e| e.to_string())?;
+        }
+        let elapsed = started.elapsed();
+        let calls = CALLERS * per_caller;
+        let c = emu.counters();
+        let per_call = c.exchanges as f64 / calls as f64;
+        let _ = writeln!(
+            out,
+            "| {side} | {calls} | {failed} | {per_call:.3} | {} | {:.0} |",
+            c.challenges,
+            calls as f64 / elapsed.as_secs_f64()
+        );
+        if side.starts_with("SDK") {
+            goals.concurrent_digest = Some((failed, per_call));
+        }
+    }
+    out.push('\n');
+    Ok(())
+}
+
+/// Token requests while the token endpoint is down for `secs` seconds,
+/// answering 429 with `Retry-After: 2`, under 16 callers that keep calling.
+async fn token_outage(out: &mut String, quick: bool, goals: &mut Goals) -> Result<(), String> {
+    let secs: u64 = if quick { 4 } else { 10 };
+    let _ = writeln!(
+        out,
+        "## 3b. A token endpoint outage: {secs} s of 429 with `Retry-After: 2`, 16 callers calling throughout\n"
+    );
+    let emu = Emulator::start(Config::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    for _ in 0..100_000 {
+        emu.inject(
+            Some("/api/oauth/token"),
+            atlas_apikeys_emulator::Fault::Refuse {
+                status: 429,
+                retry_after: 2,
+            },
+        );
+    }
+    let keys = ApiKeys::builder()
+        .base_url(emu.url())
+        .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let call = sdk_call(keys);
+    // Callers keep calling through the outage and a few seconds past it;
+    // the outage ends on time, and what was asked during it is counted then.
+    let started = Instant::now();
+    let stop = started + Duration::from_secs(secs + 3);
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                let (mut ok, mut failed) = (0u64, 0u64);
+                while Instant::now() < stop {
+                    if call().await {
+                        ok += 1;
+                    } else {
+                        failed += 1;
+                    }
+                }
+                (ok, failed)
+            })
+        })
+        .collect();
+    tokio::time::sleep_until((started + Duration::from_secs(secs)).into()).await;
+    let during = emu.counters().token_requests;
+    emu.clear_injected();
+    let mut calls = (0, 0);
+    for t in tasks {
+        let (ok, failed) = t.await.map_err(|e| e.to_string())?;
+        calls = (calls.0 + ok, calls.1 + failed);
+    }
+    let recovered = call().await;
+    let _ = writeln!(
+        out,
+        "| outage | calls in the outage and 3 s after it (succeeded / failed) | token requests during it | goal (N/2 + 1) | a call after |\n|---|---|---|---|---|\n| {secs} s | {} / {} | {during} | {} | {} |\n",
+        calls.0,
+        calls.1,
+        secs / 2 + 1,
+        if recovered { "succeeded" } else { "FAILED" }
+    );
+    goals.token_outage = Some((secs, during));
     Ok(())
 }
 
@@ -716,6 +861,26 @@ fn goals_table(goals: &Goals) -> String {
             mark(*r >= 1.8)
         );
     }
+    if let Some((failed, x)) = goals.concurrent_digest {
+        let _ = writeln!(
+            out,
+            "| 64 concurrent digest callers, strict nc: 0 failures | {failed} | {} |",
+            mark(failed == 0)
+        );
+        let _ = writeln!(
+            out,
+            "| 64 concurrent digest callers: ≤ 1.05 exchanges per call | {x:.3} | {} |",
+            mark(x <= 1.05)
+        );
+    }
+    if let Some((secs, t)) = goals.token_outage {
+        let _ = writeln!(
+            out,
+            "| token outage of {secs} s (Retry-After: 2): ≤ {} token requests | {t} | {} |",
+            secs / 2 + 1,
+            mark(t <= secs / 2 + 1)
+        );
+    }
     for (n, t) in &goals.token_requests {
         let _ = writeln!(
             out,
@@ -821,8 +986,14 @@ async fn main() {
     if let Err(e) = digest(&mut body, &settings, &mut goals).await {
         failed.push(format!("digest: {e}"));
     }
+    if let Err(e) = concurrent_digest(&mut body, &settings, &mut goals).await {
+        failed.push(format!("concurrent digest: {e}"));
+    }
     if let Err(e) = oauth(&mut body, &mut goals).await {
         failed.push(format!("oauth: {e}"));
+    }
+    if let Err(e) = token_outage(&mut body, quick, &mut goals).await {
+        failed.push(format!("token outage: {e}"));
     }
     if let Err(e) = tokio::task::block_in_place(|| codegen(&mut body, !quick)) {
         failed.push(format!("codegen: {e}"));

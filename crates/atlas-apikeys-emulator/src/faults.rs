@@ -92,6 +92,11 @@ impl Faults {
         self.queue.push_back((route.map(str::to_owned), fault));
     }
 
+    /// Drops every queued fault.
+    pub fn clear_queue(&mut self) {
+        self.queue.clear();
+    }
+
     /// Replaces the random-fault configuration.
     pub fn configure(&mut self, config: FaultConfig) {
         self.rng = config.seed | 1;

@@ -93,6 +93,11 @@ impl Emulator {
         self.app.lock().faults.inject(route, fault);
     }
 
+    /// Drops every queued fault not yet drawn (an outage ends).
+    pub fn clear_injected(&self) {
+        self.app.lock().faults.clear_queue();
+    }
+
     /// Replaces the random-fault configuration.
     pub fn configure_faults(&self, faults: FaultConfig) {
         self.app.lock().faults.configure(faults);

@@ -1,0 +1,74 @@
+//! Authentication of API requests: digest (verified with the emulator's
+//! own implementation) and bearer tokens.
+
+use axum::http::{HeaderMap, Method, header};
+
+use crate::digest::Verdict;
+use crate::state::{Principal, State};
+
+use super::*;
+/// Authenticates a request to an API route.
+pub(super) fn authenticate(
+    app: &App,
+    state: &mut State,
+    method: &Method,
+    target: &str,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Principal, Refused> {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let challenge = |state: &mut State, stale: bool| {
+        state.counters.challenges += 1;
+        if stale {
+            state.counters.stale += 1;
+        }
+        let mut r = refuse(401, "UNAUTHORIZED", "Authentication is required.");
+        r.extra_headers = state
+            .nonces
+            .challenges(&app.config.digest, stale)
+            .into_iter()
+            .map(|c| ("www-authenticate", c))
+            .collect();
+        r
+    };
+    match authorization {
+        Some(a) if a.len() > 7 && a[..7].eq_ignore_ascii_case("Digest ") => {
+            let verdict = {
+                // Disjoint borrows: the nonce table mutably, the keys to look up.
+                let State { nonces, keys, .. } = &mut *state;
+                nonces.verify(
+                    &app.config.digest,
+                    method.as_str(),
+                    target,
+                    body,
+                    a,
+                    |user| {
+                        keys.values()
+                            .find(|k| k.public_key == user)
+                            .map(|k| k.private_key.clone())
+                    },
+                )
+            };
+            match verdict {
+                Verdict::Valid { user, .. } => state
+                    .key_by_public(&user)
+                    .map(Principal::Key)
+                    .ok_or_else(|| challenge(state, false)),
+                Verdict::Challenge { stale } => Err(challenge(state, stale)),
+            }
+        }
+        Some(a) if a.starts_with("Bearer ") && app.config.system.offers_oauth() => state
+            .token_owner(&a[7..])
+            .map(Principal::Account)
+            .ok_or_else(|| {
+                refuse(
+                    401,
+                    "INVALID_TOKEN",
+                    "The access token is invalid or expired.",
+                )
+            }),
+        _ => Err(challenge(state, false)),
+    }
+}

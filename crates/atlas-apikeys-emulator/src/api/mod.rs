@@ -1,0 +1,261 @@
+//! Request handling: routing, authentication, authorization, versioning,
+//! validation, the three operations, OAuth, and response rendering.
+//!
+//! Routing is by hand so every refusal, an unknown path or a bad body
+//! included, is an `ApiError` body rather than a framework's plain text.
+
+mod auth;
+mod oauth;
+mod operations;
+mod render;
+mod validate;
+
+pub use oauth::basic_credentials;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde_json::json;
+
+use crate::config::{Config, System};
+use crate::faults::Fault;
+use crate::state::State;
+
+use auth::*;
+use oauth::*;
+use operations::*;
+use render::*;
+use validate::*;
+
+/// Shared by every request.
+pub struct App {
+    /// Configuration.
+    pub config: Config,
+    /// State.
+    pub state: std::sync::Mutex<State>,
+}
+
+impl App {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// The success media type of Atlas v2 responses.
+pub const ATLAS_SUCCESS_TYPE: &str = "application/vnd.atlas.2023-01-01+json;charset=utf-8";
+
+/// What a route is.
+enum Route<'a> {
+    OrgKey { org: &'a str, key: &'a str },
+    ProjectKey { project: &'a str, key: &'a str },
+    Token,
+    Revoke,
+}
+
+fn route(system: System, path: &str) -> Option<Route<'_>> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    match (system, segments.as_slice()) {
+        (_, ["api", "oauth", "token"]) if system.offers_oauth() => Some(Route::Token),
+        (_, ["api", "oauth", "revoke"]) if system.offers_oauth() => Some(Route::Revoke),
+        (System::Atlas, ["api", "atlas", "v2", "orgs", org, "apiKeys", key])
+        | (
+            System::CloudManager | System::OpsManager,
+            ["api", "public", "v1.0", "orgs", org, "apiKeys", key],
+        ) => Some(Route::OrgKey { org, key }),
+        (System::Atlas, ["api", "atlas", "v2", "groups", project, "apiKeys", key])
+        | (
+            System::CloudManager | System::OpsManager,
+            ["api", "public", "v1.0", "groups", project, "apiKeys", key],
+        ) => Some(Route::ProjectKey { project, key }),
+        _ => None,
+    }
+}
+
+/// Handles one request. `faults` were drawn by the connection layer.
+pub async fn handle(
+    app: Arc<App>,
+    request: axum::extract::Request,
+    faults: Vec<Fault>,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_owned();
+    let query = parts.uri.query().unwrap_or_default().to_owned();
+    let system = app.config.system;
+    let mut opts = Opts {
+        atlas: system == System::Atlas,
+        ..Opts::default()
+    };
+    let Some(route) = route(system, &path) else {
+        return render_error(
+            refuse(
+                404,
+                "RESOURCE_NOT_FOUND",
+                format!("No resource at {path} on this {} emulator.", system.name()),
+            ),
+            opts,
+        );
+    };
+    if matches!(route, Route::Token) {
+        // Counted on arrival: a fault may answer it.
+        app.lock().counters.token_requests += 1;
+    }
+    if !faults.is_empty() {
+        let mut state = app.lock();
+        state.counters.faults += faults.len() as u64;
+        if faults.contains(&Fault::RotateNonces) {
+            state.nonces.clear();
+        }
+    }
+    // Injected answers are enveloped like real ones when asked.
+    let injected = Opts {
+        envelope: query.split('&').any(|p| p == "envelope=true"),
+        ..Opts::default()
+    };
+    for fault in &faults {
+        match fault {
+            Fault::Status(status) => {
+                return render(
+                    *status,
+                    Some(json!({ "error": status, "detail": "injected" })),
+                    injected,
+                    true,
+                );
+            }
+            Fault::Refuse {
+                status,
+                retry_after,
+            } => {
+                let code = if *status == 429 {
+                    "RATE_LIMIT_EXCEEDED"
+                } else {
+                    "SERVICE_UNAVAILABLE"
+                };
+                let mut r = render(
+                    *status,
+                    Some(json!({ "error": status, "errorCode": code, "detail": "injected" })),
+                    injected,
+                    true,
+                );
+                if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                return r;
+            }
+            Fault::Html502 => return html_502(),
+            _ => {}
+        }
+    }
+    let max = app.config.max_body_bytes;
+    let too_large = || {
+        let mut r = render_error(
+            refuse(
+                413,
+                "PAYLOAD_TOO_LARGE",
+                format!("The request body exceeds {max} bytes."),
+            ),
+            opts,
+        );
+        r.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        r
+    };
+    // Refused on the declared length, before waiting for a body that may
+    // never come.
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return too_large();
+    }
+    let body_timeout = Duration::from_millis(app.config.body_timeout_ms);
+    let body = match tokio::time::timeout(body_timeout, axum::body::to_bytes(body, max)).await {
+        Ok(Ok(b)) => b,
+        Ok(Err(_)) => return too_large(),
+        Err(_) => {
+            let mut r = render_error(
+                refuse(
+                    408,
+                    "REQUEST_TIMEOUT",
+                    "The request body did not arrive in time.",
+                ),
+                opts,
+            );
+            r.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            return r;
+        }
+    };
+    let response = match route {
+        Route::Token => token(&app, &parts.method, &parts.headers, &body),
+        Route::Revoke => revoke(&app, &parts.method, &parts.headers, &body),
+        Route::OrgKey { org: scope, key }
+        | Route::ProjectKey {
+            project: scope,
+            key,
+        } => {
+            let is_org = matches!(route, Route::OrgKey { .. });
+            if !is_org && faults.contains(&Fault::UnassignFirst) {
+                let mut state = app.lock();
+                if let Some(k) = state.keys.get_mut(key) {
+                    k.project_roles.remove(scope);
+                }
+            }
+            let request = Call {
+                method: &parts.method,
+                path: &path,
+                query: &query,
+                headers: &parts.headers,
+                body: &body,
+            };
+            match api(&app, &request, &mut opts, is_org, scope, key) {
+                Ok(response) => response,
+                Err(refused) => render_error(refused, opts),
+            }
+        }
+    };
+    if faults.contains(&Fault::Truncate) {
+        return truncate(response).await;
+    }
+    if faults.contains(&Fault::CommitThen502) {
+        return html_502();
+    }
+    response
+}
+
+fn html_502() -> Response {
+    let mut r = Response::new(Body::from(
+        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+    ));
+    *r.status_mut() = StatusCode::BAD_GATEWAY;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    r
+}
+
+/// Sends the headers and half the body, then fails the body stream: the
+/// client sees a response cut short.
+async fn truncate(response: Response) -> Response {
+    let (parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(half),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected truncation",
+        )),
+    ];
+    let mut parts = parts;
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        HeaderValue::from(bytes.len().max(1)),
+    );
+    Response::from_parts(parts, Body::from_stream(futures_util::stream::iter(chunks)))
+}

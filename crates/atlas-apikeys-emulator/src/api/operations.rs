@@ -1,0 +1,369 @@
+//! The three operations on the emulated state, with authorization,
+//! versioning and rate limits.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::config::System;
+use crate::state::{Principal, State};
+
+use super::*;
+
+pub(super) fn redact(private: &str) -> String {
+    let tail: String = private
+        .chars()
+        .rev()
+        .take(12)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("********-****-****-{tail}")
+}
+
+pub(super) fn key_json(state: &State, id: &str, base: &str) -> Value {
+    let Some(k) = state.keys.get(id) else {
+        return Value::Null;
+    };
+    let mut roles: Vec<Value> = k
+        .org_roles
+        .iter()
+        .map(|r| json!({ "orgId": k.org_id, "roleName": r }))
+        .collect();
+    for (project, list) in &k.project_roles {
+        roles.extend(
+            list.iter()
+                .map(|r| json!({ "groupId": project, "roleName": r })),
+        );
+    }
+    json!({
+        "desc": k.description,
+        "id": k.id,
+        "links": [{ "href": format!("{base}/orgs/{}/apiKeys/{}", k.org_id, k.id), "rel": "self" }],
+        "privateKey": redact(&k.private_key),
+        "publicKey": k.public_key,
+        "roles": roles,
+    })
+}
+
+/// The parts of a request the API routes read.
+pub(super) struct Call<'a> {
+    pub(super) method: &'a Method,
+    pub(super) path: &'a str,
+    pub(super) query: &'a str,
+    pub(super) headers: &'a HeaderMap,
+    pub(super) body: &'a Bytes,
+}
+
+pub(super) fn api(
+    app: &App,
+    call: &Call<'_>,
+    opts: &mut Opts,
+    is_org: bool,
+    scope_id: &str,
+    key_id: &str,
+) -> Result<Response, Refused> {
+    let Call {
+        method,
+        path,
+        query,
+        headers,
+        ..
+    } = *call;
+    let system = app.config.system;
+    let allowed = match (system, is_org) {
+        (System::Atlas, false) => method == Method::POST || method == Method::PATCH,
+        _ => method == Method::PATCH,
+    };
+    if !allowed {
+        let mut r = refuse(
+            405,
+            "METHOD_NOT_ALLOWED",
+            format!("{method} is not supported on {path}."),
+        );
+        r.extra_headers.push((
+            "allow",
+            if system == System::Atlas && !is_org {
+                "PATCH, POST"
+            } else {
+                "PATCH"
+            }
+            .into(),
+        ));
+        return Err(r);
+    }
+    let target = if query.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{query}")
+    };
+    let mut state = app.lock();
+    state.counters.exchanges += 1;
+    let who = authenticate(app, &mut state, method, &target, headers, call.body)?;
+    state.counters.authenticated += 1;
+    let mut rate_headers = Vec::new();
+    if let Some(limit) = app.config.rate_limit {
+        let caller = format!("{who:?}");
+        match state.take_rate(
+            &caller,
+            limit.requests,
+            Duration::from_millis(limit.window_ms),
+        ) {
+            Ok(remaining) => {
+                rate_headers = vec![
+                    ("ratelimit-limit", limit.requests.to_string()),
+                    ("ratelimit-remaining", remaining.to_string()),
+                ];
+            }
+            Err(retry_after) => {
+                state.counters.rate_limited += 1;
+                let mut r = refuse(429, "RATE_LIMITED", "Too many requests; retry later.");
+                r.extra_headers = vec![
+                    ("retry-after", retry_after.to_string()),
+                    ("ratelimit-limit", limit.requests.to_string()),
+                    ("ratelimit-remaining", "0".into()),
+                ];
+                return Err(r);
+            }
+        }
+    }
+    let result = operate(app, &mut state, call, opts, is_org, scope_id, key_id, &who);
+    drop(state);
+    let mut response = match result {
+        Ok(r) => r,
+        Err(refused) => render_error(refused, *opts),
+    };
+    for (name, value) in rate_headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().insert(name, v);
+        }
+    }
+    Ok(response)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn operate(
+    app: &App,
+    state: &mut State,
+    call: &Call<'_>,
+    opts: &mut Opts,
+    is_org: bool,
+    scope_id: &str,
+    key_id: &str,
+    who: &Principal,
+) -> Result<Response, Refused> {
+    let Call {
+        method,
+        query,
+        headers,
+        body,
+        ..
+    } = *call;
+    let system = app.config.system;
+    opts.envelope = query_flag(query, "envelope")?;
+    opts.pretty = query_flag(query, "pretty")?;
+    if system == System::Atlas {
+        let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+        crate::versioning::negotiate(accept, app.config.versions_gone_before.as_deref())
+            .map_err(|r| refuse(r.status, r.code, r.detail))?;
+    }
+    if !is_org {
+        check_paging(query)?;
+    }
+    let (id_code, id_name) = if is_org {
+        ("INVALID_ORG_ID", "orgId")
+    } else {
+        ("INVALID_GROUP_ID", "groupId")
+    };
+    if !is_hex24(scope_id) {
+        return Err(refuse(
+            400,
+            id_code,
+            format!("{id_name} {scope_id:?} is not 24 lowercase hexadecimal characters."),
+        ));
+    }
+    if !is_hex24(key_id) {
+        return Err(refuse(
+            400,
+            "INVALID_API_KEY_ID",
+            format!("apiUserId {key_id:?} is not 24 lowercase hexadecimal characters."),
+        ));
+    }
+    let body = parse_body(headers, body)?;
+    let (org_roles, project_roles) = (state.roles.org.clone(), state.roles.project.clone());
+    let base = if system == System::Atlas {
+        "/api/atlas/v2"
+    } else {
+        "/api/public/v1.0"
+    };
+
+    // Who may act where.
+    let Some(grants) = state.grants(who) else {
+        return Err(refuse(401, "UNAUTHORIZED", "The caller no longer exists."));
+    };
+    let caller_org = grants.org_id.to_owned();
+    let org_owner = grants.org_roles.iter().any(|r| r == "ORG_OWNER");
+    let project_owner = |p: &str| {
+        grants
+            .project_roles
+            .get(p)
+            .is_some_and(|rs| rs.iter().any(|r| r == "GROUP_OWNER"))
+    };
+    let unauthorized = || {
+        refuse(
+            403,
+            "USER_UNAUTHORIZED",
+            "The caller is not authorized to perform this action.",
+        )
+    };
+
+    if is_org {
+        let (desc, roles) = key_update(&body, &org_roles, &project_roles, "organization", false)?;
+        if !state.orgs.contains_key(scope_id) {
+            return Err(refuse(
+                404,
+                "ORG_NOT_FOUND",
+                format!("No organization with ID {scope_id} exists."),
+            ));
+        }
+        if caller_org != scope_id || !org_owner {
+            return Err(unauthorized());
+        }
+        let key = state.keys.get_mut(key_id).filter(|k| k.org_id == scope_id);
+        let Some(key) = key else {
+            return Err(refuse(
+                404,
+                "API_KEY_NOT_FOUND",
+                format!("No API key with ID {key_id} exists."),
+            ));
+        };
+        if let Some(d) = desc {
+            key.description = d;
+        }
+        if let Some(r) = roles {
+            key.org_roles = r;
+        }
+        return Ok(render(
+            200,
+            Some(key_json(state, key_id, base)),
+            *opts,
+            false,
+        ));
+    }
+
+    let Some(project) = state.projects.get(scope_id).cloned() else {
+        return Err(refuse(
+            404,
+            "GROUP_NOT_FOUND",
+            format!("No project with ID {scope_id} exists."),
+        ));
+    };
+    let authorized = (caller_org == project.org_id && org_owner) || project_owner(scope_id);
+    // Validate before authorizing, as a real API does.
+    enum Op {
+        Assign(Vec<String>),
+        Update(Option<String>, Option<Vec<String>>),
+        AssignOrReplace(Option<String>, Vec<String>),
+    }
+    let op = match (system, method.clone()) {
+        (System::Atlas, Method::POST) => {
+            let Some(items) = body.as_array() else {
+                return Err(refuse(
+                    400,
+                    "INVALID_JSON",
+                    "The request body must be an array of role assignments.",
+                ));
+            };
+            let mut roles = Vec::new();
+            for item in items {
+                if let Some(list) = item.get("roles") {
+                    for r in role_list(list, &project_roles, &org_roles, "project")? {
+                        if !roles.contains(&r) {
+                            roles.push(r);
+                        }
+                    }
+                }
+            }
+            if roles.is_empty() {
+                return Err(refuse(
+                    400,
+                    "MISSING_ATTRIBUTE",
+                    "Specify at least one project role.",
+                ));
+            }
+            Op::Assign(roles)
+        }
+        (System::Atlas, _) => {
+            let (d, r) = key_update(&body, &project_roles, &org_roles, "project", false)?;
+            Op::Update(d, r)
+        }
+        _ => {
+            let (d, r) = key_update(&body, &project_roles, &org_roles, "project", true)?;
+            Op::AssignOrReplace(d, r.unwrap_or_default())
+        }
+    };
+    if !authorized {
+        return Err(unauthorized());
+    }
+    let key = state
+        .keys
+        .get_mut(key_id)
+        .filter(|k| k.org_id == project.org_id);
+    let Some(key) = key else {
+        return Err(refuse(
+            404,
+            "API_KEY_NOT_FOUND",
+            format!("No API key with ID {key_id} exists."),
+        ));
+    };
+    match op {
+        Op::Assign(roles) => {
+            if key.project_roles.contains_key(scope_id) {
+                return Err(refuse(
+                    409,
+                    "API_KEY_ALREADY_IN_GROUP",
+                    format!("The API key {key_id} is already assigned to project {scope_id}."),
+                ));
+            }
+            key.project_roles.insert(scope_id.to_owned(), roles);
+            Ok(render(204, None, *opts, false))
+        }
+        Op::Update(desc, roles) => {
+            if !key.project_roles.contains_key(scope_id) {
+                return Err(refuse(
+                    404,
+                    "API_KEY_NOT_FOUND",
+                    format!("The API key {key_id} is not assigned to project {scope_id}."),
+                ));
+            }
+            if let Some(d) = desc {
+                key.description = d;
+            }
+            if let Some(r) = roles {
+                key.project_roles.insert(scope_id.to_owned(), r);
+            }
+            Ok(render(
+                200,
+                Some(key_json(state, key_id, base)),
+                *opts,
+                false,
+            ))
+        }
+        Op::AssignOrReplace(desc, roles) => {
+            if let Some(d) = desc {
+                key.description = d;
+            }
+            key.project_roles.insert(scope_id.to_owned(), roles);
+            Ok(render(
+                200,
+                Some(key_json(state, key_id, base)),
+                *opts,
+                false,
+            ))
+        }
+    }
+}
