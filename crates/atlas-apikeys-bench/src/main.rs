@@ -225,6 +225,8 @@ struct Goals {
     concurrent_digest: Option<(usize, f64)>,
     /// Token outage: (seconds, token requests during it).
     token_outage: Option<(u64, u64)>,
+    /// Instructions per call (raw, SDK), from callgrind.
+    instructions: Option<(f64, f64)>,
     digest_exchanges: Vec<(String, f64)>,
     digest_throughput: Vec<(String, f64)>,
     token_requests: Vec<(usize, u64)>,
@@ -375,6 +377,78 @@ async fn digest(out: &mut String, s: &Settings, goals: &mut Goals) -> Result<(),
 
 /// 64 concurrent callers on one client against the emulator's strict
 /// digest (each nc must exceed the last seen for its nonce).
+/// Instructions one call costs on each side of comparison 1, counted by
+/// callgrind over two runs of `--profile` (the difference cancels start-up),
+/// and where the SDK's extra instructions go. Skipped without valgrind.
+fn instructions(out: &mut String, quick: bool, goals: &mut Goals) -> Result<(), String> {
+    let _ = writeln!(out, "## 1b. Instructions per call (callgrind)\n");
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let (low, high) = if quick { (200, 600) } else { (500, 1500) };
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let run = |side: &str, n: usize| -> Result<(u64, std::path::PathBuf), String> {
+        let file = dir.path().join(format!("cg.{side}.{n}"));
+        let output = std::process::Command::new("valgrind")
+            .arg("--tool=callgrind")
+            .arg(format!("--callgrind-out-file={}", file.display()))
+            .arg(&exe)
+            .args(["--profile", side, &n.to_string()])
+            .output()
+            .map_err(|e| format!("valgrind: {e}"))?;
+        let text = String::from_utf8_lossy(&output.stderr);
+        let collected = text
+            .lines()
+            .find_map(|l| l.split("Collected :").nth(1))
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .ok_or_else(|| format!("no instruction count from callgrind: {text}"))?;
+        Ok((collected, file))
+    };
+    if std::process::Command::new("valgrind").arg("--version").output().is_err() {
+        let _ = writeln!(out, "valgrind is not installed here (`apt-get install valgrind`); skipped.\n");
+        return Ok(());
+    }
+    let mut per_call = Vec::new();
+    let mut profile = None;
+    for side in ["raw", "sdk"] {
+        let (a, _) = run(side, low)?;
+        let (b, file) = run(side, high)?;
+        per_call.push(b.saturating_sub(a) as f64 / (high - low) as f64);
+        if side == "sdk" {
+            profile = Some(file);
+        }
+    }
+    let (raw, sdk) = (per_call[0], per_call[1]);
+    let _ = writeln!(
+        out,
+        "| side | instructions per call | ratio |\n|---|---|---|\n| raw reqwest | {raw:.0} | 1.000 |\n| SDK | {sdk:.0} | {:.3} |\n",
+        sdk / raw
+    );
+    goals.instructions = Some((raw, sdk));
+    // Where this project's own code spends (self cost, SDK side, the longer run).
+    if let Some(file) = profile
+        && let Ok(output) = std::process::Command::new("callgrind_annotate")
+            .arg("--inclusive=yes")
+            .arg(&file)
+            .output()
+    {
+        let text = String::from_utf8_lossy(&output.stdout);
+        // Without the binary's path, which says nothing about the code.
+        let ours: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("atlas_apikeys") && !l.contains("atlas_apikeys_bench"))
+            .map(|l| l.split(" [").next().unwrap_or(l))
+            .take(12)
+            .collect();
+        if !ours.is_empty() {
+            let _ = writeln!(
+                out,
+                "This project's functions by inclusive instructions ({high} SDK calls, `callgrind_annotate --inclusive=yes`):\n\n```text\n{}\n```\n",
+                ours.join("\n")
+            );
+        }
+    }
+    Ok(())
+}
+
 async fn concurrent_digest(
     out: &mut String,
     s: &Settings,
@@ -861,6 +935,14 @@ fn goals_table(goals: &Goals) -> String {
             mark(*r >= 1.8)
         );
     }
+    if let Some((raw, sdk)) = goals.instructions {
+        let _ = writeln!(
+            out,
+            "| SDK/raw instructions per call ≤ 1.10 | {:.3} ({sdk:.0} / {raw:.0}) | {} |",
+            sdk / raw,
+            mark(sdk / raw <= 1.10)
+        );
+    }
     if let Some((failed, x)) = goals.concurrent_digest {
         let _ = writeln!(
             out,
@@ -982,6 +1064,9 @@ async fn main() {
     let mut body = String::new();
     if let Err(e) = sdk_overhead(&mut body, &settings, &mut goals).await {
         failed.push(format!("sdk overhead: {e}"));
+    }
+    if let Err(e) = tokio::task::block_in_place(|| instructions(&mut body, quick, &mut goals)) {
+        failed.push(format!("instructions: {e}"));
     }
     if let Err(e) = digest(&mut body, &settings, &mut goals).await {
         failed.push(format!("digest: {e}"));
