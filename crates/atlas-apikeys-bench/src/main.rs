@@ -402,8 +402,15 @@ fn instructions(out: &mut String, quick: bool, goals: &mut Goals) -> Result<(), 
             .ok_or_else(|| format!("no instruction count from callgrind: {text}"))?;
         Ok((collected, file))
     };
-    if std::process::Command::new("valgrind").arg("--version").output().is_err() {
-        let _ = writeln!(out, "valgrind is not installed here (`apt-get install valgrind`); skipped.\n");
+    if std::process::Command::new("valgrind")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        let _ = writeln!(
+            out,
+            "valgrind is not installed here (`apt-get install valgrind`); skipped.\n"
+        );
         return Ok(());
     }
     let mut per_call = Vec::new();

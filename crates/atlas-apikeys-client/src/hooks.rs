@@ -3,8 +3,8 @@
 //! progenitor 0.15 cannot generate from vendor media types, so codegen
 //! rewrites them to `application/json` and records the real ones per
 //! operation. Here they go back on the wire: `Accept` always, `Content-Type`
-//! when a body is sent. progenitor's own `api-version` header goes, as the
-//! Atlas API versions through the media type instead.
+//! when a body is sent. (progenitor's own `api-version` header is removed by
+//! codegen: the Atlas API versions through the media type instead.)
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
@@ -33,7 +33,6 @@ pub(crate) fn pre(
         _ => None,
     };
     let headers = request.headers_mut();
-    headers.remove("api-version");
     headers.insert(ACCEPT, accept);
     if let Some(ct) = content_type {
         headers.insert(CONTENT_TYPE, ct);

@@ -55,6 +55,10 @@ async fn run(
     let enveloped = crate::envelope::requested(&request);
     // Only the POST (assign) changes state in a way a repeat can trip over.
     let repeatable = request.method() != reqwest::Method::POST;
+    // A copy for a next attempt is only worth taking when there can be one:
+    // retries allowed, or credentials that may need a second exchange.
+    let may_resend =
+        policy.max_attempts > 1 || matches!(shared.auth, Auth::Digest(_) | Auth::ServiceAccount(_));
     let span = tracing::Span::current();
     let mut req = request;
     let mut attempt = 0u32;
@@ -70,7 +74,7 @@ async fn run(
         // The copy for a next attempt is taken before authorization: every
         // attempt gets a fresh Authorization and a byte-identical body. A
         // streaming body cannot be copied, and gets one attempt.
-        let replay = req.try_clone();
+        let replay = if may_resend { req.try_clone() } else { None };
         let mut sending = req;
         let token = match authorize(http, &shared.auth, &mut sending, &mut lease).await {
             Authorized::Ready(token) => token,

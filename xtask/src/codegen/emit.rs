@@ -87,6 +87,7 @@ pub fn shape(
     })?;
     let glue = super::glue::emit(&parsed).map_err(fail)?;
     without_panicking_constructor(&mut parsed);
+    without_api_version_header(&mut parsed);
     let body = render(
         quote! {
             #parsed
@@ -113,6 +114,58 @@ fn without_panicking_constructor(file: &mut syn::File) {
         {
             imp.items
                 .retain(|it| !matches!(it, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+        }
+    }
+}
+
+/// Drops progenitor's `api-version` request header from every method: Atlas
+/// versions through the media type, and the hooks would only remove the
+/// header again, after its header map was allocated and merged on every
+/// call. A header map left with nothing in it goes too.
+fn without_api_version_header(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Strip;
+    impl VisitMut for Strip {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let text = |s: &syn::Stmt| quote!(#s).to_string();
+            block.stmts.retain(|s| !text(s).contains("\"api-version\""));
+            let uses = block
+                .stmts
+                .iter()
+                .filter(|s| text(s).contains("header_map"))
+                .count();
+            // Only its `let` and the `.headers(header_map)` in the chain left.
+            if uses == 2 {
+                block.stmts.retain(|s| {
+                    !(matches!(s, syn::Stmt::Local(l) if quote!(#l).to_string().contains("let mut header_map")))
+                });
+                for s in &mut block.stmts {
+                    DropHeaders.visit_stmt_mut(s);
+                }
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+    struct DropHeaders;
+    impl VisitMut for DropHeaders {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && matches!(&call.args[0], syn::Expr::Path(p) if p.path.is_ident("header_map"))
+            {
+                *expr = (*call.receiver).clone();
+                self.visit_expr_mut(expr);
+                return;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+    for item in &mut file.items {
+        if let syn::Item::Impl(imp) = item
+            && imp.trait_.is_none()
+        {
+            Strip.visit_item_impl_mut(imp);
         }
     }
 }

@@ -219,12 +219,6 @@ impl Client {
             "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(& group_id
             .to_string()), encode_path(& api_user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -236,7 +230,6 @@ impl Client {
             .json(&body)
             .query(&progenitor_client::QueryParam::new("envelope", &envelope))
             .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "add_group_api_key",
@@ -283,12 +276,6 @@ impl Client {
             "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(& group_id
             .to_string()), encode_path(& api_user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -303,7 +290,6 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("itemsPerPage", &items_per_page))
             .query(&progenitor_client::QueryParam::new("pageNum", &page_num))
             .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_group_api_key_roles",
@@ -350,12 +336,6 @@ impl Client {
             "{}/api/atlas/v2/orgs/{}/apiKeys/{}", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& api_user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -367,7 +347,6 @@ impl Client {
             .json(&body)
             .query(&progenitor_client::QueryParam::new("envelope", &envelope))
             .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_org_api_key",

@@ -188,12 +188,6 @@ impl Client {
             "{}/api/public/v1.0/groups/{}/apiKeys/{}", self.baseurl, encode_path(&
             group_id.to_string()), encode_path(& api_user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -207,7 +201,6 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("itemsPerPage", &items_per_page))
             .query(&progenitor_client::QueryParam::new("pageNum", &page_num))
             .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_group_api_key_roles",
@@ -259,12 +252,6 @@ impl Client {
             "{}/api/public/v1.0/orgs/{}/apiKeys/{}", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& api_user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -278,7 +265,6 @@ impl Client {
             .query(&progenitor_client::QueryParam::new("itemsPerPage", &items_per_page))
             .query(&progenitor_client::QueryParam::new("pageNum", &page_num))
             .query(&progenitor_client::QueryParam::new("pretty", &pretty))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_org_api_key",
