@@ -1447,6 +1447,19 @@ async fn raw_exchange(emu: &Emulator, bytes: &[u8], limit: Duration) -> (String,
     )
 }
 
+/// A PATCH of an organization key that declares `length` body bytes and
+/// sends two.
+fn patch_declaring(length: u64) -> String {
+    let path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    format!(
+        "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{}}"
+    )
+}
+
 fn with_timeouts(header_ms: u64, body_ms: u64) -> Config {
     Config {
         header_timeout_ms: header_ms,
@@ -1460,14 +1473,7 @@ fn with_timeouts(header_ms: u64, body_ms: u64) -> Config {
 #[tokio::test]
 async fn an_oversized_declared_length_is_refused_before_the_body() {
     let emu = emulator(with_timeouts(5_000, 5_000)).await;
-    let path = format!(
-        "/api/atlas/v2/orgs/{}/apiKeys/{}",
-        defaults::ORG,
-        defaults::TARGET_KEY
-    );
-    let request = format!(
-        "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 99999999999\r\n\r\n{{}}"
-    );
+    let request = patch_declaring(99_999_999_999);
     let (answer, took) = raw_exchange(&emu, request.as_bytes(), Duration::from_secs(4)).await;
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert!(took < Duration::from_secs(2), "answered in {took:?}");
@@ -1489,14 +1495,7 @@ async fn slow_headers_and_slow_bodies_time_out() {
         "unfinished headers held for {took:?}: {answer}"
     );
 
-    let path = format!(
-        "/api/atlas/v2/orgs/{}/apiKeys/{}",
-        defaults::ORG,
-        defaults::TARGET_KEY
-    );
-    let request = format!(
-        "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{{}}"
-    );
+    let request = patch_declaring(10);
     let (answer, took) = raw_exchange(&emu, request.as_bytes(), Duration::from_secs(5)).await;
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(
