@@ -40,6 +40,23 @@ pub(crate) fn pre(
     Ok(())
 }
 
+/// Adds an optional query parameter only when it has a value: what
+/// progenitor's `.query(QueryParam)` sends for `None` is nothing, but reqwest
+/// re-serializes the URL to find that out. Codegen routes optional
+/// parameters here.
+pub(crate) trait QueryOpt: Sized {
+    fn query_opt<T: serde::Serialize>(self, name: &str, value: &Option<T>) -> Self;
+}
+
+impl QueryOpt for reqwest::RequestBuilder {
+    fn query_opt<T: serde::Serialize>(self, name: &str, value: &Option<T>) -> Self {
+        match value {
+            Some(_) => self.query(&progenitor_client::QueryParam::new(name, value)),
+            None => self,
+        }
+    }
+}
+
 /// Implements `ClientHooks<Context>` for a generated `Client`; codegen emits
 /// one invocation per generated client so new versions need no hand edits.
 macro_rules! impl_client_hooks {

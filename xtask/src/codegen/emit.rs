@@ -88,6 +88,7 @@ pub fn shape(
     let glue = super::glue::emit(&parsed).map_err(fail)?;
     without_panicking_constructor(&mut parsed);
     without_api_version_header(&mut parsed);
+    skipping_absent_query_parameters(&mut parsed);
     let body = render(
         quote! {
             #parsed
@@ -166,6 +167,80 @@ fn without_api_version_header(file: &mut syn::File) {
             && imp.trait_.is_none()
         {
             Strip.visit_item_impl_mut(imp);
+        }
+    }
+}
+
+/// progenitor adds every optional query parameter with `.query(...)`, even
+/// when it is `None`; reqwest then re-serializes the URL for nothing (twice
+/// or more per call). Optional ones go through `crate::hooks::QueryOpt`,
+/// which skips `None`: the same URL, less work.
+fn skipping_absent_query_parameters(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Rewrite {
+        optional: Vec<String>,
+    }
+    impl VisitMut for Rewrite {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::MethodCall(call) = expr else {
+                return;
+            };
+            if call.method != "query" || call.args.len() != 1 {
+                return;
+            }
+            // `.query(&progenitor_client::QueryParam::new("name", &var))`
+            let syn::Expr::Reference(r) = &call.args[0] else {
+                return;
+            };
+            let syn::Expr::Call(new) = &*r.expr else {
+                return;
+            };
+            let (name, value) = (new.args.first(), new.args.get(1));
+            let (Some(name), Some(syn::Expr::Reference(value))) = (name, value) else {
+                return;
+            };
+            let syn::Expr::Path(var) = &*value.expr else {
+                return;
+            };
+            let Some(ident) = var.path.get_ident() else {
+                return;
+            };
+            if !quote!(#new).to_string().contains("QueryParam :: new")
+                || !self.optional.contains(&ident.to_string())
+            {
+                return;
+            }
+            let receiver = &call.receiver;
+            *expr = syn::parse_quote! {
+                crate::hooks::QueryOpt::query_opt(#receiver, #name, &#ident)
+            };
+        }
+    }
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        for it in &mut imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let optional = f
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::FnArg::Typed(t) => match (&*t.pat, &*t.ty) {
+                        (syn::Pat::Ident(i), syn::Type::Path(p))
+                            if p.path.segments.last().is_some_and(|s| s.ident == "Option") =>
+                        {
+                            Some(i.ident.to_string())
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            Rewrite { optional }.visit_block_mut(&mut f.block);
         }
     }
 }

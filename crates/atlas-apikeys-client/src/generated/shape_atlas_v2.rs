@@ -220,16 +220,24 @@ impl Client {
             .to_string()), encode_path(& api_user_id.to_string()),
         );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .post(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
             )
-            .json(&body)
-            .query(&progenitor_client::QueryParam::new("envelope", &envelope))
-            .query(&progenitor_client::QueryParam::new("pretty", &pretty))
             .build()?;
         let info = OperationInfo {
             operation_id: "add_group_api_key",
@@ -277,19 +285,36 @@ impl Client {
             .to_string()), encode_path(& api_user_id.to_string()),
         );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .patch(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .patch(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    )
+                                    .json(&body),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
             )
-            .json(&body)
-            .query(&progenitor_client::QueryParam::new("envelope", &envelope))
-            .query(&progenitor_client::QueryParam::new("includeCount", &include_count))
-            .query(&progenitor_client::QueryParam::new("itemsPerPage", &items_per_page))
-            .query(&progenitor_client::QueryParam::new("pageNum", &page_num))
-            .query(&progenitor_client::QueryParam::new("pretty", &pretty))
             .build()?;
         let info = OperationInfo {
             operation_id: "update_group_api_key_roles",
@@ -337,16 +362,24 @@ impl Client {
             .to_string()), encode_path(& api_user_id.to_string()),
         );
         #[allow(unused_mut)]
-        let mut request = self
-            .client
-            .patch(url)
-            .header(
-                ::reqwest::header::ACCEPT,
-                ::reqwest::header::HeaderValue::from_static("application/json"),
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .patch(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
             )
-            .json(&body)
-            .query(&progenitor_client::QueryParam::new("envelope", &envelope))
-            .query(&progenitor_client::QueryParam::new("pretty", &pretty))
             .build()?;
         let info = OperationInfo {
             operation_id: "update_org_api_key",
