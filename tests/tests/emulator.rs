@@ -1533,3 +1533,31 @@ async fn access_tokens_are_random() {
     // Not a counter: consecutive tokens share no long prefix.
     assert!(tokens.windows(2).all(|w| w[0][..8] != w[1][..8]));
 }
+
+/// Behind a gateway that serves the API below a path prefix, both
+/// credentials work: the token endpoint is found below the prefix too, and
+/// digest answers the request target as sent.
+#[tokio::test]
+async fn a_base_url_with_a_path_prefix_is_kept_for_every_endpoint() {
+    let emu = emulator(Config {
+        path_prefix: "/gateway/mongodb".into(),
+        ..Config::default()
+    })
+    .await;
+    let base = format!("{}/gateway/mongodb/", emu.url());
+    let update = OrgKeyUpdate::new().description(Description::new("prefixed").unwrap());
+    for keys in [
+        ApiKeys::builder()
+            .base_url(&base)
+            .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
+        ApiKeys::builder()
+            .base_url(&base)
+            .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
+    ] {
+        let keys = keys.retry(fast()).build().unwrap();
+        keys.update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap();
+    }
+    assert_eq!(emu.counters().token_requests, 1);
+}

@@ -273,6 +273,9 @@ pub struct Config {
     /// How long a client may take to send a request's body, in milliseconds;
     /// then the answer is 408 and the connection is closed.
     pub body_timeout_ms: u64,
+    /// Serve everything below this path (`/gateway/mongodb`), as behind a
+    /// gateway that routes by prefix; empty: at the root.
+    pub path_prefix: String,
     /// Role sets, when not the system's documented ones.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub roles: Option<crate::roles::RoleSets>,
@@ -293,6 +296,7 @@ impl Default for Config {
             max_body_bytes: 64 * 1024,
             header_timeout_ms: 10_000,
             body_timeout_ms: 10_000,
+            path_prefix: String::new(),
             roles: None,
             faults: FaultConfig::default(),
         }

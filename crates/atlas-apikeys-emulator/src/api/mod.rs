@@ -81,7 +81,17 @@ pub async fn handle(
     faults: Vec<Fault>,
 ) -> Response {
     let (parts, body) = request.into_parts();
-    let path = parts.uri.path().to_owned();
+    let prefix = app.config.path_prefix.trim_end_matches('/');
+    let Some(path) = parts.uri.path().strip_prefix(prefix).map(str::to_owned) else {
+        return render_error(
+            refuse(
+                404,
+                "RESOURCE_NOT_FOUND",
+                format!("Nothing is served outside {prefix}."),
+            ),
+            Opts::default(),
+        );
+    };
     let query = parts.uri.query().unwrap_or_default().to_owned();
     let system = app.config.system;
     let mut opts = Opts {
@@ -207,7 +217,8 @@ pub async fn handle(
             }
             let request = Call {
                 method: &parts.method,
-                path: &path,
+                // As sent, prefix included: the digest `uri` names it so.
+                path: parts.uri.path(),
                 query: &query,
                 headers: &parts.headers,
                 body: &body,
