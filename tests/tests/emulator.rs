@@ -1524,17 +1524,7 @@ async fn access_tokens_are_random() {
     let http = reqwest::Client::new();
     let mut tokens = Vec::new();
     for _ in 0..3 {
-        let body: Value = http
-            .post(format!("{}/api/oauth/token", emu.url()))
-            .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = body["access_token"].as_str().unwrap().to_owned();
+        let token = token(&http, &emu).await;
         let random = token.rsplit('.').next().unwrap();
         assert_eq!(random.len(), 64, "{token}");
         assert!(random.bytes().all(|b| b.is_ascii_hexdigit()), "{token}");
