@@ -59,6 +59,40 @@ pub async fn compare(
     calls: usize,
     concurrency: usize,
 ) -> Vec<Stats> {
+    median_rounds(every_round(sides, rounds, calls, concurrency).await)
+}
+
+/// The median round of each side, by throughput.
+pub fn median_rounds(results: Vec<Vec<Stats>>) -> Vec<Stats> {
+    results
+        .into_iter()
+        .map(|mut v| {
+            v.sort_by(|a, b| a.rps.total_cmp(&b.rps));
+            v[v.len() / 2]
+        })
+        .collect()
+}
+
+/// The median over rounds of `side`'s p50 divided by the baseline's p50 in
+/// the same round: the two ran back to back, so a slow spell of the machine
+/// hits both and cancels.
+pub fn paired_p50_ratio(results: &[Vec<Stats>], side: usize) -> f64 {
+    let mut ratios: Vec<f64> = results[side]
+        .iter()
+        .zip(&results[0])
+        .map(|(s, base)| s.p50.as_secs_f64() / base.p50.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ratios[ratios.len() / 2]
+}
+
+/// Every round of every side, sides alternated (A B, B A, ...).
+pub async fn every_round(
+    sides: &[&Call],
+    rounds: usize,
+    calls: usize,
+    concurrency: usize,
+) -> Vec<Vec<Stats>> {
     let mut results: Vec<Vec<Stats>> = vec![Vec::new(); sides.len()];
     for r in 0..rounds {
         let order: Vec<usize> = if r % 2 == 0 {
@@ -71,12 +105,6 @@ pub async fn compare(
         }
     }
     results
-        .into_iter()
-        .map(|mut v| {
-            v.sort_by(|a, b| a.rps.total_cmp(&b.rps));
-            v[v.len() / 2]
-        })
-        .collect()
 }
 
 /// Milliseconds with two decimals.

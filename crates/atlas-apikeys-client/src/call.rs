@@ -46,7 +46,9 @@ pub struct RateLimit {
 }
 
 tokio::task_local! {
-    static CALL: RefCell<CallRecord>;
+    // Boxed: the task-local is swapped in and out of the thread on every
+    // poll, and a pointer is cheaper to swap than the record.
+    static CALL: RefCell<Box<CallRecord>>;
 }
 
 /// Runs `call` (a generated client method's future) and returns its output
@@ -63,9 +65,9 @@ tokio::task_local! {
 /// # }
 /// ```
 pub async fn observe<F: Future>(call: F) -> (F::Output, CallRecord) {
-    CALL.scope(RefCell::new(CallRecord::default()), async move {
+    CALL.scope(RefCell::new(Box::default()), async move {
         let output = call.await;
-        let record = CALL.with(|r| r.borrow().clone());
+        let record = CALL.with(|r| std::mem::take(&mut **r.borrow_mut()));
         (output, record)
     })
     .await

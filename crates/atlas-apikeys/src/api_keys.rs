@@ -289,45 +289,36 @@ impl ApiKeys {
         call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<ApiErrorRecord>>>,
     ) -> (Result<T, Error>, CallRecord) {
         // The glue's calls are boxed already, so their state is not carried
-        // (and moved) by every caller's future.
+        // (and moved) by every caller's future; so is the error path, which
+        // may read a body.
         let (result, record) = observe(call).await;
-        let result = self.convert(result, &record).await;
-        (result, record)
-    }
-
-    async fn convert<T>(
-        &self,
-        result: Result<ResponseValue<T>, RawError<ApiErrorRecord>>,
-        record: &CallRecord,
-    ) -> Result<T, Error> {
         if let Some(limit) = record.rate_limit {
             *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(limit);
         }
-        if let Some(auth) = record.auth_error.clone() {
-            return Err(Error::Auth(auth));
-        }
-        match result {
-            Ok(value) => Ok(value.into_inner()),
-            Err(e) => Err(match from_raw(e, record).await {
-                Error::Api(api)
-                    if api.status == 410 && api.code == Some(ErrorCode::VersionGone) =>
-                {
-                    Error::VersionGone {
-                        system: self.version.system,
-                        version: self.version.version,
-                        detail: api.detail.clone(),
-                    }
+        let result = match (result, &record.auth_error) {
+            (_, Some(auth)) => Err(Error::Auth(auth.clone())),
+            (Ok(value), None) => Ok(value.into_inner()),
+            (Err(e), None) => Err(Box::pin(self.api_failure(e, &record)).await),
+        };
+        (result, record)
+    }
+
+    async fn api_failure(&self, e: RawError<ApiErrorRecord>, record: &CallRecord) -> Error {
+        match from_raw(e, record).await {
+            Error::Api(api) if api.status == 410 && api.code == Some(ErrorCode::VersionGone) => {
+                Error::VersionGone {
+                    system: self.version.system,
+                    version: self.version.version,
+                    detail: api.detail.clone(),
                 }
-                Error::Api(api)
-                    if matches!(api.status, 429 | 503) && record.retry_after.is_some() =>
-                {
-                    Error::RateLimited {
-                        retry_after: record.retry_after.unwrap_or_default(),
-                        api,
-                    }
+            }
+            Error::Api(api) if matches!(api.status, 429 | 503) && record.retry_after.is_some() => {
+                Error::RateLimited {
+                    retry_after: record.retry_after.unwrap_or_default(),
+                    api,
                 }
-                other => other,
-            }),
+            }
+            other => other,
         }
     }
 

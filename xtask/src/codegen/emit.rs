@@ -89,6 +89,7 @@ pub fn shape(
     without_panicking_constructor(&mut parsed);
     without_api_version_header(&mut parsed);
     skipping_absent_query_parameters(&mut parsed);
+    encoding_path_segments_in_place(&mut parsed);
     let body = render(
         quote! {
             #parsed
@@ -241,6 +242,108 @@ fn skipping_absent_query_parameters(file: &mut syn::File) {
                 })
                 .collect();
             Rewrite { optional }.visit_block_mut(&mut f.block);
+        }
+    }
+}
+
+/// progenitor encodes each path parameter with
+/// `encode_path(&value.to_string())`: a copy and a new string per segment,
+/// also when nothing needs escaping (every Atlas id). Parameters that are
+/// `&str` go to `crate::hooks::encode_path(value)` instead, which escapes the
+/// same set and borrows when nothing needs it; the others keep their
+/// `to_string`, and every call goes there too.
+fn encoding_path_segments_in_place(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    for item in &mut file.items {
+        if let syn::Item::Use(u) = item
+            && let syn::UseTree::Path(p) = &mut u.tree
+            && p.ident == "progenitor_client"
+            && let syn::UseTree::Group(g) = &mut *p.tree
+        {
+            let names = std::mem::take(&mut g.items);
+            g.items = names
+                .into_iter()
+                .filter(|t| !matches!(t, syn::UseTree::Name(n) if n.ident == "encode_path"))
+                .collect();
+        }
+    }
+    file.items
+        .insert(0, syn::parse_quote! { use crate::hooks::encode_path; });
+    struct Rewrite {
+        strs: Vec<String>,
+    }
+    impl VisitMut for Rewrite {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, expr);
+            let syn::Expr::Call(call) = expr else { return };
+            let syn::Expr::Path(func) = &*call.func else {
+                return;
+            };
+            if !func.path.is_ident("encode_path") || call.args.len() != 1 {
+                return;
+            }
+            // `encode_path(&name.to_string())`
+            let syn::Expr::Reference(r) = &call.args[0] else {
+                return;
+            };
+            let syn::Expr::MethodCall(m) = &*r.expr else {
+                return;
+            };
+            let syn::Expr::Path(var) = &*m.receiver else {
+                return;
+            };
+            let Some(ident) = var.path.get_ident() else {
+                return;
+            };
+            if m.method != "to_string"
+                || !m.args.is_empty()
+                || !self.strs.contains(&ident.to_string())
+            {
+                return;
+            }
+            *expr = syn::parse_quote! { encode_path(#ident) };
+        }
+
+        // The URL is built in `format!`, whose arguments syn keeps as tokens.
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            use syn::parse::Parser;
+            if !mac.path.is_ident("format") {
+                return;
+            }
+            let parser = syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+            let Ok(mut args) = parser.parse2(mac.tokens.clone()) else {
+                return;
+            };
+            for arg in args.iter_mut() {
+                self.visit_expr_mut(arg);
+            }
+            mac.tokens = quote!(#args);
+        }
+    }
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        for it in &mut imp.items {
+            let syn::ImplItem::Fn(f) = it else { continue };
+            let strs = f
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::FnArg::Typed(t) => match (&*t.pat, &*t.ty) {
+                        (syn::Pat::Ident(i), syn::Type::Reference(r))
+                            if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")) =>
+                        {
+                            Some(i.ident.to_string())
+                        }
+                        _ => None,
+                    },
+                    _ => None,
+                })
+                .collect();
+            Rewrite { strs }.visit_block_mut(&mut f.block);
         }
     }
 }

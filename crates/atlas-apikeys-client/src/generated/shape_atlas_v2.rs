@@ -7,10 +7,11 @@
 //! progenitor client shared by the version modules listed above.
 #![allow(clippy::all, missing_docs)]
 
+use crate::hooks::encode_path;
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -216,8 +217,8 @@ impl Client {
         body: &'a ::std::vec::Vec<types::UserAccessRoleAssignment>,
     ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
         let url = format!(
-            "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(& group_id
-            .to_string()), encode_path(& api_user_id.to_string()),
+            "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(group_id),
+            encode_path(api_user_id),
         );
         #[allow(unused_mut)]
         let mut request = crate::hooks::QueryOpt::query_opt(
@@ -281,8 +282,8 @@ impl Client {
         body: &'a types::UpdateAtlasProjectApiKey,
     ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
         let url = format!(
-            "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(& group_id
-            .to_string()), encode_path(& api_user_id.to_string()),
+            "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(group_id),
+            encode_path(api_user_id),
         );
         #[allow(unused_mut)]
         let mut request = crate::hooks::QueryOpt::query_opt(
@@ -358,8 +359,8 @@ impl Client {
         body: &'a types::UpdateAtlasOrganizationApiKey,
     ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
         let url = format!(
-            "{}/api/atlas/v2/orgs/{}/apiKeys/{}", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& api_user_id.to_string()),
+            "{}/api/atlas/v2/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
+            encode_path(api_user_id),
         );
         #[allow(unused_mut)]
         let mut request = crate::hooks::QueryOpt::query_opt(
