@@ -40,6 +40,7 @@ fn key_json() -> serde_json::Value {
 
 async fn keys_for(server: &CaptureServer, version: &'static ApiVersion) -> ApiKeys {
     ApiKeys::builder()
+        .anonymous()
         .atlas(version)
         .base_url(&server.url)
         .build()
@@ -358,7 +359,7 @@ async fn bad_ids_and_descriptions_never_become_requests() {
     let cases = [
         (
             "32b6e34b3d91647abb20e7b",
-            "orgId: must be 24 lowercase hex characters (^([a-f0-9]{24})$); got 23 characters (got \"32b6e34b3d91647abb20e7b\")",
+            "orgId: must be 24 hexadecimal characters (0-9, a-f, lower case); got 23 characters (got \"32b6e34b3d91647abb20e7b\")",
         ),
         (
             "32b6e34b3d91647abb20e7bz",
@@ -442,6 +443,7 @@ async fn ensure_project_roles_assigns_or_updates() {
 async fn envelope_and_pretty_are_sent_and_unwrapped() {
     let server = CaptureServer::start().await;
     let keys = ApiKeys::builder()
+        .anonymous()
         .base_url(format!("{}/", server.url))
         .envelope(true)
         .pretty(true)
@@ -488,6 +490,7 @@ async fn api_errors_carry_status_code_and_details() {
     let server = CaptureServer::start().await;
     // Error mapping, not retries: one attempt per call.
     let keys = ApiKeys::builder()
+        .anonymous()
         .atlas(
             atlas_apikeys::atlas_versions()
                 .next()
@@ -581,6 +584,7 @@ async fn api_errors_carry_status_code_and_details() {
     // Nobody listening.
     drop(server);
     let closed = ApiKeys::builder()
+        .anonymous()
         .base_url("http://127.0.0.1:9")
         .build()
         .unwrap();
@@ -669,23 +673,30 @@ fn builder_rejects_what_cannot_work() {
     let mut foreign = *newest;
     foreign.version = "2031-01-01";
     let leaked: &'static ApiVersion = Box::leak(Box::new(foreign));
-    let err = ApiKeys::builder().atlas(leaked).build().unwrap_err();
+    let err = ApiKeys::builder()
+        .anonymous()
+        .atlas(leaked)
+        .build()
+        .unwrap_err();
     assert!(
         err.to_string().contains("2031-01-01") && err.to_string().contains(newest.version),
         "{err}"
     );
     let err = ApiKeys::builder()
+        .anonymous()
         .base_url("ftp://example.com")
         .build()
         .unwrap_err();
     assert!(matches!(err, Error::Build(_)), "{err}");
     let err = ApiKeys::builder()
+        .anonymous()
         .base_url("not a url")
         .build()
         .unwrap_err();
     assert!(matches!(err, Error::Build(_)), "{err}");
     // Plain http only to loopback, unless explicitly allowed.
     let err = ApiKeys::builder()
+        .anonymous()
         .base_url("http://cloud.example.com")
         .build()
         .unwrap_err();
@@ -700,10 +711,14 @@ fn builder_rejects_what_cannot_work() {
         "http://[::1]:2",
         "https://cloud.example.com",
     ] {
-        assert!(ApiKeys::builder().base_url(ok).build().is_ok(), "{ok}");
+        assert!(
+            ApiKeys::builder().anonymous().base_url(ok).build().is_ok(),
+            "{ok}"
+        );
     }
     assert!(
         ApiKeys::builder()
+            .anonymous()
             .base_url("http://cloud.example.com")
             .allow_insecure_http()
             .build()

@@ -613,6 +613,7 @@ async fn flaky_server(drops: usize) -> (String, Arc<std::sync::atomic::AtomicUsi
 async fn dropped_connections_are_retried() {
     let (url, seen) = flaky_server(2).await;
     let keys = ApiKeys::builder()
+        .anonymous()
         .base_url(&url)
         .retry(fast_retries())
         .build()
@@ -622,6 +623,7 @@ async fn dropped_connections_are_retried() {
 
     let (url, _) = flaky_server(100).await;
     let keys = ApiKeys::builder()
+        .anonymous()
         .base_url(&url)
         .retry(fast_retries())
         .build()
@@ -642,6 +644,7 @@ async fn slow_responses_time_out_and_are_retried() {
         }
     });
     let keys = ApiKeys::builder()
+        .anonymous()
         .base_url(&url)
         .timeouts(Duration::from_millis(200), Duration::from_millis(200))
         .retry(fast_retries().max_attempts(2))

@@ -243,6 +243,7 @@ async fn sdk_overhead(out: &mut String, s: &Settings, goals: &mut Goals) -> Resu
     let url = minimal_server(seen.clone()).await;
     let sdk = sdk_call(
         ApiKeys::builder()
+            .anonymous()
             .base_url(&url)
             .retry(RetryPolicy::none())
             .build()

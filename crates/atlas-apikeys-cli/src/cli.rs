@@ -69,7 +69,9 @@ fn atlas_versions() -> Vec<&'static str> {
       MONGODB_ATLAS_PUBLIC_API_KEY / MONGODB_ATLAS_PRIVATE_API_KEY programmatic API key\n  \
       (also MONGODB_ATLAS_PUBLIC_KEY / MONGODB_ATLAS_PRIVATE_KEY)\n  \
       --private-key-file FILE, --client-secret-file FILE (`-` reads stdin)\n  \
-      MONGODB_ATLAS_BASE_URL, MONGODB_ATLAS_OPS_MANAGER_URL\n\n\
+      MONGODB_ATLAS_BASE_URL, MONGODB_ATLAS_OPS_MANAGER_URL, MONGODB_ATLAS_ORG_ID, MONGODB_ATLAS_PROJECT_ID,\n  \
+      MONGODB_ATLAS_API_VERSION, MONGODB_ATLAS_PROFILE\n  \
+      The Atlas CLI's config.toml profile fills what flags and variables leave unset.\n\n\
       EXIT CODES: 0 success, 2 usage or validation (nothing sent), 3 API error (errorCode printed), 4 transport or authentication"
 )]
 pub struct Cli {
@@ -79,32 +81,24 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
+/// Options every command takes. Settings not given here come from the
+/// environment, then from the Atlas CLI profile.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Which MongoDB product to talk to.
-    #[arg(long, global = true, value_enum, default_value_t = SystemArg::Atlas)]
-    pub system: SystemArg,
-    /// Atlas API version to pin (YYYY-MM-DD; default: the newest this build knows, with a warning).
+    /// Which MongoDB product to talk to (default: the profile's `service`, else atlas).
+    #[arg(long, global = true, value_enum)]
+    pub system: Option<SystemArg>,
+    /// Atlas API version: any date from the first release on; the newest version on or before it is used
+    /// (also MONGODB_ATLAS_API_VERSION or the profile's api_version).
     #[arg(long, global = true, value_name = "DATE", value_parser = Offer(atlas_versions))]
     pub api_version: Option<String>,
-    /// Base URL (default: https://cloud.mongodb.com; Ops Manager: MONGODB_ATLAS_OPS_MANAGER_URL).
-    #[arg(
-        long,
-        global = true,
-        env = "MONGODB_ATLAS_BASE_URL",
-        value_name = "URL"
-    )]
+    /// Base URL (default: MONGODB_ATLAS_BASE_URL, the profile, then https://cloud.mongodb.com; for
+    /// Ops Manager: MONGODB_ATLAS_OPS_MANAGER_URL or the profile's ops_manager_url).
+    #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
-    /// Ops Manager's URL (https://host:port).
-    #[arg(
-        long,
-        global = true,
-        env = "MONGODB_ATLAS_OPS_MANAGER_URL",
-        value_name = "URL",
-        hide = true
-    )]
-    pub ops_manager_url: Option<String>,
+    /// Atlas CLI profile to read settings from (default: MONGODB_ATLAS_PROFILE, else `default`).
+    #[arg(short = 'P', long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Read the API key's private key from FILE (`-`: stdin).
     #[arg(long, global = true, value_name = "FILE")]
     pub private_key_file: Option<PathBuf>,
@@ -114,18 +108,24 @@ pub struct Global {
     /// Ask the server to wrap responses in an envelope (unwrapped again here).
     #[arg(long, global = true)]
     pub envelope: bool,
-    /// Ask the server to indent its JSON.
-    #[arg(long, global = true)]
-    pub pretty: bool,
+    /// Indent JSON output (default: indented on a terminal, compact when piped); `--pretty=false` for compact.
+    #[arg(long, global = true, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub pretty: Option<bool>,
     /// Output format (default: table on a terminal, json otherwise).
-    #[arg(long, global = true, value_enum)]
+    #[arg(short = 'o', long, global = true, value_enum)]
     pub output: Option<OutputArg>,
-    /// Log requests to stderr (-v: info, -vv: debug, -vvv: trace). Secrets are never logged.
+    /// Validate and print the requests that would be sent (credentials removed); send nothing.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// More output on stderr: -v one line per HTTP exchange, -vv with (redacted) headers, -vvv trace.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Allow role names this build does not know (for roles the server added since).
     #[arg(long, global = true)]
     pub allow_unlisted_roles: bool,
+    /// Allow plain http to a host other than loopback (credentials could be sniffed).
+    #[arg(long, global = true)]
+    pub allow_insecure_http: bool,
 }
 
 /// A MongoDB product.
@@ -157,6 +157,18 @@ pub enum Command {
     /// An organization API key in a project.
     #[command(subcommand)]
     ProjectKey(ProjectKey),
+    /// Bring keys to the state a file declares: descriptions, organization roles, project roles.
+    #[command(after_help = APPLY_HELP)]
+    Apply {
+        /// The file (TOML, YAML or JSON, by extension; `-`: JSON or YAML on stdin).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Requests in flight at most (lowered while the server rate-limits).
+        #[arg(long, value_name = "N", default_value_t = 8)]
+        concurrency: usize,
+    },
+    /// List the roles this build knows, per system and scope (from the role catalogue).
+    Roles,
     /// Print shell completions.
     Completions {
         /// The shell.
@@ -165,26 +177,46 @@ pub enum Command {
     },
 }
 
+const APPLY_HELP: &str = "FILE (TOML shown; YAML and JSON have the same shape):\n  \
+    [[keys]]\n  \
+    id = \"5d1113b25a115342acc2d1aa\"\n  \
+    org = \"32b6e34b3d91647abb20e7b8\"          # optional: MONGODB_ATLAS_ORG_ID or the profile\n  \
+    desc = \"deploy bot\"                       # optional\n  \
+    org_roles = [\"ORG_MEMBER\"]                # optional\n  \
+    [[keys.projects]]\n  \
+    id = \"5e2211c17a3e5a48f5497de3\"\n  \
+    roles = [\"GROUP_READ_ONLY\"]\n\n\
+    Each project is assigned, or updated when the key is already there; re-running is safe and completes\n\
+    what a failed run left. Exit 0 when every item succeeded, 3 when any failed (each is reported).";
+
+/// The positional ids and the Atlas CLI's flags for them.
+#[derive(Debug, Args)]
+pub struct Ids {
+    /// `ORG_ID KEY_ID`, or just `KEY_ID` with --orgId (the Atlas CLI's order) or MONGODB_ATLAS_ORG_ID.
+    #[arg(value_name = "ID", num_args = 1..=2, required = true)]
+    pub ids: Vec<String>,
+}
+
 /// Organization key commands.
 #[derive(Debug, Subcommand)]
 pub enum OrgKey {
     /// Update an organization API key's description and/or organization roles.
     #[command(after_help = "EXAMPLES:\n  \
         atlas-apikeys org-key update 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa --desc \"ci key\"\n  \
-        atlas-apikeys org-key update 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa --role ORG_MEMBER --role ORG_BILLING_READ_ONLY\n\n\
+        atlas-apikeys org-key update 5d1113b25a115342acc2d1aa --orgId 32b6e34b3d91647abb20e7b8 --role ORG_MEMBER,ORG_BILLING_READ_ONLY\n\n\
+        IDS: ORG_ID KEY_ID, or KEY_ID with --orgId (or MONGODB_ATLAS_ORG_ID, or the profile's org_id).\n\
         Only the fields you give are sent; give --desc, --role, or both.")]
     Update {
-        /// The organization's 24-hex id.
-        #[arg(value_name = "ORG_ID")]
-        org: String,
-        /// The API key's 24-hex id (not its 8-character public key).
-        #[arg(value_name = "KEY_ID")]
-        key: String,
+        #[command(flatten)]
+        ids: Ids,
+        /// The organization's 24-hex id (Atlas CLI spelling).
+        #[arg(long = "orgId", alias = "org-id", value_name = "ORG_ID")]
+        org_id: Option<String>,
         /// New description (1 to 250 characters).
         #[arg(long, value_name = "TEXT")]
         desc: Option<String>,
-        /// Organization role (repeat for several; replaces the current ones).
-        #[arg(long = "role", value_name = "ROLE", value_parser = Offer(org_roles))]
+        /// Organization roles (comma-separated or repeated; replaces the current ones).
+        #[arg(long = "role", value_name = "ROLE", value_delimiter = ',', value_parser = Offer(org_roles))]
         roles: Vec<String>,
     },
 }
@@ -195,18 +227,18 @@ pub enum ProjectKey {
     /// Give an organization API key these roles in a project.
     #[command(after_help = "EXAMPLES:\n  \
         atlas-apikeys project-key assign 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_READ_ONLY\n  \
-        atlas-apikeys project-key assign 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_OWNER --strict\n\n\
+        atlas-apikeys project-key assign 5d1113b25a115342acc2d1aa --projectId 5e2211c17a3e5a48f5497de3 --role GROUP_OWNER --strict\n\n\
+        IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).\n\
         Idempotent by default: assigns the key, or updates its roles when it is already in the project.\n\
         With --strict, a key already in the project is an error (409 API_KEY_ALREADY_IN_GROUP).")]
     Assign {
-        /// The project's 24-hex id (Atlas calls it groupId).
-        #[arg(value_name = "PROJECT_ID")]
-        project: String,
-        /// The API key's 24-hex id.
-        #[arg(value_name = "KEY_ID")]
-        key: String,
-        /// Project role (repeat for several; at least one).
-        #[arg(long = "role", value_name = "ROLE", required = true, value_parser = Offer(project_roles))]
+        #[command(flatten)]
+        ids: Ids,
+        /// The project's 24-hex id (Atlas CLI spelling; Atlas calls it groupId).
+        #[arg(long = "projectId", alias = "project-id", value_name = "PROJECT_ID")]
+        project_id: Option<String>,
+        /// Project roles (comma-separated or repeated; at least one).
+        #[arg(long = "role", value_name = "ROLE", required = true, value_delimiter = ',', value_parser = Offer(project_roles))]
         roles: Vec<String>,
         /// Fail instead of updating when the key is already in the project.
         #[arg(long)]
@@ -214,20 +246,20 @@ pub enum ProjectKey {
     },
     /// Replace an organization API key's roles in a project (and/or its description, on Atlas).
     #[command(after_help = "EXAMPLES:\n  \
-        atlas-apikeys project-key update-roles 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_CLUSTER_MANAGER --role GROUP_READ_ONLY\n  \
-        atlas-apikeys project-key update-roles 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --desc \"deploy bot\"")]
+        atlas-apikeys project-key update-roles 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_CLUSTER_MANAGER,GROUP_READ_ONLY\n  \
+        atlas-apikeys project-key update-roles 5d1113b25a115342acc2d1aa --projectId 5e2211c17a3e5a48f5497de3 --desc \"deploy bot\"\n\n\
+        IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).")]
     UpdateRoles {
-        /// The project's 24-hex id.
-        #[arg(value_name = "PROJECT_ID")]
-        project: String,
-        /// The API key's 24-hex id.
-        #[arg(value_name = "KEY_ID")]
-        key: String,
+        #[command(flatten)]
+        ids: Ids,
+        /// The project's 24-hex id (Atlas CLI spelling).
+        #[arg(long = "projectId", alias = "project-id", value_name = "PROJECT_ID")]
+        project_id: Option<String>,
         /// New description (Atlas only).
         #[arg(long, value_name = "TEXT")]
         desc: Option<String>,
-        /// Project role (repeat for several; replaces the current ones).
-        #[arg(long = "role", value_name = "ROLE", value_parser = Offer(project_roles))]
+        /// Project roles (comma-separated or repeated; replaces the current ones).
+        #[arg(long = "role", value_name = "ROLE", value_delimiter = ',', value_parser = Offer(project_roles))]
         roles: Vec<String>,
     },
 }

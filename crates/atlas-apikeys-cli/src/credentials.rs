@@ -1,30 +1,13 @@
-//! Credentials from the environment, a file, or stdin; never from argv.
+//! Credentials from a file or stdin, else from the environment or the Atlas
+//! CLI profile; never from argv.
 
 use std::io::Read;
 use std::path::Path;
 
 use atlas_apikeys::client::Credentials;
+use atlas_apikeys::settings::{Settings, vars};
 
-/// Where to look.
-pub trait Env {
-    /// A variable's value, if set and not empty.
-    fn var(&self, name: &str) -> Option<String>;
-}
-
-/// The process environment.
-pub struct ProcessEnv;
-
-impl Env for ProcessEnv {
-    fn var(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok().filter(|v| !v.is_empty())
-    }
-}
-
-fn first(env: &dyn Env, names: &[&str]) -> Option<String> {
-    names.iter().find_map(|n| env.var(n))
-}
-
-/// Reads a secret from `path` (`-`: stdin), without its trailing newline.
+/// Reads a secret from `path` (`-`: stdin), without surrounding whitespace.
 fn read_secret(path: &Path, what: &str) -> Result<String, String> {
     let mut text = String::new();
     if path == Path::new("-") {
@@ -35,18 +18,17 @@ fn read_secret(path: &Path, what: &str) -> Result<String, String> {
         text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read the {what} from {}: {e}", path.display()))?;
     }
-    let text = text.trim_end_matches(['\n', '\r']).to_owned();
+    let text = text.trim().to_owned();
     if text.is_empty() {
         return Err(format!("the {what} in {} is empty", path.display()));
     }
     Ok(text)
 }
 
-/// The credentials to use: a service account when one is configured and the
-/// system offers it, otherwise a programmatic API key.
+/// The credentials to use for `system`.
 pub fn resolve(
-    env: &dyn Env,
-    offers_oauth: bool,
+    settings: &Settings,
+    system: &str,
     private_key_file: Option<&Path>,
     client_secret_file: Option<&Path>,
 ) -> Result<Credentials, String> {
@@ -55,36 +37,27 @@ pub fn resolve(
     {
         return Err("only one secret can come from stdin".into());
     }
-    let client_id = env.var("MONGODB_ATLAS_CLIENT_ID");
-    if offers_oauth && let Some(id) = client_id {
-        let secret = match client_secret_file {
-            Some(p) => read_secret(p, "client secret")?,
-            None => env
-                .var("MONGODB_ATLAS_CLIENT_SECRET")
-                .ok_or("MONGODB_ATLAS_CLIENT_ID is set but no client secret (MONGODB_ATLAS_CLIENT_SECRET or --client-secret-file)")?,
-        };
-        return Ok(Credentials::service_account(id, secret));
+    if let Some(path) = client_secret_file
+        && system != "ops-manager"
+    {
+        let id = settings.client_id().ok_or(format!(
+            "--client-secret-file needs the client id in {}",
+            vars::CLIENT_ID
+        ))?;
+        return Ok(Credentials::service_account(
+            id,
+            read_secret(path, "client secret")?,
+        ));
     }
-    let public = first(
-        env,
-        &["MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PUBLIC_KEY"],
-    );
-    let private = match private_key_file {
-        Some(p) => Some(read_secret(p, "private key")?),
-        None => first(
-            env,
-            &["MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_PRIVATE_KEY"],
-        ),
-    };
-    match (public, private) {
-        (Some(public), Some(private)) => Ok(Credentials::api_key(public, private)),
-        (Some(_), None) => Err("a public key is set but no private key (MONGODB_ATLAS_PRIVATE_API_KEY or --private-key-file)".into()),
-        (None, Some(_)) => Err("a private key is given but no public key (MONGODB_ATLAS_PUBLIC_API_KEY)".into()),
-        (None, None) => Err(if offers_oauth {
-            "no credentials: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account), or MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY (API key)"
-        } else {
-            "no credentials: set MONGODB_ATLAS_PUBLIC_API_KEY and MONGODB_ATLAS_PRIVATE_API_KEY (Ops Manager takes API keys only)"
-        }
-        .into()),
+    if let Some(path) = private_key_file {
+        let public = settings.public_key().ok_or(format!(
+            "--private-key-file needs the public key in {}",
+            vars::PUBLIC_API_KEY
+        ))?;
+        return Ok(Credentials::api_key(
+            public,
+            read_secret(path, "private key")?,
+        ));
     }
+    settings.credentials_for(system).map_err(|e| e.to_string())
 }

@@ -1,8 +1,10 @@
-//! Exit codes and error messages in the command line's own terms.
+//! Exit codes and error messages in the command line's own terms: flags and
+//! argument names rather than API fields, and the cause of a network error
+//! rather than only its outermost line.
 
 use std::process::ExitCode;
 
-use atlas_apikeys::Error;
+use atlas_apikeys::{Error, Rule};
 
 /// Usage or validation: nothing was sent.
 pub const USAGE: u8 = 2;
@@ -37,6 +39,13 @@ impl Failure {
         }
     }
 
+    /// Adds a line of advice.
+    pub fn hint(mut self, hint: &str) -> Self {
+        self.message.push_str("\nhint: ");
+        self.message.push_str(hint);
+        self
+    }
+
     /// Prints the message and returns the exit code.
     pub fn report(self) -> ExitCode {
         eprintln!("error: {}", self.message);
@@ -45,7 +54,7 @@ impl Failure {
 }
 
 /// The flag or argument a request field came from.
-fn flag(field: &str) -> &str {
+pub fn flag(field: &str) -> &str {
     match field.split('[').next().unwrap_or(field) {
         "desc" => "--desc",
         "roles" => "--role",
@@ -57,17 +66,66 @@ fn flag(field: &str) -> &str {
     }
 }
 
+/// A rule in the command line's words.
+fn rule(rule: &Rule) -> String {
+    match rule {
+        Rule::NotDocumented {
+            scope,
+            target,
+            documented,
+        } => format!(
+            "is not {} {scope} role of {target} (known: {}); `atlas-apikeys roles` lists them, and --allow-unlisted-roles sends a role this build does not know",
+            if scope.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            },
+            documented.join(", ")
+        ),
+        Rule::NotAccepted { target } => format!(
+            "is not accepted by {target}'s project endpoint: change the description with `atlas-apikeys org-key update KEY_ID --orgId ORG_ID --desc TEXT`"
+        ),
+        Rule::NothingToUpdate => {
+            "give --desc, --role, or both: an empty update changes nothing".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Every cause under `e`, outermost first, without repeats.
+pub fn causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !text.is_empty() && !out.iter().any(|seen| seen.contains(&text)) {
+            out.push(text);
+        }
+        next = cause.source();
+    }
+    out
+}
+
+fn with_causes(e: &Error) -> String {
+    let mut message = e.to_string();
+    for cause in causes(e) {
+        if !message.contains(&cause) {
+            message.push_str("\ncaused by: ");
+            message.push_str(&cause);
+        }
+    }
+    message
+}
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match &e {
             Error::Validation(v) => {
-                let mut message = format!("{}: {} (got {})", flag(&v.field), v.rule, v.value);
-                if matches!(v.rule, atlas_apikeys::Rule::NotDocumented { .. }) {
-                    message.push_str(
-                        "
-hint: pass --allow-unlisted-roles to send a role this build does not know",
-                    );
-                }
+                let message = if matches!(v.rule, Rule::NothingToUpdate) {
+                    format!("{}", rule(&v.rule))
+                } else {
+                    format!("{}: {} (got {})", flag(&v.field), rule(&v.rule), v.value)
+                };
                 Failure::usage(message)
             }
             Error::Api(api) => {
@@ -77,12 +135,23 @@ hint: pass --allow-unlisted-roles to send a role this build does not know",
                 }
                 Failure { code: API, message }
             }
-            Error::VersionGone { .. } => Failure {
+            Error::VersionGone { .. } | Error::RateLimited { .. } => Failure {
                 code: API,
                 message: e.to_string(),
             },
-            Error::Build(_) | Error::Config(_) => Failure::usage(e.to_string()),
-            _ => Failure::transport(e.to_string()),
+            Error::Build(_) | Error::Config(_) => {
+                let message = with_causes(&e);
+                let failure = Failure::usage(message.replace(
+                    "or allow insecure http explicitly",
+                    "or pass --allow-insecure-http",
+                ));
+                if message.contains("relative URL without a base") {
+                    failure.hint("a base URL needs its scheme, e.g. https://cloud.mongodb.com or http://127.0.0.1:8080")
+                } else {
+                    failure
+                }
+            }
+            _ => Failure::transport(with_causes(&e)),
         }
     }
 }

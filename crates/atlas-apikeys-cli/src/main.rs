@@ -1,149 +1,109 @@
 //! `atlas-apikeys`: the three API key operations on Atlas, Cloud Manager and
-//! Ops Manager, from a shell. Run `atlas-apikeys --help`.
+//! Ops Manager, from a shell, plus `apply` for many keys and projects at
+//! once. Run `atlas-apikeys --help`.
 #![forbid(unsafe_code)]
 
+mod apply;
 mod cli;
 mod credentials;
 mod exit;
+mod logging;
 mod output;
+mod setup;
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use atlas_apikeys::client::ApiVersion;
+use atlas_apikeys::client::PlannedRequest;
 use atlas_apikeys::{
-    ApiKeyId, ApiKeys, Description, Ensured, OrgId, OrgKeyUpdate, ProjectId, ProjectKeyUpdate,
-    ProjectRole, ProjectRoles,
+    ApiKeyId, ApiKeys, Description, Ensured, KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate,
+    ProjectRole, ProjectRoles, ScopedRole,
 };
-use atlas_apikeys::{KeyUpdate, ScopedRole};
 use clap::{CommandFactory, Parser};
 use serde_json::json;
 
-use crate::cli::{Cli, Command, Global, OrgKey, OutputArg, ProjectKey, SystemArg};
+use crate::cli::{Cli, Command, OrgKey, ProjectKey};
 use crate::exit::Failure;
 use crate::output::Format;
+use crate::setup::Setup;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Command::Completions { shell } = cli.command {
-        clap_complete::generate(
-            shell,
-            &mut Cli::command(),
-            "atlas-apikeys",
-            &mut std::io::stdout(),
-        );
-        return ExitCode::SUCCESS;
+    match &cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "atlas-apikeys",
+                &mut std::io::stdout(),
+            );
+            return ExitCode::SUCCESS;
+        }
+        Command::Roles => {
+            let format = Format::choose(cli.global.output, cli.global.pretty);
+            roles(format, cli.global.system.map(setup::system_name));
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
     }
-    init_tracing(cli.global.verbose);
+    logging::init(cli.global.verbose);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => return Failure::transport(format!("cannot start the runtime: {e}")).report(),
     };
     match runtime.block_on(run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(failure) => failure.report(),
     }
 }
 
-fn init_tracing(verbose: u8) {
-    let level = match verbose {
-        0 => return,
-        1 => "info",
-        2 => "debug",
-        _ => "trace",
-    };
-    let filter = tracing_subscriber::EnvFilter::new(format!(
-        "atlas_apikeys={level},atlas_apikeys_client={level}"
-    ));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
-}
-
-/// The API version table for the chosen system and `--api-version`.
-fn version(global: &Global) -> Result<&'static ApiVersion, Failure> {
-    use atlas_apikeys::client as c;
-    match global.system {
-        SystemArg::Atlas => match &global.api_version {
-            None => {
-                let newest = atlas_apikeys::latest_atlas_version();
-                eprintln!(
-                    "warning: no --api-version given; using Atlas API version {} (the newest this build knows). Pin it for scripts that must not change behaviour.",
-                    newest.version
-                );
-                Ok(newest)
-            }
-            Some(wanted) => atlas_apikeys::atlas_versions()
-                .find(|v| v.version == wanted)
-                .ok_or_else(|| {
-                    let known: Vec<&str> =
-                        atlas_apikeys::atlas_versions().map(|v| v.version).collect();
-                    Failure::usage(format!(
-                        "--api-version {wanted:?}: not an Atlas API version this build knows ({})",
-                        known.join(", ")
-                    ))
-                }),
-        },
-        SystemArg::CloudManager | SystemArg::OpsManager => {
-            if let Some(v) = global
-                .api_version
-                .as_deref()
-                .filter(|v| *v != "v1.0" && *v != "1.0")
-            {
-                return Err(Failure::usage(format!(
-                    "--api-version {v:?}: Cloud Manager and Ops Manager have one version, v1.0"
-                )));
-            }
-            Ok(if global.system == SystemArg::CloudManager {
-                &c::cloud_manager_v1_0::API_VERSION
-            } else {
-                &c::ops_manager_v1_0::API_VERSION
-            })
+/// `atlas-apikeys roles`: the catalogue, per system and scope.
+fn roles(format: Format, only: Option<&str>) {
+    let entries: Vec<_> = atlas_apikeys::client::catalogue::CATALOGUE
+        .iter()
+        .filter(|e| only.is_none_or(|s| s == e.system))
+        .collect();
+    let value = json!(
+        entries
+            .iter()
+            .map(|e| json!({
+                "system": e.system,
+                "organization": e.org.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "project": e.project.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+            }))
+            .collect::<Vec<_>>()
+    );
+    let mut rows = Vec::new();
+    for e in &entries {
+        for r in e.org {
+            rows.push((e.system, format!("organization  {}", r.as_str())));
+        }
+        for r in e.project {
+            rows.push((e.system, format!("project       {}", r.as_str())));
         }
     }
+    output::print(format, &value, &rows);
 }
 
-fn client(global: &Global, version: &'static ApiVersion) -> Result<ApiKeys, Failure> {
-    let credentials = credentials::resolve(
-        &credentials::ProcessEnv,
-        version.system != "ops-manager",
-        global.private_key_file.as_deref(),
-        global.client_secret_file.as_deref(),
-    )
-    .map_err(Failure::transport)?;
-    let base_url = match global.system {
-        SystemArg::OpsManager => global.base_url.clone().or_else(|| global.ops_manager_url.clone()).ok_or_else(|| {
-            Failure::usage("Ops Manager needs its URL: --base-url or MONGODB_ATLAS_OPS_MANAGER_URL (https://host:port)")
-        })?,
-        _ => global
-            .base_url
-            .clone()
-            .or_else(|| version.default_base_url.map(str::to_owned))
-            .unwrap_or_default(),
-    };
-    Ok(ApiKeys::builder()
-        .version(version)
-        .base_url(base_url)
-        .credentials(credentials)
-        .envelope(global.envelope)
-        .pretty(global.pretty)
-        .build()?)
-}
-
-fn parse<T: std::str::FromStr>(value: &str, what: &str) -> Result<T, Failure>
-where
-    T::Err: std::fmt::Display,
-{
-    value
-        .parse()
-        .map_err(|e: T::Err| Failure::usage(format!("{what}: {e}")))
+fn parse<T: std::str::FromStr<Err = atlas_apikeys::IdError>>(
+    value: &str,
+    what: &str,
+) -> Result<T, Failure> {
+    value.trim().parse().map_err(|e: atlas_apikeys::IdError| {
+        Failure::usage(format!("{what} {}: {}", e.shown(), e.problem()))
+    })
 }
 
 fn description(desc: Option<&String>) -> Result<Option<Description>, Failure> {
-    desc.map(|d| Description::new(d.clone()).map_err(|e| Failure::usage(format!("--desc: {e}"))))
-        .transpose()
+    desc.map(|d| {
+        Description::new(d.clone()).map_err(|e| {
+            Failure::usage(format!(
+                "--desc: {} (got {} characters)",
+                e,
+                d.chars().count()
+            ))
+        })
+    })
+    .transpose()
 }
 
 /// A description and/or roles from the flags, only what was given.
@@ -160,7 +120,7 @@ where
         update = update.description(d);
     }
     if !roles.is_empty() {
-        update = update.roles(roles.iter().map(|r| R::from(r.as_str())));
+        update = update.roles(roles.iter().map(|r| R::from(r.trim())));
     }
     if allow_unlisted {
         update = update.allow_unlisted_roles();
@@ -168,107 +128,194 @@ where
     Ok(update)
 }
 
-/// Reports an assignment that returned no key (Atlas answers 204).
-fn print_assigned(format: Format, project: &ProjectId, key: &ApiKeyId, roles: &[&str]) {
-    let value = json!({ "result": "assigned", "projectId": project.as_str(), "keyId": key.as_str(), "roles": roles });
+/// Prints the requests a dry run collected.
+fn print_plan(format: Format, requests: &[PlannedRequest]) {
+    let value = json!({
+        "dryRun": true,
+        "requests": requests.iter().map(|r| json!({
+            "method": r.method,
+            "url": r.url,
+            "headers": r.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            "body": r.body.as_deref().map(|b| serde_json::from_str::<serde_json::Value>(b).unwrap_or(json!(b))),
+        })).collect::<Vec<_>>(),
+    });
+    let mut rows = vec![("dry run", "nothing was sent".to_owned())];
+    for r in requests {
+        rows.push(("request", format!("{} {}", r.method, r.url)));
+        for (k, v) in &r.headers {
+            rows.push(("header", format!("{k}: {v}")));
+        }
+        if let Some(b) = &r.body {
+            rows.push(("body", b.clone()));
+        }
+    }
+    output::print(format, &value, &rows);
+}
+
+/// Runs `call` for real, or collects its requests on a dry run.
+async fn send_or_plan<T>(
+    setup: &Setup,
+    format: Format,
+    call: impl std::future::Future<Output = Result<T, atlas_apikeys::Error>>,
+) -> Result<Option<T>, Failure> {
+    if setup.dry_run {
+        let (_, requests) = atlas_apikeys::client::plan(call).await;
+        print_plan(format, &requests);
+        return Ok(None);
+    }
+    call.await.map(Some).map_err(|e| setup.explain(e))
+}
+
+fn print_assigned(
+    format: Format,
+    result: &str,
+    project: &atlas_apikeys::ProjectId,
+    key: &ApiKeyId,
+    roles: &[&str],
+) {
+    let value = json!({
+        "result": result,
+        "id": key.as_str(),
+        "desc": null,
+        "publicKey": null,
+        "roles": roles.iter().map(|r| json!({ "groupId": project.as_str(), "roleName": r })).collect::<Vec<_>>(),
+    });
     let rows = [
-        ("result", "assigned".to_owned()),
-        ("project", project.to_string()),
-        ("key", key.to_string()),
-        ("roles", roles.join(", ")),
+        ("result", result.to_owned()),
+        ("id", key.to_string()),
+        ("project roles", format!("{project}: {}", roles.join(", "))),
     ];
     output::print(format, &value, &rows);
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
+fn print_key_result(format: Format, result: &str, key: &atlas_apikeys::ApiKey) {
+    let mut value = output::key_json(key);
+    value["result"] = json!(result);
+    let mut rows = vec![("result", result.to_owned())];
+    rows.extend(output::key_rows(key));
+    output::print(format, &value, &rows);
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let global = &cli.global;
-    let format = match global.output {
-        Some(OutputArg::Json) => Format::Json,
-        Some(OutputArg::Table) => Format::Table,
-        None if std::io::stdout().is_terminal() => Format::Table,
-        None => Format::Json,
-    };
-    let version = match &cli.command {
-        Command::Completions { .. } => return Ok(()),
-        _ => version(global)?,
-    };
+    let format = Format::choose(global.output, global.pretty);
+    let setup = Setup::resolve(global)?;
+    let version = setup.version;
     let invalid = |e: atlas_apikeys::ValidationError| Failure::from(atlas_apikeys::Error::from(e));
     match &cli.command {
         Command::OrgKey(OrgKey::Update {
-            org,
-            key,
+            ids,
+            org_id,
             desc,
             roles,
         }) => {
-            let org: OrgId = parse(org, "ORG_ID")?;
-            let key: ApiKeyId = parse(key, "KEY_ID")?;
+            let (org, key) = setup.ids(
+                &ids.ids,
+                org_id.as_deref(),
+                setup.settings.org_id.as_deref(),
+                "ORG_ID",
+                "--orgId",
+            )?;
+            let org: atlas_apikeys::OrgId = parse(&org, "ORG_ID")?;
+            let key: ApiKeyId = parse(&key, "KEY_ID")?;
             let update: OrgKeyUpdate =
                 key_update(desc.as_ref(), roles, global.allow_unlisted_roles)?;
             update.validate(version).map_err(invalid)?;
-            let keys = client(global, version)?;
-            let updated = keys.update_org_key(&org, &key, &update).await?;
-            output::print(
-                format,
-                &output::key_json(&updated),
-                &output::key_rows(&updated),
-            );
+            let keys = setup.client()?;
+            if let Some(updated) =
+                send_or_plan(&setup, format, keys.update_org_key(&org, &key, &update)).await?
+            {
+                print_key_result(format, "updated", &updated);
+            }
         }
         Command::ProjectKey(ProjectKey::Assign {
-            project,
-            key,
+            ids,
+            project_id,
             roles,
             strict,
         }) => {
-            let project: ProjectId = parse(project, "PROJECT_ID")?;
-            let key: ApiKeyId = parse(key, "KEY_ID")?;
-            let mut wanted = ProjectRoles::new(roles.iter().map(|r| ProjectRole::from(r.as_str())));
+            let (project, key) = setup.ids(
+                &ids.ids,
+                project_id.as_deref(),
+                setup.settings.project_id.as_deref(),
+                "PROJECT_ID",
+                "--projectId",
+            )?;
+            let project: atlas_apikeys::ProjectId = parse(&project, "PROJECT_ID")?;
+            let key: ApiKeyId = parse(&key, "KEY_ID")?;
+            let mut wanted = ProjectRoles::new(roles.iter().map(|r| ProjectRole::from(r.trim())));
             if global.allow_unlisted_roles {
                 wanted = wanted.allow_unlisted_roles();
             }
             wanted.validate(version).map_err(invalid)?;
-            let keys = client(global, version)?;
+            let keys = setup.client()?;
             let role_list: Vec<&str> = wanted.roles().iter().map(ProjectRole::as_str).collect();
             if *strict {
-                keys.assign_to_project(&project, &key, &wanted).await?;
-                print_assigned(format, &project, &key, &role_list);
+                if send_or_plan(
+                    &setup,
+                    format,
+                    keys.assign_to_project(&project, &key, &wanted),
+                )
+                .await?
+                .is_some()
+                {
+                    print_assigned(format, "assigned", &project, &key, &role_list);
+                }
             } else {
-                match keys.ensure_project_roles(&project, &key, &wanted).await? {
-                    Ensured::Updated(updated) => {
-                        let value =
-                            json!({ "result": "updated", "key": output::key_json(&updated) });
-                        let mut rows = vec![(
-                            "result",
-                            "updated (the key was already in the project)".to_owned(),
-                        )];
-                        rows.extend(output::key_rows(&updated));
-                        output::print(format, &value, &rows);
+                match send_or_plan(
+                    &setup,
+                    format,
+                    keys.ensure_project_roles(&project, &key, &wanted),
+                )
+                .await?
+                {
+                    None => {}
+                    Some(Ensured::Updated(updated)) => {
+                        print_key_result(format, "updated", &updated)
                     }
-                    _ => {
-                        print_assigned(format, &project, &key, &role_list);
-                    }
+                    Some(Ensured::Set(updated)) => print_key_result(format, "assigned", &updated),
+                    Some(_) => print_assigned(format, "assigned", &project, &key, &role_list),
                 }
             }
         }
         Command::ProjectKey(ProjectKey::UpdateRoles {
-            project,
-            key,
+            ids,
+            project_id,
             desc,
             roles,
         }) => {
-            let project: ProjectId = parse(project, "PROJECT_ID")?;
-            let key: ApiKeyId = parse(key, "KEY_ID")?;
+            let (project, key) = setup.ids(
+                &ids.ids,
+                project_id.as_deref(),
+                setup.settings.project_id.as_deref(),
+                "PROJECT_ID",
+                "--projectId",
+            )?;
+            let project: atlas_apikeys::ProjectId = parse(&project, "PROJECT_ID")?;
+            let key: ApiKeyId = parse(&key, "KEY_ID")?;
             let update: ProjectKeyUpdate =
                 key_update(desc.as_ref(), roles, global.allow_unlisted_roles)?;
             update.validate(version).map_err(invalid)?;
-            let keys = client(global, version)?;
-            let updated = keys.update_project_roles(&project, &key, &update).await?;
-            output::print(
+            let keys = setup.client()?;
+            if let Some(updated) = send_or_plan(
+                &setup,
                 format,
-                &output::key_json(&updated),
-                &output::key_rows(&updated),
-            );
+                keys.update_project_roles(&project, &key, &update),
+            )
+            .await?
+            {
+                print_key_result(format, "updated", &updated);
+            }
         }
-        Command::Completions { .. } => {}
+        Command::Apply { file, concurrency } => {
+            return apply::run(&setup, format, file, *concurrency).await;
+        }
+        Command::Roles | Command::Completions { .. } => {}
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The client, for `apply`.
+pub(crate) fn client(setup: &Setup) -> Result<ApiKeys, Failure> {
+    setup.client()
 }

@@ -77,3 +77,76 @@ pub async fn observe<F: Future>(call: F) -> (F::Output, CallRecord) {
 pub(crate) fn note(update: impl FnOnce(&mut CallRecord)) {
     let _ = CALL.try_with(|r| update(&mut r.borrow_mut()));
 }
+
+/// A request as it would have been sent: what `plan` collects instead of
+/// sending. Credentials are never part of it: the request is taken before
+/// authentication.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PlannedRequest {
+    /// `PATCH`, `POST`, ...
+    pub method: String,
+    /// The full URL, query included.
+    pub url: String,
+    /// Headers, in the order they were set.
+    pub headers: Vec<(String, String)>,
+    /// The body, when there is one.
+    pub body: Option<String>,
+}
+
+tokio::task_local! {
+    static PLAN: RefCell<Vec<PlannedRequest>>;
+}
+
+/// Runs `call` without sending anything: each request the generated client
+/// would send is collected and answered `204 No Content` locally, so an
+/// operation whose next request depends on a real answer stops at its first.
+///
+/// ```no_run
+/// # async fn demo(client: atlas_apikeys_client::v2025_02_19::Client) {
+/// use atlas_apikeys_client::{plan, v2025_02_19::types::UpdateAtlasOrganizationApiKey};
+/// let body = UpdateAtlasOrganizationApiKey { desc: Some("x".into()), roles: vec![] };
+/// let (_, requests) = plan(client.update_org_api_key(
+///     "32b6e34b3d91647abb20e7b8", "5d1113b25a115342acc2d1aa", None, None, &body,
+/// )).await;
+/// println!("{} {}", requests[0].method, requests[0].url);
+/// # }
+/// ```
+pub async fn plan<F: Future>(call: F) -> (F::Output, Vec<PlannedRequest>) {
+    PLAN.scope(RefCell::new(Vec::new()), async move {
+        let output = call.await;
+        let planned = PLAN.with(|p| std::mem::take(&mut *p.borrow_mut()));
+        (output, planned)
+    })
+    .await
+}
+
+/// Inside `plan`: records `request` and returns the local answer.
+pub(crate) fn planned(request: &reqwest::Request) -> Option<reqwest::Response> {
+    PLAN.try_with(|p| {
+        let headers = request
+            .headers()
+            .iter()
+            .filter(|(name, _)| *name != reqwest::header::AUTHORIZATION)
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        p.borrow_mut().push(PlannedRequest {
+            method: request.method().to_string(),
+            url: request.url().to_string(),
+            headers,
+            body: request
+                .body()
+                .and_then(|b| b.as_bytes())
+                .map(|b| String::from_utf8_lossy(b).into_owned()),
+        });
+        let mut answer = http::Response::new(Vec::<u8>::new());
+        *answer.status_mut() = StatusCode::NO_CONTENT;
+        reqwest::Response::from(answer)
+    })
+    .ok()
+}

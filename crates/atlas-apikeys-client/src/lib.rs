@@ -42,6 +42,7 @@ mod auth;
 mod call;
 mod context;
 mod envelope;
+mod exchange;
 mod hooks;
 #[doc(hidden)]
 pub mod open_enum;
@@ -55,7 +56,7 @@ mod generated;
 
 pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles};
 pub use auth::{AuthError, Credentials};
-pub use call::{CallRecord, RateLimit, observe};
+pub use call::{CallRecord, PlannedRequest, RateLimit, observe, plan};
 pub use context::{BuildError, ClientConfig, Context, USER_AGENT};
 pub use generated::enums::*;
 pub use generated::*;

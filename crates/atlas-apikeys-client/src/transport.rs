@@ -31,7 +31,6 @@ pub(crate) async fn exec(
         operation,
         system = version.system,
         version = version.version,
-        attempt = field::Empty,
         status = field::Empty,
         duration_ms = field::Empty,
     );
@@ -49,6 +48,9 @@ async fn run(
     request: reqwest::Request,
     operation: &str,
 ) -> reqwest::Result<Response> {
+    if let Some(answer) = crate::call::planned(&request) {
+        return Ok(answer);
+    }
     let started = Instant::now();
     let shared = &ctx.shared;
     let policy = shared.retry;
@@ -70,7 +72,6 @@ async fn run(
     let mut stale_resends = STALE_RESENDS;
     loop {
         attempt += 1;
-        span.record("attempt", attempt);
         // The copy for a next attempt is taken before authorization: every
         // attempt gets a fresh Authorization and a byte-identical body. A
         // streaming body cannot be copied, and gets one attempt.
@@ -84,7 +85,11 @@ async fn run(
             Authorized::Failed(e) => return Err(e),
         };
         note(|r| r.exchanges += 1);
+        let logged = crate::exchange::Exchange::start(&sending, &shared.auth, lease.is_some());
         let result = http.execute(sending).await;
+        if let Some(logged) = &logged {
+            logged.finish(&result, attempt);
+        }
         let elapsed = started.elapsed();
         let unauthorized = matches!(&result, Ok(r) if r.status() == StatusCode::UNAUTHORIZED);
         if !unauthorized && let (Auth::Digest(digest), Some(l)) = (&shared.auth, lease.take()) {
@@ -119,7 +124,6 @@ async fn run(
             response
         };
         let status = response.status();
-        tracing::debug!(attempt, status = status.as_u16(), "response");
         if status == StatusCode::UNAUTHORIZED {
             match on_401(
                 &shared.auth,

@@ -19,30 +19,11 @@ use crate::error::{Error, ErrorCode, Rule, ValidationError};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
 use crate::response::{self, ApiKey};
+use crate::versions::{latest_atlas_version, newest};
 
 // Every generated version is driven through `KeyOperations`, which codegen
 // implements for each generated client: this crate names no version module
 // and no generated type, so a new version needs no edit here.
-
-fn versions_of(system: &'static str) -> impl Iterator<Item = &'static ApiVersion> {
-    VERSIONS.iter().copied().filter(move |v| v.system == system)
-}
-
-/// The Atlas API versions this crate drives, oldest first.
-pub fn atlas_versions() -> impl Iterator<Item = &'static ApiVersion> {
-    versions_of("atlas")
-}
-
-/// The newest Atlas API version this crate drives.
-pub fn latest_atlas_version() -> &'static ApiVersion {
-    newest("atlas")
-        .or_else(|| VERSIONS.last().copied())
-        .expect("codegen emits at least one version")
-}
-
-fn newest(system: &'static str) -> Option<&'static ApiVersion> {
-    versions_of(system).last()
-}
 
 /// The outcome of [`ApiKeys::ensure_project_roles`].
 #[derive(Debug, Clone)]
@@ -54,6 +35,9 @@ pub enum Ensured {
     /// and Ops Manager, whose one PATCH assigns or replaces, this is always
     /// the answer.
     Updated(ApiKey),
+    /// Cloud Manager and Ops Manager: the one PATCH assigns or replaces, and
+    /// its answer does not say which; the key now has exactly these roles.
+    Set(ApiKey),
 }
 
 /// Configures an [`ApiKeys`] client.
@@ -65,6 +49,11 @@ pub struct ApiKeysBuilder {
     oauth: bool,
     envelope: bool,
     pretty: bool,
+    /// Credentials were set (or anonymity asked for).
+    credentials: bool,
+    anonymous: bool,
+    /// Pinned through [`Self::atlas`], which takes Atlas versions only.
+    atlas_only: bool,
 }
 
 impl ApiKeysBuilder {
@@ -72,6 +61,7 @@ impl ApiKeysBuilder {
     /// of [`atlas_versions`] (default: the newest).
     pub fn atlas(mut self, version: &'static ApiVersion) -> Self {
         self.version = version;
+        self.atlas_only = true;
         self
     }
 
@@ -93,6 +83,7 @@ impl ApiKeysBuilder {
     /// Pins any version this crate drives, by its table.
     pub fn version(mut self, version: &'static ApiVersion) -> Self {
         self.version = version;
+        self.atlas_only = false;
         self
     }
 
@@ -113,6 +104,7 @@ impl ApiKeysBuilder {
             .config
             .credentials(Credentials::api_key(public_key, private_key));
         self.oauth = false;
+        self.credentials = true;
         self
     }
 
@@ -128,6 +120,7 @@ impl ApiKeysBuilder {
             .config
             .credentials(Credentials::service_account(client_id, client_secret));
         self.oauth = true;
+        self.credentials = true;
         self
     }
 
@@ -135,6 +128,7 @@ impl ApiKeysBuilder {
     pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
         self.config = self.config.credentials(Credentials::bearer(token));
         self.oauth = true;
+        self.credentials = true;
         self
     }
 
@@ -145,6 +139,15 @@ impl ApiKeysBuilder {
             Credentials::ServiceAccount { .. } | Credentials::Bearer(_)
         );
         self.config = self.config.credentials(credentials);
+        self.credentials = true;
+        self
+    }
+
+    /// Sends requests without credentials. Without this (or credentials),
+    /// [`Self::build`] fails: a client that can only collect 401s is a
+    /// configuration mistake. For servers that need none, and tests.
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
         self
     }
 
@@ -202,6 +205,17 @@ impl ApiKeysBuilder {
                 known.join(", ")
             )));
         };
+        if self.atlas_only && version.system != "atlas" {
+            return Err(Error::Config(format!(
+                "atlas() takes Atlas versions; {} {} is not one (use version() for another system's table, or cloud_manager()/ops_manager())",
+                version.system, version.version
+            )));
+        }
+        if !self.credentials && !self.anonymous {
+            return Err(Error::Config(
+                "no credentials: call api_key(), service_account(), bearer_token() or credentials() (ApiKeys::from_env() reads them from the environment), or anonymous() for a server that needs none".into(),
+            ));
+        }
         if self.oauth && version.system == "ops-manager" {
             return Err(Error::Config(
                 "Ops Manager offers no service accounts or access tokens: use a programmatic API key".into(),
@@ -224,7 +238,7 @@ impl ApiKeysBuilder {
 /// # async fn demo() -> Result<(), atlas_apikeys::Error> {
 /// use atlas_apikeys::{ApiKeyId, ApiKeys, Description, OrgId, OrgKeyUpdate, OrgRole, ProjectId, ProjectRole, ProjectRoles};
 ///
-/// let keys = ApiKeys::builder().build()?; // newest Atlas version, cloud.mongodb.com
+/// let keys = ApiKeys::from_env()?; // credentials from MONGODB_ATLAS_* or the Atlas CLI profile
 /// // The same program on Ops Manager: ApiKeys::builder().ops_manager("https://om.example.com:8443")
 /// let org: OrgId = "32b6e34b3d91647abb20e7b8".parse()?;
 /// let project: ProjectId = "5e2211c17a3e5a48f5497de3".parse()?;
@@ -256,7 +270,62 @@ impl ApiKeys {
             oauth: false,
             envelope: false,
             pretty: false,
+            credentials: false,
+            anonymous: false,
+            atlas_only: false,
         }
+    }
+
+    /// A client configured the way the command line is, from the
+    /// environment and the Atlas CLI's profile (`MONGODB_ATLAS_PROFILE`, else
+    /// `default`): credentials, base URL (Ops Manager's own for Ops
+    /// Manager), and the API version (`MONGODB_ATLAS_API_VERSION`, any date).
+    /// The profile's `service` picks the system. See
+    /// [`settings`](crate::settings) for every variable.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), atlas_apikeys::Error> {
+    /// let keys = atlas_apikeys::ApiKeys::from_env()?;
+    /// println!("{} {}", keys.version().system, keys.version().version);
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<ApiKeys, Error> {
+        Self::from_settings(&crate::settings::Settings::load(
+            &crate::settings::ProcessEnv,
+            None,
+        )?)
+    }
+
+    /// A client from resolved [`Settings`](crate::settings::Settings).
+    pub fn from_settings(settings: &crate::settings::Settings) -> Result<ApiKeys, Error> {
+        let system = settings.system.unwrap_or("atlas");
+        let version = match system {
+            "atlas" => match &settings.api_version {
+                Some(date) => {
+                    crate::versions::atlas_version_for(date)
+                        .map_err(|e| {
+                            Error::Config(format!("{}: {e}", crate::settings::vars::API_VERSION))
+                        })?
+                        .version
+                }
+                None => crate::latest_atlas_version(),
+            },
+            other => crate::versions::newest(other).ok_or_else(|| {
+                Error::Config(format!("{other} is not a system this build drives"))
+            })?,
+        };
+        let mut builder = Self::builder()
+            .version(version)
+            .credentials(settings.credentials_for(system)?);
+        if let Some(url) = settings.base_url_for(system) {
+            builder = builder.base_url(url);
+        } else if system == "ops-manager" {
+            return Err(Error::Config(format!(
+                "Ops Manager needs its URL: set {} (https://host:port)",
+                crate::settings::vars::OPS_MANAGER_URL
+            )));
+        }
+        builder.build()
     }
 
     /// The system and API version this client speaks.
@@ -486,7 +555,7 @@ impl ApiKeys {
             return self
                 .project_key(project, key, &update)
                 .await
-                .map(Ensured::Updated);
+                .map(Ensured::Set);
         }
         let assigned = |done: Option<ApiKey>| match done {
             None => Ensured::Assigned,

@@ -68,6 +68,12 @@ pub enum Error {
     Config(String),
 }
 
+impl From<crate::settings::SettingsError> for Error {
+    fn from(e: crate::settings::SettingsError) -> Self {
+        Error::Config(e.to_string())
+    }
+}
+
 impl Error {
     /// Whether this is an API error with the given `errorCode`.
     ///
@@ -232,7 +238,12 @@ impl fmt::Display for Rule {
                 documented,
             } => write!(
                 f,
-                "is not a {scope} role of {target} (documented: {}); to send a role this SDK does not know yet, allow unlisted roles on the request",
+                "is not {} {scope} role of {target} (documented: {}); to send a role this SDK does not know yet, allow unlisted roles on the request",
+                if scope.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                },
                 documented.join(", ")
             ),
             Self::RoleNameFormat => write!(f, "is not a role name (A-Z, 0-9 and _)"),

@@ -74,7 +74,7 @@ pub enum IdProblem {
 
 impl fmt::Display for IdProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const RULE: &str = "must be 24 lowercase hex characters (^([a-f0-9]{24})$)";
+        const RULE: &str = "must be 24 hexadecimal characters (0-9, a-f, lower case)";
         match self {
             Self::Empty => write!(f, "{RULE}; got an empty string"),
             Self::Length { found } => write!(f, "{RULE}; got {found} characters"),

@@ -20,8 +20,8 @@
 //! let err = ApiKeyId::parse("5D1113B25A115342ACC2D1AA").unwrap_err();
 //! assert_eq!(
 //!     err.to_string(),
-//!     "apiUserId (API key id) \"5D1113B25A115342ACC2D1AA\": must be 24 lowercase hex characters \
-//!      (^([a-f0-9]{24})$); character 2 ('D') is upper case, use 'd'"
+//!     "apiUserId (API key id) \"5D1113B25A115342ACC2D1AA\": must be 24 hexadecimal characters \
+//!      (0-9, a-f, lower case); character 2 ('D') is upper case, use 'd'"
 //! );
 //! ```
 #![forbid(unsafe_code)]
@@ -35,8 +35,10 @@ mod ids;
 mod request;
 mod response;
 mod roles;
+pub mod settings;
+mod versions;
 
-pub use api_keys::{ApiKeys, ApiKeysBuilder, Ensured, atlas_versions, latest_atlas_version};
+pub use api_keys::{ApiKeys, ApiKeysBuilder, Ensured};
 pub use atlas_apikeys_client as client;
 pub use description::{Description, DescriptionError, MAX_CHARS, MIN_CHARS};
 pub use error::{
@@ -48,6 +50,10 @@ pub use response::{
     ApiKey, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey, ProjectRoleAssignment,
 };
 pub use roles::{OrgRole, ProjectRole, RoleName, ScopedRole};
+pub use versions::{
+    ChosenVersion, VersionError, atlas_version_for, atlas_versions, first_atlas_release,
+    latest_atlas_version,
+};
 
 /// The README's examples, compiled as doctests so they stay true.
 #[cfg(doctest)]

@@ -60,6 +60,16 @@ impl<R: ScopedRole> KeyUpdate<R> {
         self
     }
 
+    /// The description this update sends, if any.
+    pub fn description_value(&self) -> Option<&Description> {
+        self.desc.as_ref()
+    }
+
+    /// The roles this update sends, if any.
+    pub fn roles_value(&self) -> Option<&[R]> {
+        self.roles.as_deref()
+    }
+
     /// Lets `Unknown` roles through when they are well-formed names of this
     /// scope (`ORG_*`, `GROUP_*`): for a role the server knows before this
     /// SDK does.

@@ -275,12 +275,13 @@ impl TokenCache {
             .build()
             .map_err(TokenFailure::Transport)?;
         crate::call::note(|r| r.token_requests += 1);
-        let response = http
-            .execute(request)
-            .await
-            .map_err(TokenFailure::Transport)?;
+        let path = request.url().path().to_owned();
+        let response = http.execute(request).await.map_err(|e| {
+            crate::exchange::failed("POST", &path, 0, started, "token", &e);
+            TokenFailure::Transport(e)
+        })?;
         let status = response.status();
-        tracing::debug!(status = status.as_u16(), "service account token request");
+        crate::exchange::answered("POST", &path, 0, started, status, "token");
         if !status.is_success() {
             let (response, code) = error_code(response)
                 .await

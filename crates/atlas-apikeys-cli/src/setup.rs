@@ -1,0 +1,233 @@
+//! What a command runs with: system, API version, base URL, credentials and
+//! default ids, from flags, then the environment, then the Atlas CLI
+//! profile.
+
+use std::cell::Cell;
+
+use atlas_apikeys::client::ApiVersion;
+use atlas_apikeys::settings::{ProcessEnv, Settings, vars};
+use atlas_apikeys::{ApiKeys, Error};
+
+use crate::cli::{Global, SystemArg};
+use crate::exit::Failure;
+
+/// The system's name, as API version tables spell it.
+pub fn system_name(system: SystemArg) -> &'static str {
+    match system {
+        SystemArg::Atlas => "atlas",
+        SystemArg::CloudManager => "cloud-manager",
+        SystemArg::OpsManager => "ops-manager",
+    }
+}
+
+/// Everything resolved for a command.
+pub struct Setup {
+    /// Environment and profile.
+    pub settings: Settings,
+    /// `atlas`, `cloud-manager` or `ops-manager`.
+    pub system: &'static str,
+    /// The version table requests follow.
+    pub version: &'static ApiVersion,
+    /// Print requests instead of sending them.
+    pub dry_run: bool,
+    base_url: String,
+    private_key_file: Option<std::path::PathBuf>,
+    client_secret_file: Option<std::path::PathBuf>,
+    envelope: bool,
+    pretty: bool,
+    allow_insecure_http: bool,
+    /// Both ids came as positionals, in this tool's order.
+    positional_pair: Cell<bool>,
+}
+
+fn version(
+    system: &'static str,
+    wanted: Option<&str>,
+    from_flag: bool,
+) -> Result<&'static ApiVersion, Failure> {
+    use atlas_apikeys::client as c;
+    if system != "atlas" {
+        if let Some(v) = wanted.filter(|v| from_flag && *v != "v1.0" && *v != "1.0") {
+            return Err(Failure::usage(format!(
+                "--api-version {v:?}: Cloud Manager and Ops Manager have one version, v1.0"
+            )));
+        }
+        return Ok(if system == "cloud-manager" {
+            &c::cloud_manager_v1_0::API_VERSION
+        } else {
+            &c::ops_manager_v1_0::API_VERSION
+        });
+    }
+    let source = if from_flag {
+        "--api-version"
+    } else {
+        vars::API_VERSION
+    };
+    match wanted {
+        None => {
+            let newest = atlas_apikeys::latest_atlas_version();
+            eprintln!(
+                "warning: no API version pinned; using {} (the newest this build knows). Pin one with --api-version, {} or the profile's api_version.",
+                newest.version,
+                vars::API_VERSION
+            );
+            Ok(newest)
+        }
+        Some(date) => {
+            let chosen = atlas_apikeys::atlas_version_for(date).map_err(|e| {
+                let known: Vec<&str> = atlas_apikeys::atlas_versions().map(|v| v.version).collect();
+                Failure::usage(format!(
+                    "{source}: {e} (versions this build knows: {})",
+                    known.join(", ")
+                ))
+            })?;
+            if !chosen.exact {
+                let why = if chosen.version.version < date.trim() {
+                    "the newest version on or before it"
+                } else {
+                    "the oldest version, whose requests name the first release of these endpoints"
+                };
+                eprintln!(
+                    "note: API version {} resolves to {} ({why})",
+                    date.trim(),
+                    chosen.version.version
+                );
+            }
+            Ok(chosen.version)
+        }
+    }
+}
+
+impl Setup {
+    /// Resolves the global options.
+    pub fn resolve(global: &Global) -> Result<Setup, Failure> {
+        let settings = Settings::load(&ProcessEnv, global.profile.as_deref())
+            .map_err(|e| Failure::usage(e.to_string()))?;
+        let system = global
+            .system
+            .map(system_name)
+            .or(settings.system)
+            .unwrap_or("atlas");
+        let (wanted, from_flag) = match &global.api_version {
+            Some(v) => (Some(v.as_str()), true),
+            None => (settings.api_version.as_deref(), false),
+        };
+        let version = version(system, wanted, from_flag)?;
+        let base_url = match global
+            .base_url
+            .clone()
+            .or_else(|| settings.base_url_for(system))
+        {
+            Some(url) => url,
+            None if system == "ops-manager" => {
+                return Err(Failure::usage(format!(
+                    "Ops Manager needs its URL: --base-url, {} or the profile's ops_manager_url (https://host:port)",
+                    vars::OPS_MANAGER_URL
+                )));
+            }
+            None => version.default_base_url.unwrap_or_default().to_owned(),
+        };
+        if !base_url.contains("://") {
+            return Err(Failure::usage(format!(
+                "base URL {base_url:?} has no scheme: write https://{base_url} (or http:// for a local server)"
+            )));
+        }
+        Ok(Setup {
+            settings,
+            system,
+            version,
+            dry_run: global.dry_run,
+            base_url,
+            private_key_file: global.private_key_file.clone(),
+            client_secret_file: global.client_secret_file.clone(),
+            envelope: global.envelope,
+            pretty: global.pretty == Some(true),
+            allow_insecure_http: global.allow_insecure_http,
+            positional_pair: Cell::new(false),
+        })
+    }
+
+    /// The scope id and the key id, from `ID ID`, or `KEY_ID` with the
+    /// Atlas CLI's flag, or `KEY_ID` with the environment's or profile's
+    /// default.
+    pub fn ids(
+        &self,
+        positional: &[String],
+        flag_value: Option<&str>,
+        default: Option<&str>,
+        name: &str,
+        flag: &str,
+    ) -> Result<(String, String), Failure> {
+        match (positional, flag_value) {
+            ([_, _], Some(_)) => Err(Failure::usage(format!(
+                "{name} given twice: as the first ID and with {flag}; give `KEY_ID {flag} {name}` or `{name} KEY_ID`"
+            ))),
+            ([scope, key], None) => {
+                self.positional_pair.set(true);
+                Ok((scope.clone(), key.clone()))
+            }
+            ([key], Some(scope)) => Ok((scope.to_owned(), key.clone())),
+            ([key], None) => match default {
+                Some(scope) => Ok((scope.to_owned(), key.clone())),
+                None => Err(Failure::usage(format!(
+                    "missing {name}: give `{name} KEY_ID`, or `KEY_ID {flag} {name}`, or set {}",
+                    if name == "ORG_ID" {
+                        vars::ORG_ID
+                    } else {
+                        vars::PROJECT_ID
+                    }
+                ))),
+            },
+            _ => Err(Failure::usage(format!(
+                "give `{name} KEY_ID` or `KEY_ID {flag} {name}`"
+            ))),
+        }
+    }
+
+    /// A client for the resolved settings. A dry run needs no credentials.
+    pub fn client(&self) -> Result<ApiKeys, Failure> {
+        let credentials = crate::credentials::resolve(
+            &self.settings,
+            self.system,
+            self.private_key_file.as_deref(),
+            self.client_secret_file.as_deref(),
+        );
+        let mut builder = ApiKeys::builder()
+            .version(self.version)
+            .base_url(self.base_url.clone())
+            .envelope(self.envelope)
+            .pretty(self.pretty);
+        builder = match credentials {
+            Ok(c) => builder.credentials(c),
+            Err(_) if self.dry_run => builder.anonymous(),
+            Err(e) => return Err(Failure::transport(e)),
+        };
+        if self.allow_insecure_http {
+            builder = builder.allow_insecure_http();
+        }
+        builder.build().map_err(Failure::from)
+    }
+
+    /// The failure for `e`, with a hint where the ids may have been given
+    /// in the Atlas CLI's order.
+    pub fn explain(&self, e: Error) -> Failure {
+        let swapped = self.positional_pair.get()
+            && e.status() == Some(404)
+            && [
+                "ORG_NOT_FOUND",
+                "GROUP_NOT_FOUND",
+                "API_KEY_NOT_FOUND",
+                "RESOURCE_NOT_FOUND",
+                "INVALID_ORG_ID",
+                "INVALID_GROUP_ID",
+            ]
+            .iter()
+            .any(|code| e.is_code(code));
+        let failure = Failure::from(e);
+        if swapped {
+            failure.hint("two IDs are read as `ORG_ID|PROJECT_ID KEY_ID`; the Atlas CLI's order is `KEY_ID --orgId ORG_ID` (or --projectId). Were they swapped?")
+        } else {
+            failure
+        }
+    }
+}

@@ -1,0 +1,528 @@
+//! Settings from the environment and from the Atlas CLI's own profiles, so
+//! [`ApiKeys::from_env`](crate::ApiKeys::from_env) and the command line find
+//! what an Atlas user already configured. Precedence: what the caller passes
+//! (a flag), then the environment, then the profile.
+
+use std::path::{Path, PathBuf};
+
+use atlas_apikeys_client::Credentials;
+use secrecy::{ExposeSecret, SecretString};
+
+/// Where variables come from (the process environment, or a test's table).
+pub trait Env {
+    /// A variable's value, trimmed of surrounding whitespace; `None` when
+    /// unset or blank.
+    fn var(&self, name: &str) -> Option<String>;
+}
+
+/// The process environment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProcessEnv;
+
+impl Env for ProcessEnv {
+    fn var(&self, name: &str) -> Option<String> {
+        let value = std::env::var(name).ok()?;
+        let value = value.trim();
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+}
+
+/// Environment variables read, in the Atlas CLI's spelling.
+pub mod vars {
+    /// Service account id.
+    pub const CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";
+    /// Service account secret.
+    pub const CLIENT_SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
+    /// Programmatic API key, public part.
+    pub const PUBLIC_API_KEY: &str = "MONGODB_ATLAS_PUBLIC_API_KEY";
+    /// Programmatic API key, private part.
+    pub const PRIVATE_API_KEY: &str = "MONGODB_ATLAS_PRIVATE_API_KEY";
+    /// Older spelling of [`PUBLIC_API_KEY`].
+    pub const PUBLIC_KEY: &str = "MONGODB_ATLAS_PUBLIC_KEY";
+    /// Older spelling of [`PRIVATE_API_KEY`].
+    pub const PRIVATE_KEY: &str = "MONGODB_ATLAS_PRIVATE_KEY";
+    /// Base URL of Atlas or Cloud Manager.
+    pub const BASE_URL: &str = "MONGODB_ATLAS_BASE_URL";
+    /// Ops Manager's URL.
+    pub const OPS_MANAGER_URL: &str = "MONGODB_ATLAS_OPS_MANAGER_URL";
+    /// Default organization id.
+    pub const ORG_ID: &str = "MONGODB_ATLAS_ORG_ID";
+    /// Default project id.
+    pub const PROJECT_ID: &str = "MONGODB_ATLAS_PROJECT_ID";
+    /// Atlas API version (any date; the newest release on or before it).
+    pub const API_VERSION: &str = "MONGODB_ATLAS_API_VERSION";
+    /// Which Atlas CLI profile to read.
+    pub const PROFILE: &str = "MONGODB_ATLAS_PROFILE";
+}
+
+/// Why settings could not be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SettingsError {
+    /// The Atlas CLI configuration file exists but cannot be read or parsed.
+    #[error("cannot read the Atlas CLI configuration {path}: {reason}")]
+    Unreadable {
+        /// The file.
+        path: PathBuf,
+        /// Why (secret values are never quoted).
+        reason: String,
+    },
+    /// A profile was asked for by name and is not in the file.
+    #[error("no profile {name:?} in {path} (profiles there: {known})")]
+    NoSuchProfile {
+        /// The name asked for.
+        name: String,
+        /// The file.
+        path: PathBuf,
+        /// The profiles that exist.
+        known: String,
+    },
+    /// Credentials are incomplete.
+    #[error("{0}")]
+    Credentials(String),
+}
+
+/// One profile of the Atlas CLI's `config.toml`. Secret fields never print.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct Profile {
+    /// The profile's name (`default` unless chosen).
+    pub name: String,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// `org_id`.
+    pub org_id: Option<String>,
+    /// `project_id`.
+    pub project_id: Option<String>,
+    /// `public_api_key`.
+    pub public_api_key: Option<String>,
+    /// `private_api_key`.
+    pub private_api_key: Option<SecretString>,
+    /// `client_id`.
+    pub client_id: Option<String>,
+    /// `client_secret`.
+    pub client_secret: Option<SecretString>,
+    /// `service`: `cloud`, `cloudgov`, `cloud-manager` or `ops-manager`.
+    pub service: Option<String>,
+    /// `ops_manager_url`.
+    pub ops_manager_url: Option<String>,
+    /// `base_url` (this tool's own key).
+    pub base_url: Option<String>,
+    /// `api_version` (this tool's own key).
+    pub api_version: Option<String>,
+    /// `auth_type`, as newer Atlas CLI versions write it.
+    pub auth_type: Option<String>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("org_id", &self.org_id)
+            .field("project_id", &self.project_id)
+            .field("public_api_key", &self.public_api_key)
+            .field(
+                "private_api_key",
+                &self.private_api_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("service", &self.service)
+            .field("ops_manager_url", &self.ops_manager_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the Atlas CLI keeps `config.toml`: `$XDG_CONFIG_HOME/atlascli`,
+/// else `~/.config/atlascli` (`~/Library/Application Support/atlascli` on
+/// macOS, `%AppData%\atlascli` on Windows).
+pub fn atlas_cli_config_path(env: &dyn Env) -> Option<PathBuf> {
+    if let Some(xdg) = env.var("XDG_CONFIG_HOME") {
+        return Some(Path::new(&xdg).join("atlascli").join("config.toml"));
+    }
+    if cfg!(windows) {
+        return env
+            .var("APPDATA")
+            .map(|d| Path::new(&d).join("atlascli").join("config.toml"));
+    }
+    let home = env.var("HOME")?;
+    let base = if cfg!(target_os = "macos") {
+        Path::new(&home).join("Library").join("Application Support")
+    } else {
+        Path::new(&home).join(".config")
+    };
+    Some(base.join("atlascli").join("config.toml"))
+}
+
+impl Profile {
+    /// Reads profile `name` (or `default`) from the Atlas CLI's configuration.
+    /// No file, or no `default` profile when none was named, is `Ok(None)`;
+    /// a named profile that is missing is an error.
+    pub fn load(env: &dyn Env, name: Option<&str>) -> Result<Option<Profile>, SettingsError> {
+        let Some(path) = atlas_cli_config_path(env) else {
+            return Ok(None);
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return match name {
+                    Some(name) => Err(SettingsError::NoSuchProfile {
+                        name: name.to_owned(),
+                        path,
+                        known: "none: the file does not exist".into(),
+                    }),
+                    None => Ok(None),
+                };
+            }
+            Err(e) => {
+                return Err(SettingsError::Unreadable {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        };
+        Self::parse(&text, &path, name)
+    }
+
+    /// Reads profile `name` (or `default`) from `config.toml` text.
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        name: Option<&str>,
+    ) -> Result<Option<Profile>, SettingsError> {
+        let table: toml::Table =
+            text.parse()
+                .map_err(|e: toml::de::Error| SettingsError::Unreadable {
+                    path: path.to_owned(),
+                    // The message only: the parser's excerpt could hold a secret.
+                    reason: e.message().to_owned(),
+                })?;
+        let wanted = name.unwrap_or("default");
+        let Some(section) = table.get(wanted).and_then(toml::Value::as_table) else {
+            return match name {
+                None => Ok(None),
+                Some(name) => Err(SettingsError::NoSuchProfile {
+                    name: name.to_owned(),
+                    path: path.to_owned(),
+                    known: table
+                        .iter()
+                        .filter(|(_, v)| v.is_table())
+                        .map(|(k, _)| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }),
+            };
+        };
+        let text = |key: &str| {
+            section
+                .get(key)
+                .and_then(toml::Value::as_str)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let secret = |key: &str| text(key).map(SecretString::from);
+        Ok(Some(Profile {
+            name: wanted.to_owned(),
+            path: path.to_owned(),
+            org_id: text("org_id"),
+            project_id: text("project_id"),
+            public_api_key: text("public_api_key"),
+            private_api_key: secret("private_api_key"),
+            client_id: text("client_id"),
+            client_secret: secret("client_secret"),
+            service: text("service"),
+            ops_manager_url: text("ops_manager_url"),
+            base_url: text("base_url"),
+            api_version: text("api_version"),
+            auth_type: text("auth_type"),
+        }))
+    }
+
+    /// The system `service` names, if it names one.
+    pub fn system(&self) -> Option<&'static str> {
+        match self.service.as_deref()? {
+            "cloud" | "cloudgov" | "atlas" => Some("atlas"),
+            "cloud-manager" | "cloud_manager" | "cm" => Some("cloud-manager"),
+            "ops-manager" | "ops_manager" | "om" => Some("ops-manager"),
+            _ => None,
+        }
+    }
+
+    /// Whether the profile names credentials but keeps their secret
+    /// elsewhere (newer Atlas CLI versions use the OS keychain).
+    fn secret_kept_elsewhere(&self) -> bool {
+        (self.public_api_key.is_some() && self.private_api_key.is_none())
+            || (self.client_id.is_some() && self.client_secret.is_none())
+            || (self.public_api_key.is_none()
+                && self.client_id.is_none()
+                && self
+                    .auth_type
+                    .as_deref()
+                    .is_some_and(|t| t != "user_account"))
+    }
+}
+
+/// Everything resolved from the environment and a profile.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Settings {
+    /// The profile read, if any.
+    pub profile: Option<Profile>,
+    /// The system the profile's `service` names.
+    pub system: Option<&'static str>,
+    /// Default organization id.
+    pub org_id: Option<String>,
+    /// Default project id.
+    pub project_id: Option<String>,
+    /// Atlas API version (a date).
+    pub api_version: Option<String>,
+    base_url: Option<String>,
+    ops_manager_url: Option<String>,
+    cloudgov: bool,
+    api_key: Option<(String, SecretString)>,
+    api_key_partial: Option<&'static str>,
+    service_account: Option<(String, SecretString)>,
+    service_account_partial: bool,
+    public_key: Option<String>,
+    client_id: Option<String>,
+}
+
+fn first(env: &dyn Env, names: &[&str]) -> Option<String> {
+    names.iter().find_map(|n| env.var(n))
+}
+
+impl Settings {
+    /// Reads the environment, then the profile (`profile`, else
+    /// `MONGODB_ATLAS_PROFILE`, else `default`) for what is not set there.
+    pub fn load(env: &dyn Env, profile: Option<&str>) -> Result<Settings, SettingsError> {
+        let named = profile
+            .map(str::to_owned)
+            .or_else(|| env.var(vars::PROFILE));
+        let profile = Profile::load(env, named.as_deref())?;
+        let p = profile.clone().unwrap_or_default();
+        let public = first(env, &[vars::PUBLIC_API_KEY, vars::PUBLIC_KEY]);
+        let private =
+            first(env, &[vars::PRIVATE_API_KEY, vars::PRIVATE_KEY]).map(SecretString::from);
+        // A pair comes from one place: half from the environment and half
+        // from a profile would mix two identities.
+        let (public, private) = if public.is_some() || private.is_some() {
+            (public, private)
+        } else {
+            (p.public_api_key.clone(), p.private_api_key.clone())
+        };
+        let public_key = public.clone();
+        let (api_key, api_key_partial) = match (public, private) {
+            (Some(public), Some(private)) => (Some((public, private)), None),
+            (Some(_), None) => (None, Some("a public key is set but no private key")),
+            (None, Some(_)) => (None, Some("a private key is set but no public key")),
+            (None, None) => (None, None),
+        };
+        let id = env.var(vars::CLIENT_ID);
+        let secret = env.var(vars::CLIENT_SECRET).map(SecretString::from);
+        let (id, secret) = if id.is_some() || secret.is_some() {
+            (id, secret)
+        } else {
+            (p.client_id.clone(), p.client_secret.clone())
+        };
+        let client_id = id.clone();
+        let (service_account, service_account_partial) = match (id, secret) {
+            (Some(id), Some(secret)) => (Some((id, secret)), false),
+            (Some(_), None) => (None, true),
+            _ => (None, false),
+        };
+        Ok(Settings {
+            system: p.system(),
+            org_id: env.var(vars::ORG_ID).or_else(|| p.org_id.clone()),
+            project_id: env.var(vars::PROJECT_ID).or_else(|| p.project_id.clone()),
+            api_version: env.var(vars::API_VERSION).or_else(|| p.api_version.clone()),
+            base_url: env.var(vars::BASE_URL).or_else(|| p.base_url.clone()),
+            ops_manager_url: env
+                .var(vars::OPS_MANAGER_URL)
+                .or_else(|| p.ops_manager_url.clone()),
+            cloudgov: p.service.as_deref() == Some("cloudgov"),
+            api_key,
+            api_key_partial,
+            service_account,
+            service_account_partial,
+            public_key,
+            client_id,
+            profile,
+        })
+    }
+
+    /// The base URL for `system`: Ops Manager's URL for Ops Manager, the
+    /// base URL otherwise (Atlas for Government when the profile's service
+    /// is `cloudgov`). `None`: the version's default.
+    pub fn base_url_for(&self, system: &str) -> Option<String> {
+        if system == "ops-manager" {
+            return self.ops_manager_url.clone();
+        }
+        self.base_url.clone().or_else(|| {
+            (self.cloudgov && system == "atlas").then(|| "https://cloud.mongodbgov.com".to_owned())
+        })
+    }
+
+    /// The API key's public part, from the environment or the profile (for a
+    /// private key read from a file).
+    pub fn public_key(&self) -> Option<&str> {
+        self.public_key.as_deref()
+    }
+
+    /// The service account's client id, from the environment or the profile
+    /// (for a secret read from a file).
+    pub fn client_id(&self) -> Option<&str> {
+        self.client_id.as_deref()
+    }
+
+    /// Credentials for `system`: a service account when one is configured
+    /// and the system offers it, otherwise an API key.
+    pub fn credentials_for(&self, system: &str) -> Result<Credentials, SettingsError> {
+        let oauth = system != "ops-manager";
+        if oauth && let Some((id, secret)) = &self.service_account {
+            return Ok(Credentials::service_account(
+                id.clone(),
+                secret.expose_secret(),
+            ));
+        }
+        if oauth && self.service_account_partial {
+            return Err(SettingsError::Credentials(format!(
+                "{} is set but no client secret ({})",
+                vars::CLIENT_ID,
+                vars::CLIENT_SECRET
+            )));
+        }
+        if let Some((public, private)) = &self.api_key {
+            return Ok(Credentials::api_key(
+                public.clone(),
+                private.expose_secret(),
+            ));
+        }
+        let mut message = if let Some(partial) = self.api_key_partial {
+            format!(
+                "{partial} ({} and {})",
+                vars::PUBLIC_API_KEY,
+                vars::PRIVATE_API_KEY
+            )
+        } else if oauth {
+            format!(
+                "no credentials: set {} and {} (service account), or {} and {} (API key)",
+                vars::CLIENT_ID,
+                vars::CLIENT_SECRET,
+                vars::PUBLIC_API_KEY,
+                vars::PRIVATE_API_KEY
+            )
+        } else {
+            format!(
+                "no credentials: set {} and {} (Ops Manager takes API keys only)",
+                vars::PUBLIC_API_KEY,
+                vars::PRIVATE_API_KEY
+            )
+        };
+        if let Some(p) = &self.profile
+            && p.secret_kept_elsewhere()
+        {
+            message.push_str(&format!(
+                "; the Atlas CLI profile {:?} ({}) keeps its secrets in the operating system's keychain, which is not read here: export them in those variables",
+                p.name,
+                p.path.display()
+            ));
+        }
+        Err(SettingsError::Credentials(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    struct Table(HashMap<&'static str, &'static str>);
+    impl Env for Table {
+        fn var(&self, name: &str) -> Option<String> {
+            self.0
+                .get(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        }
+    }
+
+    #[test]
+    fn a_profile_parses_and_hides_its_secrets() {
+        let text = "[default]\n  org_id = \"32b6e34b3d91647abb20e7b8\"\n  public_api_key = \"abcdefgh\"\n  private_api_key = \"6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f\"\n  service = \"cloud\"\n[other]\n  service = \"ops-manager\"\n";
+        let p = Profile::parse(text, Path::new("c.toml"), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.org_id.as_deref(), Some("32b6e34b3d91647abb20e7b8"));
+        assert_eq!(p.system(), Some("atlas"));
+        assert!(!format!("{p:?}").contains("6c6d7a5e"));
+        let other = Profile::parse(text, Path::new("c.toml"), Some("other"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(other.system(), Some("ops-manager"));
+        let missing = Profile::parse(text, Path::new("c.toml"), Some("nope")).unwrap_err();
+        assert!(missing.to_string().contains("default, other"), "{missing}");
+    }
+
+    #[test]
+    fn a_bad_file_never_quotes_its_text() {
+        let text = "[default]\nprivate_api_key = \"6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f\n";
+        let e = Profile::parse(text, Path::new("c.toml"), None).unwrap_err();
+        assert!(!e.to_string().contains("6c6d7a5e"), "{e}");
+    }
+
+    #[test]
+    fn environment_values_are_trimmed_and_win_over_the_profile() {
+        let dir = std::env::temp_dir().join(format!("apikeys-settings-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("atlascli")).unwrap();
+        std::fs::write(
+            dir.join("atlascli/config.toml"),
+            "[default]\norg_id = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\nproject_id = \"bbbbbbbbbbbbbbbbbbbbbbbb\"\npublic_api_key = \"profpub1\"\n",
+        )
+        .unwrap();
+        let xdg: &'static str = Box::leak(dir.display().to_string().into_boxed_str());
+        let env = Table(HashMap::from([
+            ("XDG_CONFIG_HOME", xdg),
+            (vars::ORG_ID, " cccccccccccccccccccccccc \n"),
+        ]));
+        let s = Settings::load(&env, None).unwrap();
+        assert_eq!(s.org_id.as_deref(), Some("cccccccccccccccccccccccc"));
+        assert_eq!(s.project_id.as_deref(), Some("bbbbbbbbbbbbbbbbbbbbbbbb"));
+        // The profile names a key whose secret lives in the keychain.
+        let e = s.credentials_for("atlas").unwrap_err().to_string();
+        assert!(e.contains("a public key is set but no private key"), "{e}");
+        assert!(e.contains("keychain"), "{e}");
+        let env = Table(HashMap::from([
+            ("XDG_CONFIG_HOME", xdg),
+            (vars::PUBLIC_API_KEY, "envpub12"),
+            (
+                vars::PRIVATE_API_KEY,
+                "  6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f \n",
+            ),
+        ]));
+        let s = Settings::load(&env, None).unwrap();
+        assert!(s.credentials_for("atlas").is_ok());
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn ops_manager_reads_its_own_url() {
+        let env = Table(HashMap::from([
+            (vars::BASE_URL, "https://cloud.example"),
+            (vars::OPS_MANAGER_URL, "https://om.example:8443"),
+        ]));
+        let s = Settings::load(&env, None).unwrap();
+        assert_eq!(
+            s.base_url_for("ops-manager").as_deref(),
+            Some("https://om.example:8443")
+        );
+        assert_eq!(
+            s.base_url_for("atlas").as_deref(),
+            Some("https://cloud.example")
+        );
+    }
+}
