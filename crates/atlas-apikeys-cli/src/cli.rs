@@ -109,7 +109,7 @@ pub struct Global {
     #[arg(long, global = true)]
     pub envelope: bool,
     /// Indent JSON output (default: indented on a terminal, compact when piped); `--pretty=false` for compact.
-    #[arg(long, global = true, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    #[arg(long, global = true, value_name = "BOOL", num_args = 0..=1, require_equals = true, default_missing_value = "true")]
     pub pretty: Option<bool>,
     /// Output format (default: table on a terminal, json otherwise).
     #[arg(short = 'o', long, global = true, value_enum)]

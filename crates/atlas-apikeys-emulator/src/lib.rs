@@ -40,7 +40,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use api::basic_credentials;
-pub use config::{Config, ConfigError, Seed, System, defaults};
+pub use config::{Config, ConfigError, Project, RateLimitConfig, Seed, System, defaults};
 pub use faults::{Fault, FaultConfig};
 pub use state::Counters;
 
