@@ -355,12 +355,13 @@ impl Settings {
         })
     }
 
-    /// The base URL for `system`: Ops Manager's URL for Ops Manager, the
-    /// base URL otherwise (Atlas for Government when the profile's service
-    /// is `cloudgov`). `None`: the version's default.
+    /// The base URL for `system`: for Ops Manager, its own URL first and the
+    /// base URL only when that is unset; otherwise the base URL (Atlas for
+    /// Government when the profile's service is `cloudgov`). `None`: the
+    /// version's default.
     pub fn base_url_for(&self, system: &str) -> Option<String> {
         if system == "ops-manager" {
-            return self.ops_manager_url.clone();
+            return self.ops_manager_url.clone().or_else(|| self.base_url.clone());
         }
         self.base_url.clone().or_else(|| {
             (self.cloudgov && system == "atlas").then(|| "https://cloud.mongodbgov.com".to_owned())
