@@ -725,3 +725,37 @@ fn builder_rejects_what_cannot_work() {
             .is_ok()
     );
 }
+
+#[test]
+fn a_builder_without_credentials_fails_unless_asked_to_be_anonymous() {
+    let err = ApiKeys::builder().build().unwrap_err();
+    assert!(matches!(err, Error::Config(_)), "{err}");
+    assert!(
+        err.to_string().contains("no credentials") && err.to_string().contains("from_env"),
+        "{err}"
+    );
+    assert!(ApiKeys::builder().anonymous().build().is_ok());
+    assert!(ApiKeys::builder().api_key("pub", "priv").build().is_ok());
+}
+
+#[test]
+fn atlas_takes_atlas_versions_only() {
+    let other = atlas_apikeys::client::VERSIONS
+        .iter()
+        .find(|v| v.system != "atlas")
+        .expect("another system");
+    let err = ApiKeys::builder()
+        .anonymous()
+        .atlas(other)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("takes Atlas versions"), "{err}");
+    // version() takes any system's table, whole.
+    let keys = ApiKeys::builder()
+        .anonymous()
+        .version(other)
+        .base_url("https://om.example.com:8443")
+        .build()
+        .unwrap();
+    assert_eq!(keys.version(), *other);
+}

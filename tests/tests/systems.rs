@@ -73,7 +73,9 @@ async fn three_operations(keys: &ApiKeys, project_roles: [ProjectRole; 2]) -> Re
         )
         .await?
     {
-        Ensured::Updated(k) => assert_eq!(k.roles_in(&project), [&ProjectRole::GroupOwner]),
+        Ensured::Updated(k) | Ensured::Set(k) => {
+            assert_eq!(k.roles_in(&project), [&ProjectRole::GroupOwner])
+        }
         other => panic!("{other:?}"),
     }
     Ok(())

@@ -139,6 +139,15 @@ fn codegen(check: bool) -> Result<(), String> {
 fn bench(quick: bool) -> Result<(), String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let root = xtask::workspace_root();
+    // The `apply` comparison runs the command-line tool as users do.
+    let built = std::process::Command::new(&cargo)
+        .current_dir(&root)
+        .args(["build", "--release", "--quiet", "-p", "atlas-apikeys-cli"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !built.success() {
+        return Err(format!("building the command-line tool failed ({built})"));
+    }
     let mut command = std::process::Command::new(cargo);
     command
         .current_dir(&root)

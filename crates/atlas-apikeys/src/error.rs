@@ -68,6 +68,12 @@ pub enum Error {
     Config(String),
 }
 
+impl From<crate::versions::VersionError> for Error {
+    fn from(e: crate::versions::VersionError) -> Self {
+        Error::Config(format!("API version {e}"))
+    }
+}
+
 impl From<crate::settings::SettingsError> for Error {
     fn from(e: crate::settings::SettingsError) -> Self {
         Error::Config(e.to_string())

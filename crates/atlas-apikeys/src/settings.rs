@@ -361,7 +361,10 @@ impl Settings {
     /// version's default.
     pub fn base_url_for(&self, system: &str) -> Option<String> {
         if system == "ops-manager" {
-            return self.ops_manager_url.clone().or_else(|| self.base_url.clone());
+            return self
+                .ops_manager_url
+                .clone()
+                .or_else(|| self.base_url.clone());
         }
         self.base_url.clone().or_else(|| {
             (self.cloudgov && system == "atlas").then(|| "https://cloud.mongodbgov.com".to_owned())
@@ -525,5 +528,32 @@ mod tests {
             s.base_url_for("atlas").as_deref(),
             Some("https://cloud.example")
         );
+    }
+
+    #[test]
+    fn from_settings_builds_the_system_and_version_they_name() {
+        let env = Table(HashMap::from([
+            (vars::PUBLIC_API_KEY, "envpub12"),
+            (
+                vars::PRIVATE_API_KEY,
+                "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
+            ),
+            (vars::API_VERSION, "2099-01-01"),
+        ]));
+        let keys = crate::ApiKeys::from_settings(&Settings::load(&env, None).unwrap()).unwrap();
+        assert_eq!(keys.version(), crate::latest_atlas_version());
+        let none = Table(HashMap::new());
+        let e = crate::ApiKeys::from_settings(&Settings::load(&none, None).unwrap()).unwrap_err();
+        assert!(e.to_string().contains("no credentials"), "{e}");
+        let bad = Table(HashMap::from([
+            (vars::PUBLIC_API_KEY, "envpub12"),
+            (
+                vars::PRIVATE_API_KEY,
+                "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
+            ),
+            (vars::API_VERSION, "soon"),
+        ]));
+        let e = crate::ApiKeys::from_settings(&Settings::load(&bad, None).unwrap()).unwrap_err();
+        assert!(e.to_string().contains(vars::API_VERSION), "{e}");
     }
 }
