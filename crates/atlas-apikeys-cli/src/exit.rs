@@ -122,7 +122,7 @@ impl From<Error> for Failure {
         match &e {
             Error::Validation(v) => {
                 let message = if matches!(v.rule, Rule::NothingToUpdate) {
-                    format!("{}", rule(&v.rule))
+                    rule(&v.rule)
                 } else {
                     format!("{}: {} (got {})", flag(&v.field), rule(&v.rule), v.value)
                 };

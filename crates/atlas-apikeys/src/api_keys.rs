@@ -58,7 +58,7 @@ pub struct ApiKeysBuilder {
 
 impl ApiKeysBuilder {
     /// Pins an Atlas API version: a generated module's `API_VERSION`, or one
-    /// of [`atlas_versions`] (default: the newest).
+    /// of [`atlas_versions`](crate::atlas_versions) (default: the newest).
     pub fn atlas(mut self, version: &'static ApiVersion) -> Self {
         self.version = version;
         self.atlas_only = true;

@@ -22,11 +22,7 @@ pub fn latest_atlas_version() -> &'static ApiVersion {
 /// The newest version of `system` (`"atlas"`, `"cloud-manager"`,
 /// `"ops-manager"`) this build drives.
 pub fn newest(system: &str) -> Option<&'static ApiVersion> {
-    VERSIONS
-        .iter()
-        .copied()
-        .filter(|v| v.system == system)
-        .last()
+    VERSIONS.iter().copied().rfind(|v| v.system == system)
 }
 
 /// The Atlas version chosen for a date.
@@ -123,9 +119,10 @@ pub fn atlas_version_for(date: &str) -> Result<ChosenVersion, VersionError> {
             oldest: oldest.to_owned(),
         });
     }
-    let version = atlas_versions()
-        .filter(|v| v.version <= date)
-        .last()
+    let version = VERSIONS
+        .iter()
+        .copied()
+        .rfind(|v| v.system == "atlas" && v.version <= date)
         .or_else(|| atlas_versions().next())
         .unwrap_or_else(latest_atlas_version);
     Ok(ChosenVersion {

@@ -72,7 +72,7 @@ pub struct Prepared {
     pub media: Vec<OperationMedia>,
     /// Open enums, in order of first appearance.
     pub enums: Vec<EnumSet>,
-    /// Whether a credential property was mapped to [`SECRET_SCHEMA`].
+    /// Whether a credential property was mapped to `SECRET_SCHEMA`.
     pub uses_secret: bool,
 }
 

@@ -45,7 +45,7 @@ fn json_has_atlas_shape_and_one_top_level_shape_per_command() {
         );
         assert_eq!(v["id"], KEY);
     }
-    assert_eq!(second["desc"].is_string(), true, "{second}");
+    assert!(second["desc"].is_string(), "{second}");
     let out = run(
         atlas(&e),
         &[
@@ -701,8 +701,7 @@ fn apply_brings_300_projects_about_through_429s_and_faults_and_a_rerun_completes
 /// Shell words of one README line: quotes grouped, a `#` comment dropped.
 fn words(line: &str) -> Vec<String> {
     let (mut out, mut word, mut quote, mut any) = (Vec::new(), String::new(), None, false);
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
+    for c in line.chars() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
             (Some(_), c) => word.push(c),
