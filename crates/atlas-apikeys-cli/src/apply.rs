@@ -228,10 +228,20 @@ async fn perform(keys: &ApiKeys, work: &Work) -> Result<&'static str, Error> {
     }
 }
 
-/// Does one item, waiting out rate limits the transport could not absorb.
+/// Whether a failure may pass on a later try: every item is idempotent
+/// (the organization PATCH, and assign-or-update), so a server error or a
+/// lost connection is worth another go.
+fn transient(e: &Error) -> bool {
+    matches!(e.status(), Some(500 | 502 | 503 | 504))
+        || matches!(e, Error::Transport(_) | Error::InvalidResponse { .. })
+}
+
+/// Does one item, waiting out rate limits the transport could not absorb
+/// and retrying what may pass on a later try.
 async fn attempt(keys: &ApiKeys, pace: &Pace, work: &Work) -> Outcome {
     const RATE_LIMIT_RETRIES: u32 = 4;
-    let mut tries = 0;
+    const TRANSIENT_RETRIES: u32 = 3;
+    let (mut tries, mut transients) = (0, 0);
     loop {
         match perform(keys, work).await {
             Ok(result) => {
@@ -249,6 +259,10 @@ async fn attempt(keys: &ApiKeys, pace: &Pace, work: &Work) -> Outcome {
                     _ => Duration::from_millis(250 << tries),
                 };
                 tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+            }
+            Err(e) if transient(&e) && transients < TRANSIENT_RETRIES => {
+                transients += 1;
+                tokio::time::sleep(Duration::from_millis(100 << transients)).await;
             }
             Err(e) => {
                 if e.status() == Some(429) {

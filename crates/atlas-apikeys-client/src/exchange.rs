@@ -100,8 +100,9 @@ pub(crate) fn answered(
 ) {
     tracing::info!(
         target: TARGET,
-        "{method} {path} -> {} ({what}, attempt {attempt}, {} ms)",
+        "{method} {path} -> {} ({what}{}, {} ms)",
         status.as_u16(),
+        attempt_text(attempt),
         started.elapsed().as_millis()
     );
 }
@@ -117,7 +118,17 @@ pub(crate) fn failed(
 ) {
     tracing::info!(
         target: TARGET,
-        "{method} {path} -> no answer ({what}, attempt {attempt}, {} ms): {error}",
+        "{method} {path} -> no answer ({what}{}, {} ms): {error}",
+        attempt_text(attempt),
         started.elapsed().as_millis()
     );
+}
+
+/// `, attempt N` for API exchanges; token requests (0) have their own count.
+fn attempt_text(attempt: u32) -> String {
+    if attempt == 0 {
+        String::new()
+    } else {
+        format!(", attempt {attempt}")
+    }
 }
