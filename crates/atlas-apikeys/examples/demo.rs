@@ -202,7 +202,7 @@ async fn demo(run: &Run) -> Result<(), String> {
                 roles(&k)
             );
         }
-        Ok(Ensured::Updated(k)) => println!(
+        Ok(Ensured::Set(k)) => println!(
             "   ensure GROUP_OWNER      the one PATCH assigns or replaces: {}",
             roles(&k)
         ),
