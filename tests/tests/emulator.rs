@@ -30,7 +30,7 @@ enum Auth {
 
 fn keys(emu: &Emulator, version: &'static ApiVersion, auth: Auth) -> ApiKeys {
     let b = ApiKeys::builder()
-        .atlas(version)
+        .version(version)
         .base_url(emu.url())
         .retry(fast());
     match auth {
@@ -896,6 +896,7 @@ fn toml_text(config: &Config) -> String {
 
 mod toml_value {
     pub use toml::Value;
+    /// The value as TOML text.
     pub fn to_string(v: &Value) -> String {
         toml::to_string(v).unwrap()
     }

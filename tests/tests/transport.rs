@@ -691,7 +691,7 @@ async fn deprecation_is_warned_once() {
     let _guard = tracing::subscriber::set_default(logs.subscriber());
     let server = AuthServer::start(Config::default()).await;
     let keys = ApiKeys::builder()
-        .atlas(
+        .version(
             atlas_apikeys::atlas_versions()
                 .next()
                 .expect("an Atlas version"),

@@ -4,6 +4,7 @@
 //! - [`import`]: upstream spec → `openapi/<fragment>.json` (facts only).
 //! - [`codegen`]: fragments → generated client modules.
 //! - [`catalogue`]: the checked-in role catalogue both of them read.
+//! - [`tidy`]: the house rules a test checks.
 #![forbid(unsafe_code)]
 
 pub mod catalogue;
@@ -12,6 +13,7 @@ pub mod import;
 pub mod jsonpath;
 pub mod operations;
 pub mod output;
+pub mod tidy;
 
 use std::path::PathBuf;
 

@@ -75,8 +75,10 @@ fn atlas_versions() -> Vec<&'static str> {
       EXIT CODES: 0 success, 2 usage or validation (nothing sent), 3 API error (errorCode printed), 4 transport or authentication"
 )]
 pub struct Cli {
+    /// Options every command takes.
     #[command(flatten)]
     pub global: Global,
+    /// What to do.
     #[command(subcommand)]
     pub command: Command,
 }

@@ -139,7 +139,7 @@ impl From<Error> for Failure {
                 code: API,
                 message: e.to_string(),
             },
-            Error::Build(_) | Error::Config(_) => {
+            Error::ClientSetup(_) | Error::Config(_) => {
                 let message = with_causes(&e);
                 let failure = Failure::usage(message.replace(
                     "or allow insecure http explicitly",

@@ -45,18 +45,14 @@ fn version(
     wanted: Option<&str>,
     from_flag: bool,
 ) -> Result<&'static ApiVersion, Failure> {
-    use atlas_apikeys::client as c;
     if system != "atlas" {
         if let Some(v) = wanted.filter(|v| from_flag && *v != "v1.0" && *v != "1.0") {
             return Err(Failure::usage(format!(
                 "--api-version {v:?}: Cloud Manager and Ops Manager have one version, v1.0"
             )));
         }
-        return Ok(if system == "cloud-manager" {
-            &c::cloud_manager_v1_0::API_VERSION
-        } else {
-            &c::ops_manager_v1_0::API_VERSION
-        });
+        return atlas_apikeys::newest_version(system)
+            .ok_or_else(|| Failure::usage(format!("{system} is not a system this build drives")));
     }
     let source = if from_flag {
         "--api-version"

@@ -63,9 +63,8 @@ struct Run {
 
 fn builder(run: &Run, url: &str) -> ApiKeysBuilder {
     let b = match run.system {
-        System::Atlas => ApiKeys::builder().atlas(run.version).base_url(url),
-        System::CloudManager => ApiKeys::builder().cloud_manager().base_url(url),
-        System::OpsManager => ApiKeys::builder().ops_manager(url),
+        System::OpsManager => ApiKeys::builder().ops_manager(url).version(run.version),
+        _ => ApiKeys::builder().version(run.version).base_url(url),
     };
     if run.oauth {
         b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
@@ -222,32 +221,27 @@ async fn demo(run: &Run) -> Result<(), String> {
 async fn main() -> ExitCode {
     println!("atlas-apikeys demo: the SDK against the bundled emulator (loopback, free ports)");
     let mut runs = Vec::new();
-    for version in atlas_apikeys::atlas_versions() {
-        for oauth in [false, true] {
+    // Every version codegen emitted, with every authentication its system
+    // offers (Ops Manager: API keys only).
+    for version in atlas_apikeys::client::VERSIONS.iter().copied() {
+        let system = match version.system {
+            "atlas" => System::Atlas,
+            "cloud-manager" => System::CloudManager,
+            _ => System::OpsManager,
+        };
+        let modes: &[bool] = if system == System::OpsManager {
+            &[false]
+        } else {
+            &[false, true]
+        };
+        for &oauth in modes {
             runs.push(Run {
-                system: System::Atlas,
+                system,
                 version,
                 oauth,
             });
         }
     }
-    let cm = &atlas_apikeys::client::cloud_manager_v1_0::API_VERSION;
-    let om = &atlas_apikeys::client::ops_manager_v1_0::API_VERSION;
-    runs.push(Run {
-        system: System::CloudManager,
-        version: cm,
-        oauth: false,
-    });
-    runs.push(Run {
-        system: System::CloudManager,
-        version: cm,
-        oauth: true,
-    });
-    runs.push(Run {
-        system: System::OpsManager,
-        version: om,
-        oauth: false,
-    });
     let mut failures = 0;
     for run in &runs {
         if let Err(e) = demo(run).await {

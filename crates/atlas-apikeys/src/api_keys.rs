@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorCode, Rule, ValidationError};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
 use crate::response::{self, ApiKey};
-use crate::versions::{latest_atlas_version, newest};
+use crate::versions::{latest_atlas_version, newest_version as newest};
 
 // Every generated version is driven through `KeyOperations`, which codegen
 // implements for each generated client: this crate names no version module
@@ -52,19 +52,9 @@ pub struct ApiKeysBuilder {
     /// Credentials were set (or anonymity asked for).
     credentials: bool,
     anonymous: bool,
-    /// Pinned through [`Self::atlas`], which takes Atlas versions only.
-    atlas_only: bool,
 }
 
 impl ApiKeysBuilder {
-    /// Pins an Atlas API version: a generated module's `API_VERSION`, or one
-    /// of [`atlas_versions`](crate::atlas_versions) (default: the newest).
-    pub fn atlas(mut self, version: &'static ApiVersion) -> Self {
-        self.version = version;
-        self.atlas_only = true;
-        self
-    }
-
     /// Targets MongoDB Cloud Manager (public API v1.0,
     /// `https://cloud.mongodb.com` by default).
     pub fn cloud_manager(mut self) -> Self {
@@ -80,10 +70,19 @@ impl ApiKeysBuilder {
         self
     }
 
-    /// Pins any version this crate drives, by its table.
+    /// Pins the version, and with it the system: a generated module's
+    /// `API_VERSION`, an entry of `VERSIONS`, or what
+    /// [`atlas_version_for`](crate::atlas_version_for) chose for a date.
+    /// The one way to pin; the default is the newest Atlas version.
+    ///
+    /// ```
+    /// let chosen = atlas_apikeys::atlas_version_for("2025-01-01")?;
+    /// let keys = atlas_apikeys::ApiKeys::builder().version(chosen.version).anonymous().build()?;
+    /// assert_eq!(keys.version(), chosen.version);
+    /// # Ok::<(), atlas_apikeys::Error>(())
+    /// ```
     pub fn version(mut self, version: &'static ApiVersion) -> Self {
         self.version = version;
-        self.atlas_only = false;
         self
     }
 
@@ -205,12 +204,6 @@ impl ApiKeysBuilder {
                 known.join(", ")
             )));
         };
-        if self.atlas_only && version.system != "atlas" {
-            return Err(Error::Config(format!(
-                "atlas() takes Atlas versions; {} {} is not one (use version() for another system's table, or cloud_manager()/ops_manager())",
-                version.system, version.version
-            )));
-        }
         if !self.credentials && !self.anonymous {
             return Err(Error::Config(
                 "no credentials: call api_key(), service_account(), bearer_token() or credentials() (ApiKeys::from_env() reads them from the environment), or anonymous() for a server that needs none".into(),
@@ -272,7 +265,6 @@ impl ApiKeys {
             pretty: false,
             credentials: false,
             anonymous: false,
-            atlas_only: false,
         }
     }
 
@@ -310,7 +302,7 @@ impl ApiKeys {
                 }
                 None => crate::latest_atlas_version(),
             },
-            other => crate::versions::newest(other).ok_or_else(|| {
+            other => crate::versions::newest_version(other).ok_or_else(|| {
                 Error::Config(format!("{other} is not a system this build drives"))
             })?,
         };

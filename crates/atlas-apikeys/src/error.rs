@@ -60,10 +60,12 @@ pub enum Error {
     /// The request could not be sent or the response not received.
     #[error("transport: {0}")]
     Transport(#[from] TransportError),
-    /// The client could not be built from its configuration.
-    #[error("configuration: {0}")]
-    Build(#[from] atlas_apikeys_client::BuildError),
-    /// The client is configured in a way it cannot work.
+    /// The HTTP client could not be set up: a base URL that cannot work,
+    /// plain http beyond loopback, or the TLS stack.
+    #[error("client setup: {0}")]
+    ClientSetup(#[from] atlas_apikeys_client::BuildError),
+    /// The settings cannot work together: no credentials, an unknown API
+    /// version, another system's version table, a profile that is missing.
     #[error("configuration: {0}")]
     Config(String),
 }

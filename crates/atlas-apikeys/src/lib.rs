@@ -52,7 +52,7 @@ pub use response::{
 pub use roles::{OrgRole, ProjectRole, RoleName, ScopedRole};
 pub use versions::{
     ChosenVersion, VersionError, atlas_version_for, atlas_versions, first_atlas_release,
-    latest_atlas_version,
+    latest_atlas_version, newest_version,
 };
 
 /// The README's examples, compiled as doctests so they stay true.

@@ -14,6 +14,7 @@ use crate::error::{Rule, ValidationError};
 use crate::ids::show;
 
 mod sealed {
+    /// Only this crate's role types are scoped roles.
     pub trait Sealed {}
     impl Sealed for super::OrgRole {}
     impl Sealed for super::ProjectRole {}

@@ -14,14 +14,14 @@ pub fn atlas_versions() -> impl Iterator<Item = &'static ApiVersion> {
 
 /// The newest Atlas API version this build drives.
 pub fn latest_atlas_version() -> &'static ApiVersion {
-    newest("atlas")
+    newest_version("atlas")
         .or_else(|| VERSIONS.last().copied())
         .expect("codegen emits at least one version")
 }
 
 /// The newest version of `system` (`"atlas"`, `"cloud-manager"`,
 /// `"ops-manager"`) this build drives.
-pub fn newest(system: &str) -> Option<&'static ApiVersion> {
+pub fn newest_version(system: &str) -> Option<&'static ApiVersion> {
     VERSIONS.iter().copied().rfind(|v| v.system == system)
 }
 

@@ -650,6 +650,7 @@ pub fn version(m: &VersionModule<'_>) -> Result<String, CodegenError> {
     ))
 }
 
+/// A system's name for titles: `Atlas`, `Cloud Manager`, `Ops Manager`.
 pub fn system_title(system: &str) -> &'static str {
     match system {
         "atlas" => "MongoDB Atlas Administration API v2",

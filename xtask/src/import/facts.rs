@@ -12,12 +12,19 @@ use crate::jsonpath;
 /// The OpenAPI object kinds the fragment keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// A Schema Object.
     Schema,
+    /// A Parameter Object.
     Parameter,
+    /// A Request Body Object.
     RequestBody,
+    /// A Response Object.
     Response,
+    /// A Header Object.
     Header,
+    /// A Media Type Object.
     MediaType,
+    /// A Security Scheme Object.
     SecurityScheme,
 }
 
