@@ -396,9 +396,10 @@ fn a_drift_only_version_builds_the_whole_workspace_and_passes_end_to_end() {
             "-p",
             "atlas-apikeys-tests",
             "--test",
-            "apikeys",
-            "--test",
-            "emulator",
+            "it",
+            "--",
+            "apikeys::",
+            "emulator::",
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -6,7 +6,7 @@
 //! The lighttpd tests need the `lighttpd` binary: they are ignored by the
 //! default test command and run by `.ci/run` after installing it
 //! (`apt-get install lighttpd`), with
-//! `cargo test -p atlas-apikeys-tests --test interop -- --ignored`.
+//! `cargo test -p atlas-apikeys-tests --test it -- --ignored interop::`.
 
 use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};

@@ -1,0 +1,14 @@
+//! The workspace's integration tests, one binary with a module per concern
+//! (as rust-analyzer does): one link of axum, reqwest and progenitor instead
+//! of one per file. Run one concern with a filter, e.g.
+//! `cargo test -p atlas-apikeys-tests --test it -- codegen::`.
+
+mod apikeys;
+mod codegen;
+mod emulator;
+mod import;
+mod interop;
+mod open_enums;
+mod systems;
+mod transport;
+mod wire;
