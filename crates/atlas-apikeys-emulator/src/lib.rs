@@ -32,6 +32,7 @@ pub mod config;
 pub mod digest;
 pub mod faults;
 pub mod roles;
+mod seed;
 mod server;
 pub mod state;
 pub mod versioning;

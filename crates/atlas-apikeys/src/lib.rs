@@ -29,6 +29,7 @@
 
 mod api_errors;
 mod api_keys;
+mod builder;
 mod description;
 mod error;
 mod ids;
@@ -38,8 +39,9 @@ mod roles;
 pub mod settings;
 mod versions;
 
-pub use api_keys::{ApiKeys, ApiKeysBuilder, Ensured};
+pub use api_keys::{ApiKeys, Ensured};
 pub use atlas_apikeys_client as client;
+pub use builder::ApiKeysBuilder;
 pub use description::{Description, DescriptionError, MAX_CHARS, MIN_CHARS};
 pub use error::{
     ApiError, Error, ErrorCode, FieldViolation, Rule, TransportError, ValidationError,

@@ -137,7 +137,7 @@ pub fn readme_facts(root: &Path) -> ReadmeFacts {
             }
         }
     }
-    let settings = read("crates/atlas-apikeys/src/settings.rs");
+    let settings = read("crates/atlas-apikeys/src/settings/mod.rs");
     let env_vars = settings
         .lines()
         .filter_map(|l| {

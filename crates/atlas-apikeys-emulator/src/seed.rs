@@ -1,0 +1,202 @@
+//! The emulator's seed: organizations, projects, API keys and service
+//! accounts, and the example seed's ids and credentials (`defaults`).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// An organization.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Org {
+    /// 24-hex id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A project (Atlas: group).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Project {
+    /// 24-hex id.
+    pub id: String,
+    /// The owning organization.
+    pub org_id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// An organization API key.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKey {
+    /// 24-hex id.
+    pub id: String,
+    /// The digest user name.
+    pub public_key: String,
+    /// The digest password.
+    pub private_key: String,
+    /// Description.
+    pub description: String,
+    /// The organization it belongs to.
+    pub org_id: String,
+    /// Its organization roles.
+    pub org_roles: Vec<String>,
+    /// Its roles per project id.
+    #[serde(default)]
+    pub project_roles: BTreeMap<String, Vec<String>>,
+}
+
+/// A service account (OAuth client credentials).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceAccount {
+    /// Client id.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: String,
+    /// Its organization.
+    pub org_id: String,
+    /// Its organization roles.
+    pub org_roles: Vec<String>,
+    /// Its roles per project id.
+    #[serde(default)]
+    pub project_roles: BTreeMap<String, Vec<String>>,
+}
+
+/// The initial state.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Seed {
+    /// Organizations.
+    pub organizations: Vec<Org>,
+    /// Projects.
+    pub projects: Vec<Project>,
+    /// API keys.
+    pub api_keys: Vec<ApiKey>,
+    /// Service accounts.
+    pub service_accounts: Vec<ServiceAccount>,
+}
+
+/// Ids and credentials of the default seed, for demos and tests.
+pub mod defaults {
+    /// The example organization.
+    pub const ORG: &str = "32b6e34b3d91647abb20e7b8";
+    /// Its project.
+    pub const PROJECT: &str = "5e2211c17a3e5a48f5497de3";
+    /// A second project of the same organization.
+    pub const OTHER_PROJECT: &str = "5e2211c17a3e5a48f5497de4";
+    /// Another organization, which the example keys cannot reach.
+    pub const FOREIGN_ORG: &str = "6a1b2c3d4e5f60718293a4b5";
+    /// A project of the other organization.
+    pub const FOREIGN_PROJECT: &str = "6a1b2c3d4e5f60718293a4c6";
+    /// The owner key's id (ORG_OWNER): the key the demo authenticates with.
+    pub const OWNER_KEY: &str = "5f8ba1c2d3e4f5a6b7c8d9e0";
+    /// The owner key's public key.
+    pub const OWNER_PUBLIC: &str = "zmmrboas";
+    /// The owner key's private key.
+    pub const OWNER_PRIVATE: &str = "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d";
+    /// The key the demo manages (ORG_MEMBER, in no project).
+    pub const TARGET_KEY: &str = "5d1113b25a115342acc2d1aa";
+    /// A read-only key (ORG_READ_ONLY): authenticated, not authorized.
+    pub const READER_KEY: &str = "5d1113b25a115342acc2d1ab";
+    /// The read-only key's public key.
+    pub const READER_PUBLIC: &str = "rdonlyky";
+    /// The read-only key's private key.
+    pub const READER_PRIVATE: &str = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
+    /// A key of the other organization.
+    pub const FOREIGN_KEY: &str = "6a1b2c3d4e5f60718293a4d7";
+    /// The service account's client id (ORG_OWNER).
+    pub const CLIENT_ID: &str = "mdb_sa_id_0123456789abcdef";
+    /// The service account's client secret.
+    pub const CLIENT_SECRET: &str = "mdb_sa_sk_s3cr3tv4lu3";
+}
+
+impl Seed {
+    /// A small organization: an owner key, a key to manage, a read-only key,
+    /// a service account, two projects; and a second organization.
+    pub fn example() -> Self {
+        use defaults::*;
+        let key =
+            |id: &str, public: &str, private: &str, desc: &str, org: &str, role: &str| ApiKey {
+                id: id.into(),
+                public_key: public.into(),
+                private_key: private.into(),
+                description: desc.into(),
+                org_id: org.into(),
+                org_roles: vec![role.into()],
+                project_roles: BTreeMap::new(),
+            };
+        Self {
+            organizations: vec![
+                Org {
+                    id: ORG.into(),
+                    name: "Example Org".into(),
+                },
+                Org {
+                    id: FOREIGN_ORG.into(),
+                    name: "Someone Else's Org".into(),
+                },
+            ],
+            projects: vec![
+                Project {
+                    id: PROJECT.into(),
+                    org_id: ORG.into(),
+                    name: "payments".into(),
+                },
+                Project {
+                    id: OTHER_PROJECT.into(),
+                    org_id: ORG.into(),
+                    name: "analytics".into(),
+                },
+                Project {
+                    id: FOREIGN_PROJECT.into(),
+                    org_id: FOREIGN_ORG.into(),
+                    name: "theirs".into(),
+                },
+            ],
+            api_keys: vec![
+                key(
+                    OWNER_KEY,
+                    OWNER_PUBLIC,
+                    OWNER_PRIVATE,
+                    "automation owner",
+                    ORG,
+                    "ORG_OWNER",
+                ),
+                key(
+                    TARGET_KEY,
+                    "tgtkeyab",
+                    "c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f",
+                    "deploy bot",
+                    ORG,
+                    "ORG_MEMBER",
+                ),
+                key(
+                    READER_KEY,
+                    READER_PUBLIC,
+                    READER_PRIVATE,
+                    "auditor",
+                    ORG,
+                    "ORG_READ_ONLY",
+                ),
+                key(
+                    FOREIGN_KEY,
+                    "frgnkeyz",
+                    "d3e4f5a6-b7c8-4d9e-8f1a-2b3c4d5e6f70",
+                    "not yours",
+                    FOREIGN_ORG,
+                    "ORG_OWNER",
+                ),
+            ],
+            service_accounts: vec![ServiceAccount {
+                client_id: CLIENT_ID.into(),
+                client_secret: CLIENT_SECRET.into(),
+                org_id: ORG.into(),
+                org_roles: vec!["ORG_OWNER".into()],
+                project_roles: BTreeMap::new(),
+            }],
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! [`ApiKeysBuilder`]: how an [`ApiKeys`] client is configured, by hand or
+//! from the environment and the Atlas CLI's profile.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use atlas_apikeys_client::{ApiVersion, ClientConfig, Credentials, RetryPolicy, VERSIONS};
+
+use crate::api_keys::ApiKeys;
+use crate::error::Error;
+use crate::versions::{latest_atlas_version, newest_version as newest};
+
+/// Configures an [`ApiKeys`] client.
+#[derive(Debug, Clone)]
+pub struct ApiKeysBuilder {
+    version: &'static ApiVersion,
+    config: ClientConfig,
+    retry: RetryPolicy,
+    oauth: bool,
+    envelope: bool,
+    pretty: bool,
+    /// Credentials were set (or anonymity asked for).
+    credentials: bool,
+    anonymous: bool,
+}
+
+impl ApiKeysBuilder {
+    /// Targets MongoDB Cloud Manager (public API v1.0,
+    /// `https://cloud.mongodb.com` by default).
+    pub fn cloud_manager(mut self) -> Self {
+        self.version = newest("cloud-manager").unwrap_or(self.version);
+        self
+    }
+
+    /// Targets a MongoDB Ops Manager at `base_url`
+    /// (`https://{host}:{port}`; there is no default).
+    pub fn ops_manager(mut self, base_url: impl Into<String>) -> Self {
+        self.version = newest("ops-manager").unwrap_or(self.version);
+        self.config = self.config.base_url(base_url);
+        self
+    }
+
+    /// Pins the version, and with it the system: a generated module's
+    /// `API_VERSION`, an entry of `VERSIONS`, or what
+    /// [`atlas_version_for`](crate::atlas_version_for) chose for a date.
+    /// The one way to pin; the default is the newest Atlas version.
+    ///
+    /// ```
+    /// let chosen = atlas_apikeys::atlas_version_for("2025-01-01")?;
+    /// let keys = atlas_apikeys::ApiKeys::builder().version(chosen.version).anonymous().build()?;
+    /// assert_eq!(keys.version(), chosen.version);
+    /// # Ok::<(), atlas_apikeys::Error>(())
+    /// ```
+    pub fn version(mut self, version: &'static ApiVersion) -> Self {
+        self.version = version;
+        self
+    }
+
+    /// The API's base URL (default: the system's documented one).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.base_url(url);
+        self
+    }
+
+    /// Authenticates with a programmatic API key (HTTP Digest). The private
+    /// key is held as a secret and never printed.
+    pub fn api_key(
+        mut self,
+        public_key: impl Into<String>,
+        private_key: impl Into<String>,
+    ) -> Self {
+        self.config = self
+            .config
+            .credentials(Credentials::api_key(public_key, private_key));
+        self.oauth = false;
+        self.credentials = true;
+        self
+    }
+
+    /// Authenticates as a service account (OAuth 2.0 client credentials);
+    /// tokens are cached and refreshed by one task at a time. Atlas and Cloud
+    /// Manager offer service accounts; Ops Manager does not.
+    pub fn service_account(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.config = self
+            .config
+            .credentials(Credentials::service_account(client_id, client_secret));
+        self.oauth = true;
+        self.credentials = true;
+        self
+    }
+
+    /// Authenticates with an access token obtained elsewhere.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.config = self.config.credentials(Credentials::bearer(token));
+        self.oauth = true;
+        self.credentials = true;
+        self
+    }
+
+    /// Sets the credentials.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.oauth = matches!(
+            credentials,
+            Credentials::ServiceAccount { .. } | Credentials::Bearer(_)
+        );
+        self.config = self.config.credentials(credentials);
+        self.credentials = true;
+        self
+    }
+
+    /// Sends requests without credentials. Without this (or credentials),
+    /// [`Self::build`] fails: a client that can only collect 401s is a
+    /// configuration mistake. For servers that need none, and tests.
+    pub fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
+    /// The retry policy (default: 4 attempts, 250 ms to 8 s full-jitter
+    /// backoff, `Retry-After` up to 60 s, 90 s deadline).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self.config = self.config.retry(policy);
+        self
+    }
+
+    /// Connect and per-request timeouts (default 10 s and 60 s).
+    pub fn timeouts(mut self, connect: Duration, request: Duration) -> Self {
+        self.config = self.config.timeouts(connect, request);
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback (refused by
+    /// default: digest over plain HTTP can be sniffed, a bearer token stolen).
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.config = self.config.allow_insecure_http();
+        self
+    }
+
+    /// Uses a caller-built `reqwest::Client` (proxies, timeouts, TLS roots).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.config = self.config.http_client(http);
+        self
+    }
+
+    /// Asks the server to wrap results as `{status, content}`; the client
+    /// unwraps them, so results look the same either way.
+    pub fn envelope(mut self, on: bool) -> Self {
+        self.envelope = on;
+        self
+    }
+
+    /// Asks the server to indent its JSON.
+    pub fn pretty(mut self, on: bool) -> Self {
+        self.pretty = on;
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<ApiKeys, Error> {
+        let Some(version) = VERSIONS.iter().copied().find(|v| **v == *self.version) else {
+            let known: Vec<String> = VERSIONS
+                .iter()
+                .map(|v| format!("{} {}", v.system, v.version))
+                .collect();
+            return Err(Error::Config(format!(
+                "{} {} is not a version this crate drives (it drives: {})",
+                self.version.system,
+                self.version.version,
+                known.join(", ")
+            )));
+        };
+        if !self.credentials && !self.anonymous {
+            return Err(Error::Config(
+                "no credentials: call api_key(), service_account(), bearer_token() or credentials() (ApiKeys::from_env() reads them from the environment), or anonymous() for a server that needs none".into(),
+            ));
+        }
+        if self.oauth && version.system == "ops-manager" {
+            return Err(Error::Config(
+                "Ops Manager offers no service accounts or access tokens: use a programmatic API key".into(),
+            ));
+        }
+        Ok(ApiKeys::assemble(
+            Arc::from((version.connect)(self.config)?),
+            self.retry,
+            version,
+            self.envelope,
+            self.pretty,
+        ))
+    }
+}
+
+impl ApiKeys {
+    /// A builder set to the newest Atlas version.
+    pub fn builder() -> ApiKeysBuilder {
+        ApiKeysBuilder {
+            version: latest_atlas_version(),
+            config: ClientConfig::new(),
+            retry: RetryPolicy::default(),
+            oauth: false,
+            envelope: false,
+            pretty: false,
+            credentials: false,
+            anonymous: false,
+        }
+    }
+
+    /// A client configured the way the command line is, from the
+    /// environment and the Atlas CLI's profile (`MONGODB_ATLAS_PROFILE`, else
+    /// `default`): credentials, base URL (Ops Manager's own for Ops
+    /// Manager), and the API version (`MONGODB_ATLAS_API_VERSION`, any date).
+    /// The profile's `service` picks the system. See
+    /// [`settings`](crate::settings) for every variable.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), atlas_apikeys::Error> {
+    /// let keys = atlas_apikeys::ApiKeys::from_env()?;
+    /// println!("{} {}", keys.version().system, keys.version().version);
+    /// # Ok(()) }
+    /// ```
+    pub fn from_env() -> Result<ApiKeys, Error> {
+        Self::from_settings(&crate::settings::Settings::load(
+            &crate::settings::ProcessEnv,
+            None,
+        )?)
+    }
+
+    /// A client from resolved [`Settings`](crate::settings::Settings).
+    pub fn from_settings(settings: &crate::settings::Settings) -> Result<ApiKeys, Error> {
+        let system = settings.system.unwrap_or("atlas");
+        let version = match system {
+            "atlas" => match &settings.api_version {
+                Some(date) => {
+                    crate::versions::atlas_version_for(date)
+                        .map_err(|e| {
+                            Error::Config(format!("{}: {e}", crate::settings::vars::API_VERSION))
+                        })?
+                        .version
+                }
+                None => crate::latest_atlas_version(),
+            },
+            other => crate::versions::newest_version(other).ok_or_else(|| {
+                Error::Config(format!("{other} is not a system this build drives"))
+            })?,
+        };
+        let mut builder = Self::builder()
+            .version(version)
+            .credentials(settings.credentials_for(system)?);
+        if let Some(url) = settings.base_url_for(system) {
+            builder = builder.base_url(url);
+        } else if system == "ops-manager" {
+            return Err(Error::Config(format!(
+                "Ops Manager needs its URL: set {} (https://host:port)",
+                crate::settings::vars::OPS_MANAGER_URL
+            )));
+        }
+        builder.build()
+    }
+}

@@ -1,0 +1,221 @@
+//! The Atlas CLI's `config.toml`: where it is and what one profile holds.
+
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
+
+use super::{Env, SettingsError};
+
+/// One profile of the Atlas CLI's `config.toml`. Secret fields never print.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct Profile {
+    /// The profile's name (`default` unless chosen).
+    pub name: String,
+    /// The file it came from.
+    pub path: PathBuf,
+    /// `org_id`.
+    pub org_id: Option<String>,
+    /// `project_id`.
+    pub project_id: Option<String>,
+    /// `public_api_key`.
+    pub public_api_key: Option<String>,
+    /// `private_api_key`.
+    pub private_api_key: Option<SecretString>,
+    /// `client_id`.
+    pub client_id: Option<String>,
+    /// `client_secret`.
+    pub client_secret: Option<SecretString>,
+    /// `service`: `cloud`, `cloudgov`, `cloud-manager` or `ops-manager`.
+    pub service: Option<String>,
+    /// `ops_manager_url`.
+    pub ops_manager_url: Option<String>,
+    /// `base_url` (this tool's own key).
+    pub base_url: Option<String>,
+    /// `api_version` (this tool's own key).
+    pub api_version: Option<String>,
+    /// `auth_type`, as newer Atlas CLI versions write it.
+    pub auth_type: Option<String>,
+}
+
+impl std::fmt::Debug for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Profile")
+            .field("name", &self.name)
+            .field("path", &self.path)
+            .field("org_id", &self.org_id)
+            .field("project_id", &self.project_id)
+            .field("public_api_key", &self.public_api_key)
+            .field(
+                "private_api_key",
+                &self.private_api_key.as_ref().map(|_| "[redacted]"),
+            )
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "[redacted]"),
+            )
+            .field("service", &self.service)
+            .field("ops_manager_url", &self.ops_manager_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where the Atlas CLI keeps `config.toml`: `$XDG_CONFIG_HOME/atlascli`,
+/// else `~/.config/atlascli` (`~/Library/Application Support/atlascli` on
+/// macOS, `%AppData%\atlascli` on Windows).
+pub fn atlas_cli_config_path(env: &dyn Env) -> Option<PathBuf> {
+    if let Some(xdg) = env.var("XDG_CONFIG_HOME") {
+        return Some(Path::new(&xdg).join("atlascli").join("config.toml"));
+    }
+    if cfg!(windows) {
+        return env
+            .var("APPDATA")
+            .map(|d| Path::new(&d).join("atlascli").join("config.toml"));
+    }
+    let home = env.var("HOME")?;
+    let base = if cfg!(target_os = "macos") {
+        Path::new(&home).join("Library").join("Application Support")
+    } else {
+        Path::new(&home).join(".config")
+    };
+    Some(base.join("atlascli").join("config.toml"))
+}
+
+impl Profile {
+    /// Reads profile `name` (or `default`) from the Atlas CLI's configuration.
+    /// No file, or no `default` profile when none was named, is `Ok(None)`;
+    /// a named profile that is missing is an error.
+    pub fn load(env: &dyn Env, name: Option<&str>) -> Result<Option<Profile>, SettingsError> {
+        let Some(path) = atlas_cli_config_path(env) else {
+            return Ok(None);
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return match name {
+                    Some(name) => Err(SettingsError::NoSuchProfile {
+                        name: name.to_owned(),
+                        path,
+                        known: "none: the file does not exist".into(),
+                    }),
+                    None => Ok(None),
+                };
+            }
+            Err(e) => {
+                return Err(SettingsError::Unreadable {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        };
+        Self::parse(&text, &path, name)
+    }
+
+    /// Reads profile `name` (or `default`) from `config.toml` text.
+    pub fn parse(
+        text: &str,
+        path: &Path,
+        name: Option<&str>,
+    ) -> Result<Option<Profile>, SettingsError> {
+        let table: toml::Table =
+            text.parse()
+                .map_err(|e: toml::de::Error| SettingsError::Unreadable {
+                    path: path.to_owned(),
+                    // The message only: the parser's excerpt could hold a secret.
+                    reason: e.message().to_owned(),
+                })?;
+        let wanted = name.unwrap_or("default");
+        let Some(section) = table.get(wanted).and_then(toml::Value::as_table) else {
+            return match name {
+                None => Ok(None),
+                Some(name) => Err(SettingsError::NoSuchProfile {
+                    name: name.to_owned(),
+                    path: path.to_owned(),
+                    known: table
+                        .iter()
+                        .filter(|(_, v)| v.is_table())
+                        .map(|(k, _)| k.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }),
+            };
+        };
+        let text = |key: &str| {
+            section
+                .get(key)
+                .and_then(toml::Value::as_str)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let secret = |key: &str| text(key).map(SecretString::from);
+        Ok(Some(Profile {
+            name: wanted.to_owned(),
+            path: path.to_owned(),
+            org_id: text("org_id"),
+            project_id: text("project_id"),
+            public_api_key: text("public_api_key"),
+            private_api_key: secret("private_api_key"),
+            client_id: text("client_id"),
+            client_secret: secret("client_secret"),
+            service: text("service"),
+            ops_manager_url: text("ops_manager_url"),
+            base_url: text("base_url"),
+            api_version: text("api_version"),
+            auth_type: text("auth_type"),
+        }))
+    }
+
+    /// The system `service` names, if it names one.
+    pub fn system(&self) -> Option<&'static str> {
+        match self.service.as_deref()? {
+            "cloud" | "cloudgov" | "atlas" => Some("atlas"),
+            "cloud-manager" | "cloud_manager" | "cm" => Some("cloud-manager"),
+            "ops-manager" | "ops_manager" | "om" => Some("ops-manager"),
+            _ => None,
+        }
+    }
+
+    /// Whether the profile names credentials but keeps their secret
+    /// elsewhere (newer Atlas CLI versions use the OS keychain).
+    pub(super) fn secret_kept_elsewhere(&self) -> bool {
+        (self.public_api_key.is_some() && self.private_api_key.is_none())
+            || (self.client_id.is_some() && self.client_secret.is_none())
+            || (self.public_api_key.is_none()
+                && self.client_id.is_none()
+                && self
+                    .auth_type
+                    .as_deref()
+                    .is_some_and(|t| t != "user_account"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_parses_and_hides_its_secrets() {
+        let text = "[default]\n  org_id = \"32b6e34b3d91647abb20e7b8\"\n  public_api_key = \"abcdefgh\"\n  private_api_key = \"6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f\"\n  service = \"cloud\"\n[other]\n  service = \"ops-manager\"\n";
+        let p = Profile::parse(text, Path::new("c.toml"), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.org_id.as_deref(), Some("32b6e34b3d91647abb20e7b8"));
+        assert_eq!(p.system(), Some("atlas"));
+        assert!(!format!("{p:?}").contains("6c6d7a5e"));
+        let other = Profile::parse(text, Path::new("c.toml"), Some("other"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(other.system(), Some("ops-manager"));
+        let missing = Profile::parse(text, Path::new("c.toml"), Some("nope")).unwrap_err();
+        assert!(missing.to_string().contains("default, other"), "{missing}");
+    }
+
+    #[test]
+    fn a_bad_file_never_quotes_its_text() {
+        let text = "[default]\nprivate_api_key = \"6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f\n";
+        let e = Profile::parse(text, Path::new("c.toml"), None).unwrap_err();
+        assert!(!e.to_string().contains("6c6d7a5e"), "{e}");
+    }
+}
