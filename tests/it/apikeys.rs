@@ -24,19 +24,7 @@ fn desc(s: &str) -> Description {
     Description::new(s).unwrap()
 }
 
-fn key_json() -> serde_json::Value {
-    json!({
-        "id": "5d1113b25a115342acc2d1aa",
-        "desc": "ci key",
-        "publicKey": "zmmrboas",
-        "privateKey": "********-****-****-db2c132ca78d",
-        "links": [{ "href": "https://cloud.mongodb.com/api/atlas/v2/orgs/32b6e34b3d91647abb20e7b8/apiKeys/5d1113b25a115342acc2d1aa", "rel": "self" }],
-        "roles": [
-            { "orgId": "32b6e34b3d91647abb20e7b8", "roleName": "ORG_MEMBER" },
-            { "groupId": "5e2211c17a3e5a48f5497de3", "roleName": "GROUP_READ_ONLY" }
-        ]
-    })
-}
+use atlas_apikeys_emulator::defaults::key_json;
 
 async fn keys_for(server: &CaptureServer, version: &'static ApiVersion) -> ApiKeys {
     ApiKeys::builder()
@@ -458,7 +446,7 @@ async fn envelope_and_pretty_are_sent_and_unwrapped() {
         .update_org_key(&org(), &key(), &OrgKeyUpdate::new().description(desc("x")))
         .await
         .unwrap();
-    assert_eq!(k.public_key.as_deref(), Some("zmmrboas"));
+    assert_eq!(k.public_key.as_deref(), key_json()["publicKey"].as_str());
     let req = server.take_one();
     assert_eq!(req.query.as_deref(), Some("envelope=true&pretty=true"));
     assert_eq!(

@@ -13,7 +13,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use atlas_apikeys::client::{ClientConfig, Credentials, RetryPolicy, newest_atlas as api, observe};
-use atlas_apikeys_tests::auth_server::{Algorithm, AuthServer, Config};
+use atlas_apikeys_emulator::digest::Algorithm;
+use atlas_apikeys_emulator::{Config, defaults};
+
+use crate::transport::{start, with_digest};
 use atlas_apikeys_tests::capture::{CaptureServer, Reply};
 
 const PUBLIC: &str = "zmmrboas";
@@ -37,11 +40,7 @@ async fn run(mut command: Command) -> (bool, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn curl_authenticates_against_the_verifying_server() {
     for algorithms in [vec![Algorithm::Md5], vec![Algorithm::Sha256]] {
-        let server = AuthServer::start(Config {
-            algorithms: algorithms.clone(),
-            ..Config::default()
-        })
-        .await;
+        let server = start(with_digest(|d| d.algorithms = algorithms.clone())).await;
         let mut curl = Command::new("curl");
         curl.args([
             "--silent",
@@ -63,10 +62,11 @@ async fn curl_authenticates_against_the_verifying_server() {
             "--data",
             r#"{"desc":"from curl"}"#,
         ])
-        .arg(format!("{}{PATH}?pretty=true", server.url));
+        .arg(format!("{}{PATH}?pretty=true", server.url()));
         let (ok, output) = run(curl).await;
         assert!(ok, "{algorithms:?}: {output}");
-        assert!(output.contains("\"publicKey\":\"zmmrboas\""), "{output}");
+        let answered: serde_json::Value = serde_json::from_str(&output).expect("JSON");
+        assert_eq!(answered["desc"], "from curl", "{output}");
         let c = server.counters();
         assert_eq!((c.challenges, c.authenticated), (1, 1), "{algorithms:?}");
 
@@ -78,18 +78,20 @@ async fn curl_authenticates_against_the_verifying_server() {
                 "/dev/null",
                 "--write-out",
                 "%{http_code}",
+                "--request",
+                "PATCH",
                 "--digest",
                 "--user",
                 &format!("{PUBLIC}:wrong"),
             ])
-            .arg(format!("{}{PATH}", server.url));
+            .arg(format!("{}{PATH}", server.url()));
         assert_eq!(run(wrong).await.1, "401");
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_urllib_authenticates_against_the_verifying_server() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let script = r#"
 import sys, urllib.request
 url, user, password = sys.argv[1:4]
@@ -97,7 +99,8 @@ manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
 manager.add_password(None, url, user, password)
 opener = urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(manager))
 request = urllib.request.Request(url, data=b'{"desc":"from urllib"}', method="PATCH",
-    headers={"Content-Type": "application/vnd.atlas.2023-01-01+json"})
+    headers={"Content-Type": "application/vnd.atlas.2023-01-01+json",
+             "Accept": "application/vnd.atlas.2023-01-01+json"})
 with opener.open(request) as response:
     print(response.status, response.read().decode())
 "#;
@@ -105,7 +108,7 @@ with opener.open(request) as response:
     python.args([
         "-c",
         script,
-        &format!("{}{PATH}", server.url),
+        &format!("{}{PATH}", server.url()),
         PUBLIC,
         PRIVATE,
     ]);
@@ -214,10 +217,7 @@ async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() 
         };
         let mut exchanges = Vec::new();
         for _ in 0..20 {
-            backend.reply(Reply::json(
-                200,
-                atlas_apikeys_tests::auth_server::key_json(),
-            ));
+            backend.reply(Reply::json(200, defaults::key_json()));
             let (result, record) = observe(client.update_org_api_key(
                 "32b6e34b3d91647abb20e7b8",
                 "5d1113b25a115342acc2d1aa",
@@ -229,7 +229,10 @@ async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() 
             let key = result
                 .unwrap_or_else(|e| panic!("{algorithms}: {e:?}"))
                 .into_inner();
-            assert_eq!(key.public_key.as_deref(), Some(PUBLIC));
+            assert_eq!(
+                key.public_key.as_deref(),
+                defaults::key_json()["publicKey"].as_str()
+            );
             exchanges.push(record.exchanges);
         }
         assert_eq!(exchanges[0], 2, "{algorithms}: challenge, then the answer");

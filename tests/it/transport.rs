@@ -1,5 +1,5 @@
-//! Authentication and transport against a real loopback server that verifies
-//! digest and issues OAuth tokens: exchanges per call, concurrency, nonce
+//! Authentication and transport against the emulator (strict digest, OAuth
+//! tokens, scripted answers after authentication): exchanges per call, concurrency, nonce
 //! rotation, wrong credentials, token single flight and expiry, retries and
 //! their limits, headers the server uses to talk back.
 
@@ -8,14 +8,29 @@ use std::time::{Duration, Instant};
 
 use atlas_apikeys::client::{AuthError, RetryPolicy};
 use atlas_apikeys::{ApiKeyId, ApiKeys, Description, Error, OrgId, OrgKeyUpdate};
-use atlas_apikeys_tests::auth_server::{Algorithm, AuthServer, Config};
-use atlas_apikeys_tests::capture::Reply;
+use atlas_apikeys_emulator::Reply;
+use atlas_apikeys_emulator::digest::Algorithm;
+use atlas_apikeys_emulator::{Config, Emulator, defaults};
 use serde_json::json;
 
-const PUBLIC: &str = "zmmrboas";
-const PRIVATE: &str = "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d";
-const CLIENT_ID: &str = "mdb_sa_id_0123";
-const CLIENT_SECRET: &str = "mdb_sa_sk_s3cr3t";
+const PUBLIC: &str = defaults::OWNER_PUBLIC;
+const PRIVATE: &str = defaults::OWNER_PRIVATE;
+const CLIENT_ID: &str = defaults::CLIENT_ID;
+const CLIENT_SECRET: &str = defaults::CLIENT_SECRET;
+
+/// The emulator, on a free loopback port.
+pub(crate) async fn start(config: Config) -> Emulator {
+    Emulator::start(config).await.expect("the emulator starts")
+}
+
+/// The default configuration with its digest settings changed.
+pub(crate) fn with_digest(
+    change: impl FnOnce(&mut atlas_apikeys_emulator::digest::DigestConfig),
+) -> Config {
+    let mut config = Config::default();
+    change(&mut config.digest);
+    config
+}
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::default()
@@ -23,18 +38,18 @@ fn fast_retries() -> RetryPolicy {
         .max_retry_after(Duration::from_millis(300))
 }
 
-fn digest(server: &AuthServer) -> ApiKeys {
+fn digest(server: &Emulator) -> ApiKeys {
     ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .api_key(PUBLIC, PRIVATE)
         .retry(fast_retries())
         .build()
         .unwrap()
 }
 
-fn service_account(server: &AuthServer) -> ApiKeys {
+fn service_account(server: &Emulator) -> ApiKeys {
     ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .service_account(CLIENT_ID, CLIENT_SECRET)
         .retry(fast_retries())
         .build()
@@ -54,7 +69,7 @@ async fn update(keys: &ApiKeys) -> Result<atlas_apikeys::ApiKey, Error> {
 
 #[tokio::test]
 async fn digest_costs_one_exchange_per_call_in_steady_state() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     update(&keys).await.expect("first call");
     let after_first = server.counters();
@@ -77,10 +92,10 @@ async fn digest_costs_one_exchange_per_call_in_steady_state() {
 #[tokio::test]
 async fn per_call_exchanges_are_observable() {
     use atlas_apikeys::client::{ClientConfig, Credentials, newest_atlas as api, observe};
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let client = api::connect(
         ClientConfig::new()
-            .base_url(&server.url)
+            .base_url(server.url())
             .credentials(Credentials::api_key(PUBLIC, PRIVATE)),
     )
     .unwrap();
@@ -109,7 +124,7 @@ async fn per_call_exchanges_are_observable() {
 async fn concurrent_digest_calls_never_share_a_nonce_in_flight() {
     // The test server is strict: each nc must exceed the last seen for its
     // nonce. Calls sharing one nonce would reach it out of order and fail.
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     update(&keys).await.unwrap();
     let calls: Vec<_> = (0..512)
@@ -130,7 +145,7 @@ async fn concurrent_digest_calls_never_share_a_nonce_in_flight() {
 
 #[tokio::test]
 async fn cold_concurrent_digest_calls_all_succeed() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     let calls: Vec<_> = (0..64)
         .map(|_| {
@@ -148,7 +163,7 @@ async fn cold_concurrent_digest_calls_all_succeed() {
 /// 401, resend, 503, retry, stale 401, resend succeeds.
 #[tokio::test]
 async fn a_stale_nonce_after_a_retry_is_resent_again() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     update(&keys).await.unwrap();
     server.rotate_nonces();
@@ -167,7 +182,7 @@ async fn a_stale_nonce_after_a_retry_is_resent_again() {
 
 #[tokio::test]
 async fn a_stale_nonce_is_replaced_and_the_request_resent_once() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     update(&keys).await.unwrap();
     server.rotate_nonces();
@@ -180,11 +195,7 @@ async fn a_stale_nonce_is_replaced_and_the_request_resent_once() {
 
 #[tokio::test]
 async fn an_expired_nonce_is_stale() {
-    let server = AuthServer::start(Config {
-        nonce_lifetime: Duration::from_millis(150),
-        ..Config::default()
-    })
-    .await;
+    let server = start(with_digest(|d| d.nonce_lifetime_ms = 150)).await;
     let keys = digest(&server);
     update(&keys).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -194,9 +205,9 @@ async fn an_expired_nonce_is_stale() {
 
 #[tokio::test]
 async fn wrong_credentials_are_one_typed_error_without_a_loop() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .api_key(PUBLIC, "wrong-private-key")
         .build()
         .unwrap();
@@ -225,7 +236,7 @@ async fn wrong_credentials_are_one_typed_error_without_a_loop() {
 
 #[tokio::test]
 async fn a_401_without_a_challenge_or_with_a_malformed_one_is_typed() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     server.challenge_override(None);
     let err = update(&keys).await.unwrap_err();
@@ -252,10 +263,9 @@ async fn a_401_without_a_challenge_or_with_a_malformed_one_is_typed() {
 
 #[tokio::test]
 async fn the_strongest_offered_challenge_is_answered() {
-    let server = AuthServer::start(Config {
-        algorithms: vec![Algorithm::Md5, Algorithm::Sha256],
-        ..Config::default()
-    })
+    let server = start(with_digest(|d| {
+        d.algorithms = vec![Algorithm::Md5, Algorithm::Sha256]
+    }))
     .await;
     let keys = digest(&server);
     update(&keys).await.unwrap();
@@ -275,11 +285,10 @@ async fn session_algorithms_and_rfc2069_challenges_work() {
         (vec![Algorithm::Sha256], true),
         (vec![Algorithm::Md5], false),
     ] {
-        let server = AuthServer::start(Config {
-            algorithms: algorithms.clone(),
-            qop,
-            ..Config::default()
-        })
+        let server = start(with_digest(|d| {
+            d.algorithms = algorithms.clone();
+            d.qop = qop;
+        }))
         .await;
         let keys = digest(&server);
         for _ in 0..3 {
@@ -294,7 +303,7 @@ async fn session_algorithms_and_rfc2069_challenges_work() {
 
 #[tokio::test]
 async fn the_body_is_replayed_byte_identically() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     update(&keys).await.unwrap();
     let seen = server.seen();
@@ -309,7 +318,7 @@ async fn the_body_is_replayed_byte_identically() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_cold_calls_cause_one_token_request() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = service_account(&server);
     let started = Instant::now();
     let calls: Vec<_> = (0..1000)
@@ -329,7 +338,7 @@ async fn a_thousand_cold_calls_cause_one_token_request() {
 
 #[tokio::test]
 async fn tokens_are_reused_until_they_near_expiry() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = service_account(&server);
     for _ in 0..10 {
         update(&keys).await.unwrap();
@@ -338,8 +347,8 @@ async fn tokens_are_reused_until_they_near_expiry() {
 
     // A short-lived token is still reused: the refresh margin is at most
     // half its lifetime (15 s of a 30 s token), not a fixed minute.
-    let short = AuthServer::start(Config {
-        token_lifetime: 30,
+    let short = start(Config {
+        token_lifetime_secs: 30,
         ..Config::default()
     })
     .await;
@@ -352,7 +361,7 @@ async fn tokens_are_reused_until_they_near_expiry() {
 
 #[tokio::test]
 async fn a_401_with_a_cached_token_refreshes_once_and_retries_once() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = service_account(&server);
     update(&keys).await.unwrap();
     server.expire_tokens();
@@ -362,7 +371,7 @@ async fn a_401_with_a_cached_token_refreshes_once_and_retries_once() {
 
     // A token that is refused even when fresh: one retry, then a typed error.
     let keys = ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .bearer_token("not-a-real-token")
         .build()
         .unwrap();
@@ -375,9 +384,9 @@ async fn a_401_with_a_cached_token_refreshes_once_and_retries_once() {
 
 #[tokio::test]
 async fn token_endpoint_errors_are_typed() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let wrong = ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .service_account(CLIENT_ID, "wrong")
         .build()
         .unwrap();
@@ -427,7 +436,7 @@ async fn token_endpoint_errors_are_typed() {
 
 #[tokio::test]
 async fn revoke_forgets_the_token() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = service_account(&server);
     update(&keys).await.unwrap();
     keys.revoke_token().await.unwrap();
@@ -441,9 +450,9 @@ async fn revoke_forgets_the_token() {
 
 #[tokio::test]
 async fn retry_after_in_seconds_and_as_a_date_is_honoured_and_capped() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .api_key(PUBLIC, PRIVATE)
         .retry(fast_retries().max_retry_after(Duration::from_secs(5)))
         .build()
@@ -517,7 +526,7 @@ fn httpdate(at: std::time::SystemTime) -> String {
 
 #[tokio::test]
 async fn bursts_of_5xx_are_retried_within_the_attempt_limit() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     update(&keys).await.unwrap();
     let before = server.counters().exchanges;
@@ -547,11 +556,11 @@ async fn bursts_of_5xx_are_retried_within_the_attempt_limit() {
 
 #[tokio::test]
 async fn the_deadline_stops_retries() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     // Without the deadline this would retry for about a minute (1,000
     // attempts, full-jitter waits averaging 50 ms).
     let keys = ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .api_key(PUBLIC, PRIVATE)
         .retry(
             RetryPolicy::default()
@@ -596,7 +605,7 @@ async fn flaky_server(drops: usize) -> (String, Arc<std::sync::atomic::AtomicUsi
                 if n < drops {
                     return; // reset: close without a response
                 }
-                let body = atlas_apikeys_tests::auth_server::key_json().to_string();
+                let body = defaults::key_json().to_string();
                 let head = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
                     body.len()
@@ -661,10 +670,10 @@ async fn slow_responses_time_out_and_are_retried() {
 
 #[tokio::test]
 async fn rate_limits_deprecation_and_version_gone_are_reported() {
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = digest(&server);
     server.reply(
-        Reply::json(200, atlas_apikeys_tests::auth_server::key_json())
+        Reply::json(200, defaults::key_json())
             .header("RateLimit-Limit", "100")
             .header("RateLimit-Remaining", "97"),
     );
@@ -689,20 +698,20 @@ async fn rate_limits_deprecation_and_version_gone_are_reported() {
 async fn deprecation_is_warned_once() {
     let logs = Logs::default();
     let _guard = tracing::subscriber::set_default(logs.subscriber());
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let keys = ApiKeys::builder()
         .version(
             atlas_apikeys::atlas_versions()
                 .next()
                 .expect("an Atlas version"),
         )
-        .base_url(&server.url)
+        .base_url(server.url())
         .api_key(PUBLIC, PRIVATE)
         .build()
         .unwrap();
     for _ in 0..3 {
         server.reply(
-            Reply::json(200, atlas_apikeys_tests::auth_server::key_json())
+            Reply::json(200, defaults::key_json())
                 .header("Deprecation", "@1767225600")
                 .header("Sunset", "Wed, 01 Jul 2026 00:00:00 GMT"),
         );
@@ -756,7 +765,7 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
 async fn secrets_never_appear_in_logs_debug_display_or_errors() {
     let logs = Logs::default();
     let _guard = tracing::subscriber::set_default(logs.subscriber());
-    let server = AuthServer::start(Config::default()).await;
+    let server = start(Config::default()).await;
     let mut shown = Vec::new();
 
     // Digest: success, stale nonce, wrong credentials.
@@ -766,7 +775,7 @@ async fn secrets_never_appear_in_logs_debug_display_or_errors() {
     update(&keys).await.unwrap();
     shown.push(format!("{keys:?} {key:?}"));
     let wrong = ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .api_key(PUBLIC, "wrong-9e0f1a2b3c4d-key")
         .build()
         .unwrap();
@@ -782,7 +791,7 @@ async fn secrets_never_appear_in_logs_debug_display_or_errors() {
     update(&sa).await.unwrap();
     shown.push(format!("{sa:?}"));
     let bad_sa = ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .service_account(CLIENT_ID, "mdb_sa_sk_wrong")
         .build()
         .unwrap();
@@ -791,7 +800,7 @@ async fn secrets_never_appear_in_logs_debug_display_or_errors() {
 
     // Bearer and error paths.
     let bearer = ApiKeys::builder()
-        .base_url(&server.url)
+        .base_url(server.url())
         .bearer_token("eyJhbGciOi.bearer-secret")
         .build()
         .unwrap();

@@ -23,19 +23,7 @@ const ORG: &str = "32b6e34b3d91647abb20e7b8";
 const GROUP: &str = "5e2211c17a3e5a48f5497de3";
 const KEY: &str = "5d1113b25a115342acc2d1aa";
 
-fn key_json() -> serde_json::Value {
-    json!({
-        "id": KEY,
-        "desc": "ci key",
-        "publicKey": "zmmrboas",
-        "privateKey": "********-****-****-db2c132ca78d",
-        "links": [{ "href": "https://cloud.mongodb.com/api/atlas", "rel": "self" }],
-        "roles": [
-            { "orgId": ORG, "roleName": "ORG_READ_ONLY" },
-            { "groupId": GROUP, "roleName": "GROUP_OWNER" }
-        ]
-    })
-}
+use atlas_apikeys_emulator::defaults::key_json;
 
 /// Checks what every request shares: versioned media types from the table,
 /// no `api-version`, our `User-Agent`.
@@ -75,7 +63,7 @@ macro_rules! wire_checks {
             .await
             .expect("update_org_api_key");
         assert_eq!(key.status().as_u16(), 200);
-        assert_eq!(key.public_key.as_deref(), Some("zmmrboas"));
+        assert_eq!(key.public_key.as_deref(), key_json()["publicKey"].as_str());
         let req = server.take_one();
         let m = media("update_org_api_key");
         assert_eq!(req.method, "PATCH");

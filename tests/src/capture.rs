@@ -4,9 +4,9 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::HeaderMap;
 use axum::response::Response;
 
 /// One request as the server saw it.
@@ -36,77 +36,8 @@ impl Captured {
     }
 }
 
-/// A scripted answer.
-#[derive(Debug, Clone)]
-pub struct Reply {
-    /// Status code.
-    pub status: u16,
-    /// `Content-Type`, if any.
-    pub content_type: Option<&'static str>,
-    /// Body bytes.
-    pub body: Vec<u8>,
-    /// Extra response headers.
-    pub headers: Vec<(String, String)>,
-}
-
-impl Reply {
-    /// A JSON reply.
-    pub fn json(status: u16, body: serde_json::Value) -> Self {
-        Self {
-            status,
-            content_type: Some("application/json"),
-            body: body.to_string().into_bytes(),
-            headers: Vec::new(),
-        }
-    }
-
-    /// A reply with an explicit content type and raw body.
-    pub fn raw(status: u16, content_type: &'static str, body: &str) -> Self {
-        Self {
-            status,
-            content_type: Some(content_type),
-            body: body.as_bytes().to_vec(),
-            headers: Vec::new(),
-        }
-    }
-
-    /// A reply without a body.
-    pub fn empty(status: u16) -> Self {
-        Self {
-            status,
-            content_type: None,
-            body: Vec::new(),
-            headers: Vec::new(),
-        }
-    }
-
-    /// The reply as an HTTP response.
-    pub fn into_response(self) -> Response {
-        let mut response = Response::new(Body::from(self.body));
-        *response.status_mut() =
-            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if let Some(ct) = self.content_type {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
-        }
-        for (name, value) in self.headers {
-            if let (Ok(n), Ok(v)) = (
-                header::HeaderName::from_bytes(name.as_bytes()),
-                HeaderValue::from_str(&value),
-            ) {
-                response.headers_mut().append(n, v);
-            }
-        }
-        response
-    }
-
-    /// Adds a response header.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.headers.push((name.to_owned(), value.to_owned()));
-        self
-    }
-}
+/// Scripted answers: the emulator's own type, so fixtures exist once.
+pub use atlas_apikeys_emulator::Reply;
 
 #[derive(Default)]
 struct Shared {

@@ -1,7 +1,6 @@
 //! Shared test support for the workspace's integration tests.
 #![forbid(unsafe_code)]
 
-pub mod auth_server;
 pub mod capture;
 pub mod schema;
 

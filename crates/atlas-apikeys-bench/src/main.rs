@@ -19,11 +19,7 @@ use measure::{Call, Stats, compare, every_round, median_rounds, ms, paired_p50_r
 const MEDIA: &str = "application/vnd.atlas.2023-01-01+json";
 
 fn key_json() -> String {
-    serde_json::json!({
-        "desc": "bench", "id": defaults::TARGET_KEY, "links": [], "privateKey": "********-****-****-1a2b3c4d5e6f",
-        "publicKey": "tgtkeyab", "roles": [{ "orgId": defaults::ORG, "roleName": "ORG_MEMBER" }]
-    })
-    .to_string()
+    defaults::key_json().to_string()
 }
 
 /// Requests as a server saw them: sorted headers and the body.

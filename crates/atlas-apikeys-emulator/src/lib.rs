@@ -32,6 +32,7 @@ pub mod config;
 pub mod digest;
 pub mod faults;
 pub mod roles;
+mod script;
 mod seed;
 mod server;
 pub mod state;
@@ -43,6 +44,7 @@ use std::sync::Arc;
 pub use api::basic_credentials;
 pub use config::{Config, ConfigError, Project, RateLimitConfig, Seed, System, defaults};
 pub use faults::{Fault, FaultConfig};
+pub use script::{MAX_SCRIPTED, MAX_SEEN, Reply, Seen};
 pub use state::Counters;
 
 /// A running emulator; stops when dropped.
@@ -92,6 +94,33 @@ impl Emulator {
     /// `route`, if given).
     pub fn inject(&self, route: Option<&str>, fault: Fault) {
         self.app.lock().faults.inject(route, fault);
+    }
+
+    /// Answers the next authenticated API request with `reply` instead of
+    /// handling it (nothing changes); queued in order.
+    pub fn reply(&self, reply: Reply) {
+        script::Script::push(&mut self.app.lock().script.replies, reply);
+    }
+
+    /// Answers the next token request with `reply` instead of a token.
+    pub fn token_reply(&self, reply: Reply) {
+        script::Script::push(&mut self.app.lock().script.token_replies, reply);
+    }
+
+    /// Forgets every nonce right after the next scripted reply is given.
+    pub fn rotate_nonces_after_next_reply(&self) {
+        self.app.lock().script.rotate_after_reply = true;
+    }
+
+    /// Sends `header` as the only challenge of every 401 (`None`: no
+    /// challenge at all), for clients facing odd servers.
+    pub fn challenge_override(&self, header: Option<&str>) {
+        self.app.lock().script.challenge_override = Some(header.map(str::to_owned));
+    }
+
+    /// The API requests seen so far (the newest [`MAX_SEEN`]).
+    pub fn seen(&self) -> Vec<Seen> {
+        self.app.lock().script.seen.iter().cloned().collect()
     }
 
     /// Drops every queued fault not yet drawn (an outage ends).

@@ -111,6 +111,23 @@ pub mod defaults {
     pub const CLIENT_ID: &str = "mdb_sa_id_0123456789abcdef";
     /// The service account's client secret.
     pub const CLIENT_SECRET: &str = "mdb_sa_sk_s3cr3tv4lu3";
+
+    /// The example target key as Atlas answers it (private key masked, an
+    /// organization role and a project role): the one fixture tests and
+    /// benchmarks script replies with.
+    pub fn key_json() -> serde_json::Value {
+        serde_json::json!({
+            "id": TARGET_KEY,
+            "desc": "ci key",
+            "publicKey": "tgtkeyab",
+            "privateKey": "********-****-****-db2c132ca78d",
+            "links": [{ "href": format!("https://cloud.mongodb.com/api/atlas/v2/orgs/{ORG}/apiKeys/{TARGET_KEY}"), "rel": "self" }],
+            "roles": [
+                { "orgId": ORG, "roleName": "ORG_MEMBER" },
+                { "groupId": PROJECT, "roleName": "GROUP_READ_ONLY" }
+            ]
+        })
+    }
 }
 
 impl Seed {

@@ -74,6 +74,8 @@ pub struct State {
     pub windows: HashMap<String, (Instant, u32)>,
     /// Counters.
     pub counters: Counters,
+    /// Scripted answers and the request log.
+    pub script: crate::script::Script,
     issued: u64,
 }
 
@@ -117,6 +119,7 @@ impl State {
             faults: Faults::new(config.faults.clone()),
             windows: HashMap::new(),
             counters: Counters::default(),
+            script: Default::default(),
             issued: 0,
         }
     }

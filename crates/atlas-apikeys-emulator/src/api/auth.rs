@@ -25,13 +25,27 @@ pub(super) fn authenticate(
             state.counters.stale += 1;
         }
         let mut r = refuse(401, "UNAUTHORIZED", "Authentication is required.");
-        r.extra_headers = state
-            .nonces
-            .challenges(&app.config.digest, stale)
-            .into_iter()
-            .map(|c| ("www-authenticate", c))
-            .collect();
+        r.extra_headers = match &state.script.challenge_override {
+            Some(over) => over
+                .iter()
+                .map(|c| ("www-authenticate", c.clone()))
+                .collect(),
+            None => state
+                .nonces
+                .challenges(&app.config.digest, stale)
+                .into_iter()
+                .map(|c| ("www-authenticate", c))
+                .collect(),
+        };
         r
+    };
+    let saw = |state: &mut State, authenticated: bool, algorithm: Option<String>| {
+        state.script.saw(crate::script::Seen {
+            method: method.to_string(),
+            body: axum::body::Bytes::copy_from_slice(body),
+            authenticated,
+            algorithm,
+        });
     };
     match authorization {
         Some(a) if a.len() > 7 && a[..7].eq_ignore_ascii_case("Digest ") => {
@@ -52,23 +66,33 @@ pub(super) fn authenticate(
                 )
             };
             match verdict {
-                Verdict::Valid { user, .. } => state
-                    .key_by_public(&user)
-                    .map(Principal::Key)
-                    .ok_or_else(|| challenge(state, false)),
-                Verdict::Challenge { stale } => Err(challenge(state, stale)),
+                Verdict::Valid {
+                    user, algorithm, ..
+                } => {
+                    let who = state.key_by_public(&user).map(Principal::Key);
+                    saw(state, who.is_some(), Some(algorithm.name().to_owned()));
+                    who.ok_or_else(|| challenge(state, false))
+                }
+                Verdict::Challenge { stale } => {
+                    saw(state, false, None);
+                    Err(challenge(state, stale))
+                }
             }
         }
-        Some(a) if a.starts_with("Bearer ") && app.config.system.offers_oauth() => state
-            .token_owner(&a[7..])
-            .map(Principal::Account)
-            .ok_or_else(|| {
+        Some(a) if a.starts_with("Bearer ") && app.config.system.offers_oauth() => {
+            let who = state.token_owner(&a[7..]).map(Principal::Account);
+            saw(state, who.is_some(), None);
+            who.ok_or_else(|| {
                 refuse(
                     401,
                     "INVALID_TOKEN",
                     "The access token is invalid or expired.",
                 )
-            }),
-        _ => Err(challenge(state, false)),
+            })
+        }
+        _ => {
+            saw(state, false, None);
+            Err(challenge(state, false))
+        }
     }
 }

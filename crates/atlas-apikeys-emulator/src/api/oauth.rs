@@ -45,6 +45,9 @@ pub(super) fn client_ok(app: &App, headers: &HeaderMap) -> Option<String> {
 }
 
 pub(super) fn token(app: &App, method: &Method, headers: &HeaderMap, body: &Bytes) -> Response {
+    if let Some(reply) = app.lock().script.token_replies.pop_front() {
+        return reply.into_response();
+    }
     if method != Method::POST {
         return oauth_error(405, "invalid_request", "Use POST.");
     }

@@ -105,6 +105,12 @@ pub(super) fn api(
     state.counters.exchanges += 1;
     let who = authenticate(app, &mut state, method, &target, headers, call.body)?;
     state.counters.authenticated += 1;
+    if let Some(reply) = state.script.replies.pop_front() {
+        if std::mem::take(&mut state.script.rotate_after_reply) {
+            state.nonces.clear();
+        }
+        return Ok(reply.into_response());
+    }
     let mut rate_headers = Vec::new();
     if let Some(limit) = app.config.rate_limit {
         let caller = format!("{who:?}");

@@ -1,0 +1,133 @@
+//! Scripted answers and observations for transport tests: a reply given in
+//! place of the operation once a request has authenticated, a reply in
+//! place of a token, a challenge header to send instead of the real ones,
+//! and the requests seen. Every queue and log is capped.
+
+use std::collections::VecDeque;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+/// At most this many scripted replies wait in a queue.
+pub const MAX_SCRIPTED: usize = 4096;
+/// At most this many requests are kept in the log (the oldest go first).
+pub const MAX_SEEN: usize = 4096;
+
+/// A scripted answer.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    /// Status code.
+    pub status: u16,
+    /// `Content-Type`, if any.
+    pub content_type: Option<&'static str>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+    /// Extra response headers.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Reply {
+    /// A JSON reply.
+    pub fn json(status: u16, body: serde_json::Value) -> Self {
+        Self {
+            status,
+            content_type: Some("application/json"),
+            body: body.to_string().into_bytes(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// A reply with an explicit content type and raw body.
+    pub fn raw(status: u16, content_type: &'static str, body: &str) -> Self {
+        Self {
+            status,
+            content_type: Some(content_type),
+            body: body.as_bytes().to_vec(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// A reply without a body.
+    pub fn empty(status: u16) -> Self {
+        Self {
+            status,
+            content_type: None,
+            body: Vec::new(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// The reply as an HTTP response.
+    pub fn into_response(self) -> Response {
+        let mut response = Response::new(Body::from(self.body));
+        *response.status_mut() =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(ct) = self.content_type {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+        }
+        for (name, value) in self.headers {
+            if let (Ok(n), Ok(v)) = (
+                header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(&value),
+            ) {
+                response.headers_mut().append(n, v);
+            }
+        }
+        response
+    }
+}
+
+/// One API request as the emulator saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// Method.
+    pub method: String,
+    /// Body bytes.
+    pub body: Bytes,
+    /// Whether it authenticated.
+    pub authenticated: bool,
+    /// The digest algorithm it answered with, if digest.
+    pub algorithm: Option<String>,
+}
+
+/// The scripted state.
+#[derive(Debug, Default)]
+pub struct Script {
+    /// Replies for the next authenticated API requests.
+    pub replies: VecDeque<Reply>,
+    /// Replies for the next token requests.
+    pub token_replies: VecDeque<Reply>,
+    /// `Some(None)`: 401s carry no challenge; `Some(Some(h))`: they carry `h`.
+    pub challenge_override: Option<Option<String>>,
+    /// Forget every nonce once the next scripted reply is given.
+    pub rotate_after_reply: bool,
+    /// API requests seen, oldest first.
+    pub seen: VecDeque<Seen>,
+}
+
+impl Script {
+    /// Queues `reply`, dropping the oldest when the queue is full.
+    pub fn push(queue: &mut VecDeque<Reply>, reply: Reply) {
+        if queue.len() >= MAX_SCRIPTED {
+            queue.pop_front();
+        }
+        queue.push_back(reply);
+    }
+
+    /// Logs a request, dropping the oldest when the log is full.
+    pub fn saw(&mut self, seen: Seen) {
+        if self.seen.len() >= MAX_SEEN {
+            self.seen.pop_front();
+        }
+        self.seen.push_back(seen);
+    }
+}
