@@ -148,3 +148,19 @@ pub fn files_with_extension(dir: &Path, ext: &str) -> std::io::Result<Vec<PathBu
     paths.sort();
     Ok(paths)
 }
+
+/// Copies the folder `from` to `to`, recursively (for scratch checkouts in
+/// tests).
+pub fn copy_tree(from: &std::path::Path, to: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let dest = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &dest)?;
+        } else {
+            std::fs::copy(entry.path(), dest)?;
+        }
+    }
+    Ok(())
+}

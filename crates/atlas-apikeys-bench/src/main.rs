@@ -631,27 +631,30 @@ async fn oauth(out: &mut String, goals: &mut Goals) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let (mut cold, mut warm, mut digest_cold) = (Vec::new(), Vec::new(), Vec::new());
+    // A new client each time: nothing cached.
+    let fresh = |credentials: atlas_apikeys::client::Credentials| {
+        ApiKeys::builder()
+            .base_url(emu.url())
+            .credentials(credentials)
+            .build()
+            .map(sdk_call)
+            .map_err(|e| e.to_string())
+    };
     for _ in 0..31 {
-        let call = sdk_call(
-            ApiKeys::builder()
-                .base_url(emu.url())
-                .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
-                .build()
-                .map_err(|e| e.to_string())?,
-        );
+        let call = fresh(atlas_apikeys::client::Credentials::service_account(
+            defaults::CLIENT_ID,
+            defaults::CLIENT_SECRET,
+        ))?;
         let t = Instant::now();
         assert!(call().await);
         cold.push(t.elapsed());
         let t = Instant::now();
         assert!(call().await);
         warm.push(t.elapsed());
-        let call = sdk_call(
-            ApiKeys::builder()
-                .base_url(emu.url())
-                .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
-                .build()
-                .map_err(|e| e.to_string())?,
-        );
+        let call = fresh(atlas_apikeys::client::Credentials::api_key(
+            defaults::OWNER_PUBLIC,
+            defaults::OWNER_PRIVATE,
+        ))?;
         let t = Instant::now();
         assert!(call().await);
         digest_cold.push(t.elapsed());

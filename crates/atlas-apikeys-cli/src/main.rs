@@ -84,15 +84,6 @@ fn roles(format: Format, only: Option<&str>) {
     output::print(format, &value, &rows);
 }
 
-fn parse<T: std::str::FromStr<Err = atlas_apikeys::IdError>>(
-    value: &str,
-    what: &str,
-) -> Result<T, Failure> {
-    value.trim().parse().map_err(|e: atlas_apikeys::IdError| {
-        Failure::usage(format!("{what} {}: {}", e.shown(), e.problem()))
-    })
-}
-
 fn description(desc: Option<&String>) -> Result<Option<Description>, Failure> {
     desc.map(|d| {
         Description::new(d.clone()).map_err(|e| {
@@ -209,15 +200,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             desc,
             roles,
         }) => {
-            let (org, key) = setup.ids(
-                &ids.ids,
-                org_id.as_deref(),
-                setup.settings.org_id.as_deref(),
-                "ORG_ID",
-                "--orgId",
-            )?;
-            let org: atlas_apikeys::OrgId = parse(&org, "ORG_ID")?;
-            let key: ApiKeyId = parse(&key, "KEY_ID")?;
+            let (org, key) = setup.org_target(&ids.ids, org_id.as_deref())?;
             let update: OrgKeyUpdate =
                 key_update(desc.as_ref(), roles, global.allow_unlisted_roles)?;
             update.validate(version).map_err(invalid)?;
@@ -234,15 +217,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             roles,
             strict,
         }) => {
-            let (project, key) = setup.ids(
-                &ids.ids,
-                project_id.as_deref(),
-                setup.settings.project_id.as_deref(),
-                "PROJECT_ID",
-                "--projectId",
-            )?;
-            let project: atlas_apikeys::ProjectId = parse(&project, "PROJECT_ID")?;
-            let key: ApiKeyId = parse(&key, "KEY_ID")?;
+            let (project, key) = setup.project_target(&ids.ids, project_id.as_deref())?;
             let mut wanted = ProjectRoles::new(roles.iter().map(|r| ProjectRole::from(r.trim())));
             if global.allow_unlisted_roles {
                 wanted = wanted.allow_unlisted_roles();
@@ -284,15 +259,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             desc,
             roles,
         }) => {
-            let (project, key) = setup.ids(
-                &ids.ids,
-                project_id.as_deref(),
-                setup.settings.project_id.as_deref(),
-                "PROJECT_ID",
-                "--projectId",
-            )?;
-            let project: atlas_apikeys::ProjectId = parse(&project, "PROJECT_ID")?;
-            let key: ApiKeyId = parse(&key, "KEY_ID")?;
+            let (project, key) = setup.project_target(&ids.ids, project_id.as_deref())?;
             let update: ProjectKeyUpdate =
                 key_update(desc.as_ref(), roles, global.allow_unlisted_roles)?;
             update.validate(version).map_err(invalid)?;

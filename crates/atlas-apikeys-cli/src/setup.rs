@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use atlas_apikeys::client::ApiVersion;
 use atlas_apikeys::settings::{ProcessEnv, Settings, vars};
-use atlas_apikeys::{ApiKeys, Error};
+use atlas_apikeys::{ApiKeyId, ApiKeys, Error, OrgId, ProjectId};
 
 use crate::cli::{Global, SystemArg};
 use crate::exit::Failure;
@@ -146,7 +146,7 @@ impl Setup {
     /// The scope id and the key id, from `ID ID`, or `KEY_ID` with the
     /// Atlas CLI's flag, or `KEY_ID` with the environment's or profile's
     /// default.
-    pub fn ids(
+    fn ids(
         &self,
         positional: &[String],
         flag_value: Option<&str>,
@@ -178,6 +178,38 @@ impl Setup {
                 "give `{name} KEY_ID` or `KEY_ID {flag} {name}`"
             ))),
         }
+    }
+
+    /// The organization and key a command names, parsed.
+    pub fn org_target(
+        &self,
+        ids: &[String],
+        flag: Option<&str>,
+    ) -> Result<(OrgId, ApiKeyId), Failure> {
+        let (org, key) = self.ids(
+            ids,
+            flag,
+            self.settings.org_id.as_deref(),
+            "ORG_ID",
+            "--orgId",
+        )?;
+        Ok((parse(&org, "ORG_ID")?, parse(&key, "KEY_ID")?))
+    }
+
+    /// The project and key a command names, parsed.
+    pub fn project_target(
+        &self,
+        ids: &[String],
+        flag: Option<&str>,
+    ) -> Result<(ProjectId, ApiKeyId), Failure> {
+        let (project, key) = self.ids(
+            ids,
+            flag,
+            self.settings.project_id.as_deref(),
+            "PROJECT_ID",
+            "--projectId",
+        )?;
+        Ok((parse(&project, "PROJECT_ID")?, parse(&key, "KEY_ID")?))
     }
 
     /// A client for the resolved settings. A dry run needs no credentials.
@@ -226,4 +258,14 @@ impl Setup {
             failure
         }
     }
+}
+
+/// Parses an id, saying which argument it was in the command line's words.
+fn parse<T: std::str::FromStr<Err = atlas_apikeys::IdError>>(
+    value: &str,
+    what: &str,
+) -> Result<T, Failure> {
+    value.trim().parse().map_err(|e: atlas_apikeys::IdError| {
+        Failure::usage(format!("{what} {}: {}", e.shown(), e.problem()))
+    })
 }

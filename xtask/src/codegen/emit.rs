@@ -218,32 +218,42 @@ fn skipping_absent_query_parameters(file: &mut syn::File) {
             };
         }
     }
-    for item in &mut file.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() {
-            continue;
-        }
-        for it in &mut imp.items {
-            let syn::ImplItem::Fn(f) = it else { continue };
-            let optional = f
-                .sig
-                .inputs
-                .iter()
-                .filter_map(|arg| match arg {
-                    syn::FnArg::Typed(t) => match (&*t.pat, &*t.ty) {
-                        (syn::Pat::Ident(i), syn::Type::Path(p))
-                            if p.path.segments.last().is_some_and(|s| s.ident == "Option") =>
-                        {
-                            Some(i.ident.to_string())
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .collect();
-            Rewrite { optional }.visit_block_mut(&mut f.block);
-        }
+    for f in client_methods(file) {
+        let optional = parameters(
+            &f.sig,
+            |ty| matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option")),
+        );
+        Rewrite { optional }.visit_block_mut(&mut f.block);
     }
+}
+
+/// Every method of the generated client's inherent impls.
+fn client_methods(file: &mut syn::File) -> impl Iterator<Item = &mut syn::ImplItemFn> {
+    file.items
+        .iter_mut()
+        .filter_map(|item| match item {
+            syn::Item::Impl(imp) if imp.trait_.is_none() => Some(imp),
+            _ => None,
+        })
+        .flat_map(|imp| imp.items.iter_mut())
+        .filter_map(|it| match it {
+            syn::ImplItem::Fn(f) => Some(f),
+            _ => None,
+        })
+}
+
+/// The names of `sig`'s parameters whose type `keep` accepts.
+fn parameters(sig: &syn::Signature, keep: impl Fn(&syn::Type) -> bool) -> Vec<String> {
+    sig.inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            syn::FnArg::Typed(t) => match &*t.pat {
+                syn::Pat::Ident(i) if keep(&t.ty) => Some(i.ident.to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// progenitor encodes each path parameter with
@@ -320,31 +330,12 @@ fn encoding_path_segments_in_place(file: &mut syn::File) {
             mac.tokens = quote!(#args);
         }
     }
-    for item in &mut file.items {
-        let syn::Item::Impl(imp) = item else { continue };
-        if imp.trait_.is_some() {
-            continue;
-        }
-        for it in &mut imp.items {
-            let syn::ImplItem::Fn(f) = it else { continue };
-            let strs = f
-                .sig
-                .inputs
-                .iter()
-                .filter_map(|arg| match arg {
-                    syn::FnArg::Typed(t) => match (&*t.pat, &*t.ty) {
-                        (syn::Pat::Ident(i), syn::Type::Reference(r))
-                            if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")) =>
-                        {
-                            Some(i.ident.to_string())
-                        }
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .collect();
-            Rewrite { strs }.visit_block_mut(&mut f.block);
-        }
+    for f in client_methods(file) {
+        let strs = parameters(
+            &f.sig,
+            |ty| matches!(ty, syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str"))),
+        );
+        Rewrite { strs }.visit_block_mut(&mut f.block);
     }
 }
 
