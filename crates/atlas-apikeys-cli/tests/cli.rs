@@ -93,6 +93,24 @@ fn run(mut c: Command, args: &[&str]) -> Out {
     }
 }
 
+/// `org-key update ORG KEY --desc x` on the newest version: the command
+/// most tests need one of.
+fn update_x(c: Command) -> Out {
+    run(
+        c,
+        &[
+            "--api-version",
+            newest(),
+            "org-key",
+            "update",
+            ORG,
+            KEY,
+            "--desc",
+            "x",
+        ],
+    )
+}
+
 fn json(out: &Out) -> Value {
     serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
 }
@@ -384,19 +402,7 @@ fn exit_codes_are_documented_and_kept() {
         .env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
         .env("MONGODB_ATLAS_PUBLIC_KEY", defaults::READER_PUBLIC)
         .env("MONGODB_ATLAS_PRIVATE_KEY", defaults::READER_PRIVATE);
-    let out = run(
-        reader,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
-    );
+    let out = update_x(reader);
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("USER_UNAUTHORIZED"), "{}", out.stderr);
 
@@ -406,38 +412,14 @@ fn exit_codes_are_documented_and_kept() {
         .env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
         .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
         .env("MONGODB_ATLAS_PRIVATE_API_KEY", "not-the-private-key");
-    let out = run(
-        wrong,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
-    );
+    let out = update_x(wrong);
     assert_eq!(out.code, 4, "{}", out.stderr);
     let mut nowhere = cli();
     nowhere
         .env("MONGODB_ATLAS_BASE_URL", "http://127.0.0.1:9")
         .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
         .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
-    let out = run(
-        nowhere,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
-    );
+    let out = update_x(nowhere);
     assert_eq!(out.code, 4, "{}", out.stderr);
 
     // 0, with a warning when the version is not pinned.
@@ -457,19 +439,7 @@ fn missing_credentials_say_what_to_set() {
     let e = env(System::Atlas);
     let mut c = cli();
     c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url());
-    let out = run(
-        c,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
-    );
+    let out = update_x(c);
     assert_eq!(out.code, 4);
     assert!(
         out.stderr.contains("MONGODB_ATLAS_CLIENT_ID")
@@ -480,19 +450,7 @@ fn missing_credentials_say_what_to_set() {
     let mut half = cli();
     half.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
         .env("MONGODB_ATLAS_CLIENT_ID", defaults::CLIENT_ID);
-    let out = run(
-        half,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
-    );
+    let out = update_x(half);
     assert_eq!(out.code, 4);
     assert!(out.stderr.contains("no client secret"), "{}", out.stderr);
     // Ops Manager needs its URL and takes no service accounts.

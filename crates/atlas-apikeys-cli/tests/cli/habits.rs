@@ -140,19 +140,7 @@ fn network_errors_print_their_cause() {
     c.env("MONGODB_ATLAS_BASE_URL", "http://127.0.0.1:9")
         .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
         .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
-    let out = run(
-        c,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
-    );
+    let out = update_x(c);
     assert_eq!(out.code, 4);
     assert!(
         out.stderr.contains("caused by") && out.stderr.to_lowercase().contains("refused"),
@@ -161,19 +149,7 @@ fn network_errors_print_their_cause() {
     );
     let mut c = cli();
     c.env("MONGODB_ATLAS_BASE_URL", "127.0.0.1:8080");
-    let out = run(
-        c,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
-    );
+    let out = update_x(c);
     assert_eq!(out.code, 2);
     assert!(
         out.stderr.contains("no scheme") && !out.stderr.contains("relative URL"),
@@ -520,19 +496,7 @@ fn messages_use_the_command_lines_words() {
     c.env("MONGODB_ATLAS_BASE_URL", "http://cloud.example.com")
         .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
         .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
-    let out = run(
-        c,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
-    );
+    let out = update_x(c);
     assert!(
         out.stderr.contains("--allow-insecure-http"),
         "{}",
