@@ -1,0 +1,158 @@
+//! Comparison 3: service-account tokens: cold and warm calls, single flight,
+//! and an outage of the token endpoint.
+
+use std::fmt::Write as _;
+use std::time::{Duration, Instant};
+
+use atlas_apikeys::ApiKeys;
+use atlas_apikeys_emulator::{Config, Emulator, defaults};
+
+use crate::measure::ms;
+use crate::report::*;
+use crate::sides::*;
+
+/// Token requests while the token endpoint is down for `secs` seconds,
+/// answering 429 with `Retry-After: 2`, under 16 callers that keep calling.
+pub(crate) async fn token_outage(
+    out: &mut String,
+    quick: bool,
+    goals: &mut Goals,
+) -> Result<(), String> {
+    let secs: u64 = if quick { 4 } else { 10 };
+    let _ = writeln!(
+        out,
+        "## 3b. A token endpoint outage: {secs} s of 429 with `Retry-After: 2`, 16 callers calling throughout\n"
+    );
+    let emu = Emulator::start(Config::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    for _ in 0..100_000 {
+        emu.inject(
+            Some("/api/oauth/token"),
+            atlas_apikeys_emulator::Fault::Refuse {
+                status: 429,
+                retry_after: 2,
+            },
+        );
+    }
+    let keys = ApiKeys::builder()
+        .base_url(emu.url())
+        .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let call = sdk_call(keys);
+    // Callers keep calling through the outage and a few seconds past it;
+    // the outage ends on time, and what was asked during it is counted then.
+    let started = Instant::now();
+    let stop = started + Duration::from_secs(secs + 3);
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            let call = call.clone();
+            tokio::spawn(async move {
+                let (mut ok, mut failed) = (0u64, 0u64);
+                while Instant::now() < stop {
+                    if call().await {
+                        ok += 1;
+                    } else {
+                        failed += 1;
+                    }
+                }
+                (ok, failed)
+            })
+        })
+        .collect();
+    tokio::time::sleep_until((started + Duration::from_secs(secs)).into()).await;
+    let during = emu.counters().token_requests;
+    emu.clear_injected();
+    let mut calls = (0, 0);
+    for t in tasks {
+        let (ok, failed) = t.await.map_err(|e| e.to_string())?;
+        calls = (calls.0 + ok, calls.1 + failed);
+    }
+    let recovered = call().await;
+    let _ = writeln!(
+        out,
+        "| outage | calls in the outage and 3 s after it (succeeded / failed) | token requests during it | goal (N/2 + 1) | a call after |\n|---|---|---|---|---|\n| {secs} s | {} / {} | {during} | {} | {} |\n",
+        calls.0,
+        calls.1,
+        secs / 2 + 1,
+        if recovered { "succeeded" } else { "FAILED" }
+    );
+    goals.token_outage = Some((secs, during));
+    Ok(())
+}
+
+pub(crate) async fn oauth(out: &mut String, goals: &mut Goals) -> Result<(), String> {
+    let _ = writeln!(
+        out,
+        "## 3. Service-account tokens: single flight on a cold cache\n"
+    );
+    let _ = writeln!(
+        out,
+        "| concurrent calls on a cold cache | token requests | API requests |\n|---|---|---|"
+    );
+    for n in [1usize, 100, 1000] {
+        let emu = Emulator::start(Config::default())
+            .await
+            .map_err(|e| e.to_string())?;
+        let keys = ApiKeys::builder()
+            .base_url(emu.url())
+            .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let call = sdk_call(keys);
+        let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
+        for t in tasks {
+            assert!(t.await.map_err(|e| e.to_string())?, "cold call failed");
+        }
+        let c = emu.counters();
+        let _ = writeln!(out, "| {n} | {} | {} |", c.token_requests, c.exchanges);
+        goals.token_requests.push((n, c.token_requests));
+    }
+    // What the first call costs: a cold client's first call vs its second.
+    let emu = Emulator::start(Config::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let (mut cold, mut warm, mut digest_cold) = (Vec::new(), Vec::new(), Vec::new());
+    // A new client each time: nothing cached.
+    let fresh = |credentials: atlas_apikeys::client::Credentials| {
+        ApiKeys::builder()
+            .base_url(emu.url())
+            .credentials(credentials)
+            .build()
+            .map(sdk_call)
+            .map_err(|e| e.to_string())
+    };
+    for _ in 0..31 {
+        let call = fresh(atlas_apikeys::client::Credentials::service_account(
+            defaults::CLIENT_ID,
+            defaults::CLIENT_SECRET,
+        ))?;
+        let t = Instant::now();
+        assert!(call().await);
+        cold.push(t.elapsed());
+        let t = Instant::now();
+        assert!(call().await);
+        warm.push(t.elapsed());
+        let call = fresh(atlas_apikeys::client::Credentials::api_key(
+            defaults::OWNER_PUBLIC,
+            defaults::OWNER_PRIVATE,
+        ))?;
+        let t = Instant::now();
+        assert!(call().await);
+        digest_cold.push(t.elapsed());
+    }
+    for v in [&mut cold, &mut warm, &mut digest_cold] {
+        v.sort();
+    }
+    let (c, w, d) = (cold[15], warm[15], digest_cold[15]);
+    let _ = writeln!(
+        out,
+        "\nFirst call of a new client, median of 31: **{} ms** (new connection + token request + call) vs **{} ms** for its second call: the token adds **{} ms** once per hour. A new digest client's first call (new connection + challenge + call): {} ms.\n",
+        ms(c),
+        ms(w),
+        ms(c.saturating_sub(w)),
+        ms(d)
+    );
+    Ok(())
+}

@@ -1,0 +1,175 @@
+//! The sides compared: the SDK, raw reqwest sending the same bytes, a
+//! challenge-per-call digest client, and the minimal loopback server.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use atlas_apikeys::{ApiKeyId, ApiKeys, Description, OrgId, OrgKeyUpdate};
+use atlas_apikeys_emulator::defaults;
+
+use crate::measure::Call;
+
+pub(crate) const MEDIA: &str = "application/vnd.atlas.2023-01-01+json";
+
+pub(crate) fn key_json() -> String {
+    defaults::key_json().to_string()
+}
+
+/// Requests as a server saw them: sorted headers and the body.
+pub(crate) type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
+
+/// A loopback server that answers every request with the same key and keeps
+/// the first requests it sees (to check both sides send the same bytes).
+pub(crate) async fn minimal_server(seen: Seen) -> String {
+    let body = key_json();
+    let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
+        let body = body.clone();
+        let seen = seen.clone();
+        async move {
+            let (parts, b) = request.into_parts();
+            let bytes = axum::body::to_bytes(b, 1 << 20).await.unwrap_or_default();
+            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            if seen.len() < 4 {
+                let mut headers: Vec<(String, String)> = parts
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+                    .collect();
+                headers.sort();
+                seen.push((headers, bytes.to_vec()));
+            }
+            (
+                [(
+                    "content-type",
+                    "application/vnd.atlas.2023-01-01+json;charset=utf-8",
+                )],
+                body,
+            )
+        }
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
+    url
+}
+
+pub(crate) fn ids() -> (OrgId, ApiKeyId) {
+    (
+        defaults::ORG.parse().expect("id"),
+        defaults::TARGET_KEY.parse().expect("id"),
+    )
+}
+
+pub(crate) fn sdk_call(keys: ApiKeys) -> Call {
+    let (org, key) = ids();
+    let update = OrgKeyUpdate::new().description(Description::new("bench").expect("desc"));
+    Arc::new(move || {
+        let (keys, update) = (keys.clone(), update.clone());
+        Box::pin(async move { keys.update_org_key(&org, &key, &update).await.is_ok() })
+    })
+}
+
+pub(crate) fn raw_call(url: &str, bearer: Option<String>) -> Call {
+    // A careful hand-written client: the SDK's default timeouts and User-Agent.
+    let http = reqwest::Client::builder()
+        .user_agent(atlas_apikeys::client::USER_AGENT)
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("client");
+    let target = format!(
+        "{url}/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    Arc::new(move || {
+        let (http, target, bearer) = (http.clone(), target.clone(), bearer.clone());
+        Box::pin(async move {
+            let mut request = http
+                .patch(&target)
+                .header("accept", MEDIA)
+                .header("content-type", MEDIA)
+                .body(r#"{"desc":"bench"}"#);
+            if let Some(token) = &bearer {
+                request = request.bearer_auth(token);
+            }
+            match request.send().await {
+                Ok(r) if r.status().is_success() => r.json::<serde_json::Value>().await.is_ok(),
+                _ => false,
+            }
+        })
+    })
+}
+
+/// The two-exchange digest client MongoDB's Go SDK and `curl --digest` are:
+/// every call first learns a fresh challenge from a 401.
+pub(crate) fn two_exchange_digest_call(url: &str) -> Call {
+    let http = reqwest::Client::new();
+    let path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    let target = format!("{url}{path}");
+    Arc::new(move || {
+        let (http, target, path) = (http.clone(), target.clone(), path.clone());
+        Box::pin(async move {
+            let body = r#"{"desc":"bench"}"#;
+            let send = |auth: Option<String>| {
+                let mut r = http
+                    .patch(&target)
+                    .header("accept", MEDIA)
+                    .header("content-type", MEDIA)
+                    .body(body);
+                if let Some(a) = auth {
+                    r = r.header("authorization", a);
+                }
+                r.send()
+            };
+            let Ok(first) = send(None).await else {
+                return false;
+            };
+            let Some(challenge) = first
+                .headers()
+                .get("www-authenticate")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+            else {
+                return false;
+            };
+            let _ = first.bytes().await;
+            let Ok(mut client) = http_auth::PasswordClient::try_from(challenge.as_str()) else {
+                return false;
+            };
+            let Ok(auth) = client.respond(&http_auth::PasswordParams {
+                username: defaults::OWNER_PUBLIC,
+                password: defaults::OWNER_PRIVATE,
+                uri: &path,
+                method: "PATCH",
+                body: None,
+            }) else {
+                return false;
+            };
+            match send(Some(auth)).await {
+                Ok(r) if r.status().is_success() => r.json::<serde_json::Value>().await.is_ok(),
+                _ => false,
+            }
+        })
+    })
+}
+
+pub(crate) async fn token(url: &str) -> String {
+    let response: serde_json::Value = reqwest::Client::new()
+        .post(format!("{url}/api/oauth/token"))
+        .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .expect("token request")
+        .json()
+        .await
+        .expect("token JSON");
+    response["access_token"].as_str().expect("token").to_owned()
+}
