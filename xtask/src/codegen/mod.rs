@@ -10,21 +10,28 @@
 //! lists come from the catalogue under `openapi/roles/`.
 
 mod emit;
+mod fragments;
 mod glue;
+mod growth;
 pub mod merge;
 mod prepare;
+mod schemas;
 pub mod surface;
 mod wire;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::catalogue::{self, Catalogue, Scope, SystemRoles};
+use crate::catalogue::{Catalogue, Scope};
 use crate::output::{self, OutputError};
 
-pub use prepare::{EnumSet, OperationMedia, Prepared, ROLE_TYPES, prepare};
+use fragments::family;
+pub use fragments::{Fragment, fragment_from_value, read_catalogue, read_fragments};
+pub use growth::{Growth, growth};
+pub use prepare::{EnumSet, OperationMedia, Prepared, prepare};
+pub use schemas::ROLE_TYPES;
 
 /// Why codegen failed.
 #[derive(Debug, thiserror::Error)]
@@ -81,25 +88,6 @@ pub enum CodegenError {
 /// The generated files' folder, relative to the workspace root.
 pub const GENERATED_DIR: &str = "crates/atlas-apikeys-client/src/generated";
 
-/// One fragment, read and prepared.
-#[derive(Debug, Clone)]
-pub struct Fragment {
-    /// Path relative to the workspace root, `/`-separated.
-    pub source: String,
-    /// `atlas`, `cloud-manager`, `ops-manager`.
-    pub system: String,
-    /// `2025-02-19`, `v1.0`.
-    pub version: String,
-    /// The version module's name.
-    pub module: String,
-    /// The fragment's first server URL.
-    pub default_base_url: Option<String>,
-    /// The prepared spec and what preparing recorded.
-    pub prepared: Prepared,
-    /// The system's role catalogue.
-    pub roles: SystemRoles,
-}
-
 /// A group of versions that share generated code.
 #[derive(Debug, Clone)]
 pub struct Shape {
@@ -127,143 +115,6 @@ impl Generated {
     pub fn total_lines(&self) -> usize {
         self.files.values().map(|c| c.lines().count()).sum()
     }
-}
-
-fn snake(s: &str) -> String {
-    s.replace(['-', '.'], "_")
-}
-
-fn module_name(system: &str, version: &str) -> String {
-    match system {
-        "atlas" => format!("v{}", snake(version)),
-        _ => format!("{}_{}", snake(system), snake(version)),
-    }
-}
-
-/// Reads the role catalogue under `root`.
-pub fn read_catalogue(root: &Path) -> Result<Catalogue, CodegenError> {
-    catalogue::read(&root.join(catalogue::CATALOGUE_DIR)).map_err(CodegenError::Catalogue)
-}
-
-/// Reads every `openapi/*.json` fragment under `root`, prepared with the
-/// catalogue there.
-pub fn read_fragments(root: &Path) -> Result<Vec<Fragment>, CodegenError> {
-    let roles = read_catalogue(root)?;
-    let dir = root.join("openapi");
-    let fail = |file: String, message: String| CodegenError::Fragment { file, message };
-    let paths = output::files_with_extension(&dir, "json")
-        .map_err(|e| fail(dir.display().to_string(), e.to_string()))?;
-    let mut fragments = Vec::new();
-    for path in paths {
-        let source = format!(
-            "openapi/{}",
-            path.file_name().unwrap_or_default().to_string_lossy()
-        );
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| fail(source.clone(), e.to_string()))?;
-        let value: Value = serde_json::from_str(&text)
-            .map_err(|e| fail(source.clone(), format!("not JSON: {e}")))?;
-        fragments.push(fragment_from_value(&value, &source, &roles)?);
-    }
-    fragments.sort_by(|a, b| (&a.system, &a.version).cmp(&(&b.system, &b.version)));
-    Ok(fragments)
-}
-
-/// Prepares one parsed fragment; `source` names it in errors and headers.
-pub fn fragment_from_value(
-    value: &Value,
-    source: &str,
-    catalogue: &Catalogue,
-) -> Result<Fragment, CodegenError> {
-    let meta = |key: &str| {
-        value
-            .pointer(&format!("/x-atlas-apikeys/{key}"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| CodegenError::Fragment {
-                file: source.to_owned(),
-                message: format!("missing x-atlas-apikeys.{key}"),
-            })
-    };
-    let (system, version) = (meta("system")?, meta("version")?);
-    match value.get("openapi").and_then(Value::as_str) {
-        Some(v) if v.starts_with("3.0.") => {}
-        other => {
-            return Err(CodegenError::Fragment {
-                file: source.to_owned(),
-                message: format!(
-                    "not OpenAPI 3.0.x (openapi: {other:?}); progenitor takes 3.0 only"
-                ),
-            });
-        }
-    }
-    let roles = catalogue.system(&system).cloned().ok_or_else(|| {
-        CodegenError::Catalogue(format!(
-            "{source}: system {system:?} has no role catalogue in {}",
-            catalogue::CATALOGUE_DIR
-        ))
-    })?;
-    let prepared = prepare(value, source, &roles)?;
-    let problems = wire::check(&prepared.spec);
-    if !problems.is_empty() {
-        return Err(CodegenError::WireChange {
-            version: format!("{system} {version}"),
-            file: source.to_owned(),
-            problems,
-        });
-    }
-    Ok(Fragment {
-        module: module_name(&system, &version),
-        default_base_url: value
-            .pointer("/servers/0/url")
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        prepared,
-        roles,
-        source: source.to_owned(),
-        system,
-        version,
-    })
-}
-
-/// The family of a prepared spec: its operations, and a name from the
-/// paths' common prefix (`/api/atlas/v2/...` → `atlas_v2`).
-fn family(spec: &Value) -> (Vec<String>, String) {
-    let mut ops = Vec::new();
-    let mut prefix: Option<Vec<String>> = None;
-    for (path, item) in spec
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in item.as_object().into_iter().flatten().map(|(k, _)| k) {
-            if method != "parameters" {
-                ops.push(format!("{method} {path}"));
-            }
-        }
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty() && !s.starts_with('{'))
-            .map(str::to_owned)
-            .collect();
-        prefix = Some(match prefix {
-            None => segments,
-            Some(p) => p
-                .into_iter()
-                .zip(segments)
-                .take_while(|(a, b)| a == b)
-                .map(|(a, _)| a)
-                .collect(),
-        });
-    }
-    ops.sort();
-    let mut name: Vec<String> = prefix.unwrap_or_default();
-    if name.first().is_some_and(|s| s == "api") {
-        name.remove(0);
-    }
-    let name = snake(&name.join("_"));
-    (ops, if name.is_empty() { "api".into() } else { name })
 }
 
 /// The name of `media`'s table, adding it to `tables` when new: the family
@@ -454,54 +305,6 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
         shapes,
         files,
     })
-}
-
-/// How generated code grows with one system's versions.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Growth {
-    /// The system.
-    pub system: String,
-    /// How many versions it has.
-    pub versions: usize,
-    /// Lines generated for all of them.
-    pub together: usize,
-    /// Lines generated for the newest alone.
-    pub alone: usize,
-}
-
-impl Growth {
-    /// `together / alone`.
-    pub fn ratio(&self) -> f64 {
-        self.together as f64 / self.alone as f64
-    }
-}
-
-/// For every system with two or more versions: the lines its versions
-/// generate together against the newest alone.
-pub fn growth(fragments: &[Fragment]) -> Result<Vec<Growth>, CodegenError> {
-    let mut systems: Vec<&str> = fragments.iter().map(|f| f.system.as_str()).collect();
-    systems.dedup();
-    let mut out = Vec::new();
-    for system in systems {
-        let of: Vec<Fragment> = fragments
-            .iter()
-            .filter(|f| f.system == system)
-            .cloned()
-            .collect();
-        let Some(newest) = of.last().cloned() else {
-            continue;
-        };
-        if of.len() < 2 {
-            continue;
-        }
-        out.push(Growth {
-            system: system.to_owned(),
-            versions: of.len(),
-            together: generate(of)?.total_lines(),
-            alone: generate(vec![newest])?.total_lines(),
-        });
-    }
-    Ok(out)
 }
 
 /// What `run` did.
