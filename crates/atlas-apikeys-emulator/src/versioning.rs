@@ -1,8 +1,21 @@
 //! Atlas resource versioning: `Accept: application/vnd.atlas.<date>+json`
 //! resolves to the newest resource version on or before that date.
 
-/// Resource versions of the emulated operations, oldest first.
-pub const RESOURCE_VERSIONS: &[&str] = &["2023-01-01"];
+/// Resource versions of the emulated operations, oldest first: the ones the
+/// client's generated media tables name.
+pub use atlas_apikeys_client::media::ATLAS_RESOURCE_VERSIONS as RESOURCE_VERSIONS;
+
+/// The media type of a successful Atlas answer: the newest resource version.
+pub fn success_type() -> &'static str {
+    static TYPE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        RESOURCE_VERSIONS
+            .last()
+            .map_or("application/json".into(), |v| {
+                format!("application/vnd.atlas.{v}+json;charset=utf-8")
+            })
+    });
+    &TYPE
+}
 
 /// `YYYY-MM-DD` as a comparable tuple.
 pub fn parse_date(text: &str) -> Option<(u16, u8, u8)> {

@@ -55,3 +55,5 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
         content_type: Some("application/json"),
     },
 ];
+/// Every Atlas resource version the tables above name, oldest first.
+pub static ATLAS_RESOURCE_VERSIONS: &[&str] = &["2023-01-01"];

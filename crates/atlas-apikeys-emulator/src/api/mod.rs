@@ -44,9 +44,6 @@ impl App {
     }
 }
 
-/// The success media type of Atlas v2 responses.
-pub const ATLAS_SUCCESS_TYPE: &str = "application/vnd.atlas.2023-01-01+json;charset=utf-8";
-
 /// What a route is.
 enum Route<'a> {
     OrgKey { org: &'a str, key: &'a str },

@@ -6,7 +6,6 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::*;
 /// Rendering options from the query.
 #[derive(Default, Clone, Copy)]
 pub(super) struct Opts {
@@ -60,7 +59,7 @@ pub(super) fn render(status: u16, body: Option<Value>, opts: Opts, error: bool) 
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if body.is_some() {
         let ct = if opts.atlas && !error {
-            ATLAS_SUCCESS_TYPE
+            crate::versioning::success_type()
         } else {
             "application/json"
         };

@@ -145,7 +145,27 @@ pub fn media(
             pub static #name: &[crate::OperationMedia] = &[#(#ops)*];
         }
     });
-    let body = render(quote! { #(#items)* }, "media tables")?;
+    // Every Atlas resource version a table names, oldest first: what the
+    // emulator serves, derived rather than kept by hand.
+    let mut dates: Vec<&str> = tables
+        .iter()
+        .flat_map(|(_, media)| media.iter())
+        .filter_map(|op| {
+            op.accept
+                .strip_prefix("application/vnd.atlas.")?
+                .strip_suffix("+json")
+        })
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let body = render(
+        quote! {
+            #(#items)*
+            /// Every Atlas resource version the tables above name, oldest first.
+            pub static ATLAS_RESOURCE_VERSIONS: &[&str] = &[#(#dates),*];
+        },
+        "media tables",
+    )?;
     Ok(format!(
         "{}//! Media types per operation, one table per distinct set; each version\n//! module's `API_VERSION` points at its table.\n\n{body}",
         header(sources)
