@@ -5,10 +5,12 @@ use proc_macro2::TokenStream;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
+mod registry;
 mod rewrite;
 mod tables;
 
-pub use tables::{VersionModule, catalogue, enums, media, module_list, version};
+pub use registry::module_list;
+pub use tables::{VersionModule, catalogue, enums, media, version};
 
 use super::CodegenError;
 

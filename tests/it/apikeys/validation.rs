@@ -1,0 +1,224 @@
+//! Every documented rule is enforced before anything is sent.
+
+use super::*;
+
+#[tokio::test]
+async fn every_rule_is_enforced_before_anything_is_sent() {
+    let server = CaptureServer::start().await;
+    let version = atlas_apikeys::latest_atlas_version();
+    let keys = keys_for(&server, version).await;
+    let (org, project, key) = (org(), project(), key());
+
+    // Update org key: at least one of description and roles.
+    let text = rejected(
+        &server,
+        keys.update_org_key(&org, &key, &OrgKeyUpdate::new()).await,
+        "body",
+        &Rule::NothingToUpdate,
+    );
+    assert!(
+        text.contains("give a description, roles, or both"),
+        "{text}"
+    );
+    // Roles, if given, non-empty.
+    rejected(
+        &server,
+        keys.update_org_key(&org, &key, &OrgKeyUpdate::new().roles([]))
+            .await,
+        "roles",
+        &Rule::EmptyRoles,
+    );
+    // No duplicates (rejected, not silently deduplicated).
+    let text = rejected(
+        &server,
+        keys.update_org_key(
+            &org,
+            &key,
+            &OrgKeyUpdate::new().roles([OrgRole::OrgMember, OrgRole::OrgOwner, OrgRole::OrgMember]),
+        )
+        .await,
+        "roles[2]",
+        &Rule::DuplicateRole,
+    );
+    assert!(text.contains("\"ORG_MEMBER\""), "{text}");
+    // All organization roles.
+    let text = rejected(
+        &server,
+        keys.update_org_key(
+            &org,
+            &key,
+            &OrgKeyUpdate::new().roles([OrgRole::from("GROUP_OWNER")]),
+        )
+        .await,
+        "roles[0]",
+        &Rule::WrongScope {
+            expected: "organization",
+        },
+    );
+    assert!(
+        text.contains("GROUP_OWNER") && text.contains("organization roles"),
+        "{text}"
+    );
+    // Only roles this version documents, unless the caller opts in.
+    let unlisted = OrgKeyUpdate::new().roles([OrgRole::from("ORG_FUTURE_ROLE")]);
+    let err = keys
+        .update_org_key(&org, &key, &unlisted)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err.validation().unwrap().rule, Rule::NotDocumented { scope: "organization", target, documented } if *target == format!("atlas {}", version.version) && documented.len() == version.org_roles.len()),
+        "{err}"
+    );
+    assert!(
+        err.to_string().contains("ORG_FUTURE_ROLE")
+            && err.to_string().contains("allow unlisted roles"),
+        "{err}"
+    );
+    assert!(server.take().is_empty());
+    // Opting in still rejects malformed names.
+    rejected(
+        &server,
+        keys.update_org_key(
+            &org,
+            &key,
+            &OrgKeyUpdate::new()
+                .roles([OrgRole::from("org owner")])
+                .allow_unlisted_roles(),
+        )
+        .await,
+        "roles[0]",
+        &Rule::RoleNameFormat,
+    );
+    // Opting in lets a well-formed new role through.
+    server.reply(Reply::json(200, key_json()));
+    keys.update_org_key(&org, &key, &unlisted.clone().allow_unlisted_roles())
+        .await
+        .unwrap();
+    assert_eq!(
+        server.take_one().json(),
+        json!({ "roles": ["ORG_FUTURE_ROLE"] })
+    );
+
+    // Assign: roles required, non-empty, all project roles, documented.
+    rejected(
+        &server,
+        keys.assign_to_project(&project, &key, &ProjectRoles::new([]))
+            .await,
+        "roles",
+        &Rule::EmptyRoles,
+    );
+    rejected(
+        &server,
+        keys.assign_to_project(
+            &project,
+            &key,
+            &ProjectRoles::new([ProjectRole::from("ORG_OWNER")]),
+        )
+        .await,
+        "roles[0]",
+        &Rule::WrongScope {
+            expected: "project",
+        },
+    );
+    rejected(
+        &server,
+        keys.assign_to_project(
+            &project,
+            &key,
+            &ProjectRoles::new([ProjectRole::GroupOwner, ProjectRole::GroupOwner]),
+        )
+        .await,
+        "roles[1]",
+        &Rule::DuplicateRole,
+    );
+    let err = keys
+        .assign_to_project(
+            &project,
+            &key,
+            &ProjectRoles::new([ProjectRole::from("GROUP_AUTOMATION_ADMIN")]),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.validation().unwrap().rule,
+            Rule::NotDocumented {
+                scope: "project",
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(server.take().is_empty());
+    rejected(
+        &server,
+        keys.ensure_project_roles(&project, &key, &ProjectRoles::new([]))
+            .await,
+        "roles",
+        &Rule::EmptyRoles,
+    );
+
+    // Update project roles: at least one of description and roles; roles non-empty, project roles.
+    rejected(
+        &server,
+        keys.update_project_roles(&project, &key, &ProjectKeyUpdate::new())
+            .await,
+        "body",
+        &Rule::NothingToUpdate,
+    );
+    rejected(
+        &server,
+        keys.update_project_roles(&project, &key, &ProjectKeyUpdate::new().roles([]))
+            .await,
+        "roles",
+        &Rule::EmptyRoles,
+    );
+    rejected(
+        &server,
+        keys.update_project_roles(
+            &project,
+            &key,
+            &ProjectKeyUpdate::new().roles([ProjectRole::from("ORG_READ_ONLY")]),
+        )
+        .await,
+        "roles[0]",
+        &Rule::WrongScope {
+            expected: "project",
+        },
+    );
+}
+
+#[tokio::test]
+async fn bad_ids_and_descriptions_never_become_requests() {
+    // Typed inputs make these unrepresentable; the parse errors say why.
+    let cases = [
+        (
+            "32b6e34b3d91647abb20e7b",
+            "orgId: must be 24 hexadecimal characters (0-9, a-f, lower case); got 23 characters (got \"32b6e34b3d91647abb20e7b\")",
+        ),
+        (
+            "32b6e34b3d91647abb20e7bz",
+            "character 24 ('z') is not a hex digit",
+        ),
+        (
+            " 32b6e34b3d91647abb20e7b",
+            "character 1 (' ') is not a hex digit",
+        ),
+    ];
+    for (input, expected) in cases {
+        let err = Error::from(input.parse::<OrgId>().unwrap_err());
+        let v = err.validation().unwrap();
+        assert_eq!(v.field, "orgId");
+        assert!(err.to_string().contains(expected), "{err}");
+    }
+    let err = Error::from("zmmrboas".parse::<ApiKeyId>().unwrap_err());
+    assert_eq!(err.validation().unwrap().field, "apiUserId");
+    assert!(err.to_string().contains("public key"), "{err}");
+    let err = Error::from(Description::new("x".repeat(251)).unwrap_err());
+    let v = err.validation().unwrap();
+    assert_eq!(
+        (v.field.as_str(), &v.rule),
+        ("desc", &Rule::DescriptionLength)
+    );
+    assert!(err.to_string().contains("(251 characters)"), "{err}");
+}

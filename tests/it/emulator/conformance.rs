@@ -1,0 +1,254 @@
+//! Every answer conforms to the fragments' schemas, and every malformed request gets an `ApiError`.
+
+use super::*;
+
+#[tokio::test]
+async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
+    let emu = emulator(Config::default()).await;
+    let http = reqwest::Client::new();
+    let bearer = token(&http, &emu).await;
+    let fragment = Fragment::load("atlas-2025-02-19.json");
+    let org_path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    let group_path = format!(
+        "/api/atlas/v2/groups/{}/apiKeys/{}",
+        defaults::PROJECT,
+        defaults::TARGET_KEY
+    );
+    let api_error = json!({ "$ref": "#/components/schemas/ApiError" });
+
+    let cases: Vec<(&str, &str, String, String, u16, &str)> = vec![
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"desc":"ok","roles":["ORG_MEMBER"]}"#.into(),
+            200,
+            "",
+        ),
+        (
+            "POST",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"[{"roles":["GROUP_READ_ONLY"]}]"#.into(),
+            204,
+            "",
+        ),
+        (
+            "PATCH",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"{"roles":["GROUP_OWNER"]}"#.into(),
+            200,
+            "",
+        ),
+        (
+            "POST",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"[{"roles":["GROUP_READ_ONLY"]}]"#.into(),
+            409,
+            "API_KEY_ALREADY_IN_GROUP",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            format!(r#"{{"desc":"{}"}}"#, "x".repeat(251)),
+            400,
+            "INVALID_ATTRIBUTE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            "{}".into(),
+            400,
+            "MISSING_ATTRIBUTE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"roles":[]}"#.into(),
+            400,
+            "INVALID_ATTRIBUTE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"roles":["ORG_WIZARD"]}"#.into(),
+            400,
+            "INVALID_ENUM_VALUE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"roles":["GROUP_OWNER"]}"#.into(),
+            400,
+            "INVALID_ROLE_FOR_SCOPE",
+        ),
+        (
+            "PATCH",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"{"roles":["ORG_OWNER"]}"#.into(),
+            400,
+            "INVALID_ROLE_FOR_SCOPE",
+        ),
+        (
+            "POST",
+            GROUP_PATH,
+            group_path.clone(),
+            r#"[]"#.into(),
+            400,
+            "MISSING_ATTRIBUTE",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            r#"{"desc": "#.into(),
+            400,
+            "INVALID_JSON",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.replace(defaults::ORG, "NOT-AN-ID"),
+            r#"{"desc":"x"}"#.into(),
+            400,
+            "INVALID_ORG_ID",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            format!("{org_path}?envelope=maybe"),
+            r#"{"desc":"x"}"#.into(),
+            400,
+            "INVALID_QUERY_PARAMETER",
+        ),
+        (
+            "PATCH",
+            GROUP_PATH,
+            format!("{group_path}?itemsPerPage=501"),
+            r#"{"desc":"x"}"#.into(),
+            400,
+            "INVALID_QUERY_PARAMETER",
+        ),
+        (
+            "DELETE",
+            ORG_PATH,
+            org_path.clone(),
+            String::new(),
+            405,
+            "METHOD_NOT_ALLOWED",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            "/api/atlas/v2/clusters".into(),
+            "{}".into(),
+            404,
+            "RESOURCE_NOT_FOUND",
+        ),
+        (
+            "PATCH",
+            ORG_PATH,
+            org_path.clone(),
+            "x".repeat(70_000),
+            413,
+            "PAYLOAD_TOO_LARGE",
+        ),
+    ];
+    for (method, template, path, body, status, code) in cases {
+        let r = raw(&http, &emu, &bearer, method, &path, &body).await;
+        assert_eq!(r.status, status, "{method} {path}: {}", r.body);
+        if status >= 400 {
+            assert_eq!(r.body["errorCode"], code, "{method} {path}");
+            assert_eq!(r.content_type, "application/json");
+            let v = fragment.violations(&r.body, &api_error);
+            assert!(v.is_empty(), "{method} {path}: {v:?}");
+        } else if status == 200 {
+            assert_eq!(r.content_type, atlas_apikeys_emulator_success_type());
+            let schema = fragment
+                .response_schema(method, template, 200)
+                .expect("documented 200");
+            let v = fragment.violations(&r.body, &schema);
+            assert!(v.is_empty(), "{method} {path}: {v:?}");
+            assert_eq!(
+                r.body["privateKey"].as_str().unwrap().len(),
+                31,
+                "redacted like the docs show"
+            );
+        }
+    }
+
+    // Wrong content type; versions; pretty; envelope.
+    let r = http
+        .patch(format!("{}{org_path}", emu.url()))
+        .bearer_auth(&bearer)
+        .header("accept", "application/vnd.atlas.2025-02-19+json")
+        .header("content-type", "text/plain")
+        .body("desc=x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 415);
+    for accept in ["application/json", "application/vnd.atlas.2022-01-01+json"] {
+        let r = http
+            .patch(format!("{}{org_path}", emu.url()))
+            .bearer_auth(&bearer)
+            .header("accept", accept)
+            .header("content-type", "application/json")
+            .body(r#"{"desc":"x"}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 406, "{accept}");
+    }
+    let r = http
+        .patch(format!("{}{org_path}?pretty=true&envelope=true", emu.url()))
+        .bearer_auth(&bearer)
+        .header("accept", "application/vnd.atlas.2025-02-19+json")
+        .header("content-type", "application/json")
+        .body(r#"{"desc":"x"}"#)
+        .send()
+        .await
+        .unwrap();
+    let text = r.text().await.unwrap();
+    assert!(text.starts_with("{\n  \"content\": {"), "{text}");
+    let env: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(env["status"], 200);
+    assert!(
+        fragment
+            .violations(
+                &env["content"],
+                &fragment.response_schema("PATCH", ORG_PATH, 200).unwrap()
+            )
+            .is_empty()
+    );
+    // Garbage credentials are a 401, never a crash.
+    for auth in [
+        "Digest",
+        "Digest username=",
+        "Bearer",
+        "Basic Zm9vOmJhcg==",
+        "Digest realm=\"\u{1}\"",
+        "\u{7f}",
+    ] {
+        let r = http
+            .patch(format!("{}{org_path}", emu.url()))
+            .header("authorization", auth)
+            .send()
+            .await;
+        if let Ok(r) = r {
+            assert_eq!(r.status().as_u16(), 401, "{auth:?}");
+        }
+    }
+}

@@ -1,0 +1,301 @@
+//! Faults the client must survive or report: 5xx, dropped connections, a change committed and its answer lost, envelopes, `Retry-After`.
+
+use super::*;
+
+#[tokio::test]
+async fn faults_are_survived_or_reported() {
+    let emu = emulator(Config::default()).await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    keys.update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap();
+    for fault in [
+        Fault::Html502,
+        Fault::Drop,
+        Fault::Status(503),
+        Fault::Latency(50),
+        Fault::RotateNonces,
+    ] {
+        emu.inject(None, fault);
+        keys.update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+    }
+    // A response cut short is a failed exchange: retried, or reported.
+    emu.inject(None, Fault::Truncate);
+    keys.update_org_key(&org(), &target(), &update)
+        .await
+        .expect("retried after a truncated response");
+    let once = ApiKeys::builder()
+        .base_url(emu.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    once.update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap();
+    emu.inject(None, Fault::Truncate);
+    let err = once
+        .update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Transport(_)), "{err:?}");
+
+    // Random faults at a steady rate: retries carry every call through.
+    emu.configure_faults(FaultConfig {
+        error_rate: 0.2,
+        html_502_rate: 0.1,
+        drop_rate: 0.1,
+        seed: 7,
+        ..FaultConfig::default()
+    });
+    let sturdy = ApiKeys::builder()
+        .base_url(emu.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .retry(fast().max_attempts(8))
+        .build()
+        .unwrap();
+    for _ in 0..30 {
+        sturdy
+            .update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap();
+    }
+    assert!(emu.counters().faults > 5, "{:?}", emu.counters());
+}
+
+/// An assign the server committed but whose answer was lost (a proxy's 502,
+/// a dropped connection) is not repeated by the transport; the validation
+/// layer's one retry meets 409 `API_KEY_ALREADY_IN_GROUP` and completes the
+/// assign with the idempotent PATCH: a success, with the roles asked for.
+#[tokio::test]
+async fn a_committed_assign_whose_answer_was_lost_completes_as_a_success() {
+    for fault in [Fault::CommitThen502, Fault::CommitThenDrop] {
+        let emu = emulator(Config::default()).await;
+        let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+        // Warm: the next request answers a known challenge, so the fault
+        // meets the authenticated POST itself.
+        keys.update_org_key(
+            &org(),
+            &target(),
+            &OrgKeyUpdate::new().description(Description::new("warm").unwrap()),
+        )
+        .await
+        .unwrap();
+        let before = emu.counters().exchanges;
+        emu.inject(Some("/api/atlas/v2/groups/"), fault);
+        let roles =
+            ProjectRoles::new([ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager]);
+        keys.assign_to_project(&other_project(), &target(), &roles)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+        assert_eq!(
+            stored
+                .project_roles
+                .get(defaults::OTHER_PROJECT)
+                .cloned()
+                .unwrap_or_default(),
+            ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"],
+            "{fault:?}"
+        );
+        // The committed POST, its retry (409), the PATCH.
+        assert_eq!(
+            emu.counters().exchanges - before,
+            3,
+            "{fault:?}: {:?}",
+            emu.counters()
+        );
+    }
+}
+
+/// The transport never repeats a POST after an ambiguous failure, whatever
+/// its retry budget; it still repeats the PATCHes after the same failure.
+#[tokio::test]
+async fn the_transport_does_not_repeat_a_post_after_an_ambiguous_failure() {
+    use atlas_apikeys::client::{ClientConfig, Credentials, newest_atlas as api, observe};
+    let emu = emulator(Config::default()).await;
+    let client = api::connect(
+        ClientConfig::new()
+            .base_url(emu.url())
+            .credentials(Credentials::api_key(
+                defaults::OWNER_PUBLIC,
+                defaults::OWNER_PRIVATE,
+            ))
+            .retry(fast()),
+    )
+    .unwrap();
+    let update = api::types::UpdateAtlasProjectApiKey {
+        desc: None,
+        roles: vec![api::ProjectRole::GroupReadOnly],
+    };
+    let patch = || {
+        client.update_group_api_key_roles(
+            defaults::OTHER_PROJECT,
+            defaults::TARGET_KEY,
+            None,
+            None,
+            None,
+            None,
+            None,
+            &update,
+        )
+    };
+    // Warm (a known challenge), through the organization endpoint.
+    let org_update = api::types::UpdateAtlasOrganizationApiKey {
+        desc: Some("warm".into()),
+        roles: vec![],
+    };
+    client
+        .update_org_api_key(defaults::ORG, defaults::TARGET_KEY, None, None, &org_update)
+        .await
+        .unwrap();
+    for fault in [
+        Fault::CommitThen502,
+        Fault::CommitThenDrop,
+        Fault::Status(504),
+    ] {
+        emu.inject(Some("/api/atlas/v2/groups/"), fault);
+        let body = vec![api::types::UserAccessRoleAssignment {
+            roles: vec![api::ProjectRole::GroupReadOnly],
+            user_id: None,
+        }];
+        let (result, record) = observe(client.add_group_api_key(
+            defaults::OTHER_PROJECT,
+            defaults::TARGET_KEY,
+            None,
+            None,
+            &body,
+        ))
+        .await;
+        assert!(result.is_err(), "{fault:?}");
+        assert_eq!(record.exchanges, 1, "{fault:?}: the POST was sent once");
+        assert!(record.ambiguous, "{fault:?}");
+        emu.inject(Some("/api/atlas/v2/groups/"), fault);
+        let (result, record) = observe(patch()).await;
+        result.unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        assert_eq!(record.exchanges, 2, "{fault:?}: the PATCH was repeated");
+    }
+}
+
+/// With `envelope=true` the server answers HTTP 200 and puts the status in
+/// the body; retry decisions go by that status.
+#[tokio::test]
+async fn an_enveloped_503_or_429_is_retried() {
+    for fault in [
+        Fault::Status(503),
+        Fault::Refuse {
+            status: 429,
+            retry_after: 0,
+        },
+    ] {
+        let emu = emulator(Config::default()).await;
+        let keys = ApiKeys::builder()
+            .base_url(emu.url())
+            .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+            .retry(fast())
+            .envelope(true)
+            .build()
+            .unwrap();
+        let update = OrgKeyUpdate::new().description(Description::new("enveloped").unwrap());
+        keys.update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap();
+        emu.inject(Some("/api/atlas/v2/orgs/"), fault);
+        keys.update_org_key(&org(), &target(), &update)
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+    }
+}
+
+/// A `Retry-After` longer than the policy allows fails at once with a typed
+/// error carrying the wait; within the policy it is honoured, on 503 too,
+/// and for the POST (the server said it did not process it).
+#[tokio::test]
+async fn retry_after_is_honoured_or_reported() {
+    let emu = emulator(Config::default()).await;
+    let policy = fast().max_retry_after(Duration::from_secs(1));
+    let keys = keys_with(&emu, policy);
+    let update = OrgKeyUpdate::new().description(Description::new("wait").unwrap());
+    keys.update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap();
+
+    // Requests that reached the server: handled ones, and ones a fault answered.
+    let requests = |emu: &Emulator| emu.counters().exchanges + emu.counters().faults;
+    let before = requests(&emu);
+    emu.inject(
+        Some("/api/atlas/v2/orgs/"),
+        Fault::Refuse {
+            status: 429,
+            retry_after: 30,
+        },
+    );
+    let err = keys
+        .update_org_key(&org(), &target(), &update)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::RateLimited { retry_after, .. } if *retry_after == Duration::from_secs(30)),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("30s"), "{err}");
+    assert_eq!(requests(&emu) - before, 1, "no early retry");
+
+    for route in ["/api/atlas/v2/orgs/", "/api/atlas/v2/groups/"] {
+        emu.inject(
+            Some(route),
+            Fault::Refuse {
+                status: 503,
+                retry_after: 1,
+            },
+        );
+        let started = std::time::Instant::now();
+        if route.contains("groups") {
+            keys.assign_to_project(
+                &other_project(),
+                &target(),
+                &ProjectRoles::new([ProjectRole::GroupReadOnly]),
+            )
+            .await
+            .expect("a POST refused with Retry-After is retried");
+        } else {
+            keys.update_org_key(&org(), &target(), &update)
+                .await
+                .expect("503 with Retry-After");
+        }
+        assert!(
+            started.elapsed() >= Duration::from_secs(1),
+            "{route}: waited {:?}",
+            started.elapsed()
+        );
+    }
+}
+
+/// `ensure_project_roles` on a key already in the project meets 409, and
+/// when the key leaves the project before its PATCH (404), assigns it again.
+#[tokio::test]
+async fn ensure_reassigns_a_key_removed_between_the_409_and_the_patch() {
+    let emu = emulator(Config::default()).await;
+    let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+    let roles = ProjectRoles::new([ProjectRole::GroupReadOnly]);
+    keys.assign_to_project(&other_project(), &target(), &roles)
+        .await
+        .unwrap();
+    // The POST (409) passes; the PATCH after it finds the key gone.
+    emu.inject(Some("/api/atlas/v2/groups/"), Fault::Latency(0));
+    emu.inject(Some("/api/atlas/v2/groups/"), Fault::UnassignFirst);
+    let wanted = ProjectRoles::new([ProjectRole::GroupClusterManager]);
+    let ensured = keys
+        .ensure_project_roles(&other_project(), &target(), &wanted)
+        .await
+        .unwrap();
+    assert!(matches!(ensured, Ensured::Assigned), "{ensured:?}");
+    let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+    assert_eq!(
+        stored.project_roles[defaults::OTHER_PROJECT],
+        ["GROUP_CLUSTER_MANAGER"]
+    );
+}

@@ -1,0 +1,203 @@
+//! The SDK against the emulator: every operation, version and auth mode,
+//! the error paths a real server has, responses held to the fragments'
+//! schemas, faults, and malformed requests that must never crash it.
+
+mod conformance;
+mod digest;
+mod faults;
+mod limits;
+mod oauth;
+mod operations;
+use std::time::Duration;
+
+use atlas_apikeys::client::{ApiVersion, RetryPolicy};
+use atlas_apikeys::{
+    ApiKeyId, ApiKeys, Description, Ensured, Error, OrgId, OrgKeyUpdate, OrgRole, ProjectId,
+    ProjectKeyUpdate, ProjectRole, ProjectRoles,
+};
+use atlas_apikeys_emulator::config::RateLimitConfig;
+use atlas_apikeys_emulator::{Config, Emulator, Fault, FaultConfig, System, defaults};
+use atlas_apikeys_tests::schema::Fragment;
+use serde_json::{Value, json};
+
+async fn emulator(config: Config) -> Emulator {
+    Emulator::start(config).await.expect("emulator starts")
+}
+
+fn fast() -> RetryPolicy {
+    RetryPolicy::default().backoff(Duration::from_millis(1), Duration::from_millis(20))
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Auth {
+    Digest,
+    ServiceAccount,
+}
+
+fn keys(emu: &Emulator, version: &'static ApiVersion, auth: Auth) -> ApiKeys {
+    let b = ApiKeys::builder()
+        .version(version)
+        .base_url(emu.url())
+        .retry(fast());
+    match auth {
+        Auth::Digest => b.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
+        Auth::ServiceAccount => b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
+    }
+    .build()
+    .unwrap()
+}
+
+fn org() -> OrgId {
+    defaults::ORG.parse().unwrap()
+}
+
+fn project() -> ProjectId {
+    defaults::PROJECT.parse().unwrap()
+}
+
+fn other_project() -> ProjectId {
+    defaults::OTHER_PROJECT.parse().unwrap()
+}
+
+fn target() -> ApiKeyId {
+    defaults::TARGET_KEY.parse().unwrap()
+}
+
+/// An access token from the emulator, for raw requests.
+async fn token(http: &reqwest::Client, emu: &Emulator) -> String {
+    let response: Value = http
+        .post(format!("{}/api/oauth/token", emu.url()))
+        .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
+        .form(&[("grant_type", "client_credentials")])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    response["access_token"].as_str().unwrap().to_owned()
+}
+
+struct Raw {
+    status: u16,
+    content_type: String,
+    body: Value,
+}
+
+async fn raw(
+    http: &reqwest::Client,
+    emu: &Emulator,
+    bearer: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+) -> Raw {
+    let request = http
+        .request(method.parse().unwrap(), format!("{}{path}", emu.url()))
+        .bearer_auth(bearer)
+        .header("accept", "application/vnd.atlas.2025-02-19+json")
+        .header("content-type", "application/vnd.atlas.2023-01-01+json")
+        .body(body.to_owned());
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+    };
+    Raw {
+        status,
+        content_type,
+        body,
+    }
+}
+
+const ORG_PATH: &str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}";
+
+const GROUP_PATH: &str = "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}";
+
+fn atlas_apikeys_emulator_success_type() -> &'static str {
+    "application/vnd.atlas.2023-01-01+json;charset=utf-8"
+}
+
+fn toml_text(config: &Config) -> String {
+    // The TOML a user would write: the same structure, TOML syntax.
+    let value: Value = serde_json::to_value(config).unwrap();
+    let toml_value: toml_value::Value = serde_json::from_value(value).unwrap();
+    toml_value::to_string(&toml_value)
+}
+
+mod toml_value {
+    pub use toml::Value;
+    /// The value as TOML text.
+    pub fn to_string(v: &Value) -> String {
+        toml::to_string(v).unwrap()
+    }
+}
+
+fn digest_emulator(edit: impl FnOnce(&mut atlas_apikeys_emulator::digest::DigestConfig)) -> Config {
+    let mut config = Config::default();
+    edit(&mut config.digest);
+    config
+}
+
+fn keys_with(emu: &Emulator, policy: RetryPolicy) -> ApiKeys {
+    ApiKeys::builder()
+        .base_url(emu.url())
+        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+fn service_account_keys(emu: &Emulator, policy: RetryPolicy) -> ApiKeys {
+    ApiKeys::builder()
+        .base_url(emu.url())
+        .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+        .retry(policy)
+        .build()
+        .unwrap()
+}
+
+/// Sends raw bytes on a fresh connection and reads until the server closes
+/// it (or `limit` passes): what comes back, and how long it took.
+async fn raw_exchange(emu: &Emulator, bytes: &[u8], limit: Duration) -> (String, Duration) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let started = std::time::Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(emu.addr()).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(limit, stream.read_to_end(&mut out)).await;
+    (
+        String::from_utf8_lossy(&out).into_owned(),
+        started.elapsed(),
+    )
+}
+
+/// A PATCH of an organization key that declares `length` body bytes and
+/// sends two.
+fn patch_declaring(length: u64) -> String {
+    let path = format!(
+        "/api/atlas/v2/orgs/{}/apiKeys/{}",
+        defaults::ORG,
+        defaults::TARGET_KEY
+    );
+    format!(
+        "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{}}"
+    )
+}
+
+fn with_timeouts(header_ms: u64, body_ms: u64) -> Config {
+    Config {
+        header_timeout_ms: header_ms,
+        body_timeout_ms: body_ms,
+        ..Config::default()
+    }
+}

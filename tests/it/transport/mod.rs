@@ -1,0 +1,164 @@
+//! Authentication and transport against the emulator (strict digest, OAuth
+//! tokens, scripted answers after authentication): exchanges per call, concurrency, nonce
+//! rotation, wrong credentials, token single flight and expiry, retries and
+//! their limits, headers the server uses to talk back.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use atlas_apikeys::client::{AuthError, RetryPolicy};
+use atlas_apikeys::{ApiKeyId, ApiKeys, Description, Error, OrgId, OrgKeyUpdate};
+use atlas_apikeys_emulator::Reply;
+use atlas_apikeys_emulator::digest::Algorithm;
+use atlas_apikeys_emulator::{Config, Emulator, defaults};
+use serde_json::json;
+
+const PUBLIC: &str = defaults::OWNER_PUBLIC;
+
+const PRIVATE: &str = defaults::OWNER_PRIVATE;
+
+const CLIENT_ID: &str = defaults::CLIENT_ID;
+
+const CLIENT_SECRET: &str = defaults::CLIENT_SECRET;
+
+/// The emulator, on a free loopback port.
+pub(crate) async fn start(config: Config) -> Emulator {
+    Emulator::start(config).await.expect("the emulator starts")
+}
+
+/// The default configuration with its digest settings changed.
+pub(crate) fn with_digest(
+    change: impl FnOnce(&mut atlas_apikeys_emulator::digest::DigestConfig),
+) -> Config {
+    let mut config = Config::default();
+    change(&mut config.digest);
+    config
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::default()
+        .backoff(Duration::from_millis(1), Duration::from_millis(20))
+        .max_retry_after(Duration::from_millis(300))
+}
+
+fn digest(server: &Emulator) -> ApiKeys {
+    ApiKeys::builder()
+        .base_url(server.url())
+        .api_key(PUBLIC, PRIVATE)
+        .retry(fast_retries())
+        .build()
+        .unwrap()
+}
+
+fn service_account(server: &Emulator) -> ApiKeys {
+    ApiKeys::builder()
+        .base_url(server.url())
+        .service_account(CLIENT_ID, CLIENT_SECRET)
+        .retry(fast_retries())
+        .build()
+        .unwrap()
+}
+
+async fn update(keys: &ApiKeys) -> Result<atlas_apikeys::ApiKey, Error> {
+    let org: OrgId = "32b6e34b3d91647abb20e7b8".parse().unwrap();
+    let key: ApiKeyId = "5d1113b25a115342acc2d1aa".parse().unwrap();
+    keys.update_org_key(
+        &org,
+        &key,
+        &OrgKeyUpdate::new().description(Description::new("rotated").unwrap()),
+    )
+    .await
+}
+
+fn httpdate(at: std::time::SystemTime) -> String {
+    // IMF-fixdate, as servers send it.
+    let secs = at.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let days = secs / 86_400;
+    let (h, m, s) = ((secs / 3600) % 24, (secs / 60) % 60, secs % 60);
+    let weekday = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][(days % 7) as usize];
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let name = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ][(month - 1) as usize];
+    format!("{weekday}, {d:02} {name} {year} {h:02}:{m:02}:{s:02} GMT")
+}
+
+/// A server that closes the first `drops` connections without answering,
+/// then answers every request with the key.
+async fn flaky_server(drops: usize) -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(AtomicUsize::new(0));
+    let counter = seen.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 8192];
+                let _ = socket.read(&mut buf).await;
+                if n < drops {
+                    return; // reset: close without a response
+                }
+                let body = defaults::key_json().to_string();
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(body.as_bytes()).await;
+            });
+        }
+    });
+    (url, seen)
+}
+
+/// Captures formatted tracing output at TRACE level.
+#[derive(Clone, Default)]
+struct Logs(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl Logs {
+    fn subscriber(&self) -> impl tracing::Subscriber + Send + Sync {
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(self.clone())
+            .finish()
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+    fn make_writer(&'a self) -> Logs {
+        self.clone()
+    }
+}
+
+mod digest;
+mod oauth;
+mod reporting;
+mod retries;

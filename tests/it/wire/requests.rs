@@ -1,0 +1,62 @@
+//! What each generated client sends: the version's media types, no `api-version`, the body; and what it refuses before sending.
+
+use super::*;
+
+#[tokio::test]
+async fn every_operation_of_every_version_sends_what_its_table_says() {
+    let mut covered = 0;
+    macro_rules! run {
+        ($v:ident) => {
+            covered += wire_checks!($v);
+        };
+    }
+    atlas_apikeys_client::for_each_atlas_version!(run);
+    let atlas = VERSIONS.iter().filter(|v| v.system == "atlas").count();
+    assert_eq!(covered, atlas);
+    assert!(covered > 0);
+}
+
+#[tokio::test]
+async fn a_version_table_without_the_operation_fails_before_sending() {
+    use atlas_apikeys_client::{ApiVersion, Context, newest_atlas as api};
+    static EMPTY: ApiVersion = {
+        let mut v = api::API_VERSION;
+        v.operations = &[];
+        v
+    };
+    let server = CaptureServer::start().await;
+    let client =
+        api::Client::new_with_client(&server.url, reqwest::Client::new(), Context::new(&EMPTY));
+    let body = api::types::UpdateAtlasOrganizationApiKey {
+        desc: Some("x".into()),
+        roles: vec![],
+    };
+    let err = client
+        .update_org_api_key(ORG, KEY, None, None, &body)
+        .await
+        .expect_err("no table entry");
+    assert!(
+        matches!(&err, Error::Custom(m) if m.contains("update_org_api_key")),
+        "{err:?}"
+    );
+    assert!(server.take().is_empty(), "nothing may reach the network");
+}
+
+#[tokio::test]
+async fn observe_reports_the_status_progenitor_drops() {
+    use atlas_apikeys_client::{newest_atlas as api, observe};
+    let server = CaptureServer::start().await;
+    let client = api::client(&server.url).unwrap();
+    let body = api::types::UpdateAtlasOrganizationApiKey {
+        desc: Some("x".into()),
+        roles: vec![],
+    };
+    server.reply(Reply::raw(
+        403,
+        "text/html",
+        "<html>blocked by a firewall</html>",
+    ));
+    let (result, record) = observe(client.update_org_api_key(ORG, KEY, None, None, &body)).await;
+    assert!(matches!(result, Err(Error::InvalidResponsePayload(..))));
+    assert_eq!(record.status.map(|s| s.as_u16()), Some(403));
+}
