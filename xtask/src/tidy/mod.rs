@@ -13,14 +13,6 @@ pub use readme::{ReadmeFacts, check_readme, enum_variants, readme_facts};
 /// About 400 lines per hand-written file: one concern each.
 pub const MAX_LINES: usize = 400;
 
-/// Files still over [`MAX_LINES`], each waiting to be split by concern. The
-/// list may only shrink: a file on it that fits fails the check, as does a
-/// file over the limit that is not on it.
-pub const NOT_YET_SPLIT: &[&str] = &[
-    "crates/atlas-apikeys-cli/tests/cli.rs",
-    "crates/atlas-apikeys-cli/tests/cli/habits.rs",
-];
-
 /// A broken rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -99,17 +91,10 @@ pub fn check_file(label: &str, text: &str) -> Vec<Violation> {
         ));
     }
     let lines = text.lines().count();
-    let waiting = NOT_YET_SPLIT.contains(&label);
-    if lines > MAX_LINES && !waiting {
+    if lines > MAX_LINES {
         out.push(violation(
             Rule::Size,
             format!("{lines} lines, over {MAX_LINES}: split it by concern"),
-        ));
-    }
-    if lines <= MAX_LINES && waiting {
-        out.push(violation(
-            Rule::Size,
-            format!("{lines} lines now: take it off NOT_YET_SPLIT"),
         ));
     }
     match syn::parse_file(text) {
@@ -204,15 +189,6 @@ pub fn check(root: &Path) -> Vec<Violation> {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         out.extend(check_file(&label, &text));
     }
-    for listed in NOT_YET_SPLIT {
-        if !root.join(listed).is_file() {
-            out.push(Violation {
-                file: (*listed).into(),
-                rule: Rule::Size,
-                detail: "listed in NOT_YET_SPLIT but gone: take it off".into(),
-            });
-        }
-    }
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
     out.extend(check_readme(&readme, &readme_facts(root)));
     out
@@ -255,11 +231,11 @@ mod tests {
     }
 
     #[test]
-    fn a_file_over_the_limit_is_caught_and_the_waiting_list_only_shrinks() {
+    fn a_file_over_the_limit_is_caught() {
+        let fits = format!("//! Holds x.\n{}", "fn x() {}\n".repeat(MAX_LINES - 1));
+        assert_eq!(rules("x.rs", &fits), []);
         let long = format!("//! Holds x.\n{}", "fn x() {}\n".repeat(MAX_LINES));
-        assert_eq!(rules("new.rs", &long), [Rule::Size]);
-        assert_eq!(rules(NOT_YET_SPLIT[0], &long), []);
-        assert_eq!(rules(NOT_YET_SPLIT[0], "//! Holds x.\n"), [Rule::Size]);
+        assert_eq!(rules("x.rs", &long), [Rule::Size]);
     }
 
     #[test]

@@ -1,0 +1,204 @@
+//! Exit codes as documented, and missing credentials that say what to set.
+
+use super::*;
+
+#[test]
+fn exit_codes_are_documented_and_kept() {
+    let e = env(System::Atlas);
+    let with = |extra: &[&str]| {
+        let mut c = cli();
+        digest(&mut c, &e);
+        c.args(["--api-version", newest()]).args(extra);
+        c
+    };
+    // 2: usage and validation, nothing sent.
+    let before = e.emulator.counters().exchanges;
+    for (args, needle) in [
+        (vec!["org-key", "update", ORG], "KEY_ID"),
+        (vec!["project-key", "assign", PROJECT, KEY], "--role"),
+        (vec!["org-key", "update", ORG, KEY], "--desc, --role"),
+        (
+            vec![
+                "org-key",
+                "update",
+                "32b6e34b3d91647abb20e7b",
+                KEY,
+                "--desc",
+                "x",
+            ],
+            "ORG_ID",
+        ),
+        (
+            vec!["org-key", "update", ORG, "zmmrboas", "--desc", "x"],
+            "public key",
+        ),
+        (vec!["org-key", "update", ORG, KEY, "--desc", ""], "--desc"),
+        (
+            vec!["org-key", "update", ORG, KEY, "--role", "GROUP_OWNER"],
+            "--role",
+        ),
+        (
+            vec![
+                "org-key",
+                "update",
+                ORG,
+                KEY,
+                "--role",
+                "ORG_OWNER",
+                "--role",
+                "ORG_OWNER",
+            ],
+            "lists a role more than once",
+        ),
+        (
+            vec![
+                "project-key",
+                "assign",
+                PROJECT,
+                KEY,
+                "--role",
+                "GROUP_AUTOMATION_ADMIN",
+            ],
+            newest_target(),
+        ),
+        (
+            vec![
+                "--private-key",
+                "x",
+                "org-key",
+                "update",
+                ORG,
+                KEY,
+                "--desc",
+                "x",
+            ],
+            "--private-key",
+        ),
+        (
+            vec![
+                "--api-version",
+                "2019-01-01",
+                "org-key",
+                "update",
+                ORG,
+                KEY,
+                "--desc",
+                "x",
+            ],
+            "--api-version",
+        ),
+    ] {
+        let out = run(with(&[]), &args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+    }
+    let long = "x".repeat(251);
+    let out = run(with(&[]), &["org-key", "update", ORG, KEY, "--desc", &long]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("1 to 250 characters"), "{}", out.stderr);
+    assert_eq!(
+        e.emulator.counters().exchanges,
+        before,
+        "nothing invalid was sent"
+    );
+
+    // 3: the API said no.
+    let out = run(
+        with(&[]),
+        &[
+            "org-key",
+            "update",
+            ORG,
+            "0123456789abcdef01234567",
+            "--desc",
+            "x",
+        ],
+    );
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("errorCode: API_KEY_NOT_FOUND"),
+        "{}",
+        out.stderr
+    );
+    let mut reader = cli();
+    reader
+        .env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
+        .env("MONGODB_ATLAS_PUBLIC_KEY", defaults::READER_PUBLIC)
+        .env("MONGODB_ATLAS_PRIVATE_KEY", defaults::READER_PRIVATE);
+    let out = update_x(reader);
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("USER_UNAUTHORIZED"), "{}", out.stderr);
+
+    // 4: authentication and transport.
+    let mut wrong = cli();
+    wrong
+        .env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", "not-the-private-key");
+    let out = update_x(wrong);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    let mut nowhere = cli();
+    nowhere
+        .env("MONGODB_ATLAS_BASE_URL", "http://127.0.0.1:9")
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+    let out = update_x(nowhere);
+    assert_eq!(out.code, 4, "{}", out.stderr);
+
+    // 0, with a warning when the version is not pinned.
+    let mut unpinned = cli();
+    digest(&mut unpinned, &e);
+    let out = run(unpinned, &["org-key", "update", ORG, KEY, "--desc", "x"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("warning: no API version pinned"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn missing_credentials_say_what_to_set() {
+    let e = env(System::Atlas);
+    let mut c = cli();
+    c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url());
+    let out = update_x(c);
+    assert_eq!(out.code, 4);
+    assert!(
+        out.stderr.contains("MONGODB_ATLAS_CLIENT_ID")
+            && out.stderr.contains("MONGODB_ATLAS_PUBLIC_API_KEY"),
+        "{}",
+        out.stderr
+    );
+    let mut half = cli();
+    half.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
+        .env("MONGODB_ATLAS_CLIENT_ID", defaults::CLIENT_ID);
+    let out = update_x(half);
+    assert_eq!(out.code, 4);
+    assert!(out.stderr.contains("no client secret"), "{}", out.stderr);
+    // Ops Manager needs its URL and takes no service accounts.
+    let mut om = cli();
+    om.env("MONGODB_ATLAS_OPS_MANAGER_URL", e.emulator.url())
+        .env("MONGODB_ATLAS_CLIENT_ID", defaults::CLIENT_ID)
+        .env("MONGODB_ATLAS_CLIENT_SECRET", defaults::CLIENT_SECRET);
+    let out = run(
+        om,
+        &[
+            "--system",
+            "ops-manager",
+            "org-key",
+            "update",
+            ORG,
+            KEY,
+            "--desc",
+            "x",
+        ],
+    );
+    assert_eq!(out.code, 4, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Ops Manager takes API keys only"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(e.emulator.counters().exchanges, 0);
+}

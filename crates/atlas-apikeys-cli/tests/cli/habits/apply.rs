@@ -1,0 +1,108 @@
+//! `apply` over 300 projects through rate limits and faults, and a re-run that completes it.
+
+use super::*;
+
+#[test]
+fn apply_brings_300_projects_about_through_429s_and_faults_and_a_rerun_completes() {
+    let (mut config, plan) = many_projects(300);
+    config.rate_limit = Some(atlas_apikeys_emulator::RateLimitConfig {
+        requests: 200,
+        window_ms: 1000,
+    });
+    let e = env_with(config);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.toml");
+    std::fs::write(&file, &plan).unwrap();
+    for _ in 0..5 {
+        e.emulator
+            .inject(None, atlas_apikeys_emulator::Fault::Status(500));
+    }
+    e.emulator.inject(
+        None,
+        atlas_apikeys_emulator::Fault::Refuse {
+            status: 429,
+            retry_after: 1,
+        },
+    );
+    let out = run(
+        atlas(&e),
+        &[
+            "-o",
+            "json",
+            "apply",
+            file.to_str().unwrap(),
+            "--concurrency",
+            "16",
+        ],
+    );
+    let report = json(&out);
+    let summary = &report["summary"];
+    assert_eq!(summary["items"], 301, "{summary}");
+    // Every item is idempotent, so server errors are retried and pass.
+    assert_eq!(summary["failed"], 0, "{report}");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        e.emulator.counters().rate_limited > 0,
+        "the limit was reached"
+    );
+    // An outage longer than the retries: some items fail, the rest are
+    // done, the exit code says so.
+    for _ in 0..150 {
+        e.emulator
+            .inject(None, atlas_apikeys_emulator::Fault::Status(503));
+    }
+    let out = run(
+        atlas(&e),
+        &[
+            "-o",
+            "json",
+            "apply",
+            file.to_str().unwrap(),
+            "--concurrency",
+            "16",
+        ],
+    );
+    let partial = json(&out);
+    assert!(
+        partial["summary"]["failed"].as_u64().unwrap() > 0,
+        "{}",
+        partial["summary"]
+    );
+    assert_eq!(out.code, 3);
+    assert!(
+        partial["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["result"] == "failed" && i["error"].as_str().unwrap().contains("503"))
+    );
+    e.emulator.clear_injected();
+    // Re-running completes whatever failed, and changes nothing else.
+    let again = run(atlas(&e), &["-o", "json", "apply", file.to_str().unwrap()]);
+    assert_eq!(again.code, 0, "{}", again.stdout);
+    let again = json(&again);
+    assert_eq!(again["summary"]["failed"], 0);
+    assert_eq!(
+        again["summary"]["updated"], 301,
+        "every item was already so"
+    );
+    // A bad item fails alone; the dry run shows the plan.
+    let bad = file.with_file_name("bad.json");
+    std::fs::write(&bad, format!(r#"{{"keys":[{{"id":"{KEY}","projects":[{{"id":"{PROJECT}","roles":["GROUP_NOPE"]}},{{"id":"{PROJECT}","roles":["GROUP_READ_ONLY"]}}]}}]}}"#)).unwrap();
+    let out = run(atlas(&e), &["-o", "json", "apply", bad.to_str().unwrap()]);
+    assert_eq!(out.code, 3);
+    let r = json(&out);
+    assert_eq!(r["summary"]["failed"], 1);
+    assert_eq!(
+        r["summary"]["assigned"].as_u64().unwrap() + r["summary"]["updated"].as_u64().unwrap(),
+        1
+    );
+    let before = e.emulator.counters().exchanges;
+    let out = run(
+        atlas(&e),
+        &["--dry-run", "-o", "json", "apply", bad.to_str().unwrap()],
+    );
+    assert_eq!(out.code, 2);
+    assert_eq!(json(&out)["items"].as_array().unwrap().len(), 2);
+    assert_eq!(e.emulator.counters().exchanges, before);
+}

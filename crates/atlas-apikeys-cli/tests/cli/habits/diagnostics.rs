@@ -1,0 +1,153 @@
+//! Causes of network errors, verbosity levels, dry runs and the roles listing.
+
+use super::*;
+
+#[test]
+fn network_errors_print_their_cause() {
+    let mut c = cli();
+    c.env("MONGODB_ATLAS_BASE_URL", "http://127.0.0.1:9")
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+    let out = update_x(c);
+    assert_eq!(out.code, 4);
+    assert!(
+        out.stderr.contains("caused by") && out.stderr.to_lowercase().contains("refused"),
+        "{}",
+        out.stderr
+    );
+    let mut c = cli();
+    c.env("MONGODB_ATLAS_BASE_URL", "127.0.0.1:8080");
+    let out = update_x(c);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("no scheme") && !out.stderr.contains("relative URL"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn verbosity_levels_mean_something() {
+    let e = env(System::Atlas);
+    let quiet = run(atlas(&e), &["org-key", "update", ORG, KEY, "--desc", "v0"]);
+    assert!(!quiet.stderr.contains("PATCH"), "{}", quiet.stderr);
+    let one = run(
+        atlas(&e),
+        &["-v", "org-key", "update", ORG, KEY, "--desc", "v1"],
+    );
+    let lines: Vec<&str> = one
+        .stderr
+        .lines()
+        .filter(|l| l.contains("PATCH /api/atlas/v2/orgs/"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{}", one.stderr);
+    assert!(
+        lines[0].contains("401") && lines[0].contains("digest challenge"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("200") && lines[1].contains("ms"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        !one.stderr.contains("attempt=1 attempt=2") && !one.stderr.contains("headers"),
+        "{}",
+        one.stderr
+    );
+    let two = run(
+        atlas(&e),
+        &["-vv", "org-key", "update", ORG, KEY, "--desc", "v2"],
+    );
+    assert!(
+        two.stderr.contains("authorization: [redacted]"),
+        "{}",
+        two.stderr
+    );
+    let three = run(
+        atlas(&e),
+        &["-vvv", "org-key", "update", ORG, KEY, "--desc", "v3"],
+    );
+    assert!(three.stderr.lines().count() > two.stderr.lines().count());
+    for out in [&one, &two, &three] {
+        assert!(!out.stderr.contains(defaults::OWNER_PRIVATE));
+    }
+}
+
+#[test]
+fn roles_lists_the_catalogue() {
+    let out = run(cli(), &["roles", "-o", "json"]);
+    assert_eq!(out.code, 0);
+    let listed = json(&out);
+    for entry in atlas_apikeys::client::catalogue::CATALOGUE {
+        let found = listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["system"] == entry.system)
+            .expect("every system");
+        let org: Vec<&str> = entry.org.iter().map(|r| r.as_str()).collect();
+        assert_eq!(found["organization"], serde_json::json!(org));
+        let project: Vec<&str> = entry.project.iter().map(|r| r.as_str()).collect();
+        assert_eq!(found["project"], serde_json::json!(project));
+    }
+    let om = json(&run(
+        cli(),
+        &["roles", "--system", "ops-manager", "-o", "json"],
+    ));
+    assert_eq!(om.as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn dry_run_prints_the_request_and_sends_nothing() {
+    let e = env(System::Atlas);
+    let mut c = cli();
+    c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url());
+    let out = run(
+        c,
+        &[
+            "--dry-run",
+            "--api-version",
+            newest(),
+            "-o",
+            "json",
+            "org-key",
+            "update",
+            ORG,
+            KEY,
+            "--desc",
+            "planned",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let plan = json(&out);
+    let request = &plan["requests"][0];
+    assert_eq!(request["method"], "PATCH");
+    assert!(
+        request["url"]
+            .as_str()
+            .unwrap()
+            .ends_with(&format!("/api/atlas/v2/orgs/{ORG}/apiKeys/{KEY}"))
+    );
+    assert_eq!(request["body"]["desc"], "planned");
+    assert!(!out.stdout.to_lowercase().contains("authorization"));
+    let out = run(
+        atlas(&e),
+        &[
+            "--dry-run",
+            "project-key",
+            "assign",
+            PROJECT,
+            KEY,
+            "--role",
+            "GROUP_READ_ONLY",
+        ],
+    );
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("POST") && !out.stdout.contains(defaults::OWNER_PRIVATE));
+    // Invalid input still fails, before anything.
+    let out = run(atlas(&e), &["--dry-run", "org-key", "update", ORG, KEY]);
+    assert_eq!(out.code, 2);
+    assert_eq!(e.emulator.counters().exchanges, 0);
+}

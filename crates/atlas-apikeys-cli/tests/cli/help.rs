@@ -1,0 +1,88 @@
+//! Help with examples, and completions that offer the catalogue's roles and versions.
+
+use super::*;
+
+#[test]
+fn help_has_examples_and_completions_are_printed() {
+    let out = run(cli(), &["project-key", "assign", "--help"]);
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("EXAMPLES:") && out.stdout.contains("--strict"),
+        "{}",
+        out.stdout
+    );
+    let out = run(cli(), &["--help"]);
+    assert!(
+        out.stdout.contains("EXIT CODES") && out.stdout.contains("MONGODB_ATLAS_CLIENT_ID"),
+        "{}",
+        out.stdout
+    );
+    for (shell, needle) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef atlas-apikeys"),
+        ("fish", "complete -c atlas-apikeys"),
+    ] {
+        let out = run(cli(), &["completions", shell]);
+        assert_eq!(out.code, 0);
+        assert!(
+            out.stdout.contains(needle),
+            "{shell}: {}",
+            &out.stdout[..out.stdout.len().min(300)]
+        );
+    }
+}
+
+/// `--help` and shell completions offer every role of the role catalogue
+/// (organization roles for org keys, project roles in projects) and every
+/// Atlas version codegen emitted.
+#[test]
+fn help_and_completions_offer_the_catalogue_roles_and_versions() {
+    let help = |args: &[&str]| {
+        let mut c = cli();
+        c.args(args).arg("--help");
+        let out = run(c, &[]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+    };
+    let org_help = help(&["org-key", "update"]);
+    let assign_help = help(&["project-key", "assign"]);
+    let update_help = help(&["project-key", "update-roles"]);
+    let mut c = cli();
+    c.args(["completions", "bash"]);
+    let completions = run(c, &[]).stdout;
+    for entry in atlas_apikeys::client::catalogue::CATALOGUE {
+        for role in entry.org {
+            assert!(
+                org_help.contains(role.as_str()),
+                "{} in org-key help",
+                role.as_str()
+            );
+            assert!(
+                completions.contains(role.as_str()),
+                "{} in completions",
+                role.as_str()
+            );
+        }
+        for role in entry.project {
+            for (what, text) in [("assign", &assign_help), ("update-roles", &update_help)] {
+                assert!(
+                    text.contains(role.as_str()),
+                    "{} in {what} help",
+                    role.as_str()
+                );
+            }
+            assert!(
+                completions.contains(role.as_str()),
+                "{} in completions",
+                role.as_str()
+            );
+        }
+    }
+    for v in atlas_apikeys::atlas_versions() {
+        assert!(
+            completions.contains(v.version),
+            "{} in completions",
+            v.version
+        );
+    }
+}
