@@ -39,15 +39,11 @@
 
 mod api_version;
 mod auth;
-mod call;
-mod context;
-mod envelope;
-mod exchange;
+mod config;
 mod hooks;
 #[doc(hidden)]
 pub mod open_enum;
 pub mod operations;
-mod retry;
 mod secret;
 mod transport;
 
@@ -56,10 +52,10 @@ mod generated;
 
 pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles};
 pub use auth::{AuthError, Credentials};
-pub use call::{CallRecord, PlannedRequest, RateLimit, observe, plan};
-pub use context::{BuildError, ClientConfig, Context, USER_AGENT};
+pub use config::{BuildError, ClientConfig, Context, USER_AGENT};
 pub use generated::enums::*;
 pub use generated::*;
 pub use operations::KeyOperations;
-pub use retry::RetryPolicy;
 pub use secret::Secret;
+pub use transport::observe::{CallRecord, PlannedRequest, RateLimit, observe, plan};
+pub use transport::retry::RetryPolicy;

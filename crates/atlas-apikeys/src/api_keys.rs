@@ -12,7 +12,7 @@ use atlas_apikeys_client::{
 };
 use progenitor_client::{Error as RawError, ResponseValue};
 
-use crate::api_errors::from_raw;
+use crate::error::convert::from_raw;
 use crate::error::{Error, ErrorCode, Rule, ValidationError};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};

@@ -27,7 +27,6 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod api_errors;
 mod api_keys;
 mod builder;
 mod description;

@@ -158,6 +158,33 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
     }
 }
 
+/// `update_org_api_key` called `times` times on a generated client built
+/// from `config`, each observed: whether it succeeded, and its record.
+pub(crate) async fn observed_updates(
+    config: atlas_apikeys::client::ClientConfig,
+    times: usize,
+) -> Vec<(bool, atlas_apikeys::client::CallRecord)> {
+    use atlas_apikeys::client::{newest_atlas as api, observe};
+    let client = api::connect(config).unwrap();
+    let body = api::types::UpdateAtlasOrganizationApiKey {
+        desc: Some("x".into()),
+        roles: vec![],
+    };
+    let mut out = Vec::new();
+    for _ in 0..times {
+        let (result, record) = observe(client.update_org_api_key(
+            defaults::ORG,
+            defaults::TARGET_KEY,
+            None,
+            None,
+            &body,
+        ))
+        .await;
+        out.push((result.is_ok(), record));
+    }
+    out
+}
+
 mod digest;
 mod oauth;
 mod reporting;

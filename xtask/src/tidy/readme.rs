@@ -118,7 +118,7 @@ pub fn check_readme(readme: &str, facts: &ReadmeFacts) -> Vec<Violation> {
 /// The facts, read from the workspace's sources.
 pub fn readme_facts(root: &Path) -> ReadmeFacts {
     let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap_or_default();
-    let error_rs = read("crates/atlas-apikeys/src/error.rs");
+    let error_rs = read("crates/atlas-apikeys/src/error/mod.rs");
     let mut error_types: Vec<String> = Vec::new();
     let mut sources = Vec::new();
     super::walk(&root.join("crates/atlas-apikeys/src"), &mut sources);

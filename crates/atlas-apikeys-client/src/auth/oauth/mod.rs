@@ -21,7 +21,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::AuthError;
-use crate::retry::{Decision, RetryPolicy};
+use crate::transport::retry::{Decision, RetryPolicy};
 
 /// Refresh at most this long before a token expires (less for short-lived
 /// tokens: half their lifetime).
@@ -213,7 +213,10 @@ impl TokenCache {
                 Err(TokenFailure::Refused(response, error)) => {
                     let (status, headers) = (response.status(), response.headers().clone());
                     let decision = self.policy.after_status(status, &headers, attempt, true);
-                    let told = crate::retry::retry_after(&headers, std::time::SystemTime::now());
+                    let told = crate::transport::retry::retry_after(
+                        &headers,
+                        std::time::SystemTime::now(),
+                    );
                     let retried = match decision {
                         Decision::Wait { wait, .. } => Some(wait),
                         Decision::Stop if status.is_server_error() => {
@@ -278,14 +281,14 @@ impl TokenCache {
             .form(&[("grant_type", "client_credentials")])
             .build()
             .map_err(TokenFailure::Transport)?;
-        crate::call::note(|r| r.token_requests += 1);
+        crate::transport::observe::note(|r| r.token_requests += 1);
         let path = request.url().path().to_owned();
         let response = http.execute(request).await.map_err(|e| {
-            crate::exchange::failed("POST", &path, 0, started, "token", &e);
+            crate::transport::exchange::failed("POST", &path, 0, started, "token", &e);
             TokenFailure::Transport(e)
         })?;
         let status = response.status();
-        crate::exchange::answered("POST", &path, 0, started, status, "token");
+        crate::transport::exchange::answered("POST", &path, 0, started, status, "token");
         if !status.is_success() {
             let (response, code) = error_code(response)
                 .await

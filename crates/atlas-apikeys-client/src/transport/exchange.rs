@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use reqwest::StatusCode;
 
-use crate::context::Auth;
+use crate::config::Auth;
 
 /// The log target of exchange lines.
 pub const TARGET: &str = "atlas_apikeys::http";

@@ -13,7 +13,7 @@ use crate::ApiVersion;
 use crate::auth::Credentials;
 use crate::auth::digest::Digest;
 use crate::auth::oauth::TokenCache;
-use crate::retry::RetryPolicy;
+use crate::transport::retry::RetryPolicy;
 
 /// The `User-Agent` every request carries.
 pub const USER_AGENT: &str = concat!("atlas-apikeys/", env!("CARGO_PKG_VERSION"));

@@ -1,11 +1,15 @@
 //! One call from the wire's point of view: authenticate, send, retry, and
 //! report. Runs as the generated clients' `ClientHooks::exec`.
 
-use std::collections::HashSet;
-use std::sync::{Mutex, OnceLock};
+mod envelope;
+pub(crate) mod exchange;
+pub(crate) mod observe;
+mod report;
+pub(crate) mod retry;
+
 use std::time::Instant;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName};
+use reqwest::header::{AUTHORIZATION, HeaderMap};
 use reqwest::{Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::{Instrument, field};
@@ -13,9 +17,9 @@ use tracing::{Instrument, field};
 use crate::auth::digest::{After401, Lease, STALE_RESENDS};
 use crate::auth::oauth::TokenFailure;
 use crate::auth::{AuthError, sensitive};
-use crate::call::{RateLimit, note};
-use crate::context::{Auth, Context};
-use crate::retry::Decision;
+use crate::config::{Auth, Context};
+use crate::transport::observe::note;
+use crate::transport::retry::Decision;
 
 /// Sends `request` for `operation`, authenticating and retrying as the
 /// context says. Never logs bodies or credentials.
@@ -48,13 +52,13 @@ async fn run(
     request: reqwest::Request,
     operation: &str,
 ) -> reqwest::Result<Response> {
-    if let Some(answer) = crate::call::planned(&request) {
+    if let Some(answer) = crate::transport::observe::planned(&request) {
         return Ok(answer);
     }
     let started = Instant::now();
     let shared = &ctx.shared;
     let policy = shared.retry;
-    let enveloped = crate::envelope::requested(&request);
+    let enveloped = crate::transport::envelope::requested(&request);
     // Only the POST (assign) changes state in a way a repeat can trip over.
     let repeatable = request.method() != reqwest::Method::POST;
     // A copy for a next attempt is only worth taking when there can be one:
@@ -80,12 +84,13 @@ async fn run(
         let token = match authorize(http, &shared.auth, &mut sending, &mut lease).await {
             Authorized::Ready(token) => token,
             Authorized::Answered(response) => {
-                return finish(response, ctx, operation, started);
+                return report::finish(response, ctx, operation, started);
             }
             Authorized::Failed(e) => return Err(e),
         };
         note(|r| r.exchanges += 1);
-        let logged = crate::exchange::Exchange::start(&sending, &shared.auth, lease.is_some());
+        let logged =
+            crate::transport::exchange::Exchange::start(&sending, &shared.auth, lease.is_some());
         let result = http.execute(sending).await;
         if let Some(logged) = &logged {
             logged.finish(&result, attempt);
@@ -119,7 +124,7 @@ async fn run(
         };
         // Decisions go by the real status: an envelope's, when one was asked for.
         let response = if enveloped {
-            crate::envelope::unwrap(response).await?
+            crate::transport::envelope::unwrap(response).await?
         } else {
             response
         };
@@ -146,7 +151,7 @@ async fn run(
                 }
                 Next::PassOn => {}
             }
-            return finish(response, ctx, operation, started);
+            return report::finish(response, ctx, operation, started);
         }
         let decision = policy.after_status(status, response.headers(), retries + 1, repeatable);
         // A POST answered 5xx may have been applied, unless the server says
@@ -190,7 +195,7 @@ async fn run(
                 continue;
             }
         }
-        return finish(response, ctx, operation, started);
+        return report::finish(response, ctx, operation, started);
     }
 }
 
@@ -290,107 +295,5 @@ fn on_401(
             }
         }
         Auth::Bearer(_) => Next::Fail(AuthError::Rejected { detail: None }),
-    }
-}
-
-/// Reports the final response (already unwrapped from a requested
-/// envelope): rate limits, deprecation, status.
-fn finish(
-    response: Response,
-    ctx: &Context,
-    operation: &str,
-    started: Instant,
-) -> reqwest::Result<Response> {
-    let found = Reported::scan(response.headers());
-    let rate_limit = rate_limit(&found);
-    warn_deprecation(&found, ctx, operation);
-    let status = response.status();
-    note(|r| {
-        r.status = Some(status);
-        r.rate_limit = rate_limit;
-    });
-    let span = tracing::Span::current();
-    span.record("status", status.as_u16());
-    span.record("duration_ms", started.elapsed().as_millis() as u64);
-    Ok(response)
-}
-
-// Named once: a header looked up by `&str` is parsed on every lookup.
-const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
-const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
-const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
-const SUNSET: HeaderName = HeaderName::from_static("sunset");
-
-/// The response headers `finish` reports, found in one pass over a few
-/// headers rather than a hashed lookup per name.
-#[derive(Default)]
-struct Reported<'a> {
-    limit: Option<&'a reqwest::header::HeaderValue>,
-    remaining: Option<&'a reqwest::header::HeaderValue>,
-    deprecation: Option<&'a reqwest::header::HeaderValue>,
-    sunset: Option<&'a reqwest::header::HeaderValue>,
-}
-
-impl<'a> Reported<'a> {
-    fn scan(headers: &'a HeaderMap) -> Self {
-        let mut found = Reported::default();
-        for (name, value) in headers {
-            let slot = if *name == RATELIMIT_LIMIT {
-                &mut found.limit
-            } else if *name == RATELIMIT_REMAINING {
-                &mut found.remaining
-            } else if *name == DEPRECATION {
-                &mut found.deprecation
-            } else if *name == SUNSET {
-                &mut found.sunset
-            } else {
-                continue;
-            };
-            // The first of repeated headers, as `HeaderMap::get` gives.
-            slot.get_or_insert(value);
-        }
-        found
-    }
-}
-
-fn header_number(value: Option<&reqwest::header::HeaderValue>) -> Option<u64> {
-    let text = value?.to_str().ok()?.trim();
-    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
-fn rate_limit(found: &Reported<'_>) -> Option<RateLimit> {
-    let limit = header_number(found.limit);
-    let remaining = header_number(found.remaining);
-    (limit.is_some() || remaining.is_some()).then_some(RateLimit { limit, remaining })
-}
-
-/// Warns once per process, system, version and operation when the server
-/// announces `Deprecation` or `Sunset`.
-fn warn_deprecation(found: &Reported<'_>, ctx: &Context, operation: &str) {
-    let text = |value: Option<&reqwest::header::HeaderValue>| {
-        value.and_then(|v| v.to_str().ok()).map(str::to_owned)
-    };
-    let (deprecation, sunset) = (text(found.deprecation), text(found.sunset));
-    if deprecation.is_none() && sunset.is_none() {
-        return;
-    }
-    static WARNED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    let version = ctx.version();
-    let key = format!("{} {} {operation}", version.system, version.version);
-    let first = WARNED
-        .get_or_init(Default::default)
-        .lock()
-        .map(|mut seen| seen.insert(key))
-        .unwrap_or(false);
-    if first {
-        tracing::warn!(
-            operation,
-            system = version.system,
-            version = version.version,
-            deprecation = deprecation.as_deref().unwrap_or("-"),
-            sunset = sunset.as_deref().unwrap_or("-"),
-            "the server marks this API version as deprecated for this operation: move to a newer version module"
-        );
     }
 }

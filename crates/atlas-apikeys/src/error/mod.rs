@@ -1,5 +1,7 @@
 //! The one error type of this crate: validation, API, transport.
 
+pub(crate) mod convert;
+
 use std::fmt;
 
 use crate::description::DescriptionError;

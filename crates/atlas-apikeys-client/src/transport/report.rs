@@ -1,0 +1,115 @@
+//! Reporting the final response of a call: its status, the rate-limit
+//! headers, and a once-per-process warning when the server marks the
+//! version deprecated.
+
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+use std::time::Instant;
+
+use reqwest::Response;
+use reqwest::header::{HeaderMap, HeaderName};
+
+use super::observe::{RateLimit, note};
+use crate::config::Context;
+
+/// Reports the final response (already unwrapped from a requested
+/// envelope): rate limits, deprecation, status.
+pub(super) fn finish(
+    response: Response,
+    ctx: &Context,
+    operation: &str,
+    started: Instant,
+) -> reqwest::Result<Response> {
+    let found = Reported::scan(response.headers());
+    let rate_limit = rate_limit(&found);
+    warn_deprecation(&found, ctx, operation);
+    let status = response.status();
+    note(|r| {
+        r.status = Some(status);
+        r.rate_limit = rate_limit;
+    });
+    let span = tracing::Span::current();
+    span.record("status", status.as_u16());
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    Ok(response)
+}
+
+// Named once: a header looked up by `&str` is parsed on every lookup.
+const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
+const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
+const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
+const SUNSET: HeaderName = HeaderName::from_static("sunset");
+
+/// The response headers `finish` reports, found in one pass over a few
+/// headers rather than a hashed lookup per name.
+#[derive(Default)]
+struct Reported<'a> {
+    limit: Option<&'a reqwest::header::HeaderValue>,
+    remaining: Option<&'a reqwest::header::HeaderValue>,
+    deprecation: Option<&'a reqwest::header::HeaderValue>,
+    sunset: Option<&'a reqwest::header::HeaderValue>,
+}
+
+impl<'a> Reported<'a> {
+    fn scan(headers: &'a HeaderMap) -> Self {
+        let mut found = Reported::default();
+        for (name, value) in headers {
+            let slot = if *name == RATELIMIT_LIMIT {
+                &mut found.limit
+            } else if *name == RATELIMIT_REMAINING {
+                &mut found.remaining
+            } else if *name == DEPRECATION {
+                &mut found.deprecation
+            } else if *name == SUNSET {
+                &mut found.sunset
+            } else {
+                continue;
+            };
+            // The first of repeated headers, as `HeaderMap::get` gives.
+            slot.get_or_insert(value);
+        }
+        found
+    }
+}
+
+fn header_number(value: Option<&reqwest::header::HeaderValue>) -> Option<u64> {
+    let text = value?.to_str().ok()?.trim();
+    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+fn rate_limit(found: &Reported<'_>) -> Option<RateLimit> {
+    let limit = header_number(found.limit);
+    let remaining = header_number(found.remaining);
+    (limit.is_some() || remaining.is_some()).then_some(RateLimit { limit, remaining })
+}
+
+/// Warns once per process, system, version and operation when the server
+/// announces `Deprecation` or `Sunset`.
+fn warn_deprecation(found: &Reported<'_>, ctx: &Context, operation: &str) {
+    let text = |value: Option<&reqwest::header::HeaderValue>| {
+        value.and_then(|v| v.to_str().ok()).map(str::to_owned)
+    };
+    let (deprecation, sunset) = (text(found.deprecation), text(found.sunset));
+    if deprecation.is_none() && sunset.is_none() {
+        return;
+    }
+    static WARNED: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    let version = ctx.version();
+    let key = format!("{} {} {operation}", version.system, version.version);
+    let first = WARNED
+        .get_or_init(Default::default)
+        .lock()
+        .map(|mut seen| seen.insert(key))
+        .unwrap_or(false);
+    if first {
+        tracing::warn!(
+            operation,
+            system = version.system,
+            version = version.version,
+            deprecation = deprecation.as_deref().unwrap_or("-"),
+            sunset = sunset.as_deref().unwrap_or("-"),
+            "the server marks this API version as deprecated for this operation: move to a newer version module"
+        );
+    }
+}
