@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 use atlas_apikeys::{Description, OrgId};
 
 use crate::measure::ms;
+use crate::report::Section;
 
 pub(crate) fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
     let mut v: Vec<Duration> = (0..runs)
@@ -20,7 +21,9 @@ pub(crate) fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
     v[v.len() / 2]
 }
 
-pub(crate) fn codegen(out: &mut String, rebuild: bool) -> Result<(), String> {
+pub(crate) fn codegen(rebuild: bool) -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
     use xtask::codegen;
     let _ = writeln!(out, "## 4. Code generation\n");
     let root = xtask::workspace_root();
@@ -76,7 +79,7 @@ pub(crate) fn codegen(out: &mut String, rebuild: bool) -> Result<(), String> {
         );
     }
     out.push('\n');
-    Ok(())
+    Ok(Section::new(body))
 }
 
 /// Times `cargo build -p atlas-apikeys-client` in a scratch workspace after
@@ -153,7 +156,9 @@ pub(crate) fn rebuild_after_fragment_change(root: &std::path::Path) -> Result<f6
     Ok(t.elapsed().as_secs_f64())
 }
 
-pub(crate) fn validation(out: &mut String) {
+pub(crate) fn validation() -> Section {
+    let mut body = String::new();
+    let out = &mut body;
     let _ = writeln!(out, "## 5. Validation\n");
     const ITERS: u32 = 200_000;
     let time = |f: &mut dyn FnMut()| {
@@ -216,4 +221,5 @@ pub(crate) fn validation(out: &mut String) {
         "| `Description` (54 characters, owned) | {c:.1} | {d:.1} | {:.2} |\n",
         c / d
     );
+    Section::new(body)
 }

@@ -12,11 +12,10 @@ use crate::measure::{Call, compare, ms};
 use crate::report::*;
 use crate::sides::*;
 
-pub(crate) async fn digest(
-    out: &mut String,
-    s: &Settings,
-    goals: &mut Goals,
-) -> Result<(), String> {
+pub(crate) async fn digest(s: &Settings) -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
+    let mut judged = Vec::new();
     let _ = writeln!(
         out,
         "## 2. Digest: nonce reuse vs a challenge on every call (the emulator verifies both)\n"
@@ -65,8 +64,7 @@ pub(crate) async fn digest(
             "**{label}** ({} rounds × {calls} calls per side)\n",
             s.rounds
         );
-        goals.digest_exchanges.push((label.clone(), sdk_x));
-        goals.digest_throughput.push((label, r[1].rps / r[0].rps));
+        judged.push((label, sdk_x, r[1].rps / r[0].rps));
         let _ = writeln!(
             out,
             "| side | HTTP exchanges per call | calls/s | p50 ms | p99 ms | throughput ratio |\n|---|---|---|---|---|---|"
@@ -87,16 +85,30 @@ pub(crate) async fn digest(
             r[1].rps / r[0].rps
         );
     }
-    Ok(())
+    let mut section = Section::new(body);
+    for (what, x, _) in &judged {
+        section.goal(
+            format!("digest: 1.0 HTTP exchanges per call ({what})"),
+            format!("{x:.2}"),
+            *x <= 1.005,
+        );
+    }
+    for (what, _, r) in &judged {
+        section.goal(
+            format!("digest: ≥ 1.8x the throughput of a challenge per call ({what})"),
+            format!("{r:.2}x"),
+            *r >= 1.8,
+        );
+    }
+    Ok(section)
 }
 
 /// 64 concurrent callers on one client against the emulator's strict
 /// digest (each nc must exceed the last seen for its nonce).
-pub(crate) async fn concurrent_digest(
-    out: &mut String,
-    s: &Settings,
-    goals: &mut Goals,
-) -> Result<(), String> {
+pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
+    let mut measured = None;
     const CALLERS: usize = 64;
     let _ = writeln!(
         out,
@@ -157,9 +169,22 @@ pub(crate) async fn concurrent_digest(
             calls as f64 / elapsed.as_secs_f64()
         );
         if side.starts_with("SDK") {
-            goals.concurrent_digest = Some((failed, per_call));
+            measured = Some((failed, per_call));
         }
     }
     out.push('\n');
-    Ok(())
+    let mut section = Section::new(body);
+    if let Some((failed, x)) = measured {
+        section.goal(
+            "64 concurrent digest callers, strict nc: 0 failures",
+            failed.to_string(),
+            failed == 0,
+        );
+        section.goal(
+            "64 concurrent digest callers: ≤ 1.05 exchanges per call",
+            format!("{x:.3}"),
+            x <= 1.05,
+        );
+    }
+    Ok(section)
 }

@@ -13,7 +13,9 @@ use crate::measure::compare;
 use crate::report::*;
 use crate::sides::*;
 
-pub(crate) async fn emulator_load(out: &mut String, s: &Settings) -> Result<(), String> {
+pub(crate) async fn emulator_load(s: &Settings) -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
     let _ = writeln!(
         out,
         "## 6. The emulator under load (64 concurrent callers)\n"
@@ -51,7 +53,7 @@ pub(crate) async fn emulator_load(out: &mut String, s: &Settings) -> Result<(), 
     row(out, "emulator, service-account token", &r[1], &r[0]);
     row(out, "emulator, digest (nonce reused)", &r[2], &r[0]);
     out.push('\n');
-    Ok(())
+    Ok(Section::new(body))
 }
 
 /// The command-line tool built beside this benchmark (`cargo xtask bench`
@@ -65,7 +67,9 @@ pub(crate) fn cli_binary() -> Option<std::path::PathBuf> {
 /// `apply` over 300 projects of one organization, as a user runs it: the
 /// release binary against the emulator, without and with a rate limit and
 /// injected faults.
-pub(crate) async fn apply_at_scale(out: &mut String) -> Result<(), String> {
+pub(crate) async fn apply_at_scale() -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
     const PROJECTS: usize = 300;
     let _ = writeln!(
         out,
@@ -76,7 +80,7 @@ pub(crate) async fn apply_at_scale(out: &mut String) -> Result<(), String> {
             out,
             "Skipped: build the tool first (`cargo build --release -p atlas-apikeys-cli`; `cargo xtask bench` does).\n"
         );
-        return Ok(());
+        return Ok(Section::new(body));
     };
     let dir =
         std::env::temp_dir().join(format!("atlas-apikeys-apply-bench-{}", std::process::id()));
@@ -183,5 +187,5 @@ pub(crate) async fn apply_at_scale(out: &mut String) -> Result<(), String> {
     }
     out.push('\n');
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(())
+    Ok(Section::new(body))
 }

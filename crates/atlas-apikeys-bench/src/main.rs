@@ -66,44 +66,30 @@ async fn main() {
         settings.rounds
     );
     let mut failed = Vec::new();
-    let mut goals = Goals::default();
-    let mut body = String::new();
-    if let Err(e) = sdk_overhead(&mut body, &settings, &mut goals).await {
-        failed.push(format!("sdk overhead: {e}"));
-    }
+    let mut sections = Vec::new();
+    let mut keep = |name: &str, result: Result<Section, String>| match result {
+        Ok(section) => sections.push(section),
+        Err(e) => failed.push(format!("{name}: {e}")),
+    };
+    keep("sdk overhead", sdk_overhead(&settings).await);
     if args.iter().any(|a| a == "--overhead-only") {
-        out.push_str(&goals_table(&goals));
-        out.push_str(&body);
+        out.push_str(&render(&sections));
         print!("{out}");
         return;
     }
-    if let Err(e) = tokio::task::block_in_place(|| instructions(&mut body, quick, &mut goals)) {
-        failed.push(format!("instructions: {e}"));
-    }
-    if let Err(e) = digest(&mut body, &settings, &mut goals).await {
-        failed.push(format!("digest: {e}"));
-    }
-    if let Err(e) = concurrent_digest(&mut body, &settings, &mut goals).await {
-        failed.push(format!("concurrent digest: {e}"));
-    }
-    if let Err(e) = oauth(&mut body, &mut goals).await {
-        failed.push(format!("oauth: {e}"));
-    }
-    if let Err(e) = token_outage(&mut body, quick, &mut goals).await {
-        failed.push(format!("token outage: {e}"));
-    }
-    if let Err(e) = tokio::task::block_in_place(|| codegen(&mut body, !quick)) {
-        failed.push(format!("codegen: {e}"));
-    }
-    validation(&mut body);
-    if let Err(e) = emulator_load(&mut body, &settings).await {
-        failed.push(format!("emulator load: {e}"));
-    }
-    if let Err(e) = apply_at_scale(&mut body).await {
-        failed.push(format!("apply: {e}"));
-    }
-    out.push_str(&goals_table(&goals));
-    out.push_str(&body);
+    keep(
+        "instructions",
+        tokio::task::block_in_place(|| instructions(quick)),
+    );
+    keep("digest", digest(&settings).await);
+    keep("concurrent digest", concurrent_digest(&settings).await);
+    keep("oauth", oauth().await);
+    keep("token outage", token_outage(quick).await);
+    keep("codegen", tokio::task::block_in_place(|| codegen(!quick)));
+    keep("validation", Ok(validation()));
+    keep("emulator load", emulator_load(&settings).await);
+    keep("apply", apply_at_scale().await);
+    out.push_str(&render(&sections));
     out.push_str(PROFILING);
     print!("{out}");
     if !failed.is_empty() {

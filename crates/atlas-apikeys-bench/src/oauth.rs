@@ -13,11 +13,9 @@ use crate::sides::*;
 
 /// Token requests while the token endpoint is down for `secs` seconds,
 /// answering 429 with `Retry-After: 2`, under 16 callers that keep calling.
-pub(crate) async fn token_outage(
-    out: &mut String,
-    quick: bool,
-    goals: &mut Goals,
-) -> Result<(), String> {
+pub(crate) async fn token_outage(quick: bool) -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
     let secs: u64 = if quick { 4 } else { 10 };
     let _ = writeln!(
         out,
@@ -78,11 +76,22 @@ pub(crate) async fn token_outage(
         secs / 2 + 1,
         if recovered { "succeeded" } else { "FAILED" }
     );
-    goals.token_outage = Some((secs, during));
-    Ok(())
+    let mut section = Section::new(body);
+    section.goal(
+        format!(
+            "token outage of {secs} s (Retry-After: 2): ≤ {} token requests",
+            secs / 2 + 1
+        ),
+        during.to_string(),
+        during <= secs / 2 + 1,
+    );
+    Ok(section)
 }
 
-pub(crate) async fn oauth(out: &mut String, goals: &mut Goals) -> Result<(), String> {
+pub(crate) async fn oauth() -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
+    let mut judged = Vec::new();
     let _ = writeln!(
         out,
         "## 3. Service-account tokens: single flight on a cold cache\n"
@@ -107,7 +116,7 @@ pub(crate) async fn oauth(out: &mut String, goals: &mut Goals) -> Result<(), Str
         }
         let c = emu.counters();
         let _ = writeln!(out, "| {n} | {} | {} |", c.token_requests, c.exchanges);
-        goals.token_requests.push((n, c.token_requests));
+        judged.push((n, c.token_requests));
     }
     // What the first call costs: a cold client's first call vs its second.
     let emu = Emulator::start(Config::default())
@@ -154,5 +163,13 @@ pub(crate) async fn oauth(out: &mut String, goals: &mut Goals) -> Result<(), Str
         ms(c.saturating_sub(w)),
         ms(d)
     );
-    Ok(())
+    let mut section = Section::new(body);
+    for (n, t) in judged {
+        section.goal(
+            format!("1 token request for {n} concurrent cold calls"),
+            t.to_string(),
+            t == 1,
+        );
+    }
+    Ok(section)
 }

@@ -12,11 +12,10 @@ use crate::measure::{every_round, median_rounds, paired_p50_ratio};
 use crate::report::*;
 use crate::sides::*;
 
-pub(crate) async fn sdk_overhead(
-    out: &mut String,
-    s: &Settings,
-    goals: &mut Goals,
-) -> Result<(), String> {
+pub(crate) async fn sdk_overhead(s: &Settings) -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
+    let mut judged = Vec::new();
     let _ = writeln!(
         out,
         "## 1. SDK overhead: `update_org_key` vs raw reqwest sending the same bytes\n"
@@ -84,18 +83,26 @@ pub(crate) async fn sdk_overhead(
                 out,
                 "\nSDK/raw p50, paired (median over the rounds of the SDK's p50 over the raw p50 of the same round): **{paired:.3}**\n"
             );
-            goals
-                .sdk_p50
-                .push((format!("{server}, {concurrency} caller(s)"), paired));
+            judged.push((format!("{server}, {concurrency} caller(s)"), paired));
         }
     }
-    Ok(())
+    let mut section = Section::new(body);
+    for (what, ratio) in judged {
+        section.goal(
+            format!("SDK/raw p50 ≤ 1.05, paired ({what})"),
+            format!("{ratio:.3}"),
+            ratio <= 1.05,
+        );
+    }
+    Ok(section)
 }
 
 /// Instructions one call costs on each side of comparison 1, counted by
 /// callgrind over two runs of `--profile` (the difference cancels start-up),
 /// and where the SDK's extra instructions go. Skipped without valgrind.
-pub(crate) fn instructions(out: &mut String, quick: bool, goals: &mut Goals) -> Result<(), String> {
+pub(crate) fn instructions(quick: bool) -> Result<Section, String> {
+    let mut body = String::new();
+    let out = &mut body;
     let _ = writeln!(out, "## 1b. Instructions per call (callgrind)\n");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let (low, high) = if quick { (200, 600) } else { (500, 1500) };
@@ -126,7 +133,7 @@ pub(crate) fn instructions(out: &mut String, quick: bool, goals: &mut Goals) -> 
             out,
             "valgrind is not installed here (`apt-get install valgrind`); skipped.\n"
         );
-        return Ok(());
+        return Ok(Section::new(body));
     }
     let mut per_call = Vec::new();
     let mut profile = None;
@@ -144,7 +151,6 @@ pub(crate) fn instructions(out: &mut String, quick: bool, goals: &mut Goals) -> 
         "| side | instructions per call | ratio |\n|---|---|---|\n| raw reqwest | {raw:.0} | 1.000 |\n| SDK | {sdk:.0} | {:.3} |\n",
         sdk / raw
     );
-    goals.instructions = Some((raw, sdk));
     // Where this project's own code spends (self cost, SDK side, the longer run).
     if let Some(file) = profile
         && let Ok(output) = std::process::Command::new("callgrind_annotate")
@@ -168,7 +174,13 @@ pub(crate) fn instructions(out: &mut String, quick: bool, goals: &mut Goals) -> 
             );
         }
     }
-    Ok(())
+    let mut section = Section::new(body);
+    section.goal(
+        "SDK/raw instructions per call ≤ 1.10",
+        format!("{:.3} ({sdk:.0} / {raw:.0})", sdk / raw),
+        sdk / raw <= 1.10,
+    );
+    Ok(section)
 }
 
 /// `--profile sdk|raw N`: N sequential calls of one side against the minimal

@@ -38,81 +38,51 @@ pub(crate) struct Settings {
     pub(crate) calls: usize,
 }
 
-/// Measured figures the goals are checked against.
-#[derive(Default)]
-pub(crate) struct Goals {
-    pub(crate) sdk_p50: Vec<(String, f64)>,
-    /// 64 concurrent digest callers: (failures, exchanges per call).
-    pub(crate) concurrent_digest: Option<(usize, f64)>,
-    /// Token outage: (seconds, token requests during it).
-    pub(crate) token_outage: Option<(u64, u64)>,
-    /// Instructions per call (raw, SDK), from callgrind.
-    pub(crate) instructions: Option<(f64, f64)>,
-    pub(crate) digest_exchanges: Vec<(String, f64)>,
-    pub(crate) digest_throughput: Vec<(String, f64)>,
-    pub(crate) token_requests: Vec<(usize, u64)>,
+/// A goal, judged where it was measured.
+pub(crate) struct Goal {
+    what: String,
+    measured: String,
+    met: bool,
 }
 
-pub(crate) fn goals_table(goals: &Goals) -> String {
+/// What one comparison produced: its part of the report and its goals.
+#[derive(Default)]
+pub(crate) struct Section {
+    /// The comparison's Markdown.
+    pub(crate) body: String,
+    goals: Vec<Goal>,
+}
+
+impl Section {
+    /// A section with this Markdown body.
+    pub(crate) fn new(body: String) -> Self {
+        Section {
+            body,
+            goals: Vec::new(),
+        }
+    }
+
+    /// Records a goal: what it asks, what was measured, whether it was met.
+    pub(crate) fn goal(&mut self, what: impl Into<String>, measured: impl Into<String>, met: bool) {
+        self.goals.push(Goal {
+            what: what.into(),
+            measured: measured.into(),
+            met,
+        });
+    }
+}
+
+/// The report: every section's goals in one table, then the sections.
+pub(crate) fn render(sections: &[Section]) -> String {
     let mut out = String::from("## Goals\n\n| goal | measured | met |\n|---|---|---|\n");
-    let mark = |ok: bool| if ok { "yes" } else { "**no**" };
-    for (what, ratio) in &goals.sdk_p50 {
-        let _ = writeln!(
-            out,
-            "| SDK/raw p50 ≤ 1.05, paired ({what}) | {ratio:.3} | {} |",
-            mark(*ratio <= 1.05)
-        );
-    }
-    for (what, x) in &goals.digest_exchanges {
-        let _ = writeln!(
-            out,
-            "| digest: 1.0 HTTP exchanges per call ({what}) | {x:.2} | {} |",
-            mark(*x <= 1.005)
-        );
-    }
-    for (what, r) in &goals.digest_throughput {
-        let _ = writeln!(
-            out,
-            "| digest: ≥ 1.8x the throughput of a challenge per call ({what}) | {r:.2}x | {} |",
-            mark(*r >= 1.8)
-        );
-    }
-    if let Some((raw, sdk)) = goals.instructions {
-        let _ = writeln!(
-            out,
-            "| SDK/raw instructions per call ≤ 1.10 | {:.3} ({sdk:.0} / {raw:.0}) | {} |",
-            sdk / raw,
-            mark(sdk / raw <= 1.10)
-        );
-    }
-    if let Some((failed, x)) = goals.concurrent_digest {
-        let _ = writeln!(
-            out,
-            "| 64 concurrent digest callers, strict nc: 0 failures | {failed} | {} |",
-            mark(failed == 0)
-        );
-        let _ = writeln!(
-            out,
-            "| 64 concurrent digest callers: ≤ 1.05 exchanges per call | {x:.3} | {} |",
-            mark(x <= 1.05)
-        );
-    }
-    if let Some((secs, t)) = goals.token_outage {
-        let _ = writeln!(
-            out,
-            "| token outage of {secs} s (Retry-After: 2): ≤ {} token requests | {t} | {} |",
-            secs / 2 + 1,
-            mark(t <= secs / 2 + 1)
-        );
-    }
-    for (n, t) in &goals.token_requests {
-        let _ = writeln!(
-            out,
-            "| 1 token request for {n} concurrent cold calls | {t} | {} |",
-            mark(*t == 1)
-        );
+    for goal in sections.iter().flat_map(|s| &s.goals) {
+        let met = if goal.met { "yes" } else { "**no**" };
+        let _ = writeln!(out, "| {} | {} | {met} |", goal.what, goal.measured);
     }
     out.push('\n');
+    for section in sections {
+        out.push_str(&section.body);
+    }
     out
 }
 
