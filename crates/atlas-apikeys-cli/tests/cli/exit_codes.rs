@@ -103,16 +103,9 @@ fn exit_codes_are_documented_and_kept() {
     );
 
     // 3: the API said no.
-    let out = run(
+    let out = sh(
         with(&[]),
-        &[
-            "org-key",
-            "update",
-            ORG,
-            "0123456789abcdef01234567",
-            "--desc",
-            "x",
-        ],
+        &format!("org-key update {ORG} 0123456789abcdef01234567 --desc x"),
     );
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(
@@ -148,7 +141,7 @@ fn exit_codes_are_documented_and_kept() {
     // 0, with a warning when the version is not pinned.
     let mut unpinned = cli();
     digest(&mut unpinned, &e);
-    let out = run(unpinned, &["org-key", "update", ORG, KEY, "--desc", "x"]);
+    let out = sh(unpinned, &format!("org-key update {ORG} {KEY} --desc x"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(
         out.stderr.contains("warning: no API version pinned"),
@@ -181,18 +174,9 @@ fn missing_credentials_say_what_to_set() {
     om.env("MONGODB_ATLAS_OPS_MANAGER_URL", e.emulator.url())
         .env("MONGODB_ATLAS_CLIENT_ID", defaults::CLIENT_ID)
         .env("MONGODB_ATLAS_CLIENT_SECRET", defaults::CLIENT_SECRET);
-    let out = run(
+    let out = sh(
         om,
-        &[
-            "--system",
-            "ops-manager",
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
+        &format!("--system ops-manager org-key update {ORG} {KEY} --desc x"),
     );
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(

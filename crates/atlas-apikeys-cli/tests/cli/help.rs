@@ -4,14 +4,14 @@ use super::*;
 
 #[test]
 fn help_has_examples_and_completions_are_printed() {
-    let out = run(cli(), &["project-key", "assign", "--help"]);
+    let out = sh(cli(), "project-key assign --help");
     assert_eq!(out.code, 0);
     assert!(
         out.stdout.contains("EXAMPLES:") && out.stdout.contains("--strict"),
         "{}",
         out.stdout
     );
-    let out = run(cli(), &["--help"]);
+    let out = sh(cli(), "--help");
     assert!(
         out.stdout.contains("EXIT CODES") && out.stdout.contains("MONGODB_ATLAS_CLIENT_ID"),
         "{}",
@@ -40,7 +40,7 @@ fn help_and_completions_offer_the_catalogue_roles_and_versions() {
     let help = |args: &[&str]| {
         let mut c = cli();
         c.args(args).arg("--help");
-        let out = run(c, &[]);
+        let out = sh(c, "");
         assert_eq!(out.code, 0, "{}", out.stderr);
         out.stdout
     };
@@ -49,7 +49,7 @@ fn help_and_completions_offer_the_catalogue_roles_and_versions() {
     let update_help = help(&["project-key", "update-roles"]);
     let mut c = cli();
     c.args(["completions", "bash"]);
-    let completions = run(c, &[]).stdout;
+    let completions = sh(c, "").stdout;
     for entry in atlas_apikeys::client::catalogue::CATALOGUE {
         for role in entry.org {
             assert!(

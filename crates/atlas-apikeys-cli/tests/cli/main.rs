@@ -95,19 +95,56 @@ fn run(mut c: Command, args: &[&str]) -> Out {
 /// `org-key update ORG KEY --desc x` on the newest version: the command
 /// most tests need one of.
 fn update_x(c: Command) -> Out {
-    run(
+    sh(
         c,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
+        &format!(
+            "--api-version {} org-key update {ORG} {KEY} --desc x",
+            newest()
+        ),
     )
+}
+
+/// Shell words of one README line: quotes grouped, a `#` comment dropped.
+fn words(line: &str) -> Vec<String> {
+    let (mut out, mut word, mut quote, mut any) = (Vec::new(), String::new(), None, false);
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                any = true;
+            }
+            (None, '#') if word.is_empty() => break,
+            (None, c) if c.is_whitespace() => {
+                if any || !word.is_empty() {
+                    out.push(std::mem::take(&mut word));
+                }
+                any = false;
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if any || !word.is_empty() {
+        out.push(word);
+    }
+    out
+}
+
+/// Runs the command line `line` (shell words: quotes group, `#` starts a
+/// comment) with `c`'s environment.
+fn sh(c: Command, line: &str) -> Out {
+    let args = words(line);
+    run(c, &args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// The CLI against the Atlas emulator `e`, as the owner key, pinned to the
+/// newest version.
+fn atlas(e: &Env) -> Command {
+    let mut c = cli();
+    digest(&mut c, e);
+    c.args(["--api-version", newest()]);
+    c
 }
 
 fn json(out: &Out) -> Value {

@@ -32,20 +32,12 @@ fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
     c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
         .env("MONGODB_ATLAS_CLIENT_ID", defaults::CLIENT_ID);
     c.write_stdin(defaults::CLIENT_SECRET);
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "--api-version",
-            newest(),
-            "--client-secret-file",
-            "-",
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
+        &format!(
+            "--api-version {} --client-secret-file - org-key update {ORG} {KEY} --desc x",
+            newest()
+        ),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
 

@@ -33,20 +33,11 @@ fn every_command_on_every_system_in_both_formats() {
         };
         let what = format!("{system_flag} oauth={oauth}");
 
-        let out = run(
+        let out = sh(
             base("json"),
-            &[
-                "org-key",
-                "update",
-                ORG,
-                KEY,
-                "--desc",
-                "from the cli",
-                "--role",
-                "ORG_MEMBER",
-                "--role",
-                "ORG_READ_ONLY",
-            ],
+            &format!(
+                "org-key update {ORG} {KEY} --desc 'from the cli' --role ORG_MEMBER --role ORG_READ_ONLY"
+            ),
         );
         assert_eq!(out.code, 0, "{what}: {}", out.stderr);
         let v = json(&out);
@@ -59,9 +50,9 @@ fn every_command_on_every_system_in_both_formats() {
             .count();
         assert_eq!(org_roles, 2, "{what}");
 
-        let out = run(
+        let out = sh(
             base("table"),
-            &["org-key", "update", ORG, KEY, "--desc", "again"],
+            &format!("org-key update {ORG} {KEY} --desc again"),
         );
         assert_eq!(out.code, 0, "{what}: {}", out.stderr);
         assert!(
@@ -70,16 +61,9 @@ fn every_command_on_every_system_in_both_formats() {
             out.stdout
         );
 
-        let out = run(
+        let out = sh(
             base("json"),
-            &[
-                "project-key",
-                "assign",
-                PROJECT,
-                KEY,
-                "--role",
-                "GROUP_READ_ONLY",
-            ],
+            &format!("project-key assign {PROJECT} {KEY} --role GROUP_READ_ONLY"),
         );
         assert_eq!(out.code, 0, "{what}: {}", out.stderr);
         // Cloud Manager and Ops Manager's one PATCH assigns or replaces; the
@@ -87,16 +71,9 @@ fn every_command_on_every_system_in_both_formats() {
         assert_eq!(json(&out)["result"], "assigned", "{what}");
 
         // Idempotent by default: assigning again updates.
-        let out = run(
+        let out = sh(
             base("table"),
-            &[
-                "project-key",
-                "assign",
-                PROJECT,
-                KEY,
-                "--role",
-                "GROUP_OWNER",
-            ],
+            &format!("project-key assign {PROJECT} {KEY} --role GROUP_OWNER"),
         );
         assert_eq!(out.code, 0, "{what}: {}", out.stderr);
         // Atlas says which; Cloud Manager and Ops Manager's PATCH cannot.
@@ -144,17 +121,9 @@ fn every_command_on_every_system_in_both_formats() {
 
         // --strict on Atlas refuses a key already in the project.
         if system == System::Atlas {
-            let out = run(
+            let out = sh(
                 base("json"),
-                &[
-                    "project-key",
-                    "assign",
-                    PROJECT,
-                    KEY,
-                    "--role",
-                    "GROUP_OWNER",
-                    "--strict",
-                ],
+                &format!("project-key assign {PROJECT} {KEY} --role GROUP_OWNER --strict"),
             );
             assert_eq!(out.code, 3, "{what}: {}", out.stderr);
             assert!(
@@ -179,39 +148,23 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
     });
     let mut c = cli();
     digest(&mut c, &e);
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "--api-version",
-            newest(),
-            "--envelope",
-            "--pretty",
-            "--output",
-            "json",
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "enveloped",
-        ],
+        &format!(
+            "--api-version {} --envelope --pretty --output json org-key update {ORG} {KEY} --desc enveloped",
+            newest()
+        ),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json(&out)["desc"], "enveloped");
     let mut c = cli();
     digest(&mut c, &e);
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--role",
-            NEWER,
-        ],
+        &format!(
+            "--api-version {} org-key update {ORG} {KEY} --role {NEWER}",
+            newest()
+        ),
     );
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(
@@ -221,21 +174,12 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
     );
     let mut c = cli();
     digest(&mut c, &e);
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "--api-version",
-            newest(),
-            "--allow-unlisted-roles",
-            "--output",
-            "json",
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--role",
-            NEWER,
-        ],
+        &format!(
+            "--api-version {} --allow-unlisted-roles --output json org-key update {ORG} {KEY} --role {NEWER}",
+            newest()
+        ),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json(&out)["roles"][0]["roleName"], NEWER);

@@ -29,11 +29,11 @@ fn network_errors_print_their_cause() {
 #[test]
 fn verbosity_levels_mean_something() {
     let e = env(System::Atlas);
-    let quiet = run(atlas(&e), &["org-key", "update", ORG, KEY, "--desc", "v0"]);
+    let quiet = sh(atlas(&e), &format!("org-key update {ORG} {KEY} --desc v0"));
     assert!(!quiet.stderr.contains("PATCH"), "{}", quiet.stderr);
-    let one = run(
+    let one = sh(
         atlas(&e),
-        &["-v", "org-key", "update", ORG, KEY, "--desc", "v1"],
+        &format!("-v org-key update {ORG} {KEY} --desc v1"),
     );
     let lines: Vec<&str> = one
         .stderr
@@ -56,18 +56,18 @@ fn verbosity_levels_mean_something() {
         "{}",
         one.stderr
     );
-    let two = run(
+    let two = sh(
         atlas(&e),
-        &["-vv", "org-key", "update", ORG, KEY, "--desc", "v2"],
+        &format!("-vv org-key update {ORG} {KEY} --desc v2"),
     );
     assert!(
         two.stderr.contains("authorization: [redacted]"),
         "{}",
         two.stderr
     );
-    let three = run(
+    let three = sh(
         atlas(&e),
-        &["-vvv", "org-key", "update", ORG, KEY, "--desc", "v3"],
+        &format!("-vvv org-key update {ORG} {KEY} --desc v3"),
     );
     assert!(three.stderr.lines().count() > two.stderr.lines().count());
     for out in [&one, &two, &three] {
@@ -77,7 +77,7 @@ fn verbosity_levels_mean_something() {
 
 #[test]
 fn roles_lists_the_catalogue() {
-    let out = run(cli(), &["roles", "-o", "json"]);
+    let out = sh(cli(), "roles -o json");
     assert_eq!(out.code, 0);
     let listed = json(&out);
     for entry in atlas_apikeys::client::catalogue::CATALOGUE {
@@ -92,10 +92,7 @@ fn roles_lists_the_catalogue() {
         let project: Vec<&str> = entry.project.iter().map(|r| r.as_str()).collect();
         assert_eq!(found["project"], serde_json::json!(project));
     }
-    let om = json(&run(
-        cli(),
-        &["roles", "--system", "ops-manager", "-o", "json"],
-    ));
+    let om = json(&sh(cli(), "roles --system ops-manager -o json"));
     assert_eq!(om.as_array().unwrap().len(), 1);
 }
 
@@ -104,21 +101,12 @@ fn dry_run_prints_the_request_and_sends_nothing() {
     let e = env(System::Atlas);
     let mut c = cli();
     c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url());
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "--dry-run",
-            "--api-version",
-            newest(),
-            "-o",
-            "json",
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "planned",
-        ],
+        &format!(
+            "--dry-run --api-version {} -o json org-key update {ORG} {KEY} --desc planned",
+            newest()
+        ),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let plan = json(&out);
@@ -132,22 +120,14 @@ fn dry_run_prints_the_request_and_sends_nothing() {
     );
     assert_eq!(request["body"]["desc"], "planned");
     assert!(!out.stdout.to_lowercase().contains("authorization"));
-    let out = run(
+    let out = sh(
         atlas(&e),
-        &[
-            "--dry-run",
-            "project-key",
-            "assign",
-            PROJECT,
-            KEY,
-            "--role",
-            "GROUP_READ_ONLY",
-        ],
+        &format!("--dry-run project-key assign {PROJECT} {KEY} --role GROUP_READ_ONLY"),
     );
     assert_eq!(out.code, 0);
     assert!(out.stdout.contains("POST") && !out.stdout.contains(defaults::OWNER_PRIVATE));
     // Invalid input still fails, before anything.
-    let out = run(atlas(&e), &["--dry-run", "org-key", "update", ORG, KEY]);
+    let out = sh(atlas(&e), &format!("--dry-run org-key update {ORG} {KEY}"));
     assert_eq!(out.code, 2);
     assert_eq!(e.emulator.counters().exchanges, 0);
 }

@@ -4,13 +4,6 @@
 
 use super::*;
 
-fn atlas(e: &Env) -> Command {
-    let mut c = cli();
-    digest(&mut c, e);
-    c.args(["--api-version", newest()]);
-    c
-}
-
 fn profile_dir(text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("atlascli")).unwrap();
@@ -38,33 +31,6 @@ fn many_projects(n: usize) -> (Config, String) {
         "[[keys]]\nid = \"{KEY}\"\norg = \"{ORG}\"\ndesc = \"applied\"\norg_roles = [\"ORG_MEMBER\"]\n{projects}"
     );
     (config, plan)
-}
-
-/// Shell words of one README line: quotes grouped, a `#` comment dropped.
-fn words(line: &str) -> Vec<String> {
-    let (mut out, mut word, mut quote, mut any) = (Vec::new(), String::new(), None, false);
-    for c in line.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => word.push(c),
-            (None, '"' | '\'') => {
-                quote = Some(c);
-                any = true;
-            }
-            (None, '#') if word.is_empty() => break,
-            (None, c) if c.is_whitespace() => {
-                if any || !word.is_empty() {
-                    out.push(std::mem::take(&mut word));
-                }
-                any = false;
-            }
-            (None, c) => word.push(c),
-        }
-    }
-    if any || !word.is_empty() {
-        out.push(word);
-    }
-    out
 }
 
 mod apply;

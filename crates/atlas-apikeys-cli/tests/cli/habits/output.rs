@@ -37,11 +37,9 @@ fn json_has_atlas_shape_and_one_top_level_shape_per_command() {
         assert_eq!(v["id"], KEY);
     }
     assert!(second["desc"].is_string(), "{second}");
-    let out = run(
+    let out = sh(
         atlas(&e),
-        &[
-            "-o", "json", "org-key", "update", ORG, KEY, "--desc", "shape",
-        ],
+        &format!("-o json org-key update {ORG} {KEY} --desc shape"),
     );
     let key = json(&out);
     assert_eq!(key["desc"], "shape");
@@ -55,11 +53,9 @@ fn json_has_atlas_shape_and_one_top_level_shape_per_command() {
     assert!(key.get("privateKey").is_none() && !out.stdout.contains("****"));
     // --pretty indents; piped output is compact otherwise.
     assert!(!out.stdout.trim().contains('\n'));
-    let pretty = run(
+    let pretty = sh(
         atlas(&e),
-        &[
-            "-o", "json", "--pretty", "org-key", "update", ORG, KEY, "--desc", "shape",
-        ],
+        &format!("-o json --pretty org-key update {ORG} {KEY} --desc shape"),
     );
     assert!(
         pretty.stdout.trim().contains("\n  \"desc\""),
@@ -71,16 +67,12 @@ fn json_has_atlas_shape_and_one_top_level_shape_per_command() {
 #[test]
 fn hygiene_secrets_withheld_control_characters_escaped_env_trimmed() {
     let e = env(System::Atlas);
-    let out = run(
+    let out = sh(
         atlas(&e),
-        &[
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--role",
-            defaults::OWNER_PRIVATE,
-        ],
+        &format!(
+            "org-key update {ORG} {KEY} --role {}",
+            defaults::OWNER_PRIVATE
+        ),
     );
     assert_eq!(out.code, 2);
     assert!(
@@ -118,18 +110,12 @@ fn hygiene_secrets_withheld_control_characters_escaped_env_trimmed() {
             format!("  {}\n", defaults::OWNER_PRIVATE),
         );
     assert_eq!(
-        run(
+        sh(
             c,
-            &[
-                "--api-version",
-                newest(),
-                "org-key",
-                "update",
-                ORG,
-                KEY,
-                "--desc",
-                "trimmed"
-            ]
+            &format!(
+                "--api-version {} org-key update {ORG} {KEY} --desc trimmed",
+                newest()
+            )
         )
         .code,
         0

@@ -10,20 +10,11 @@ fn cloud_and_ops_manager_report_truthfully_and_use_their_own_url() {
         .env("MONGODB_ATLAS_OPS_MANAGER_URL", e.emulator.url())
         .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
         .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "--system",
-            "ops-manager",
-            "-o",
-            "json",
-            "project-key",
-            "assign",
-            PROJECT,
-            KEY,
-            "--role",
-            "GROUP_READ_ONLY",
-        ],
+        &format!(
+            "--system ops-manager -o json project-key assign {PROJECT} {KEY} --role GROUP_READ_ONLY"
+        ),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json(&out)["result"], "assigned");
@@ -64,23 +55,17 @@ fn api_version_takes_any_date_from_the_environment_or_profile_too() {
     let mut c = cli();
     digest(&mut c, &e);
     c.env("MONGODB_ATLAS_API_VERSION", newest());
-    let out = run(c, &["org-key", "update", ORG, KEY, "--desc", "env version"]);
+    let out = sh(
+        c,
+        &format!("org-key update {ORG} {KEY} --desc 'env version'"),
+    );
     assert_eq!(out.code, 0);
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
     let mut c = cli();
     digest(&mut c, &e);
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "--api-version",
-            "2001-01-01",
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
+        &format!("--api-version 2001-01-01 org-key update {ORG} {KEY} --desc x"),
     );
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("first release"), "{}", out.stderr);
@@ -99,7 +84,7 @@ fn atlas_cli_profiles_are_read_with_flags_and_environment_first() {
     let mut c = cli();
     c.env("XDG_CONFIG_HOME", dir.path())
         .env("MONGODB_ATLAS_BASE_URL", e.emulator.url());
-    let out = run(c, &["org-key", "update", KEY, "--desc", "from profile"]);
+    let out = sh(c, &format!("org-key update {KEY} --desc 'from profile'"));
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
     // The environment wins over the profile.
@@ -107,25 +92,17 @@ fn atlas_cli_profiles_are_read_with_flags_and_environment_first() {
     c.env("XDG_CONFIG_HOME", dir.path())
         .env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
         .env("MONGODB_ATLAS_ORG_ID", defaults::FOREIGN_ORG);
-    assert_eq!(run(c, &["org-key", "update", KEY, "--desc", "x"]).code, 3);
+    assert_eq!(sh(c, &format!("org-key update {KEY} --desc x")).code, 3);
     // A profile whose secret is in the keychain says so.
     let mut c = cli();
     c.env("XDG_CONFIG_HOME", dir.path())
         .env("MONGODB_ATLAS_BASE_URL", e.emulator.url());
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "-P",
-            "keychain",
-            "--api-version",
-            newest(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
+        &format!(
+            "-P keychain --api-version {} org-key update {ORG} {KEY} --desc x",
+            newest()
+        ),
     );
     assert_eq!(out.code, 4, "{}", out.stderr);
     assert!(
@@ -135,10 +112,7 @@ fn atlas_cli_profiles_are_read_with_flags_and_environment_first() {
     );
     let mut c = cli();
     c.env("XDG_CONFIG_HOME", dir.path());
-    let out = run(
-        c,
-        &["-P", "nope", "org-key", "update", ORG, KEY, "--desc", "x"],
-    );
+    let out = sh(c, &format!("-P nope org-key update {ORG} {KEY} --desc x"));
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("default, keychain"), "{}", out.stderr);
 }

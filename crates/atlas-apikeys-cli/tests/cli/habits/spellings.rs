@@ -5,19 +5,9 @@ use super::*;
 #[test]
 fn atlas_cli_spellings_are_accepted() {
     let e = env(System::Atlas);
-    let out = run(
+    let out = sh(
         atlas(&e),
-        &[
-            "-o",
-            "json",
-            "org-key",
-            "update",
-            KEY,
-            "--orgId",
-            ORG,
-            "--role",
-            "ORG_MEMBER,ORG_READ_ONLY",
-        ],
+        &format!("-o json org-key update {KEY} --orgId {ORG} --role ORG_MEMBER,ORG_READ_ONLY"),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let roles: Vec<String> = json(&out)["roles"]
@@ -34,27 +24,27 @@ fn atlas_cli_spellings_are_accepted() {
     let mut c = atlas(&e);
     c.env("MONGODB_ATLAS_ORG_ID", ORG);
     assert_eq!(
-        run(c, &["org-key", "update", KEY, "--desc", "env org"]).code,
+        sh(c, &format!("org-key update {KEY} --desc 'env org'")).code,
         0
     );
     let mut c = atlas(&e);
     c.env("MONGODB_ATLAS_PROJECT_ID", PROJECT);
     assert_eq!(
-        run(
+        sh(
             c,
-            &["project-key", "assign", KEY, "--role", "GROUP_READ_ONLY"]
+            &format!("project-key assign {KEY} --role GROUP_READ_ONLY")
         )
         .code,
         0
     );
     // Swapped ids: the 404 says what may have happened.
-    let out = run(atlas(&e), &["org-key", "update", KEY, ORG, "--desc", "x"]);
+    let out = sh(atlas(&e), &format!("org-key update {KEY} {ORG} --desc x"));
     assert_eq!(out.code, 3);
     assert!(out.stderr.contains("Were they swapped?"), "{}", out.stderr);
     // Both ways of naming the organization at once is refused before sending.
-    let out = run(
+    let out = sh(
         atlas(&e),
-        &["org-key", "update", ORG, KEY, "--orgId", ORG, "--desc", "x"],
+        &format!("org-key update {ORG} {KEY} --orgId {ORG} --desc x"),
     );
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
@@ -62,16 +52,9 @@ fn atlas_cli_spellings_are_accepted() {
 #[test]
 fn messages_use_the_command_lines_words() {
     let e = env(System::Atlas);
-    let out = run(
+    let out = sh(
         atlas(&e),
-        &[
-            "org-key",
-            "update",
-            "32b6e34b3d91647abb20e7b",
-            KEY,
-            "--desc",
-            "x",
-        ],
+        &format!("org-key update 32b6e34b3d91647abb20e7b {KEY} --desc x"),
     );
     assert!(
         out.stderr.contains("ORG_ID")
@@ -80,15 +63,15 @@ fn messages_use_the_command_lines_words() {
         "{}",
         out.stderr
     );
-    let out = run(atlas(&e), &["org-key", "update", ORG, KEY]);
+    let out = sh(atlas(&e), &format!("org-key update {ORG} {KEY}"));
     assert!(
         out.stderr.contains("give --desc, --role, or both") && !out.stderr.contains("(got {})"),
         "{}",
         out.stderr
     );
-    let out = run(
+    let out = sh(
         atlas(&e),
-        &["org-key", "update", ORG, KEY, "--role", "ORG_NOPE"],
+        &format!("org-key update {ORG} {KEY} --role ORG_NOPE"),
     );
     assert!(
         out.stderr.contains("is not an organization role")
@@ -99,20 +82,11 @@ fn messages_use_the_command_lines_words() {
     let cm = env(System::CloudManager);
     let mut c = cli();
     digest(&mut c, &cm);
-    let out = run(
+    let out = sh(
         c,
-        &[
-            "--system",
-            "cloud-manager",
-            "project-key",
-            "update-roles",
-            PROJECT,
-            KEY,
-            "--desc",
-            "x",
-            "--role",
-            "GROUP_READ_ONLY",
-        ],
+        &format!(
+            "--system cloud-manager project-key update-roles {PROJECT} {KEY} --desc x --role GROUP_READ_ONLY"
+        ),
     );
     assert!(
         out.stderr.contains("org-key update") && !out.stderr.contains("update_org_key"),
