@@ -47,14 +47,8 @@ async fn concurrent_digest_calls_never_share_a_nonce_in_flight() {
     let server = start(Config::default()).await;
     let keys = digest(&server);
     update(&keys).await.unwrap();
-    let calls: Vec<_> = (0..512)
-        .map(|_| {
-            let keys = keys.clone();
-            tokio::spawn(async move { update(&keys).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().expect("concurrent call");
+    for result in concurrent_updates(&keys, 512).await {
+        result.expect("concurrent call");
     }
     let c = server.counters();
     assert_eq!(c.authenticated, 513, "{c:?}");
@@ -67,14 +61,8 @@ async fn concurrent_digest_calls_never_share_a_nonce_in_flight() {
 async fn cold_concurrent_digest_calls_all_succeed() {
     let server = start(Config::default()).await;
     let keys = digest(&server);
-    let calls: Vec<_> = (0..64)
-        .map(|_| {
-            let keys = keys.clone();
-            tokio::spawn(async move { update(&keys).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().expect("cold concurrent call");
+    for result in concurrent_updates(&keys, 64).await {
+        result.expect("cold concurrent call");
     }
     assert_eq!(server.counters().authenticated, 64);
 }

@@ -158,6 +158,24 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
     }
 }
 
+/// `n` concurrent [`update`]s on clones of one client; every result.
+pub(crate) async fn concurrent_updates(
+    keys: &ApiKeys,
+    n: usize,
+) -> Vec<Result<atlas_apikeys::ApiKey, Error>> {
+    let calls: Vec<_> = (0..n)
+        .map(|_| {
+            let keys = keys.clone();
+            tokio::spawn(async move { update(&keys).await })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for call in calls {
+        out.push(call.await.expect("the task runs to the end"));
+    }
+    out
+}
+
 /// `update_org_api_key` called `times` times on a generated client built
 /// from `config`, each observed: whether it succeeded, and its record.
 pub(crate) async fn observed_updates(

@@ -7,14 +7,8 @@ async fn a_thousand_cold_calls_cause_one_token_request() {
     let server = start(Config::default()).await;
     let keys = service_account(&server);
     let started = Instant::now();
-    let calls: Vec<_> = (0..1000)
-        .map(|_| {
-            let keys = keys.clone();
-            tokio::spawn(async move { update(&keys).await })
-        })
-        .collect();
-    for call in calls {
-        call.await.unwrap().expect("call");
+    for result in concurrent_updates(&keys, 1000).await {
+        result.expect("call");
     }
     let c = server.counters();
     assert_eq!(c.token_requests, 1, "{c:?}");
