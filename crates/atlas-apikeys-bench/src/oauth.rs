@@ -137,19 +137,13 @@ pub(crate) async fn oauth() -> Result<Section, String> {
             defaults::CLIENT_ID,
             defaults::CLIENT_SECRET,
         ))?;
-        let t = Instant::now();
-        assert!(call().await);
-        cold.push(t.elapsed());
-        let t = Instant::now();
-        assert!(call().await);
-        warm.push(t.elapsed());
+        cold.push(timed(&call).await);
+        warm.push(timed(&call).await);
         let call = fresh(atlas_apikeys::client::Credentials::api_key(
             defaults::OWNER_PUBLIC,
             defaults::OWNER_PRIVATE,
         ))?;
-        let t = Instant::now();
-        assert!(call().await);
-        digest_cold.push(t.elapsed());
+        digest_cold.push(timed(&call).await);
     }
     for v in [&mut cold, &mut warm, &mut digest_cold] {
         v.sort();
@@ -172,4 +166,11 @@ pub(crate) async fn oauth() -> Result<Section, String> {
         );
     }
     Ok(section)
+}
+
+/// How long one call takes.
+async fn timed(call: &crate::measure::Call) -> std::time::Duration {
+    let t = Instant::now();
+    assert!(call().await, "a benchmarked call failed");
+    t.elapsed()
 }

@@ -122,22 +122,12 @@ async fn the_deadline_stops_retries() {
 #[tokio::test]
 async fn dropped_connections_are_retried() {
     let (url, seen) = flaky_server(2).await;
-    let keys = ApiKeys::builder()
-        .anonymous()
-        .base_url(&url)
-        .retry(fast_retries())
-        .build()
-        .unwrap();
+    let keys = anonymous(&url);
     update(&keys).await.expect("third connection answers");
     assert_eq!(seen.load(std::sync::atomic::Ordering::SeqCst), 3);
 
     let (url, _) = flaky_server(100).await;
-    let keys = ApiKeys::builder()
-        .anonymous()
-        .base_url(&url)
-        .retry(fast_retries())
-        .build()
-        .unwrap();
+    let keys = anonymous(&url);
     let err = update(&keys).await.unwrap_err();
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
 }
@@ -167,4 +157,14 @@ async fn slow_responses_time_out_and_are_retried() {
         started.elapsed() >= Duration::from_millis(400),
         "two timed-out attempts"
     );
+}
+
+/// A client without credentials, for servers that need none, retrying fast.
+fn anonymous(url: &str) -> ApiKeys {
+    ApiKeys::builder()
+        .anonymous()
+        .base_url(url)
+        .retry(fast_retries())
+        .build()
+        .unwrap()
 }

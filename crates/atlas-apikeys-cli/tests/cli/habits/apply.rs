@@ -13,6 +13,13 @@ fn apply_brings_300_projects_about_through_429s_and_faults_and_a_rerun_completes
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("plan.toml");
     std::fs::write(&file, &plan).unwrap();
+    // Temporary paths hold no spaces, so the line splits where it should.
+    let apply = |extra: &str| {
+        sh(
+            atlas(&e),
+            &format!("-o json apply {} {extra}", file.display()),
+        )
+    };
     for _ in 0..5 {
         e.emulator
             .inject(None, atlas_apikeys_emulator::Fault::Status(500));
@@ -24,17 +31,7 @@ fn apply_brings_300_projects_about_through_429s_and_faults_and_a_rerun_completes
             retry_after: 1,
         },
     );
-    let out = run(
-        atlas(&e),
-        &[
-            "-o",
-            "json",
-            "apply",
-            file.to_str().unwrap(),
-            "--concurrency",
-            "16",
-        ],
-    );
+    let out = apply("--concurrency 16");
     let report = json(&out);
     let summary = &report["summary"];
     assert_eq!(summary["items"], 301, "{summary}");
@@ -51,17 +48,7 @@ fn apply_brings_300_projects_about_through_429s_and_faults_and_a_rerun_completes
         e.emulator
             .inject(None, atlas_apikeys_emulator::Fault::Status(503));
     }
-    let out = run(
-        atlas(&e),
-        &[
-            "-o",
-            "json",
-            "apply",
-            file.to_str().unwrap(),
-            "--concurrency",
-            "16",
-        ],
-    );
+    let out = apply("--concurrency 16");
     let partial = json(&out);
     assert!(
         partial["summary"]["failed"].as_u64().unwrap() > 0,
@@ -78,7 +65,7 @@ fn apply_brings_300_projects_about_through_429s_and_faults_and_a_rerun_completes
     );
     e.emulator.clear_injected();
     // Re-running completes whatever failed, and changes nothing else.
-    let again = run(atlas(&e), &["-o", "json", "apply", file.to_str().unwrap()]);
+    let again = apply("");
     assert_eq!(again.code, 0, "{}", again.stdout);
     let again = json(&again);
     assert_eq!(again["summary"]["failed"], 0);
