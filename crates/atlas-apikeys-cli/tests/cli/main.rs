@@ -147,6 +147,12 @@ fn atlas(e: &Env) -> Command {
     c
 }
 
+/// Asserts the run exited with `code` and said `needle` on stderr.
+fn expect_failure(out: &Out, code: i32, needle: &str) {
+    assert_eq!(out.code, code, "{}", out.stderr);
+    assert!(out.stderr.contains(needle), "{}", out.stderr);
+}
+
 fn json(out: &Out) -> Value {
     serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
 }

@@ -166,12 +166,7 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
             newest()
         ),
     );
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    assert!(
-        out.stderr.contains("--allow-unlisted-roles"),
-        "{}",
-        out.stderr
-    );
+    expect_failure(&out, 2, "--allow-unlisted-roles");
     let mut c = cli();
     digest(&mut c, &e);
     let out = sh(
