@@ -10,28 +10,16 @@ use serde_json::{Map, Value, json};
 use super::prepare::{EnumSet, SECRET_PROPERTIES, SECRET_SCHEMA};
 use crate::catalogue::SystemRoles;
 
-/// Keywords that constrain values rather than describe shapes, or that say
-/// nothing the generated types use (`nullable`: an optional field accepts
-/// null already; `readOnly`/`writeOnly`/`deprecated`: documentation).
-pub(super) const CONSTRAINTS: &[&str] = &[
-    "nullable",
-    "readOnly",
-    "writeOnly",
-    "deprecated",
-    "pattern",
-    "minLength",
-    "maxLength",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "minProperties",
-    "maxProperties",
-];
+/// Keywords that say nothing the generated types use (`nullable`: an
+/// optional field accepts null already; `readOnly`/`writeOnly`/`deprecated`:
+/// documentation).
+pub(super) const MARKERS: &[&str] = &["nullable", "readOnly", "writeOnly", "deprecated"];
+
+/// Whether codegen drops `keyword` from a schema: a marker, or a keyword
+/// that constrains values rather than describes shapes.
+pub(super) fn dropped(keyword: &str) -> bool {
+    MARKERS.contains(&keyword) || crate::import::VALUE_CONSTRAINTS.contains(&keyword)
+}
 
 /// Rewrites every schema: inline string enums become references to named
 /// placeholders, value constraints go.
@@ -119,7 +107,7 @@ impl Schemas {
         let Some(obj) = schema.as_object_mut() else {
             return;
         };
-        obj.retain(|k, _| !CONSTRAINTS.contains(&k.as_str()));
+        obj.retain(|k, _| !dropped(k));
         if obj.get("type").is_some_and(|t| t == "string") {
             obj.remove("format");
         }
@@ -308,7 +296,7 @@ pub(super) fn unconstrained(schema: &Value) -> Value {
         Value::Object(map) => {
             let string = map.get("type").is_some_and(|t| t == "string");
             map.iter()
-                .filter(|(k, _)| !(CONSTRAINTS.contains(&k.as_str()) || string && *k == "format"))
+                .filter(|(k, _)| !(dropped(k) || string && *k == "format"))
                 .map(|(k, v)| {
                     let v = if k == "properties" {
                         Value::Object(

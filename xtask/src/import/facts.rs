@@ -44,28 +44,16 @@ impl Kind {
 
     fn keeps(self) -> &'static [&'static str] {
         match self {
+            // And every `VALUE_CONSTRAINTS` keyword.
             Self::Schema => &[
                 "type",
                 "format",
-                "pattern",
-                "minLength",
-                "maxLength",
-                "minimum",
-                "maximum",
-                "exclusiveMinimum",
-                "exclusiveMaximum",
-                "multipleOf",
                 "enum",
                 "default",
                 "nullable",
                 "readOnly",
                 "writeOnly",
                 "required",
-                "minItems",
-                "maxItems",
-                "uniqueItems",
-                "minProperties",
-                "maxProperties",
                 "deprecated",
                 "discriminator",
             ],
@@ -97,6 +85,25 @@ impl Kind {
 
 /// `value` reduced to the facts its kind keeps. A `$ref` stands alone, as
 /// OpenAPI 3.0 ignores its siblings.
+/// Schema keywords that constrain values: kept by import (they are facts the
+/// validation crate enforces), dropped by codegen (typify would make a
+/// newtype of every constrained field).
+pub const VALUE_CONSTRAINTS: &[&str] = &[
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "minProperties",
+    "maxProperties",
+];
+
 pub fn of_kind(kind: Kind, value: &Value) -> Value {
     let Value::Object(src) = value else {
         return value.clone(); // `additionalProperties: true` and the like.
@@ -105,7 +112,12 @@ pub fn of_kind(kind: Kind, value: &Value) -> Value {
         return Value::Object(Map::from_iter([("$ref".to_owned(), r.clone())]));
     }
     let mut out = Map::new();
-    for key in kind.keeps() {
+    let constraints: &[&str] = if kind == Kind::Schema {
+        VALUE_CONSTRAINTS
+    } else {
+        &[]
+    };
+    for key in kind.keeps().iter().chain(constraints) {
         if let Some(v) = src.get(*key) {
             out.insert((*key).to_owned(), v.clone());
         }

@@ -18,6 +18,7 @@ use crate::operations::{ATLAS_OPERATIONS, Operation};
 use crate::output;
 
 pub use error::ImportError;
+pub use facts::VALUE_CONSTRAINTS;
 pub use versions::{ApiDate, declared_dates};
 
 /// What `import` reads and where it writes.
