@@ -194,6 +194,28 @@ proxy.server = ("" => (("host" => "127.0.0.1", "port" => {backend_port})))
     panic!("lighttpd did not start on port {port}");
 }
 
+/// One observed `update_org_api_key` through `client`: the answered key's
+/// public key, or the error, and the record.
+async fn observed_update(
+    client: &api::Client,
+    desc: &str,
+) -> (
+    Result<Option<String>, String>,
+    atlas_apikeys::client::CallRecord,
+) {
+    let body = api::types::UpdateAtlasOrganizationApiKey {
+        desc: Some(desc.into()),
+        roles: vec![],
+    };
+    let (result, record) =
+        observe(client.update_org_api_key(defaults::ORG, defaults::TARGET_KEY, None, None, &body))
+            .await;
+    let result = result
+        .map(|key| key.into_inner().public_key)
+        .map_err(|e| format!("{e:?}"));
+    (result, record)
+}
+
 fn client(url: &str, private: &str) -> api::Client {
     api::connect(
         ClientConfig::new()
@@ -211,26 +233,13 @@ async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() 
         let backend = CaptureServer::start().await;
         let server = lighttpd(algorithms, &backend).await;
         let client = client(&server.url, PRIVATE);
-        let body = api::types::UpdateAtlasOrganizationApiKey {
-            desc: Some("through lighttpd".into()),
-            roles: vec![],
-        };
         let mut exchanges = Vec::new();
         for _ in 0..20 {
             backend.reply(Reply::json(200, defaults::key_json()));
-            let (result, record) = observe(client.update_org_api_key(
-                "32b6e34b3d91647abb20e7b8",
-                "5d1113b25a115342acc2d1aa",
-                None,
-                None,
-                &body,
-            ))
-            .await;
-            let key = result
-                .unwrap_or_else(|e| panic!("{algorithms}: {e:?}"))
-                .into_inner();
+            let (public_key, record) = observed_update(&client, "through lighttpd").await;
+            let public_key = public_key.unwrap_or_else(|e| panic!("{algorithms}: {e}"));
             assert_eq!(
-                key.public_key.as_deref(),
+                public_key.as_deref(),
                 defaults::key_json()["publicKey"].as_str()
             );
             exchanges.push(record.exchanges);
@@ -262,18 +271,7 @@ async fn lighttpd_refusing_the_credentials_is_a_typed_error() {
     let backend = CaptureServer::start().await;
     let server = lighttpd("MD5", &backend).await;
     let client = client(&server.url, "not-the-private-key");
-    let body = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some("x".into()),
-        roles: vec![],
-    };
-    let (result, record) = observe(client.update_org_api_key(
-        "32b6e34b3d91647abb20e7b8",
-        "5d1113b25a115342acc2d1aa",
-        None,
-        None,
-        &body,
-    ))
-    .await;
+    let (result, record) = observed_update(&client, "x").await;
     assert!(result.is_err());
     assert!(
         matches!(

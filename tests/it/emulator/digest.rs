@@ -121,15 +121,7 @@ async fn curl_digest_works_on_every_system_and_role_sets_differ() {
         assert!(out.ends_with("\n400"), "{system:?}: {out}");
         // OAuth: Cloud Manager offers it, Ops Manager does not.
         let http = reqwest::Client::new();
-        let status = http
-            .post(format!("{}/api/oauth/token", emu.url()))
-            .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16();
+        let status = token_request(&http, &emu).await.status().as_u16();
         assert_eq!(
             status,
             if system.offers_oauth() { 200 } else { 404 },

@@ -63,18 +63,19 @@ fn target() -> ApiKeyId {
     defaults::TARGET_KEY.parse().unwrap()
 }
 
-/// An access token from the emulator, for raw requests.
-async fn token(http: &reqwest::Client, emu: &Emulator) -> String {
-    let response: Value = http
-        .post(format!("{}/api/oauth/token", emu.url()))
+/// The example service account's token request, answered.
+async fn token_request(http: &reqwest::Client, emu: &Emulator) -> reqwest::Response {
+    http.post(format!("{}/api/oauth/token", emu.url()))
         .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await
         .unwrap()
-        .json()
-        .await
-        .unwrap();
+}
+
+/// An access token from the emulator, for raw requests.
+async fn token(http: &reqwest::Client, emu: &Emulator) -> String {
+    let response: Value = token_request(http, emu).await.json().await.unwrap();
     response["access_token"].as_str().unwrap().to_owned()
 }
 
