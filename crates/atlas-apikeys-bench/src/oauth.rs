@@ -33,12 +33,7 @@ pub(crate) async fn token_outage(quick: bool) -> Result<Section, String> {
             },
         );
     }
-    let keys = ApiKeys::builder()
-        .base_url(emu.url())
-        .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let call = sdk_call(keys);
+    let call = service_account_call(&emu)?;
     // Callers keep calling through the outage and a few seconds past it;
     // the outage ends on time, and what was asked during it is counted then.
     let started = Instant::now();
@@ -104,12 +99,7 @@ pub(crate) async fn oauth() -> Result<Section, String> {
         let emu = Emulator::start(Config::default())
             .await
             .map_err(|e| e.to_string())?;
-        let keys = ApiKeys::builder()
-            .base_url(emu.url())
-            .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
-            .build()
-            .map_err(|e| e.to_string())?;
-        let call = sdk_call(keys);
+        let call = service_account_call(&emu)?;
         let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
         for t in tasks {
             assert!(t.await.map_err(|e| e.to_string())?, "cold call failed");
@@ -173,4 +163,14 @@ async fn timed(call: &crate::measure::Call) -> std::time::Duration {
     let t = Instant::now();
     assert!(call().await, "a benchmarked call failed");
     t.elapsed()
+}
+
+/// An SDK call as the example service account, on a new client.
+fn service_account_call(emu: &Emulator) -> Result<crate::measure::Call, String> {
+    ApiKeys::builder()
+        .base_url(emu.url())
+        .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+        .build()
+        .map(sdk_call)
+        .map_err(|e| e.to_string())
 }
