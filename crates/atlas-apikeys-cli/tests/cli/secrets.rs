@@ -11,20 +11,14 @@ fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
     let mut c = cli();
     c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
         .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC);
-    let out = run(
+    // Temporary paths hold no spaces, so the line splits where it should.
+    let out = sh(
         c,
-        &[
-            "--api-version",
+        &format!(
+            "--api-version {} --private-key-file {} org-key update {ORG} {KEY} --desc x",
             newest(),
-            "--private-key-file",
-            file.to_str().unwrap(),
-            "org-key",
-            "update",
-            ORG,
-            KEY,
-            "--desc",
-            "x",
-        ],
+            file.display()
+        ),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
 
