@@ -9,7 +9,13 @@ use atlas_apikeys_emulator::defaults;
 
 use crate::measure::Call;
 
-pub(crate) const MEDIA: &str = "application/vnd.atlas.2023-01-01+json";
+/// The media type the SDK sends for `update_org_key` in the newest version:
+/// what the raw side must send too, for the same bytes on the wire.
+pub(crate) fn media() -> &'static str {
+    atlas_apikeys::latest_atlas_version()
+        .operation("updateOrgApiKey")
+        .map_or("application/json", |op| op.accept)
+}
 
 pub(crate) fn key_json() -> String {
     defaults::key_json().to_string()
@@ -41,7 +47,7 @@ pub(crate) async fn minimal_server(seen: Seen) -> String {
             (
                 [(
                     "content-type",
-                    "application/vnd.atlas.2023-01-01+json;charset=utf-8",
+                    atlas_apikeys_emulator::versioning::success_type(),
                 )],
                 body,
             )
@@ -89,8 +95,8 @@ pub(crate) fn raw_call(url: &str, bearer: Option<String>) -> Call {
         Box::pin(async move {
             let mut request = http
                 .patch(&target)
-                .header("accept", MEDIA)
-                .header("content-type", MEDIA)
+                .header("accept", media())
+                .header("content-type", media())
                 .body(r#"{"desc":"bench"}"#);
             if let Some(token) = &bearer {
                 request = request.bearer_auth(token);
@@ -120,8 +126,8 @@ pub(crate) fn two_exchange_digest_call(url: &str) -> Call {
             let send = |auth: Option<String>| {
                 let mut r = http
                     .patch(&target)
-                    .header("accept", MEDIA)
-                    .header("content-type", MEDIA)
+                    .header("accept", media())
+                    .header("content-type", media())
                     .body(body);
                 if let Some(a) = auth {
                     r = r.header("authorization", a);

@@ -83,8 +83,6 @@ impl Kind {
     }
 }
 
-/// `value` reduced to the facts its kind keeps. A `$ref` stands alone, as
-/// OpenAPI 3.0 ignores its siblings.
 /// Schema keywords that constrain values: kept by import (they are facts the
 /// validation crate enforces), dropped by codegen (typify would make a
 /// newtype of every constrained field).
@@ -104,6 +102,8 @@ pub const VALUE_CONSTRAINTS: &[&str] = &[
     "maxProperties",
 ];
 
+/// `value` reduced to the facts its kind keeps. A `$ref` stands alone, as
+/// OpenAPI 3.0 ignores its siblings.
 pub fn of_kind(kind: Kind, value: &Value) -> Value {
     let Value::Object(src) = value else {
         return value.clone(); // `additionalProperties: true` and the like.

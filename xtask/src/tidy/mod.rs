@@ -1,8 +1,8 @@
 //! House rules, checked by a test in the manner of rust-analyzer's tidy:
 //! every hand-written Rust file opens with a `//!` line saying what it
 //! holds and stays within [`MAX_LINES`]; every public item has a doc comment;
-//! the README's tables of error variants, environment variables and media
-//! types match the code.
+//! the README's tables of roles, error variants, environment variables and
+//! media types match the code and the role catalogue.
 
 mod readme;
 

@@ -52,6 +52,23 @@ pub struct ReadmeFacts {
     pub env_vars: Vec<String>,
     /// Every media type the generated tables send.
     pub media_types: Vec<String>,
+    /// The role catalogue: (system, organization roles, project roles).
+    pub roles: Vec<(String, Vec<String>, Vec<String>)>,
+}
+
+/// The README's roles table row for `system`: its two role lists.
+fn roles_row(readme: &str, system: &str) -> Option<(Vec<String>, Vec<String>)> {
+    let prefix = format!("| {system} |");
+    let row = readme.lines().find(|l| l.starts_with(&prefix))?;
+    let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
+    let list = |cell: &str| -> Vec<String> {
+        cell.split(',')
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    Some((list(cells.get(1)?), list(cells.get(2)?)))
 }
 
 /// The README rules.
@@ -95,6 +112,25 @@ pub fn check_readme(readme: &str, facts: &ReadmeFacts) -> Vec<Violation> {
             && !facts.env_vars.iter().any(|v| v == word)
         {
             violation(format!("{word} is documented but not read"));
+        }
+    }
+    for (system, org, project) in &facts.roles {
+        match roles_row(readme, system) {
+            None => violation(format!("the roles table has no row for {system}")),
+            Some((o, p)) => {
+                if &o != org {
+                    violation(format!(
+                        "the roles table's organization roles of {system} are not the catalogue's: {}",
+                        org.join(", ")
+                    ));
+                }
+                if &p != project {
+                    violation(format!(
+                        "the roles table's project roles of {system} are not the catalogue's: {}",
+                        project.join(", ")
+                    ));
+                }
+            }
         }
     }
     for media in &facts.media_types {
@@ -154,7 +190,16 @@ pub fn readme_facts(root: &Path) -> ReadmeFacts {
         .filter(|s| s.starts_with("application/vnd.atlas.") && s.ends_with("+json"))
         .map(str::to_owned)
         .collect();
+    let roles = crate::catalogue::read(&root.join(crate::catalogue::CATALOGUE_DIR))
+        .map(|c| {
+            c.systems
+                .into_iter()
+                .map(|s| (s.system, s.org, s.project))
+                .collect()
+        })
+        .unwrap_or_default();
     ReadmeFacts {
+        roles,
         error_variants: enum_variants(&error_rs, "Error"),
         error_types,
         env_vars,
@@ -172,10 +217,15 @@ mod tests {
             error_types: vec!["ErrorCode".into()],
             env_vars: vec!["MONGODB_ATLAS_ORG_ID".into()],
             media_types: vec!["application/vnd.atlas.2023-01-01+json".into()],
+            roles: vec![(
+                "atlas".into(),
+                vec!["ORG_OWNER".into()],
+                vec!["GROUP_OWNER".into(), "GROUP_READ_ONLY".into()],
+            )],
         }
     }
 
-    const GOOD: &str = "Errors are one enum: `Api` (with an `ErrorCode`) and `Config`.\n\nSet MONGODB_ATLAS_ORG_ID. Sends `application/vnd.atlas.2023-01-01+json`.\n";
+    const GOOD: &str = "Errors are one enum: `Api` (with an `ErrorCode`) and `Config`.\n\nSet MONGODB_ATLAS_ORG_ID. Sends `application/vnd.atlas.2023-01-01+json`.\n\n| atlas | ORG_OWNER | GROUP_OWNER, GROUP_READ_ONLY |\n";
 
     #[test]
     fn readme_tables_that_drift_are_caught() {
@@ -203,6 +253,18 @@ mod tests {
             check_readme(&undocumented_var, &facts())[0]
                 .detail
                 .contains("MONGODB_ATLAS_ORG_ID")
+        );
+        let dropped_role = GOOD.replace("GROUP_OWNER, ", "");
+        assert!(
+            check_readme(&dropped_role, &facts())[0]
+                .detail
+                .contains("project roles of atlas")
+        );
+        let no_row = GOOD.replace("| atlas |", "| atlas2 |");
+        assert!(
+            check_readme(&no_row, &facts())[0]
+                .detail
+                .contains("no row for atlas")
         );
         let stale_media = GOOD.replace("2023-01-01", "2019-01-01");
         assert_eq!(check_readme(&stale_media, &facts()).len(), 2);
