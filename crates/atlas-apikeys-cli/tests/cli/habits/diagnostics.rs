@@ -20,6 +20,24 @@ fn network_errors_print_their_cause() {
     let out = update_x(c);
     expect_failure(&out, 2, "no scheme");
     assert!(!out.stderr.contains("relative URL"), "{}", out.stderr);
+    // TLS against a plain-HTTP port: the TLS layer's own complaint shows.
+    let e = env(System::Atlas);
+    let mut c = cli();
+    c.env(
+        "MONGODB_ATLAS_BASE_URL",
+        e.emulator.url().replace("http://", "https://"),
+    )
+    .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
+    .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+    let out = update_x(c);
+    expect_failure(&out, 4, "caused by");
+    let causes = out.stderr.matches("caused by").count();
+    assert!(
+        causes >= 2,
+        "the chain under the TLS failure: {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(defaults::OWNER_PRIVATE));
 }
 
 #[test]
