@@ -139,18 +139,14 @@ impl From<Error> for Failure {
                 code: API,
                 message: e.to_string(),
             },
-            Error::ClientSetup(_) | Error::Config(_) => {
-                let message = with_causes(&e);
-                let failure = Failure::usage(message.replace(
-                    "or allow insecure http explicitly",
-                    "or pass --allow-insecure-http",
-                ));
-                if message.contains("relative URL without a base") {
-                    failure.hint("a base URL needs its scheme, e.g. https://cloud.mongodb.com or http://127.0.0.1:8080")
-                } else {
-                    failure
-                }
+            // The SDK's advice names its builder call; the command line
+            // has a flag for it.
+            Error::ClientSetup(atlas_apikeys::client::BuildError::InsecureHttp { url }) => {
+                Failure::usage(format!(
+                    "base URL {url:?} is plain http to a non-loopback host: credentials could be sniffed; use https, or pass --allow-insecure-http"
+                ))
             }
+            Error::ClientSetup(_) | Error::Config(_) => Failure::usage(with_causes(&e)),
             _ => Failure::transport(with_causes(&e)),
         }
     }

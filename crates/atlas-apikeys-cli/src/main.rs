@@ -15,8 +15,8 @@ use std::process::ExitCode;
 
 use atlas_apikeys::client::PlannedRequest;
 use atlas_apikeys::{
-    ApiKeyId, ApiKeys, Description, Ensured, KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate,
-    ProjectRole, ProjectRoles, ScopedRole,
+    ApiKeyId, Description, Ensured, KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate, ProjectRole,
+    ProjectRoles, ScopedRole,
 };
 use clap::{CommandFactory, Parser};
 use serde_json::json;
@@ -280,9 +280,4 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Roles | Command::Completions { .. } => {}
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The client, for `apply`.
-pub(crate) fn client(setup: &Setup) -> Result<ApiKeys, Failure> {
-    setup.client()
 }

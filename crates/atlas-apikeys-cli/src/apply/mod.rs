@@ -57,7 +57,7 @@ pub async fn run(
             ExitCode::SUCCESS
         });
     }
-    let keys = crate::client(setup)?;
+    let keys = setup.client()?;
     let started = Instant::now();
     let total = items.len();
     let bar = if std::io::stderr().is_terminal() {
