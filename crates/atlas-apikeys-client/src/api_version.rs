@@ -94,3 +94,40 @@ pub struct SystemRoles {
     /// Project roles.
     pub project: &'static [crate::ProjectRole],
 }
+
+/// `YYYY-MM-DD` as a comparable `(year, month, day)`, when it is a real
+/// calendar date (leap years included): how API version dates are read by
+/// the SDK and by the emulator alike.
+///
+/// ```
+/// use atlas_apikeys_client::calendar_date;
+/// assert_eq!(calendar_date("2024-02-29"), Some((2024, 2, 29)));
+/// assert_eq!(calendar_date("2023-02-29"), None);
+/// assert_eq!(calendar_date("2023-1-01"), None);
+/// ```
+pub fn calendar_date(text: &str) -> Option<(u16, u8, u8)> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+        .iter()
+        .all(|&i| b[i].is_ascii_digit());
+    if !digits {
+        return None;
+    }
+    let (y, m, d): (u16, u8, u8) = (
+        text[..4].parse().ok()?,
+        text[5..7].parse().ok()?,
+        text[8..].parse().ok()?,
+    );
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (1..=days).contains(&d).then_some((y, m, d))
+}

@@ -50,7 +50,7 @@ mod transport;
 #[rustfmt::skip]
 mod generated;
 
-pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles};
+pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles, calendar_date};
 pub use auth::{AuthError, Credentials};
 pub use config::{BuildError, ClientConfig, Context, USER_AGENT};
 pub use generated::enums::*;

@@ -17,25 +17,8 @@ pub fn success_type() -> &'static str {
     &TYPE
 }
 
-/// `YYYY-MM-DD` as a comparable tuple.
-pub fn parse_date(text: &str) -> Option<(u16, u8, u8)> {
-    let b = text.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !text.is_ascii() {
-        return None;
-    }
-    let digits = [0, 1, 2, 3, 5, 6, 8, 9]
-        .iter()
-        .all(|&i| b[i].is_ascii_digit());
-    if !digits {
-        return None;
-    }
-    let (y, m, d) = (
-        text[..4].parse().ok()?,
-        text[5..7].parse().ok()?,
-        text[8..].parse().ok()?,
-    );
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
-}
+/// `YYYY-MM-DD` as a comparable tuple, when it is a real calendar date.
+pub use atlas_apikeys_client::calendar_date as parse_date;
 
 /// Why a request's version cannot be served.
 #[derive(Debug, Clone, PartialEq, Eq)]
