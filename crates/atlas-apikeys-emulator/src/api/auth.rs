@@ -14,7 +14,7 @@ pub(super) fn authenticate(
     method: &Method,
     target: &str,
     headers: &HeaderMap,
-    body: &[u8],
+    body: &axum::body::Bytes,
 ) -> Result<Principal, Refused> {
     let authorization = headers
         .get(header::AUTHORIZATION)
@@ -42,7 +42,8 @@ pub(super) fn authenticate(
     let saw = |state: &mut State, authenticated: bool, algorithm: Option<String>| {
         state.script.saw(crate::script::Seen {
             method: method.to_string(),
-            body: axum::body::Bytes::copy_from_slice(body),
+            // A reference count, not a copy of the body.
+            body: body.clone(),
             authenticated,
             algorithm,
         });
