@@ -45,53 +45,47 @@ fn version(
     wanted: Option<&str>,
     from_flag: bool,
 ) -> Result<&'static ApiVersion, Failure> {
-    if system != "atlas" {
-        if let Some(v) = wanted.filter(|v| from_flag && *v != "v1.0" && *v != "1.0") {
-            return Err(Failure::usage(format!(
-                "--api-version {v:?}: Cloud Manager and Ops Manager have one version, v1.0"
-            )));
-        }
-        return atlas_apikeys::newest_version(system)
-            .ok_or_else(|| Failure::usage(format!("{system} is not a system this build drives")));
+    if system != "atlas"
+        && let Some(v) = wanted.filter(|v| from_flag && *v != "v1.0" && *v != "1.0")
+    {
+        return Err(Failure::usage(format!(
+            "--api-version {v:?}: Cloud Manager and Ops Manager have one version, v1.0"
+        )));
     }
     let source = if from_flag {
         "--api-version"
     } else {
         vars::API_VERSION
     };
+    let wanted = wanted.filter(|_| system == "atlas");
+    let chosen = atlas_apikeys::version_for(system, wanted).map_err(|e| {
+        let known: Vec<&str> = atlas_apikeys::atlas_versions().map(|v| v.version).collect();
+        Failure::usage(format!(
+            "{source}: {e} (versions this build knows: {})",
+            known.join(", ")
+        ))
+    })?;
     match wanted {
-        None => {
-            let newest = atlas_apikeys::latest_atlas_version();
+        None if system == "atlas" => eprintln!(
+            "warning: no API version pinned; using {} (the newest this build knows). Pin one with --api-version, {} or the profile's api_version.",
+            chosen.version.version,
+            vars::API_VERSION
+        ),
+        Some(date) if !chosen.exact => {
+            let why = if chosen.version.version < date.trim() {
+                "the newest version on or before it"
+            } else {
+                "the oldest version, whose requests name the first release of these endpoints"
+            };
             eprintln!(
-                "warning: no API version pinned; using {} (the newest this build knows). Pin one with --api-version, {} or the profile's api_version.",
-                newest.version,
-                vars::API_VERSION
+                "note: API version {} resolves to {} ({why})",
+                date.trim(),
+                chosen.version.version
             );
-            Ok(newest)
         }
-        Some(date) => {
-            let chosen = atlas_apikeys::atlas_version_for(date).map_err(|e| {
-                let known: Vec<&str> = atlas_apikeys::atlas_versions().map(|v| v.version).collect();
-                Failure::usage(format!(
-                    "{source}: {e} (versions this build knows: {})",
-                    known.join(", ")
-                ))
-            })?;
-            if !chosen.exact {
-                let why = if chosen.version.version < date.trim() {
-                    "the newest version on or before it"
-                } else {
-                    "the oldest version, whose requests name the first release of these endpoints"
-                };
-                eprintln!(
-                    "note: API version {} resolves to {} ({why})",
-                    date.trim(),
-                    chosen.version.version
-                );
-            }
-            Ok(chosen.version)
-        }
+        _ => {}
     }
+    Ok(chosen.version)
 }
 
 impl Setup {

@@ -232,21 +232,9 @@ impl ApiKeys {
     /// A client from resolved [`Settings`](crate::settings::Settings).
     pub fn from_settings(settings: &crate::settings::Settings) -> Result<ApiKeys, Error> {
         let system = settings.system.unwrap_or("atlas");
-        let version = match system {
-            "atlas" => match &settings.api_version {
-                Some(date) => {
-                    crate::versions::atlas_version_for(date)
-                        .map_err(|e| {
-                            Error::Config(format!("{}: {e}", crate::settings::vars::API_VERSION))
-                        })?
-                        .version
-                }
-                None => crate::latest_atlas_version(),
-            },
-            other => crate::versions::newest_version(other).ok_or_else(|| {
-                Error::Config(format!("{other} is not a system this build drives"))
-            })?,
-        };
+        let version = crate::versions::version_for(system, settings.api_version.as_deref())
+            .map_err(|e| Error::Config(format!("{}: {e}", crate::settings::vars::API_VERSION)))?
+            .version;
         let mut builder = Self::builder()
             .version(version)
             .credentials(settings.credentials_for(system)?);

@@ -53,7 +53,7 @@ pub use response::{
 pub use roles::{OrgRole, ProjectRole, RoleName, ScopedRole};
 pub use versions::{
     ChosenVersion, VersionError, atlas_version_for, atlas_versions, first_atlas_release,
-    latest_atlas_version, newest_version,
+    latest_atlas_version, newest_version, version_for,
 };
 
 /// The README's examples, compiled as doctests so they stay true.

@@ -42,6 +42,9 @@ pub enum VersionError {
     /// Not a calendar date in the form YYYY-MM-DD.
     #[error("{0:?} is not a date (YYYY-MM-DD)")]
     NotADate(String),
+    /// A system this build drives no version of.
+    #[error("{0} is not a system this build drives")]
+    UnknownSystem(String),
     /// Earlier than the first versioned release of these endpoints.
     #[error("{date} is before {oldest}, the first release of these endpoints")]
     TooEarly {
@@ -107,6 +110,25 @@ pub fn atlas_version_for(date: &str) -> Result<ChosenVersion, VersionError> {
         version,
         exact: version.version == date,
     })
+}
+
+/// The version to speak for `system`: on Atlas, the one `date` chooses, or
+/// the newest when no date is pinned (then `exact` is false); elsewhere the
+/// system's only version. Cloud Manager and Ops Manager ignore `date`.
+pub fn version_for(system: &str, date: Option<&str>) -> Result<ChosenVersion, VersionError> {
+    match (system, date) {
+        ("atlas", Some(date)) => atlas_version_for(date),
+        ("atlas", None) => Ok(ChosenVersion {
+            version: latest_atlas_version(),
+            exact: false,
+        }),
+        (other, _) => newest_version(other)
+            .map(|version| ChosenVersion {
+                version,
+                exact: true,
+            })
+            .ok_or_else(|| VersionError::UnknownSystem(other.to_owned())),
+    }
 }
 
 #[cfg(test)]
