@@ -17,7 +17,8 @@ use atlas_apikeys_emulator::digest::Algorithm;
 use atlas_apikeys_emulator::{Config, defaults};
 
 use crate::transport::{start, with_digest};
-use atlas_apikeys_tests::capture::{CaptureServer, Reply};
+use atlas_apikeys_emulator::Emulator;
+use atlas_apikeys_tests::vouching_emulator;
 
 const PUBLIC: &str = "zmmrboas";
 const PRIVATE: &str = "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d";
@@ -137,7 +138,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-async fn lighttpd(algorithms: &str, backend: &CaptureServer) -> Lighttpd {
+async fn lighttpd(algorithms: &str, backend: &Emulator) -> Lighttpd {
     use md5::Digest as _;
     let dir = tempfile::tempdir().unwrap();
     let realm = "MMS Public API";
@@ -153,7 +154,7 @@ async fn lighttpd(algorithms: &str, backend: &CaptureServer) -> Lighttpd {
         .local_addr()
         .unwrap()
         .port();
-    let backend_port = backend.url.rsplit(':').next().unwrap();
+    let backend_port = backend.addr().port();
     let conf = format!(
         r#"server.document-root = "{root}"
 server.port = {port}
@@ -230,18 +231,17 @@ fn client(url: &str, private: &str) -> api::Client {
 #[ignore = "needs lighttpd; .ci/run installs it and runs these"]
 async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() {
     for algorithms in ["MD5", "SHA-256", "MD5|SHA-256"] {
-        let backend = CaptureServer::start().await;
+        let backend = vouching_emulator().await;
         let server = lighttpd(algorithms, &backend).await;
         let client = client(&server.url, PRIVATE);
         let mut exchanges = Vec::new();
-        for _ in 0..20 {
-            backend.reply(Reply::json(200, defaults::key_json()));
-            let (public_key, record) = observed_update(&client, "through lighttpd").await;
+        for i in 0..20 {
+            let (public_key, record) =
+                observed_update(&client, &format!("through lighttpd {i}")).await;
             let public_key = public_key.unwrap_or_else(|e| panic!("{algorithms}: {e}"));
-            assert_eq!(
-                public_key.as_deref(),
-                defaults::key_json()["publicKey"].as_str()
-            );
+            let key = backend.api_key(defaults::TARGET_KEY).expect("seeded key");
+            assert_eq!(public_key, Some(key.public_key));
+            assert_eq!(key.description, format!("through lighttpd {i}"));
             exchanges.push(record.exchanges);
         }
         assert_eq!(exchanges[0], 2, "{algorithms}: challenge, then the answer");
@@ -249,11 +249,13 @@ async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() 
             exchanges[1..].iter().all(|&n| n == 1),
             "{algorithms}: nonce reuse: {exchanges:?}"
         );
-        let seen = backend.take();
+        // lighttpd authenticated each call once and passed it on.
+        let seen = backend.take_seen();
         assert_eq!(seen.len(), 20);
+        assert!(seen.iter().all(|s| s.authenticated));
         assert_eq!(
-            seen[0].json(),
-            serde_json::json!({ "desc": "through lighttpd" })
+            seen[0].json().expect("JSON body"),
+            serde_json::json!({ "desc": "through lighttpd 0" })
         );
         assert!(seen[0].header("authorization").is_some_and(|a| a.contains(
             if algorithms == "MD5" {
@@ -268,7 +270,7 @@ async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs lighttpd; .ci/run installs it and runs these"]
 async fn lighttpd_refusing_the_credentials_is_a_typed_error() {
-    let backend = CaptureServer::start().await;
+    let backend = vouching_emulator().await;
     let server = lighttpd("MD5", &backend).await;
     let client = client(&server.url, "not-the-private-key");
     let (result, record) = observed_update(&client, "x").await;
@@ -281,5 +283,5 @@ async fn lighttpd_refusing_the_credentials_is_a_typed_error() {
         "{record:?}"
     );
     assert_eq!(record.exchanges, 2);
-    assert!(backend.take().is_empty());
+    assert!(backend.take_seen().is_empty());
 }

@@ -87,6 +87,12 @@ pub struct Config {
     pub roles: Option<crate::roles::RoleSets>,
     /// Fault injection.
     pub faults: FaultConfig,
+    /// Take every API request as made by the seed's API key with this public
+    /// key, without a challenge: for serving behind a reverse proxy that has
+    /// authenticated the caller, and for tests of what an unauthenticated
+    /// client sends. Accepted only on a loopback address.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub authenticated_as: Option<String>,
 }
 
 impl Default for Config {
@@ -105,6 +111,7 @@ impl Default for Config {
             path_prefix: String::new(),
             roles: None,
             faults: FaultConfig::default(),
+            authenticated_as: None,
         }
     }
 }
@@ -196,6 +203,19 @@ impl Config {
                 return Err(ConfigError::Seed(format!(
                     "service account {:?}: unknown organization or project",
                     s.client_id
+                )));
+            }
+        }
+        if let Some(public) = &self.authenticated_as {
+            if !self.bind.ip().is_loopback() {
+                return Err(ConfigError::Seed(format!(
+                    "authenticated_as skips authentication, so it is refused on {}: bind to loopback",
+                    self.bind
+                )));
+            }
+            if !seed.api_keys.iter().any(|k| &k.public_key == public) {
+                return Err(ConfigError::Seed(format!(
+                    "authenticated_as {public:?} is no API key's public key"
                 )));
             }
         }

@@ -118,9 +118,14 @@ impl Emulator {
         self.app.lock().script.challenge_override = Some(header.map(str::to_owned));
     }
 
-    /// The API requests seen so far (the newest [`MAX_SEEN`]).
+    /// The requests seen so far, oldest first (the newest [`MAX_SEEN`]).
     pub fn seen(&self) -> Vec<Seen> {
         self.app.lock().script.seen.iter().cloned().collect()
+    }
+
+    /// Like [`seen`](Self::seen), and empties the log.
+    pub fn take_seen(&self) -> Vec<Seen> {
+        std::mem::take(&mut self.app.lock().script.seen).into()
     }
 
     /// Drops every queued fault not yet drawn (an outage ends).

@@ -1,12 +1,12 @@
 //! Scripted answers and observations for transport tests: a reply given in
 //! place of the operation once a request has authenticated, a reply in
 //! place of a token, a challenge header to send instead of the real ones,
-//! and the requests seen. Every queue and log is capped.
+//! and the requests seen, as they arrived. Every queue and log is capped.
 
 use std::collections::VecDeque;
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 
 /// At most this many scripted replies wait in a queue.
@@ -86,17 +86,46 @@ impl Reply {
     }
 }
 
-/// One API request as the emulator saw it.
+/// One request as the emulator received it, and whether it authenticated.
 #[derive(Debug, Clone)]
 pub struct Seen {
     /// Method.
     pub method: String,
-    /// Body bytes.
+    /// The path, percent-encoded as sent, prefix included.
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// Every header, `Authorization` included.
+    pub headers: HeaderMap,
+    /// Body bytes (empty when the request was answered before its body was
+    /// read).
     pub body: Bytes,
     /// Whether it authenticated.
     pub authenticated: bool,
     /// The digest algorithm it answered with, if digest.
-    pub algorithm: Option<String>,
+    pub algorithm: Option<&'static str>,
+}
+
+impl Seen {
+    /// A header's value as text, if present and visible ASCII.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The body parsed as JSON, if it is JSON.
+    pub fn json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+}
+
+/// How a request fared with authentication, noted while it is handled and
+/// logged with it once it is answered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuthNote {
+    /// It authenticated.
+    pub authenticated: bool,
+    /// The digest algorithm it answered with.
+    pub algorithm: Option<&'static str>,
 }
 
 /// The scripted state.
@@ -110,7 +139,7 @@ pub struct Script {
     pub challenge_override: Option<Option<String>>,
     /// Forget every nonce once the next scripted reply is given.
     pub rotate_after_reply: bool,
-    /// API requests seen, oldest first.
+    /// Requests seen, oldest first.
     pub seen: VecDeque<Seen>,
 }
 

@@ -4,7 +4,7 @@ use super::*;
 
 #[tokio::test]
 async fn api_errors_carry_status_code_and_details() {
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     // Error mapping, not retries: one attempt per call.
     let keys = ApiKeys::builder()
         .anonymous()
@@ -13,7 +13,7 @@ async fn api_errors_carry_status_code_and_details() {
                 .next()
                 .expect("an Atlas version"),
         )
-        .base_url(&server.url)
+        .base_url(server.url())
         .retry(atlas_apikeys::client::RetryPolicy::none())
         .build()
         .unwrap();

@@ -8,7 +8,8 @@ use atlas_apikeys::{
     ApiKeyId, ApiKeys, Description, Ensured, Error, ErrorCode, OrgId, OrgKeyUpdate, OrgRole,
     ProjectId, ProjectKeyUpdate, ProjectRole, ProjectRoles, Rule,
 };
-use atlas_apikeys_tests::capture::{CaptureServer, Reply};
+use atlas_apikeys_emulator::{Emulator, Reply};
+use atlas_apikeys_tests::{take_one, vouching_emulator};
 use serde_json::json;
 
 fn org() -> OrgId {
@@ -29,11 +30,11 @@ fn desc(s: &str) -> Description {
 
 use atlas_apikeys_emulator::defaults::key_json;
 
-async fn keys_for(server: &CaptureServer, version: &'static ApiVersion) -> ApiKeys {
+async fn keys_for(server: &Emulator, version: &'static ApiVersion) -> ApiKeys {
     ApiKeys::builder()
         .anonymous()
         .version(version)
-        .base_url(&server.url)
+        .base_url(server.url())
         .build()
         .expect("client")
 }
@@ -41,7 +42,7 @@ async fn keys_for(server: &CaptureServer, version: &'static ApiVersion) -> ApiKe
 /// Asserts the call failed validation with `field` and `rule`, and that the
 /// server received nothing.
 fn rejected(
-    server: &CaptureServer,
+    server: &Emulator,
     result: Result<impl std::fmt::Debug, Error>,
     field: &str,
     rule: &Rule,
@@ -53,7 +54,7 @@ fn rejected(
     assert_eq!(v.field, field, "{err}");
     assert_eq!(&v.rule, rule, "{err}");
     assert!(
-        server.take().is_empty(),
+        server.take_seen().is_empty(),
         "an invalid request reached the network: {err}"
     );
     err.to_string()

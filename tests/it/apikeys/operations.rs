@@ -7,7 +7,7 @@ async fn the_three_operations_work_for_every_atlas_version() {
     let mut seen = 0;
     for version in atlas_apikeys::atlas_versions() {
         seen += 1;
-        let server = CaptureServer::start().await;
+        let server = vouching_emulator().await;
         let keys = keys_for(&server, version).await;
         assert_eq!(keys.version().version, version.version);
 
@@ -24,7 +24,7 @@ async fn the_three_operations_work_for_every_atlas_version() {
             .unwrap();
         assert_eq!(updated.id, key());
         assert_eq!(updated.org_roles[0].role, OrgRole::OrgMember);
-        let req = server.take_one();
+        let req = take_one(&server);
         assert_eq!(
             (req.method.as_str(), req.path.as_str()),
             (
@@ -33,7 +33,7 @@ async fn the_three_operations_work_for_every_atlas_version() {
             )
         );
         assert_eq!(
-            req.json(),
+            req.json().expect("JSON body"),
             json!({ "desc": "rotated", "roles": ["ORG_MEMBER"] })
         );
         assert_eq!(
@@ -50,7 +50,7 @@ async fn the_three_operations_work_for_every_atlas_version() {
         )
         .await
         .unwrap();
-        let req = server.take_one();
+        let req = take_one(&server);
         assert_eq!(
             (req.method.as_str(), req.path.as_str()),
             (
@@ -58,7 +58,10 @@ async fn the_three_operations_work_for_every_atlas_version() {
                 "/api/atlas/v2/groups/5e2211c17a3e5a48f5497de3/apiKeys/5d1113b25a115342acc2d1aa"
             )
         );
-        assert_eq!(req.json(), json!([{ "roles": ["GROUP_READ_ONLY"] }]));
+        assert_eq!(
+            req.json().expect("JSON body"),
+            json!([{ "roles": ["GROUP_READ_ONLY"] }])
+        );
 
         server.reply(Reply::json(200, key_json()));
         let updated = keys
@@ -73,9 +76,12 @@ async fn the_three_operations_work_for_every_atlas_version() {
             updated.roles_in(&project()),
             vec![&ProjectRole::GroupReadOnly]
         );
-        let req = server.take_one();
+        let req = take_one(&server);
         assert_eq!(req.method, "PATCH");
-        assert_eq!(req.json(), json!({ "roles": ["GROUP_READ_ONLY"] }));
+        assert_eq!(
+            req.json().expect("JSON body"),
+            json!({ "roles": ["GROUP_READ_ONLY"] })
+        );
         assert_eq!(
             req.query, None,
             "no paging parameters on a single-result update"
@@ -90,7 +96,10 @@ async fn the_three_operations_work_for_every_atlas_version() {
         )
         .await
         .unwrap();
-        assert_eq!(server.take_one().json(), json!({ "desc": "deploy" }));
+        assert_eq!(
+            take_one(&server).json().expect("JSON body"),
+            json!({ "desc": "deploy" })
+        );
     }
     assert_eq!(
         seen,
@@ -103,7 +112,7 @@ async fn the_three_operations_work_for_every_atlas_version() {
 
 #[tokio::test]
 async fn ensure_project_roles_assigns_or_updates() {
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     let keys = keys_for(&server, atlas_apikeys::latest_atlas_version()).await;
     let roles = ProjectRoles::new([ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager]);
 
@@ -114,7 +123,7 @@ async fn ensure_project_roles_assigns_or_updates() {
             .unwrap(),
         Ensured::Assigned
     ));
-    assert_eq!(server.take_one().method, "POST");
+    assert_eq!(take_one(&server).method, "POST");
 
     server.reply(Reply::json(
         409,
@@ -129,13 +138,13 @@ async fn ensure_project_roles_assigns_or_updates() {
         panic!("expected an update")
     };
     assert_eq!(updated.id, key());
-    let sent = server.take();
+    let sent = server.take_seen();
     assert_eq!(
         sent.iter().map(|r| r.method.as_str()).collect::<Vec<_>>(),
         ["POST", "PATCH"]
     );
     assert_eq!(
-        sent[1].json(),
+        sent[1].json().expect("JSON body"),
         json!({ "roles": ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"] })
     );
 
@@ -149,15 +158,15 @@ async fn ensure_project_roles_assigns_or_updates() {
         .await
         .unwrap_err();
     assert!(err.is_code("API_KEY_NOT_FOUND"));
-    assert_eq!(server.take().len(), 1);
+    assert_eq!(server.take_seen().len(), 1);
 }
 
 #[tokio::test]
 async fn envelope_and_pretty_are_sent_and_unwrapped() {
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     let keys = ApiKeys::builder()
         .anonymous()
-        .base_url(format!("{}/", server.url))
+        .base_url(format!("{}/", server.url()))
         .envelope(true)
         .pretty(true)
         .build()
@@ -172,7 +181,7 @@ async fn envelope_and_pretty_are_sent_and_unwrapped() {
         .await
         .unwrap();
     assert_eq!(k.public_key.as_deref(), key_json()["publicKey"].as_str());
-    let req = server.take_one();
+    let req = take_one(&server);
     assert_eq!(req.query.as_deref(), Some("envelope=true&pretty=true"));
     assert_eq!(
         req.path,
@@ -200,7 +209,7 @@ async fn envelope_and_pretty_are_sent_and_unwrapped() {
 
 #[tokio::test]
 async fn responses_with_unknown_roles_extra_fields_and_nulls_are_read() {
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     let keys = keys_for(&server, atlas_apikeys::latest_atlas_version()).await;
     server.reply(Reply::json(
         200,
@@ -246,7 +255,7 @@ async fn responses_with_unknown_roles_extra_fields_and_nulls_are_read() {
 
 #[tokio::test]
 async fn an_unreadable_success_body_is_an_error_whose_excerpt_hides_secrets() {
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     let keys = keys_for(&server, atlas_apikeys::latest_atlas_version()).await;
     // `links` is not nullable in the spec: a null there cannot be read.
     server.reply(Reply::json(

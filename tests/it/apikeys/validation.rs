@@ -4,7 +4,7 @@ use super::*;
 
 #[tokio::test]
 async fn every_rule_is_enforced_before_anything_is_sent() {
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     let version = atlas_apikeys::latest_atlas_version();
     let keys = keys_for(&server, version).await;
     let (org, project, key) = (org(), project(), key());
@@ -74,7 +74,7 @@ async fn every_rule_is_enforced_before_anything_is_sent() {
             && err.to_string().contains("allow unlisted roles"),
         "{err}"
     );
-    assert!(server.take().is_empty());
+    assert!(server.take_seen().is_empty());
     // Opting in still rejects malformed names.
     rejected(
         &server,
@@ -95,7 +95,7 @@ async fn every_rule_is_enforced_before_anything_is_sent() {
         .await
         .unwrap();
     assert_eq!(
-        server.take_one().json(),
+        take_one(&server).json().expect("JSON body"),
         json!({ "roles": ["ORG_FUTURE_ROLE"] })
     );
 
@@ -149,7 +149,7 @@ async fn every_rule_is_enforced_before_anything_is_sent() {
         ),
         "{err}"
     );
-    assert!(server.take().is_empty());
+    assert!(server.take_seen().is_empty());
     rejected(
         &server,
         keys.ensure_project_roles(&project, &key, &ProjectRoles::new([]))

@@ -6,6 +6,7 @@ mod conformance;
 mod digest;
 mod faults;
 mod limits;
+mod log;
 mod oauth;
 mod operations;
 use std::time::Duration;

@@ -2,18 +2,19 @@
 //! server on loopback: what goes on the wire, and how answers come back.
 
 use atlas_apikeys_client::{USER_AGENT, VERSIONS};
-use atlas_apikeys_tests::capture::{CaptureServer, Captured, Reply};
+use atlas_apikeys_emulator::{Emulator, Reply, Seen};
+use atlas_apikeys_tests::{take_one, vouching_emulator};
 use progenitor_client::Error;
 use serde_json::json;
 
 /// A client that does not retry: these tests are about error shapes.
 fn one_attempt<C>(
-    server: &CaptureServer,
+    server: &Emulator,
     connect: fn(atlas_apikeys_client::ClientConfig) -> Result<C, atlas_apikeys_client::BuildError>,
 ) -> C {
     connect(
         atlas_apikeys_client::ClientConfig::new()
-            .base_url(&server.url)
+            .base_url(server.url())
             .retry(atlas_apikeys_client::RetryPolicy::none()),
     )
     .expect("client")
@@ -29,7 +30,7 @@ use atlas_apikeys_emulator::defaults::key_json;
 
 /// Checks what every request shares: versioned media types from the table,
 /// no `api-version`, our `User-Agent`.
-fn assert_headers(req: &Captured, accept: &str, content_type: Option<&str>) {
+fn assert_headers(req: &Seen, accept: &str, content_type: Option<&str>) {
     assert_eq!(req.header("accept"), Some(accept), "{req:?}");
     assert_eq!(req.header("content-type"), content_type, "{req:?}");
     assert_eq!(req.header("api-version"), None, "{req:?}");
@@ -39,8 +40,8 @@ fn assert_headers(req: &Captured, accept: &str, content_type: Option<&str>) {
 macro_rules! wire_checks {
     ($v:ident) => {{
         use atlas_apikeys_client::$v as api;
-        let server = CaptureServer::start().await;
-        let client = api::client(&server.url).expect("client");
+        let server = vouching_emulator().await;
+        let client = api::client(&server.url()).expect("client");
         let table = &api::API_VERSION;
         let media = |id: &str| table.operation(id).expect("operation in table");
 
@@ -66,21 +67,21 @@ macro_rules! wire_checks {
             .expect("update_org_api_key");
         assert_eq!(key.status().as_u16(), 200);
         assert_eq!(key.public_key.as_deref(), key_json()["publicKey"].as_str());
-        let req = server.take_one();
+        let req = take_one(&server);
         let m = media("update_org_api_key");
         assert_eq!(req.method, "PATCH");
         assert_eq!(req.path, format!("/api/atlas/v2/orgs/{ORG}/apiKeys/{KEY}"));
         assert_eq!(req.query.as_deref(), Some("envelope=true&pretty=false"));
         assert_headers(&req, m.accept, m.content_type);
-        assert_eq!(req.json(), json!({ "desc": "rotated", "roles": ["ORG_READ_ONLY", "ORG_BILLING_ADMIN"] }));
+        assert_eq!(req.json().expect("JSON body"), json!({ "desc": "rotated", "roles": ["ORG_READ_ONLY", "ORG_BILLING_ADMIN"] }));
 
         // Only the fields given are sent.
         server.reply(Reply::json(200, key_json()));
         let body = api::types::UpdateAtlasOrganizationApiKey { desc: Some("only desc".into()), roles: vec![] };
         client.update_org_api_key(ORG, KEY, None, None, &body).await.expect("desc only");
-        let req = server.take_one();
+        let req = take_one(&server);
         assert_eq!(req.query, None);
-        assert_eq!(req.json(), json!({ "desc": "only desc" }));
+        assert_eq!(req.json().expect("JSON body"), json!({ "desc": "only desc" }));
 
         // 2. Assign the key to a project: a JSON array, answered by 204.
         server.reply(Reply::empty(204));
@@ -93,13 +94,13 @@ macro_rules! wire_checks {
             .await
             .expect("add_group_api_key");
         assert_eq!(done.status().as_u16(), 204);
-        let req = server.take_one();
+        let req = take_one(&server);
         let m = media("add_group_api_key");
         assert_eq!(req.method, "POST");
         assert_eq!(req.path, format!("/api/atlas/v2/groups/{GROUP}/apiKeys/{KEY}"));
         assert_eq!(req.query.as_deref(), Some("pretty=true"));
         assert_headers(&req, m.accept, m.content_type);
-        assert_eq!(req.json(), json!([{ "roles": ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"] }]));
+        assert_eq!(req.json().expect("JSON body"), json!([{ "roles": ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"] }]));
 
         // 3. Update the key's roles (and description) in the project.
         server.reply(Reply::json(200, key_json()));
@@ -112,7 +113,7 @@ macro_rules! wire_checks {
             .await
             .expect("update_group_api_key_roles");
         assert_eq!(key.roles.len(), 2);
-        let req = server.take_one();
+        let req = take_one(&server);
         let m = media("update_group_api_key_roles");
         assert_eq!(req.method, "PATCH");
         assert_eq!(req.path, format!("/api/atlas/v2/groups/{GROUP}/apiKeys/{KEY}"));
@@ -121,7 +122,7 @@ macro_rules! wire_checks {
             Some("envelope=false&includeCount=true&itemsPerPage=50&pageNum=2")
         );
         assert_headers(&req, m.accept, m.content_type);
-        assert_eq!(req.json(), json!({ "desc": "deploy", "roles": ["GROUP_OWNER"] }));
+        assert_eq!(req.json().expect("JSON body"), json!({ "desc": "deploy", "roles": ["GROUP_OWNER"] }));
         1usize
     }};
 }

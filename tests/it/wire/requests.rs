@@ -24,9 +24,9 @@ async fn a_version_table_without_the_operation_fails_before_sending() {
         v.operations = &[];
         v
     };
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     let client =
-        api::Client::new_with_client(&server.url, reqwest::Client::new(), Context::new(&EMPTY));
+        api::Client::new_with_client(&server.url(), reqwest::Client::new(), Context::new(&EMPTY));
     let body = api::types::UpdateAtlasOrganizationApiKey {
         desc: Some("x".into()),
         roles: vec![],
@@ -39,14 +39,17 @@ async fn a_version_table_without_the_operation_fails_before_sending() {
         matches!(&err, Error::Custom(m) if m.contains("update_org_api_key")),
         "{err:?}"
     );
-    assert!(server.take().is_empty(), "nothing may reach the network");
+    assert!(
+        server.take_seen().is_empty(),
+        "nothing may reach the network"
+    );
 }
 
 #[tokio::test]
 async fn observe_reports_the_status_progenitor_drops() {
     use atlas_apikeys_client::{newest_atlas as api, observe};
-    let server = CaptureServer::start().await;
-    let client = api::client(&server.url).unwrap();
+    let server = vouching_emulator().await;
+    let client = api::client(&server.url()).unwrap();
     let body = api::types::UpdateAtlasOrganizationApiKey {
         desc: Some("x".into()),
         roles: vec![],

@@ -5,8 +5,8 @@ use super::*;
 #[tokio::test]
 async fn responses_tolerate_unknown_roles_extra_fields_and_nulls() {
     use atlas_apikeys_client::newest_atlas as api;
-    let server = CaptureServer::start().await;
-    let client = api::client(&server.url).unwrap();
+    let server = vouching_emulator().await;
+    let client = api::client(&server.url()).unwrap();
     server.reply(Reply::raw(
         200,
         "application/vnd.atlas.2023-01-01+json;charset=utf-8",
@@ -51,8 +51,8 @@ async fn responses_tolerate_unknown_roles_extra_fields_and_nulls() {
 #[tokio::test]
 async fn documented_errors_parse_into_api_error() {
     use atlas_apikeys_client::newest_atlas as api;
-    let server = CaptureServer::start().await;
-    let client = api::client(&server.url).unwrap();
+    let server = vouching_emulator().await;
+    let client = api::client(&server.url()).unwrap();
     let body = api::types::UpdateAtlasProjectApiKey {
         desc: None,
         roles: vec![api::ProjectRole::GroupOwner],
@@ -104,7 +104,7 @@ async fn documented_errors_parse_into_api_error() {
 #[tokio::test]
 async fn undocumented_statuses_and_foreign_bodies_are_errors_not_panics() {
     use atlas_apikeys_client::newest_atlas as api;
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     let client = one_attempt(&server, api::connect);
     let body = api::types::UpdateAtlasOrganizationApiKey {
         desc: Some("x".into()),
@@ -156,13 +156,13 @@ async fn undocumented_statuses_and_foreign_bodies_are_errors_not_panics() {
         call().await,
         Err(Error::InvalidResponsePayload(..))
     ));
-    assert_eq!(server.take().len(), 7);
+    assert_eq!(server.take_seen().len(), 7);
 }
 
 #[tokio::test]
 async fn envelopes_are_unwrapped_and_their_status_is_the_one_that_counts() {
     use atlas_apikeys_client::{newest_atlas as api, observe};
-    let server = CaptureServer::start().await;
+    let server = vouching_emulator().await;
     let client = one_attempt(&server, api::connect);
     let org_body = api::types::UpdateAtlasOrganizationApiKey {
         desc: Some("x".into()),

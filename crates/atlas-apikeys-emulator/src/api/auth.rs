@@ -1,9 +1,11 @@
 //! Authentication of API requests: digest (verified with the emulator's
-//! own implementation) and bearer tokens.
+//! own implementation), bearer tokens, and the key a trusted proxy vouches
+//! for (`Config::authenticated_as`).
 
 use axum::http::{HeaderMap, Method, header};
 
 use crate::digest::Verdict;
+use crate::script::AuthNote;
 use crate::state::{Principal, State};
 
 use super::*;
@@ -15,7 +17,20 @@ pub(super) fn authenticate(
     target: &str,
     headers: &HeaderMap,
     body: &axum::body::Bytes,
+    note: &mut AuthNote,
 ) -> Result<Principal, Refused> {
+    let mut saw = |authenticated: bool, algorithm: Option<&'static str>| {
+        *note = AuthNote {
+            authenticated,
+            algorithm,
+        };
+    };
+    if let Some(public) = &app.config.authenticated_as {
+        // `check` made sure the key exists and the address is loopback.
+        let who = state.key_by_public(public).map(Principal::Key);
+        saw(who.is_some(), None);
+        return who.ok_or_else(|| refuse(401, "UNAUTHORIZED", "The vouched-for key is gone."));
+    }
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
@@ -38,15 +53,6 @@ pub(super) fn authenticate(
                 .collect(),
         };
         r
-    };
-    let saw = |state: &mut State, authenticated: bool, algorithm: Option<String>| {
-        state.script.saw(crate::script::Seen {
-            method: method.to_string(),
-            // A reference count, not a copy of the body.
-            body: body.clone(),
-            authenticated,
-            algorithm,
-        });
     };
     match authorization {
         Some(a) if a.len() > 7 && a[..7].eq_ignore_ascii_case("Digest ") => {
@@ -71,18 +77,18 @@ pub(super) fn authenticate(
                     user, algorithm, ..
                 } => {
                     let who = state.key_by_public(&user).map(Principal::Key);
-                    saw(state, who.is_some(), Some(algorithm.name().to_owned()));
+                    saw(who.is_some(), Some(algorithm.name()));
                     who.ok_or_else(|| challenge(state, false))
                 }
                 Verdict::Challenge { stale } => {
-                    saw(state, false, None);
+                    saw(false, None);
                     Err(challenge(state, stale))
                 }
             }
         }
         Some(a) if a.starts_with("Bearer ") && app.config.system.offers_oauth() => {
             let who = state.token_owner(&a[7..]).map(Principal::Account);
-            saw(state, who.is_some(), None);
+            saw(who.is_some(), None);
             who.ok_or_else(|| {
                 refuse(
                     401,
@@ -92,7 +98,7 @@ pub(super) fn authenticate(
             })
         }
         _ => {
-            saw(state, false, None);
+            saw(false, None);
             Err(challenge(state, false))
         }
     }

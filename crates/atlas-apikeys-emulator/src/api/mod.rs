@@ -22,6 +22,7 @@ use serde_json::json;
 
 use crate::config::{Config, System};
 use crate::faults::Fault;
+use crate::script::{AuthNote, Seen};
 use crate::state::State;
 
 use auth::*;
@@ -71,13 +72,42 @@ fn route(system: System, path: &str) -> Option<Route<'_>> {
     }
 }
 
-/// Handles one request. `faults` were drawn by the connection layer.
+/// Handles one request and logs it as it arrived. `faults` were drawn by
+/// the connection layer.
 pub async fn handle(
     app: Arc<App>,
     request: axum::extract::Request,
     faults: Vec<Fault>,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    let mut note = AuthNote::default();
+    let mut read = Bytes::new();
+    let response = respond(&app, &parts, body, &faults, &mut note, &mut read).await;
+    let AuthNote {
+        authenticated,
+        algorithm,
+    } = note;
+    app.lock().script.saw(Seen {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().map(str::to_owned),
+        headers: parts.headers,
+        body: read,
+        authenticated,
+        algorithm,
+    });
+    response
+}
+
+/// The answer to one request; `note` and `read` take what the log keeps.
+async fn respond(
+    app: &App,
+    parts: &axum::http::request::Parts,
+    body: Body,
+    faults: &[Fault],
+    note: &mut AuthNote,
+    read: &mut Bytes,
+) -> Response {
     let prefix = app.config.path_prefix.trim_end_matches('/');
     let Some(path) = parts.uri.path().strip_prefix(prefix).map(str::to_owned) else {
         return render_error(
@@ -121,7 +151,7 @@ pub async fn handle(
         envelope: query.split('&').any(|p| p == "envelope=true"),
         ..Opts::default()
     };
-    for fault in &faults {
+    for fault in faults {
         match fault {
             Fault::Status(status) => {
                 return render(
@@ -197,9 +227,11 @@ pub async fn handle(
             return r;
         }
     };
+    // A reference count, not a copy of the body.
+    *read = body.clone();
     let response = match route {
-        Route::Token => token(&app, &parts.method, &parts.headers, &body),
-        Route::Revoke => revoke(&app, &parts.method, &parts.headers, &body),
+        Route::Token => token(app, &parts.method, &parts.headers, &body),
+        Route::Revoke => revoke(app, &parts.method, &parts.headers, &body),
         Route::OrgKey { org: scope, key }
         | Route::ProjectKey {
             project: scope,
@@ -220,7 +252,7 @@ pub async fn handle(
                 headers: &parts.headers,
                 body: &body,
             };
-            match api(&app, &request, &mut opts, is_org, scope, key) {
+            match api(app, &request, &mut opts, is_org, scope, key, note) {
                 Ok(response) => response,
                 Err(refused) => render_error(refused, opts),
             }

@@ -66,6 +66,7 @@ pub(super) fn api(
     is_org: bool,
     scope_id: &str,
     key_id: &str,
+    note: &mut crate::script::AuthNote,
 ) -> Result<Response, Refused> {
     let Call {
         method,
@@ -103,7 +104,7 @@ pub(super) fn api(
     };
     let mut state = app.lock();
     state.counters.exchanges += 1;
-    let who = authenticate(app, &mut state, method, &target, headers, call.body)?;
+    let who = authenticate(app, &mut state, method, &target, headers, call.body, note)?;
     state.counters.authenticated += 1;
     if let Some(reply) = state.script.replies.pop_front() {
         if std::mem::take(&mut state.script.rotate_after_reply) {
