@@ -6,13 +6,11 @@
 mod pace;
 mod plan;
 
-use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Instant;
 
 use serde_json::json;
 
@@ -69,14 +67,11 @@ pub async fn run(
         indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let queue: Arc<Mutex<VecDeque<(usize, Work)>>> = Arc::new(Mutex::new(VecDeque::new()));
     let mut outcomes: Vec<Option<Outcome>> = vec![None; total];
+    let mut valid: Vec<(usize, Work)> = Vec::new();
     for (n, item) in items.iter().enumerate() {
         match &item.work {
-            Ok(work) => queue
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push_back((n, work.clone())),
+            Ok(work) => valid.push((n, work.clone())),
             Err(e) => {
                 outcomes[n] = Some(Outcome {
                     result: "failed",
@@ -87,47 +82,24 @@ pub async fn run(
         }
     }
     let pace = Arc::new(Pace::new(concurrency.max(1)));
-    let done: Arc<Mutex<Vec<(usize, Outcome)>>> = Arc::default();
-    let workers: Vec<_> = (0..concurrency.max(1))
-        .map(|slot| {
-            let (queue, pace, done, keys, bar) = (
-                queue.clone(),
-                pace.clone(),
-                done.clone(),
-                keys.clone(),
-                bar.clone(),
-            );
-            tokio::spawn(async move {
-                loop {
-                    // Slots above the current allowance wait their turn.
-                    if slot >= pace.allowed.load(Ordering::Relaxed) {
-                        tokio::time::sleep(Duration::from_millis(20)).await;
-                        if queue.lock().unwrap_or_else(|e| e.into_inner()).is_empty() {
-                            return;
-                        }
-                        continue;
-                    }
-                    let Some((n, work)) =
-                        queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front()
-                    else {
-                        return;
-                    };
-                    let outcome = attempt(&keys, &pace, &work).await;
-                    bar.inc(1);
-                    done.lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .push((n, outcome));
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        let _ = w.await;
+    let mut running = tokio::task::JoinSet::new();
+    for (n, work) in valid {
+        // Waits while the allowance is used up; a 429 shrinks it.
+        let slot = pace.slot().await;
+        let (pace, keys, bar) = (pace.clone(), keys.clone(), bar.clone());
+        running.spawn(async move {
+            let outcome = attempt(&keys, &pace, &work).await;
+            pace.release(slot);
+            bar.inc(1);
+            (n, outcome)
+        });
+    }
+    while let Some(finished) = running.join_next().await {
+        if let Ok((n, outcome)) = finished {
+            outcomes[n] = Some(outcome);
+        }
     }
     bar.finish_and_clear();
-    for (n, outcome) in std::mem::take(&mut *done.lock().unwrap_or_else(|e| e.into_inner())) {
-        outcomes[n] = Some(outcome);
-    }
     let elapsed = started.elapsed();
     let outcomes: Vec<Outcome> = outcomes
         .into_iter()

@@ -38,10 +38,12 @@ fn apply_brings_300_projects_about_through_429s_and_faults_and_a_rerun_completes
     // Every item is idempotent, so server errors are retried and pass.
     assert_eq!(summary["failed"], 0, "{report}");
     assert_eq!(out.code, 0, "{}", out.stderr);
-    assert!(
-        e.emulator.counters().rate_limited > 0,
-        "the limit was reached"
-    );
+    // Every fault was met, and the plan needed more requests than one
+    // window allows, so the limit bound. The pace follows
+    // RateLimit-Remaining, so it seldom sees a 429 from it.
+    let counters = e.emulator.counters();
+    assert_eq!(counters.faults, 6, "{counters:?}");
+    assert!(counters.authenticated > 200, "{counters:?}");
     // An outage longer than the retries: some items fail, the rest are
     // done, the exit code says so.
     for _ in 0..150 {
