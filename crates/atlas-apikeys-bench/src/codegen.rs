@@ -22,10 +22,9 @@ pub(crate) fn median_time(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 pub(crate) fn codegen(rebuild: bool) -> Result<Section, String> {
-    let mut body = String::new();
+    let mut body = String::from("## 4. Code generation\n\n");
     let out = &mut body;
     use xtask::codegen;
-    let _ = writeln!(out, "## 4. Code generation\n");
     let root = xtask::workspace_root();
     let fragments = codegen::read_fragments(&root).map_err(|e| e.to_string())?;
     let atlas: Vec<_> = fragments
@@ -157,9 +156,8 @@ pub(crate) fn rebuild_after_fragment_change(root: &std::path::Path) -> Result<f6
 }
 
 pub(crate) fn validation() -> Section {
-    let mut body = String::new();
+    let mut body = String::from("## 5. Validation\n\n");
     let out = &mut body;
-    let _ = writeln!(out, "## 5. Validation\n");
     const ITERS: u32 = 200_000;
     let time = |f: &mut dyn FnMut()| {
         let t = Instant::now();

@@ -13,13 +13,11 @@ use crate::report::*;
 use crate::sides::*;
 
 pub(crate) async fn digest(s: &Settings) -> Result<Section, String> {
-    let mut body = String::new();
+    let mut body = String::from(
+        "## 2. Digest: nonce reuse vs a challenge on every call (the emulator verifies both)\n\n",
+    );
     let out = &mut body;
     let mut judged = Vec::new();
-    let _ = writeln!(
-        out,
-        "## 2. Digest: nonce reuse vs a challenge on every call (the emulator verifies both)\n"
-    );
     for (concurrency, latency_ms) in [(1, 0), (16, 0), (1, 1)] {
         let mut config = Config::default();
         config.faults.latency_ms = latency_ms;
@@ -106,15 +104,11 @@ pub(crate) async fn digest(s: &Settings) -> Result<Section, String> {
 /// 64 concurrent callers on one client against the emulator's strict
 /// digest (each nc must exceed the last seen for its nonce).
 pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
-    let mut body = String::new();
+    let mut body = format!("## 2b. Digest under concurrency: {CALLERS} callers on one client, strict `nc` (the emulator's default)
+\n");
     let out = &mut body;
     let mut measured = None;
     const CALLERS: usize = 64;
-    let _ = writeln!(
-        out,
-        "## 2b. Digest under concurrency: {CALLERS} callers on one client, strict `nc` (the emulator's default)
-"
-    );
     let per_caller = (s.calls / CALLERS).max(10);
     let _ = writeln!(
         out,

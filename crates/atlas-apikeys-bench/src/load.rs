@@ -14,12 +14,8 @@ use crate::report::*;
 use crate::sides::*;
 
 pub(crate) async fn emulator_load(s: &Settings) -> Result<Section, String> {
-    let mut body = String::new();
+    let mut body = String::from("## 6. The emulator under load (64 concurrent callers)\n\n");
     let out = &mut body;
-    let _ = writeln!(
-        out,
-        "## 6. The emulator under load (64 concurrent callers)\n"
-    );
     let seen = Arc::new(Mutex::new(Vec::new()));
     let base = minimal_server(seen).await;
     let emu = Emulator::start(Config::default())
@@ -68,13 +64,9 @@ pub(crate) fn cli_binary() -> Option<std::path::PathBuf> {
 /// release binary against the emulator, without and with a rate limit and
 /// injected faults.
 pub(crate) async fn apply_at_scale() -> Result<Section, String> {
-    let mut body = String::new();
+    let mut body = format!("## 7. `atlas-apikeys apply`: one key into {PROJECTS} projects\n\n");
     let out = &mut body;
     const PROJECTS: usize = 300;
-    let _ = writeln!(
-        out,
-        "## 7. `atlas-apikeys apply`: one key into {PROJECTS} projects\n"
-    );
     let Some(cli) = cli_binary() else {
         let _ = writeln!(
             out,

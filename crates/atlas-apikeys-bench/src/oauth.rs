@@ -14,13 +14,11 @@ use crate::sides::*;
 /// Token requests while the token endpoint is down for `secs` seconds,
 /// answering 429 with `Retry-After: 2`, under 16 callers that keep calling.
 pub(crate) async fn token_outage(quick: bool) -> Result<Section, String> {
-    let mut body = String::new();
-    let out = &mut body;
     let secs: u64 = if quick { 4 } else { 10 };
-    let _ = writeln!(
-        out,
-        "## 3b. A token endpoint outage: {secs} s of 429 with `Retry-After: 2`, 16 callers calling throughout\n"
+    let mut body = format!(
+        "## 3b. A token endpoint outage: {secs} s of 429 with `Retry-After: 2`, 16 callers calling throughout\n\n"
     );
+    let out = &mut body;
     let emu = Emulator::start(Config::default())
         .await
         .map_err(|e| e.to_string())?;
@@ -84,13 +82,9 @@ pub(crate) async fn token_outage(quick: bool) -> Result<Section, String> {
 }
 
 pub(crate) async fn oauth() -> Result<Section, String> {
-    let mut body = String::new();
+    let mut body = String::from("## 3. Service-account tokens: single flight on a cold cache\n\n");
     let out = &mut body;
     let mut judged = Vec::new();
-    let _ = writeln!(
-        out,
-        "## 3. Service-account tokens: single flight on a cold cache\n"
-    );
     let _ = writeln!(
         out,
         "| concurrent calls on a cold cache | token requests | API requests |\n|---|---|---|"

@@ -13,13 +13,11 @@ use crate::report::*;
 use crate::sides::*;
 
 pub(crate) async fn sdk_overhead(s: &Settings) -> Result<Section, String> {
-    let mut body = String::new();
+    let mut body = String::from(
+        "## 1. SDK overhead: `update_org_key` vs raw reqwest sending the same bytes\n\n",
+    );
     let out = &mut body;
     let mut judged = Vec::new();
-    let _ = writeln!(
-        out,
-        "## 1. SDK overhead: `update_org_key` vs raw reqwest sending the same bytes\n"
-    );
     // Same bytes on the wire: checked, not assumed.
     let seen = Arc::new(Mutex::new(Vec::new()));
     let url = minimal_server(seen.clone()).await;
@@ -101,9 +99,8 @@ pub(crate) async fn sdk_overhead(s: &Settings) -> Result<Section, String> {
 /// callgrind over two runs of `--profile` (the difference cancels start-up),
 /// and where the SDK's extra instructions go. Skipped without valgrind.
 pub(crate) fn instructions(quick: bool) -> Result<Section, String> {
-    let mut body = String::new();
+    let mut body = String::from("## 1b. Instructions per call (callgrind)\n\n");
     let out = &mut body;
-    let _ = writeln!(out, "## 1b. Instructions per call (callgrind)\n");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let (low, high) = if quick { (200, 600) } else { (500, 1500) };
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;

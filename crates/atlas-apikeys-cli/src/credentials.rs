@@ -37,27 +37,23 @@ pub fn resolve(
     {
         return Err("only one secret can come from stdin".into());
     }
+    // A secret from a file pairs with the public half from the settings.
+    let from_file = |path: &Path, id: Option<&str>, needs: [&str; 3], secret: &str| {
+        let [flag, name, var] = needs;
+        let id = id.ok_or(format!("{flag} needs the {name} in {var}"))?;
+        Ok::<_, String>((id.to_owned(), read_secret(path, secret)?))
+    };
     if let Some(path) = client_secret_file
         && system != "ops-manager"
     {
-        let id = settings.client_id().ok_or(format!(
-            "--client-secret-file needs the client id in {}",
-            vars::CLIENT_ID
-        ))?;
-        return Ok(Credentials::service_account(
-            id,
-            read_secret(path, "client secret")?,
-        ));
+        let needs = ["--client-secret-file", "client id", vars::CLIENT_ID];
+        let (id, secret) = from_file(path, settings.client_id(), needs, "client secret")?;
+        return Ok(Credentials::service_account(id, secret));
     }
     if let Some(path) = private_key_file {
-        let public = settings.public_key().ok_or(format!(
-            "--private-key-file needs the public key in {}",
-            vars::PUBLIC_API_KEY
-        ))?;
-        return Ok(Credentials::api_key(
-            public,
-            read_secret(path, "private key")?,
-        ));
+        let needs = ["--private-key-file", "public key", vars::PUBLIC_API_KEY];
+        let (public, secret) = from_file(path, settings.public_key(), needs, "private key")?;
+        return Ok(Credentials::api_key(public, secret));
     }
     settings.credentials_for(system).map_err(|e| e.to_string())
 }

@@ -69,18 +69,9 @@ pub fn flag(field: &str) -> &str {
 /// A rule in the command line's words.
 fn rule(rule: &Rule) -> String {
     match rule {
-        Rule::NotDocumented {
-            scope,
-            target,
-            documented,
-        } => format!(
-            "is not {} {scope} role of {target} (known: {}); `atlas-apikeys roles` lists them, and --allow-unlisted-roles sends a role this build does not know",
-            if scope.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            },
-            documented.join(", ")
+        Rule::NotDocumented { .. } => format!(
+            "{}; `atlas-apikeys roles` lists them, and --allow-unlisted-roles sends a role this build does not know",
+            rule.finding()
         ),
         Rule::NotAccepted { target } => format!(
             "is not accepted by {target}'s project endpoint: change the description with `atlas-apikeys org-key update KEY_ID --orgId ORG_ID --desc TEXT`"

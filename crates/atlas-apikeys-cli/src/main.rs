@@ -15,8 +15,8 @@ use std::process::ExitCode;
 
 use atlas_apikeys::client::PlannedRequest;
 use atlas_apikeys::{
-    ApiKeyId, Description, Ensured, KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate, ProjectRole,
-    ProjectRoles, ScopedRole,
+    ApiKeyId, Description, Ensured, KeyUpdate, OrgId, OrgKeyUpdate, ProjectId, ProjectKeyUpdate,
+    ProjectRole, ProjectRoles, ScopedRole,
 };
 use clap::{CommandFactory, Parser};
 use serde_json::json;
@@ -24,7 +24,7 @@ use serde_json::json;
 use crate::cli::{Cli, Command, OrgKey, ProjectKey};
 use crate::exit::Failure;
 use crate::output::Format;
-use crate::setup::Setup;
+use crate::setup::{Scope, Setup};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -200,7 +200,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             desc,
             roles,
         }) => {
-            let (org, key) = setup.org_target(&ids.ids, org_id.as_deref())?;
+            let (org, key): (OrgId, _) = setup.target(Scope::Org, &ids.ids, org_id.as_deref())?;
             let update: OrgKeyUpdate =
                 key_update(desc.as_ref(), roles, global.allow_unlisted_roles)?;
             update.validate(version).map_err(invalid)?;
@@ -217,7 +217,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             roles,
             strict,
         }) => {
-            let (project, key) = setup.project_target(&ids.ids, project_id.as_deref())?;
+            let (project, key): (ProjectId, _) =
+                setup.target(Scope::Project, &ids.ids, project_id.as_deref())?;
             let mut wanted = ProjectRoles::new(roles.iter().map(|r| ProjectRole::from(r.trim())));
             if global.allow_unlisted_roles {
                 wanted = wanted.allow_unlisted_roles();
@@ -259,7 +260,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
             desc,
             roles,
         }) => {
-            let (project, key) = setup.project_target(&ids.ids, project_id.as_deref())?;
+            let (project, key): (ProjectId, _) =
+                setup.target(Scope::Project, &ids.ids, project_id.as_deref())?;
             let update: ProjectKeyUpdate =
                 key_update(desc.as_ref(), roles, global.allow_unlisted_roles)?;
             update.validate(version).map_err(invalid)?;

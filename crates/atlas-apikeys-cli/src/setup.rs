@@ -6,7 +6,7 @@ use std::cell::Cell;
 
 use atlas_apikeys::client::ApiVersion;
 use atlas_apikeys::settings::{ProcessEnv, Settings, vars};
-use atlas_apikeys::{ApiKeyId, ApiKeys, Error, OrgId, ProjectId};
+use atlas_apikeys::{ApiKeyId, ApiKeys, Error};
 
 use crate::cli::{Global, SystemArg};
 use crate::exit::Failure;
@@ -139,16 +139,15 @@ impl Setup {
 
     /// The scope id and the key id, from `ID ID`, or `KEY_ID` with the
     /// Atlas CLI's flag, or `KEY_ID` with the environment's or profile's
-    /// default.
-    fn ids(
+    /// default; parsed.
+    pub fn target<Id: std::str::FromStr<Err = atlas_apikeys::IdError>>(
         &self,
+        scope: Scope,
         positional: &[String],
         flag_value: Option<&str>,
-        default: Option<&str>,
-        name: &str,
-        flag: &str,
-    ) -> Result<(String, String), Failure> {
-        match (positional, flag_value) {
+    ) -> Result<(Id, ApiKeyId), Failure> {
+        let (name, flag) = (scope.name(), scope.flag());
+        let (id, key) = match (positional, flag_value) {
             ([_, _], Some(_)) => Err(Failure::usage(format!(
                 "{name} given twice: as the first ID and with {flag}; give `KEY_ID {flag} {name}` or `{name} KEY_ID`"
             ))),
@@ -157,53 +156,18 @@ impl Setup {
                 Ok((scope.clone(), key.clone()))
             }
             ([key], Some(scope)) => Ok((scope.to_owned(), key.clone())),
-            ([key], None) => match default {
+            ([key], None) => match scope.default(&self.settings) {
                 Some(scope) => Ok((scope.to_owned(), key.clone())),
                 None => Err(Failure::usage(format!(
                     "missing {name}: give `{name} KEY_ID`, or `KEY_ID {flag} {name}`, or set {}",
-                    if name == "ORG_ID" {
-                        vars::ORG_ID
-                    } else {
-                        vars::PROJECT_ID
-                    }
+                    scope.variable()
                 ))),
             },
             _ => Err(Failure::usage(format!(
                 "give `{name} KEY_ID` or `KEY_ID {flag} {name}`"
             ))),
-        }
-    }
-
-    /// The organization and key a command names, parsed.
-    pub fn org_target(
-        &self,
-        ids: &[String],
-        flag: Option<&str>,
-    ) -> Result<(OrgId, ApiKeyId), Failure> {
-        let (org, key) = self.ids(
-            ids,
-            flag,
-            self.settings.org_id.as_deref(),
-            "ORG_ID",
-            "--orgId",
-        )?;
-        Ok((parse(&org, "ORG_ID")?, parse(&key, "KEY_ID")?))
-    }
-
-    /// The project and key a command names, parsed.
-    pub fn project_target(
-        &self,
-        ids: &[String],
-        flag: Option<&str>,
-    ) -> Result<(ProjectId, ApiKeyId), Failure> {
-        let (project, key) = self.ids(
-            ids,
-            flag,
-            self.settings.project_id.as_deref(),
-            "PROJECT_ID",
-            "--projectId",
-        )?;
-        Ok((parse(&project, "PROJECT_ID")?, parse(&key, "KEY_ID")?))
+        }?;
+        Ok((parse(&id, name)?, parse(&key, "KEY_ID")?))
     }
 
     /// A client for the resolved settings. A dry run needs no credentials.
@@ -259,7 +223,56 @@ fn parse<T: std::str::FromStr<Err = atlas_apikeys::IdError>>(
     value: &str,
     what: &str,
 ) -> Result<T, Failure> {
-    value.trim().parse().map_err(|e: atlas_apikeys::IdError| {
-        Failure::usage(format!("{what} {}: {}", e.shown(), e.problem()))
-    })
+    parse_id(value, what).map_err(Failure::usage)
+}
+
+/// An id, trimmed and parsed; the message names `what` and the problem
+/// without echoing more than the id's shape.
+pub fn parse_id<T: std::str::FromStr<Err = atlas_apikeys::IdError>>(
+    value: &str,
+    what: &str,
+) -> Result<T, String> {
+    value
+        .trim()
+        .parse()
+        .map_err(|e: atlas_apikeys::IdError| format!("{what} {}: {}", e.shown(), e.problem()))
+}
+
+/// What a command's first id names.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope {
+    /// An organization (`ORG_ID`, `--orgId`).
+    Org,
+    /// A project (`PROJECT_ID`, `--projectId`).
+    Project,
+}
+
+impl Scope {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Org => "ORG_ID",
+            Self::Project => "PROJECT_ID",
+        }
+    }
+
+    fn flag(self) -> &'static str {
+        match self {
+            Self::Org => "--orgId",
+            Self::Project => "--projectId",
+        }
+    }
+
+    fn variable(self) -> &'static str {
+        match self {
+            Self::Org => vars::ORG_ID,
+            Self::Project => vars::PROJECT_ID,
+        }
+    }
+
+    fn default(self, settings: &Settings) -> Option<&str> {
+        match self {
+            Self::Org => settings.org_id.as_deref(),
+            Self::Project => settings.project_id.as_deref(),
+        }
+    }
 }

@@ -94,26 +94,10 @@ impl State {
                 .roles
                 .clone()
                 .unwrap_or_else(|| RoleSets::documented(config.system)),
-            orgs: seed
-                .organizations
-                .iter()
-                .map(|o| (o.id.clone(), o.clone()))
-                .collect(),
-            projects: seed
-                .projects
-                .iter()
-                .map(|p| (p.id.clone(), p.clone()))
-                .collect(),
-            keys: seed
-                .api_keys
-                .iter()
-                .map(|k| (k.id.clone(), k.clone()))
-                .collect(),
-            accounts: seed
-                .service_accounts
-                .iter()
-                .map(|s| (s.client_id.clone(), s.clone()))
-                .collect(),
+            orgs: by(&seed.organizations, |o| &o.id),
+            projects: by(&seed.projects, |p| &p.id),
+            keys: by(&seed.api_keys, |k| &k.id),
+            accounts: by(&seed.service_accounts, |s| &s.client_id),
             tokens: HashMap::new(),
             nonces: Nonces::default(),
             faults: Faults::new(config.faults.clone()),
@@ -211,6 +195,11 @@ impl State {
         entry.1 += 1;
         Ok(limit - entry.1)
     }
+}
+
+/// A seed list as a table keyed by `id`.
+fn by<T: Clone, M: FromIterator<(String, T)>>(items: &[T], id: impl Fn(&T) -> &String) -> M {
+    items.iter().map(|x| (id(x).clone(), x.clone())).collect()
 }
 
 /// Keeps a table under `cap` when every entry is still live: drops the

@@ -190,37 +190,34 @@ async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
     }
 
     // Wrong content type; versions; pretty; envelope.
-    let r = http
-        .patch(format!("{}{org_path}", emu.url()))
-        .bearer_auth(&bearer)
-        .header("accept", "application/vnd.atlas.2025-02-19+json")
-        .header("content-type", "text/plain")
-        .body("desc=x")
-        .send()
-        .await
-        .unwrap();
+    let authorization = format!("Bearer {bearer}");
+    let with = |accept, content_type| {
+        [
+            ("authorization", authorization.as_str()),
+            ("accept", accept),
+            ("content-type", content_type),
+        ]
+    };
+    let dated = "application/vnd.atlas.2025-02-19+json";
+    let r = patch(&emu, &org_path, &with(dated, "text/plain"), "desc=x").await;
     assert_eq!(r.status().as_u16(), 415);
     for accept in ["application/json", "application/vnd.atlas.2022-01-01+json"] {
-        let r = http
-            .patch(format!("{}{org_path}", emu.url()))
-            .bearer_auth(&bearer)
-            .header("accept", accept)
-            .header("content-type", "application/json")
-            .body(r#"{"desc":"x"}"#)
-            .send()
-            .await
-            .unwrap();
+        let r = patch(
+            &emu,
+            &org_path,
+            &with(accept, "application/json"),
+            r#"{"desc":"x"}"#,
+        )
+        .await;
         assert_eq!(r.status().as_u16(), 406, "{accept}");
     }
-    let r = http
-        .patch(format!("{}{org_path}?pretty=true&envelope=true", emu.url()))
-        .bearer_auth(&bearer)
-        .header("accept", "application/vnd.atlas.2025-02-19+json")
-        .header("content-type", "application/json")
-        .body(r#"{"desc":"x"}"#)
-        .send()
-        .await
-        .unwrap();
+    let r = patch(
+        &emu,
+        &format!("{org_path}?pretty=true&envelope=true"),
+        &with(dated, "application/json"),
+        r#"{"desc":"x"}"#,
+    )
+    .await;
     let text = r.text().await.unwrap();
     assert!(text.starts_with("{\n  \"content\": {"), "{text}");
     let env: Value = serde_json::from_str(&text).unwrap();

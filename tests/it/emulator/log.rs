@@ -24,15 +24,17 @@ async fn every_request_is_logged_as_it_arrived() {
     assert_eq!(nowhere.status(), 404);
     let get = http.get(url(&org_key_path())).send().await.unwrap();
     assert_eq!(get.status(), 405);
-    let patch = http
-        .patch(url(&format!("{}?pretty=true", org_key_path())))
-        .header("accept", "application/vnd.atlas.2023-01-01+json")
-        .header("authorization", "Digest username=\"nobody\"")
-        .body(r#"{"desc":"x"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(patch.status(), 401);
+    let unauthenticated = patch(
+        &emu,
+        &format!("{}?pretty=true", org_key_path()),
+        &[
+            ("accept", "application/vnd.atlas.2023-01-01+json"),
+            ("authorization", "Digest username=\"nobody\""),
+        ],
+        r#"{"desc":"x"}"#,
+    )
+    .await;
+    assert_eq!(unauthenticated.status(), 401);
     let token = http
         .post(url("/api/oauth/token"))
         .body("grant_type=client_credentials")
@@ -80,14 +82,14 @@ async fn a_vouched_for_key_needs_no_challenge_and_keeps_its_grants() {
             ..Config::default()
         })
         .await;
-        let answer = reqwest::Client::new()
-            .patch(format!("{}{}", emu.url(), org_key_path()))
-            .header("accept", "application/vnd.atlas.2023-01-01+json")
-            .header("content-type", "application/vnd.atlas.2023-01-01+json")
-            .body(r#"{"desc":"vouched"}"#)
-            .send()
-            .await
-            .unwrap();
+        let media = "application/vnd.atlas.2023-01-01+json";
+        let answer = patch(
+            &emu,
+            &org_key_path(),
+            &[("accept", media), ("content-type", media)],
+            r#"{"desc":"vouched"}"#,
+        )
+        .await;
         assert_eq!(answer.status(), status, "{public}");
         assert_eq!(emu.counters().challenges, 0);
         assert!(emu.take_seen()[0].authenticated);

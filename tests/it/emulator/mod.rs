@@ -168,6 +168,23 @@ fn service_account_keys(emu: &Emulator, policy: RetryPolicy) -> ApiKeys {
         .unwrap()
 }
 
+/// A PATCH to `target` (path and query) with these headers and body,
+/// sent with reqwest and nothing added.
+async fn patch(
+    emu: &Emulator,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &'static str,
+) -> reqwest::Response {
+    let mut request = reqwest::Client::new()
+        .patch(format!("{}{target}", emu.url()))
+        .body(body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.expect("the emulator answers")
+}
+
 /// Sends raw bytes on a fresh connection and reads until the server closes
 /// it (or `limit` passes): what comes back, and how long it took.
 async fn raw_exchange(emu: &Emulator, bytes: &[u8], limit: Duration) -> (String, Duration) {

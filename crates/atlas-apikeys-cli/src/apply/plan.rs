@@ -9,7 +9,7 @@ use atlas_apikeys::{
 use serde::Deserialize;
 
 use crate::exit::Failure;
-use crate::setup::Setup;
+use crate::setup::{Setup, parse_id};
 
 /// The file: keys, each with its organization settings and projects.
 #[derive(Debug, Deserialize)]
@@ -81,25 +81,21 @@ pub(super) fn read(path: &Path) -> Result<Plan, Failure> {
 /// failed and sends nothing; the others go ahead.
 pub(super) fn items(plan: Plan, setup: &Setup, allow_unlisted: bool) -> Vec<Item> {
     let version = setup.version;
+    let invalid = |e| crate::exit::Failure::from(Error::from(e)).message;
     let mut out = Vec::new();
     for (n, k) in plan.keys.into_iter().enumerate() {
         let label = format!("keys[{n}] {}", k.id.trim());
-        let key: Result<ApiKeyId, String> =
-            k.id.trim()
-                .parse()
-                .map_err(|e: atlas_apikeys::IdError| format!("id {}: {}", e.shown(), e.problem()));
+        let key: Result<ApiKeyId, String> = parse_id(&k.id, "id");
         if k.desc.is_some() || k.org_roles.is_some() {
             let org_text = k.org.clone().or_else(|| setup.settings.org_id.clone());
             let work = (|| {
                 let key = key.clone()?;
-                let org: OrgId = org_text
-                    .as_deref()
-                    .ok_or("org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")?
-                    .trim()
-                    .parse()
-                    .map_err(|e: atlas_apikeys::IdError| {
-                        format!("org {}: {}", e.shown(), e.problem())
-                    })?;
+                let org: OrgId = parse_id(
+                    org_text
+                        .as_deref()
+                        .ok_or("org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")?,
+                    "org",
+                )?;
                 let mut update = OrgKeyUpdate::new();
                 if let Some(d) = &k.desc {
                     update = update.description(
@@ -113,9 +109,7 @@ pub(super) fn items(plan: Plan, setup: &Setup, allow_unlisted: bool) -> Vec<Item
                 if allow_unlisted {
                     update = update.allow_unlisted_roles();
                 }
-                update
-                    .validate(version)
-                    .map_err(|e| crate::exit::Failure::from(Error::from(e)).message)?;
+                update.validate(version).map_err(invalid)?;
                 Ok(Work::Org(org, key, update))
             })();
             out.push(Item {
@@ -128,18 +122,13 @@ pub(super) fn items(plan: Plan, setup: &Setup, allow_unlisted: bool) -> Vec<Item
         for p in k.projects {
             let work = (|| {
                 let key = key.clone()?;
-                let project: ProjectId =
-                    p.id.trim().parse().map_err(|e: atlas_apikeys::IdError| {
-                        format!("project {}: {}", e.shown(), e.problem())
-                    })?;
+                let project: ProjectId = parse_id(&p.id, "project")?;
                 let mut roles =
                     ProjectRoles::new(p.roles.iter().map(|r| ProjectRole::from(r.trim())));
                 if allow_unlisted {
                     roles = roles.allow_unlisted_roles();
                 }
-                roles
-                    .validate(version)
-                    .map_err(|e| crate::exit::Failure::from(Error::from(e)).message)?;
+                roles.validate(version).map_err(invalid)?;
                 Ok(Work::Project(project, key, roles))
             })();
             out.push(Item {

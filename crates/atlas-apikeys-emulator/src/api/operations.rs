@@ -25,6 +25,11 @@ pub(super) fn redact(private: &str) -> String {
     format!("********-****-****-{tail}")
 }
 
+/// 200 with the key as it now is.
+fn answer_key(state: &State, id: &str, base: &str, opts: &Opts) -> Response {
+    render(200, Some(key_json(state, id, base)), *opts, false)
+}
+
 pub(super) fn key_json(state: &State, id: &str, base: &str) -> Value {
     let Some(k) = state.keys.get(id) else {
         return Value::Null;
@@ -254,12 +259,7 @@ pub(super) fn operate(
         if let Some(r) = roles {
             key.org_roles = r;
         }
-        return Ok(render(
-            200,
-            Some(key_json(state, key_id, base)),
-            *opts,
-            false,
-        ));
+        return Ok(answer_key(state, key_id, base, opts));
     }
 
     let Some(project) = state.projects.get(scope_id).cloned() else {
@@ -353,24 +353,14 @@ pub(super) fn operate(
             if let Some(r) = roles {
                 key.project_roles.insert(scope_id.to_owned(), r);
             }
-            Ok(render(
-                200,
-                Some(key_json(state, key_id, base)),
-                *opts,
-                false,
-            ))
+            Ok(answer_key(state, key_id, base, opts))
         }
         Op::AssignOrReplace(desc, roles) => {
             if let Some(d) = desc {
                 key.description = d;
             }
             key.project_roles.insert(scope_id.to_owned(), roles);
-            Ok(render(
-                200,
-                Some(key_json(state, key_id, base)),
-                *opts,
-                false,
-            ))
+            Ok(answer_key(state, key_id, base, opts))
         }
     }
 }

@@ -218,6 +218,30 @@ pub enum Rule {
     },
 }
 
+impl Rule {
+    /// What was found, without the advice on what to do about it: for
+    /// front ends (the CLI) that give their own advice. The same as the
+    /// `Display` text for every rule but [`Rule::NotDocumented`].
+    pub fn finding(&self) -> String {
+        match self {
+            Self::NotDocumented {
+                scope,
+                target,
+                documented,
+            } => format!(
+                "is not {} {scope} role of {target} (documented: {})",
+                if scope.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                    "an"
+                } else {
+                    "a"
+                },
+                documented.join(", ")
+            ),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -242,19 +266,10 @@ impl fmt::Display for Rule {
                     "belongs to the other scope: this field takes {expected} roles"
                 )
             }
-            Self::NotDocumented {
-                scope,
-                target,
-                documented,
-            } => write!(
+            Self::NotDocumented { .. } => write!(
                 f,
-                "is not {} {scope} role of {target} (documented: {}); to send a role this SDK does not know yet, allow unlisted roles on the request",
-                if scope.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                    "an"
-                } else {
-                    "a"
-                },
-                documented.join(", ")
+                "{}; to send a role this SDK does not know yet, allow unlisted roles on the request",
+                self.finding()
             ),
             Self::RoleNameFormat => write!(f, "is not a role name (A-Z, 0-9 and _)"),
             Self::NotAccepted { target } => write!(
