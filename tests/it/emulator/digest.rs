@@ -8,7 +8,7 @@ async fn nonces_expire_as_configured() {
     config.digest.nonce_lifetime_ms = 100;
     let emu = emulator(config).await;
     let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    let update = describe("x");
     keys.update_org_key(&org(), &target(), &update)
         .await
         .unwrap();
@@ -150,7 +150,7 @@ async fn sixty_four_concurrent_digest_callers_on_one_client_all_succeed() {
     const CALLS: usize = 40;
     let emu = emulator(Config::default()).await;
     let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-    let update = OrgKeyUpdate::new().description(Description::new("concurrent").unwrap());
+    let update = describe("concurrent");
     let tasks: Vec<_> = (0..CALLERS)
         .map(|_| {
             let (keys, update) = (keys.clone(), update.clone());
@@ -246,13 +246,9 @@ async fn a_server_offering_auth_int_is_answered_correctly() {
     let emu = emulator(digest_emulator(|d| d.offer_auth_int = true)).await;
     let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
     let roles = ProjectRoles::new([ProjectRole::GroupReadOnly]);
-    keys.update_org_key(
-        &org(),
-        &target(),
-        &OrgKeyUpdate::new().description(Description::new("int").unwrap()),
-    )
-    .await
-    .expect("PATCH with a body");
+    keys.update_org_key(&org(), &target(), &describe("int"))
+        .await
+        .expect("PATCH with a body");
     keys.ensure_project_roles(&project(), &target(), &roles)
         .await
         .expect("POST and PATCH with bodies");
@@ -269,13 +265,9 @@ async fn lower_case_algorithm_names_are_answered() {
         }))
         .await;
         let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-        keys.update_org_key(
-            &org(),
-            &target(),
-            &OrgKeyUpdate::new().description(Description::new("lc").unwrap()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{algorithm:?}: {e}"));
+        keys.update_org_key(&org(), &target(), &describe("lc"))
+            .await
+            .unwrap_or_else(|e| panic!("{algorithm:?}: {e}"));
     }
 }
 
@@ -312,11 +304,7 @@ async fn several_algorithms_mean_several_challenges() {
     assert_eq!(challenges.len(), 2, "{challenges:?}");
     assert!(challenges[0].contains("algorithm=MD5") && challenges[1].contains("algorithm=SHA-256"));
     let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-    keys.update_org_key(
-        &org(),
-        &target(),
-        &OrgKeyUpdate::new().description(Description::new("sha").unwrap()),
-    )
-    .await
-    .unwrap();
+    keys.update_org_key(&org(), &target(), &describe("sha"))
+        .await
+        .unwrap();
 }

@@ -6,7 +6,7 @@ use super::*;
 async fn faults_are_survived_or_reported() {
     let emu = emulator(Config::default()).await;
     let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    let update = describe("x");
     keys.update_org_key(&org(), &target(), &update)
         .await
         .unwrap();
@@ -77,13 +77,9 @@ async fn a_committed_assign_whose_answer_was_lost_completes_as_a_success() {
         let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
         // Warm: the next request answers a known challenge, so the fault
         // meets the authenticated POST itself.
-        keys.update_org_key(
-            &org(),
-            &target(),
-            &OrgKeyUpdate::new().description(Description::new("warm").unwrap()),
-        )
-        .await
-        .unwrap();
+        keys.update_org_key(&org(), &target(), &describe("warm"))
+            .await
+            .unwrap();
         let before = emu.counters().exchanges;
         emu.inject(Some("/api/atlas/v2/groups/"), fault);
         let roles =
@@ -199,7 +195,7 @@ async fn an_enveloped_503_or_429_is_retried() {
             .envelope(true)
             .build()
             .unwrap();
-        let update = OrgKeyUpdate::new().description(Description::new("enveloped").unwrap());
+        let update = describe("enveloped");
         keys.update_org_key(&org(), &target(), &update)
             .await
             .unwrap();
@@ -218,7 +214,7 @@ async fn retry_after_is_honoured_or_reported() {
     let emu = emulator(Config::default()).await;
     let policy = fast().max_retry_after(Duration::from_secs(1));
     let keys = keys_with(&emu, policy);
-    let update = OrgKeyUpdate::new().description(Description::new("wait").unwrap());
+    let update = describe("wait");
     keys.update_org_key(&org(), &target(), &update)
         .await
         .unwrap();

@@ -81,7 +81,7 @@ async fn a_base_url_with_a_path_prefix_is_kept_for_every_endpoint() {
     })
     .await;
     let base = format!("{}/gateway/mongodb/", emu.url());
-    let update = OrgKeyUpdate::new().description(Description::new("prefixed").unwrap());
+    let update = describe("prefixed");
     for keys in [
         ApiKeys::builder()
             .base_url(&base)

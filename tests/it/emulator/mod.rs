@@ -35,17 +35,33 @@ enum Auth {
     ServiceAccount,
 }
 
-fn keys(emu: &Emulator, version: &'static ApiVersion, auth: Auth) -> ApiKeys {
-    let b = ApiKeys::builder()
-        .version(version)
-        .base_url(emu.url())
-        .retry(fast());
+/// A client of `emu` with the example credentials of `auth`.
+fn client(
+    emu: &Emulator,
+    auth: Auth,
+    policy: RetryPolicy,
+    version: Option<&'static ApiVersion>,
+) -> ApiKeys {
+    let mut b = ApiKeys::builder();
+    if let Some(version) = version {
+        b = b.version(version);
+    }
+    let b = b.base_url(emu.url()).retry(policy);
     match auth {
         Auth::Digest => b.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
         Auth::ServiceAccount => b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
     }
     .build()
-    .unwrap()
+    .expect("client")
+}
+
+fn keys(emu: &Emulator, version: &'static ApiVersion, auth: Auth) -> ApiKeys {
+    client(emu, auth, fast(), Some(version))
+}
+
+/// An organization-key update that sets the description to `text`.
+fn describe(text: &str) -> OrgKeyUpdate {
+    OrgKeyUpdate::new().description(Description::new(text).unwrap())
 }
 
 fn org() -> OrgId {
@@ -151,21 +167,11 @@ fn digest_emulator(edit: impl FnOnce(&mut atlas_apikeys_emulator::digest::Digest
 }
 
 fn keys_with(emu: &Emulator, policy: RetryPolicy) -> ApiKeys {
-    ApiKeys::builder()
-        .base_url(emu.url())
-        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
-        .retry(policy)
-        .build()
-        .unwrap()
+    client(emu, Auth::Digest, policy, None)
 }
 
 fn service_account_keys(emu: &Emulator, policy: RetryPolicy) -> ApiKeys {
-    ApiKeys::builder()
-        .base_url(emu.url())
-        .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
-        .retry(policy)
-        .build()
-        .unwrap()
+    client(emu, Auth::ServiceAccount, policy, None)
 }
 
 /// A PATCH to `target` (path and query) with these headers and body,

@@ -18,7 +18,7 @@ async fn a_token_endpoint_outage_costs_one_request_per_window() {
         );
     }
     let keys = service_account_keys(&emu, fast().max_retry_after(Duration::from_secs(1)));
-    let update = OrgKeyUpdate::new().description(Description::new("outage").unwrap());
+    let update = describe("outage");
     let calls: Vec<_> = (0..50)
         .map(|_| {
             let (keys, update) = (keys.clone(), update.clone());
@@ -51,13 +51,9 @@ async fn a_token_endpoint_5xx_is_retried() {
         let emu = emulator(Config::default()).await;
         emu.inject(Some("/api/oauth/token"), fault);
         let keys = service_account_keys(&emu, fast());
-        keys.update_org_key(
-            &org(),
-            &target(),
-            &OrgKeyUpdate::new().description(Description::new("t").unwrap()),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
+        keys.update_org_key(&org(), &target(), &describe("t"))
+            .await
+            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
         // A dropped connection never reaches the handler that counts token
         // requests; the emulator counts it as a fault.
         let c = emu.counters();
@@ -74,7 +70,7 @@ async fn a_token_endpoint_5xx_is_retried() {
 /// panic.
 #[tokio::test]
 async fn token_lifetimes_of_any_size_are_handled() {
-    let update = OrgKeyUpdate::new().description(Description::new("life").unwrap());
+    let update = describe("life");
     for (lifetime, reused) in [(30, true), (u64::MAX, true), (0, false)] {
         let emu = emulator(Config {
             token_lifetime_secs: lifetime,

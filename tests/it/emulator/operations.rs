@@ -91,7 +91,7 @@ async fn authorization_follows_the_docs() {
         .build()
         .unwrap();
     let owner = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    let update = describe("x");
     let roles = ProjectRoles::new([ProjectRole::GroupReadOnly]);
 
     // An org member without ORG_OWNER may not update keys or assign them.
@@ -236,7 +236,7 @@ async fn a_gone_version_is_a_distinct_error() {
         ..Config::default()
     })
     .await;
-    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    let update = describe("x");
     for version in atlas_apikeys::atlas_versions() {
         let err = keys(&emu, version, Auth::Digest)
             .update_org_key(&org(), &target(), &update)
@@ -275,7 +275,7 @@ async fn rate_limits_are_announced_and_retried() {
     })
     .await;
     let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-    let update = OrgKeyUpdate::new().description(Description::new("x").unwrap());
+    let update = describe("x");
     keys.update_org_key(&org(), &target(), &update)
         .await
         .unwrap();

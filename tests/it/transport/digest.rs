@@ -114,11 +114,7 @@ async fn an_expired_nonce_is_stale() {
 #[tokio::test]
 async fn wrong_credentials_are_one_typed_error_without_a_loop() {
     let server = start(Config::default()).await;
-    let keys = ApiKeys::builder()
-        .base_url(server.url())
-        .api_key(PUBLIC, "wrong-private-key")
-        .build()
-        .unwrap();
+    let keys = client_of(&server, |b| b.api_key(PUBLIC, "wrong-private-key"));
     for (exchanges, why) in [
         (2, "challenge, one answer, stop"),
         (4, "still at most one resend per call"),

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use atlas_apikeys::client::{AuthError, RetryPolicy};
-use atlas_apikeys::{ApiKeyId, ApiKeys, Description, Error, OrgId, OrgKeyUpdate};
+use atlas_apikeys::{ApiKeyId, ApiKeys, ApiKeysBuilder, Description, Error, OrgId, OrgKeyUpdate};
 use atlas_apikeys_emulator::Reply;
 use atlas_apikeys_emulator::digest::Algorithm;
 use atlas_apikeys_emulator::{Config, Emulator, defaults};
@@ -41,22 +41,22 @@ fn fast_retries() -> RetryPolicy {
         .max_retry_after(Duration::from_millis(300))
 }
 
-fn digest(server: &Emulator) -> ApiKeys {
-    ApiKeys::builder()
-        .base_url(server.url())
-        .api_key(PUBLIC, PRIVATE)
-        .retry(fast_retries())
+/// A client of `server`, set up by `with` (credentials, policy).
+fn client_of(server: &Emulator, with: impl FnOnce(ApiKeysBuilder) -> ApiKeysBuilder) -> ApiKeys {
+    with(ApiKeys::builder().base_url(server.url()))
         .build()
-        .unwrap()
+        .expect("client")
+}
+
+fn digest(server: &Emulator) -> ApiKeys {
+    client_of(server, |b| b.api_key(PUBLIC, PRIVATE).retry(fast_retries()))
 }
 
 fn service_account(server: &Emulator) -> ApiKeys {
-    ApiKeys::builder()
-        .base_url(server.url())
-        .service_account(CLIENT_ID, CLIENT_SECRET)
-        .retry(fast_retries())
-        .build()
-        .unwrap()
+    client_of(server, |b| {
+        b.service_account(CLIENT_ID, CLIENT_SECRET)
+            .retry(fast_retries())
+    })
 }
 
 async fn update(keys: &ApiKeys) -> Result<atlas_apikeys::ApiKey, Error> {

@@ -50,11 +50,7 @@ async fn a_401_with_a_cached_token_refreshes_once_and_retries_once() {
     assert_eq!((c.token_requests, c.exchanges), (2, 3), "{c:?}");
 
     // A token that is refused even when fresh: one retry, then a typed error.
-    let keys = ApiKeys::builder()
-        .base_url(server.url())
-        .bearer_token("not-a-real-token")
-        .build()
-        .unwrap();
+    let keys = client_of(&server, |b| b.bearer_token("not-a-real-token"));
     let err = update(&keys).await.unwrap_err();
     assert!(
         matches!(err, Error::Auth(AuthError::Rejected { .. })),
@@ -65,11 +61,7 @@ async fn a_401_with_a_cached_token_refreshes_once_and_retries_once() {
 #[tokio::test]
 async fn token_endpoint_errors_are_typed() {
     let server = start(Config::default()).await;
-    let wrong = ApiKeys::builder()
-        .base_url(server.url())
-        .service_account(CLIENT_ID, "wrong")
-        .build()
-        .unwrap();
+    let wrong = client_of(&server, |b| b.service_account(CLIENT_ID, "wrong"));
     let err = update(&wrong).await.unwrap_err();
     assert_eq!(
         err.to_string(),

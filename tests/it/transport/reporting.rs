@@ -73,11 +73,7 @@ async fn secrets_never_appear_in_logs_debug_display_or_errors() {
     server.rotate_nonces();
     update(&keys).await.unwrap();
     shown.push(format!("{keys:?} {key:?}"));
-    let wrong = ApiKeys::builder()
-        .base_url(server.url())
-        .api_key(PUBLIC, "wrong-9e0f1a2b3c4d-key")
-        .build()
-        .unwrap();
+    let wrong = client_of(&server, |b| b.api_key(PUBLIC, "wrong-9e0f1a2b3c4d-key"));
     let err = update(&wrong).await.unwrap_err();
     shown.push(format!("{err} {err:?} {wrong:?}"));
 
@@ -89,20 +85,12 @@ async fn secrets_never_appear_in_logs_debug_display_or_errors() {
     sa.revoke_token().await.unwrap();
     update(&sa).await.unwrap();
     shown.push(format!("{sa:?}"));
-    let bad_sa = ApiKeys::builder()
-        .base_url(server.url())
-        .service_account(CLIENT_ID, "mdb_sa_sk_wrong")
-        .build()
-        .unwrap();
+    let bad_sa = client_of(&server, |b| b.service_account(CLIENT_ID, "mdb_sa_sk_wrong"));
     let err = update(&bad_sa).await.unwrap_err();
     shown.push(format!("{err} {err:?} {bad_sa:?}"));
 
     // Bearer and error paths.
-    let bearer = ApiKeys::builder()
-        .base_url(server.url())
-        .bearer_token("eyJhbGciOi.bearer-secret")
-        .build()
-        .unwrap();
+    let bearer = client_of(&server, |b| b.bearer_token("eyJhbGciOi.bearer-secret"));
     let err = update(&bearer).await.unwrap_err();
     shown.push(format!("{err} {err:?} {bearer:?}"));
     server.reply(Reply::json(

@@ -5,12 +5,10 @@ use super::*;
 #[tokio::test]
 async fn retry_after_in_seconds_and_as_a_date_is_honoured_and_capped() {
     let server = start(Config::default()).await;
-    let keys = ApiKeys::builder()
-        .base_url(server.url())
-        .api_key(PUBLIC, PRIVATE)
-        .retry(fast_retries().max_retry_after(Duration::from_secs(5)))
-        .build()
-        .unwrap();
+    let keys = client_of(&server, |b| {
+        b.api_key(PUBLIC, PRIVATE)
+            .retry(fast_retries().max_retry_after(Duration::from_secs(5)))
+    });
     update(&keys).await.unwrap();
 
     server.reply(
@@ -91,17 +89,14 @@ async fn the_deadline_stops_retries() {
     let server = start(Config::default()).await;
     // Without the deadline this would retry for about a minute (1,000
     // attempts, full-jitter waits averaging 50 ms).
-    let keys = ApiKeys::builder()
-        .base_url(server.url())
-        .api_key(PUBLIC, PRIVATE)
-        .retry(
+    let keys = client_of(&server, |b| {
+        b.api_key(PUBLIC, PRIVATE).retry(
             RetryPolicy::default()
                 .max_attempts(1000)
                 .backoff(Duration::from_millis(100), Duration::from_millis(100))
                 .deadline(Duration::from_millis(300)),
         )
-        .build()
-        .unwrap();
+    });
     update(&keys).await.unwrap();
     for _ in 0..1000 {
         server.reply(Reply::raw(503, "text/plain", "busy"));
