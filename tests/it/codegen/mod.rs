@@ -12,6 +12,17 @@ fn generate_from(root: &Path) -> Generated {
     codegen::generate(codegen::read_fragments(root).expect("fragments")).expect("generate")
 }
 
+/// The Atlas fragments codegen read, oldest version first.
+fn atlas_fragments(generated: &Generated) -> Vec<&codegen::Fragment> {
+    let mut atlas: Vec<_> = generated
+        .fragments
+        .iter()
+        .filter(|f| f.system == "atlas")
+        .collect();
+    atlas.sort_by(|a, b| a.version.cmp(&b.version));
+    atlas
+}
+
 fn media_table(media: &[codegen::OperationMedia]) -> String {
     media
         .iter()
@@ -103,13 +114,11 @@ fn catalogue() -> xtask::catalogue::Catalogue {
 }
 
 fn fragment_with(edit: impl FnOnce(&mut Value)) -> Value {
-    let newest = generate_from(&workspace_root())
-        .fragments
-        .iter()
-        .filter(|f| f.system == "atlas")
-        .map(|f| f.source.clone())
-        .max()
-        .unwrap();
+    let generated = generate_from(&workspace_root());
+    let newest = &atlas_fragments(&generated)
+        .last()
+        .expect("an Atlas fragment")
+        .source;
     let mut f: Value =
         serde_json::from_str(&std::fs::read_to_string(workspace_root().join(newest)).unwrap())
             .unwrap();

@@ -8,13 +8,7 @@ use super::*;
 #[test]
 fn adding_a_version_needs_only_import_and_codegen_and_renames_nothing() {
     let old = generate_from(&workspace_root());
-    let oldest = old
-        .fragments
-        .iter()
-        .filter(|f| f.system == "atlas")
-        .map(|f| f.version.clone())
-        .min()
-        .unwrap();
+    let oldest = atlas_fragments(&old)[0].version.clone();
     // Dates the fixtures declare; one of them is older than every checked-in version.
     for (from, version) in [
         (fixture("merged-multiversion.json"), "2024-08-05"),
@@ -172,14 +166,10 @@ fn a_drift_only_version_builds_the_whole_workspace_and_passes_end_to_end() {
     })
     .unwrap();
     let report = codegen::run(dir.path(), false).expect("codegen takes a drift-only version");
-    let newest = report
-        .generated
-        .fragments
-        .iter()
-        .filter(|f| f.system == "atlas")
-        .map(|f| f.version.clone())
-        .max()
-        .unwrap();
+    let newest = &atlas_fragments(&report.generated)
+        .last()
+        .expect("an Atlas fragment")
+        .version;
     assert_eq!(
         newest, "2025-11-01",
         "the drift version is the newest, so tests pin it"

@@ -28,6 +28,18 @@ const KEY: &str = "5d1113b25a115342acc2d1aa";
 
 use atlas_apikeys_emulator::defaults::key_json;
 
+/// Checks the method, path and query, then what every request shares.
+fn assert_sent(
+    req: &Seen,
+    media: &atlas_apikeys_client::OperationMedia,
+    (method, path, query): (&str, &str, Option<&str>),
+) {
+    assert_eq!(req.method, method, "{req:?}");
+    assert_eq!(req.path, path, "{req:?}");
+    assert_eq!(req.query.as_deref(), query, "{req:?}");
+    assert_headers(req, media.accept, media.content_type);
+}
+
 /// Checks what every request shares: versioned media types from the table,
 /// no `api-version`, our `User-Agent`.
 fn assert_headers(req: &Seen, accept: &str, content_type: Option<&str>) {
@@ -68,11 +80,11 @@ macro_rules! wire_checks {
         assert_eq!(key.status().as_u16(), 200);
         assert_eq!(key.public_key.as_deref(), key_json()["publicKey"].as_str());
         let req = take_one(&server);
-        let m = media("update_org_api_key");
-        assert_eq!(req.method, "PATCH");
-        assert_eq!(req.path, format!("/api/atlas/v2/orgs/{ORG}/apiKeys/{KEY}"));
-        assert_eq!(req.query.as_deref(), Some("envelope=true&pretty=false"));
-        assert_headers(&req, m.accept, m.content_type);
+        assert_sent(
+            &req,
+            media("update_org_api_key"),
+            ("PATCH", &format!("/api/atlas/v2/orgs/{ORG}/apiKeys/{KEY}"), Some("envelope=true&pretty=false")),
+        );
         assert_eq!(req.json().expect("JSON body"), json!({ "desc": "rotated", "roles": ["ORG_READ_ONLY", "ORG_BILLING_ADMIN"] }));
 
         // Only the fields given are sent.
@@ -95,11 +107,11 @@ macro_rules! wire_checks {
             .expect("add_group_api_key");
         assert_eq!(done.status().as_u16(), 204);
         let req = take_one(&server);
-        let m = media("add_group_api_key");
-        assert_eq!(req.method, "POST");
-        assert_eq!(req.path, format!("/api/atlas/v2/groups/{GROUP}/apiKeys/{KEY}"));
-        assert_eq!(req.query.as_deref(), Some("pretty=true"));
-        assert_headers(&req, m.accept, m.content_type);
+        assert_sent(
+            &req,
+            media("add_group_api_key"),
+            ("POST", &format!("/api/atlas/v2/groups/{GROUP}/apiKeys/{KEY}"), Some("pretty=true")),
+        );
         assert_eq!(req.json().expect("JSON body"), json!([{ "roles": ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"] }]));
 
         // 3. Update the key's roles (and description) in the project.
@@ -114,14 +126,11 @@ macro_rules! wire_checks {
             .expect("update_group_api_key_roles");
         assert_eq!(key.roles.len(), 2);
         let req = take_one(&server);
-        let m = media("update_group_api_key_roles");
-        assert_eq!(req.method, "PATCH");
-        assert_eq!(req.path, format!("/api/atlas/v2/groups/{GROUP}/apiKeys/{KEY}"));
-        assert_eq!(
-            req.query.as_deref(),
-            Some("envelope=false&includeCount=true&itemsPerPage=50&pageNum=2")
+        assert_sent(
+            &req,
+            media("update_group_api_key_roles"),
+            ("PATCH", &format!("/api/atlas/v2/groups/{GROUP}/apiKeys/{KEY}"), Some("envelope=false&includeCount=true&itemsPerPage=50&pageNum=2")),
         );
-        assert_headers(&req, m.accept, m.content_type);
         assert_eq!(req.json().expect("JSON body"), json!({ "desc": "deploy", "roles": ["GROUP_OWNER"] }));
         1usize
     }};
