@@ -65,6 +65,11 @@ async fn every_request_is_logged_as_it_arrived() {
         Some("Digest username=\"nobody\"")
     );
     assert_eq!(patch.json(), Some(json!({ "desc": "x" })));
+    let shown = format!("{patch:?}");
+    assert!(
+        !shown.contains("nobody"),
+        "Debug shows credentials: {shown}"
+    );
     assert_eq!(seen[3].body.as_ref(), b"grant_type=client_credentials");
     assert!(emu.take_seen().is_empty(), "taking empties the log");
 }

@@ -87,11 +87,18 @@ pub async fn handle(
         authenticated,
         algorithm,
     } = note;
+    let mut headers = parts.headers;
+    // Kept for tests to read, but never printed by `Debug`.
+    if let header::Entry::Occupied(mut entry) = headers.entry(header::AUTHORIZATION) {
+        for value in entry.iter_mut() {
+            value.set_sensitive(true);
+        }
+    }
     app.lock().script.saw(Seen {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().map(str::to_owned),
-        headers: parts.headers,
+        headers,
         body: read,
         authenticated,
         algorithm,
