@@ -104,11 +104,12 @@ pub(crate) async fn digest(s: &Settings) -> Result<Section, String> {
 /// 64 concurrent callers on one client against the emulator's strict
 /// digest (each nc must exceed the last seen for its nonce).
 pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
-    let mut body = format!("## 2b. Digest under concurrency: {CALLERS} callers on one client, strict `nc` (the emulator's default)
-\n");
+    const CALLERS: usize = 64;
+    let mut body = format!(
+        "## 2b. Digest under concurrency: {CALLERS} callers on one client, strict `nc` (the emulator's default)\n\n"
+    );
     let out = &mut body;
     let mut measured = None;
-    const CALLERS: usize = 64;
     let per_caller = (s.calls / CALLERS).max(10);
     let _ = writeln!(
         out,

@@ -64,9 +64,9 @@ pub(crate) fn cli_binary() -> Option<std::path::PathBuf> {
 /// release binary against the emulator, without and with a rate limit and
 /// injected faults.
 pub(crate) async fn apply_at_scale() -> Result<Section, String> {
+    const PROJECTS: usize = 300;
     let mut body = format!("## 7. `atlas-apikeys apply`: one key into {PROJECTS} projects\n\n");
     let out = &mut body;
-    const PROJECTS: usize = 300;
     let Some(cli) = cli_binary() else {
         let _ = writeln!(
             out,

@@ -151,13 +151,13 @@ impl Setup {
             ([_, _], Some(_)) => Err(Failure::usage(format!(
                 "{name} given twice: as the first ID and with {flag}; give `KEY_ID {flag} {name}` or `{name} KEY_ID`"
             ))),
-            ([scope, key], None) => {
+            ([id, key], None) => {
                 self.positional_pair.set(true);
-                Ok((scope.clone(), key.clone()))
+                Ok((id.clone(), key.clone()))
             }
-            ([key], Some(scope)) => Ok((scope.to_owned(), key.clone())),
+            ([key], Some(id)) => Ok((id.to_owned(), key.clone())),
             ([key], None) => match scope.default(&self.settings) {
-                Some(scope) => Ok((scope.to_owned(), key.clone())),
+                Some(id) => Ok((id.to_owned(), key.clone())),
                 None => Err(Failure::usage(format!(
                     "missing {name}: give `{name} KEY_ID`, or `KEY_ID {flag} {name}`, or set {}",
                     scope.variable()

@@ -121,11 +121,11 @@ impl Seen {
 /// How a request fared with authentication, noted while it is handled and
 /// logged with it once it is answered.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct AuthNote {
+pub(crate) struct AuthNote {
     /// It authenticated.
-    pub authenticated: bool,
+    pub(crate) authenticated: bool,
     /// The digest algorithm it answered with.
-    pub algorithm: Option<&'static str>,
+    pub(crate) algorithm: Option<&'static str>,
 }
 
 /// The scripted state.
