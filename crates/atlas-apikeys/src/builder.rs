@@ -16,11 +16,10 @@ pub struct ApiKeysBuilder {
     version: &'static ApiVersion,
     config: ClientConfig,
     retry: RetryPolicy,
-    oauth: bool,
     envelope: bool,
     pretty: bool,
-    /// Credentials were set (or anonymity asked for).
-    credentials: bool,
+    /// Given to the connection at `build`, which checks them first.
+    credentials: Option<Credentials>,
     anonymous: bool,
 }
 
@@ -64,51 +63,29 @@ impl ApiKeysBuilder {
 
     /// Authenticates with a programmatic API key (HTTP Digest). The private
     /// key is held as a secret and never printed.
-    pub fn api_key(
-        mut self,
-        public_key: impl Into<String>,
-        private_key: impl Into<String>,
-    ) -> Self {
-        self.config = self
-            .config
-            .credentials(Credentials::api_key(public_key, private_key));
-        self.oauth = false;
-        self.credentials = true;
-        self
+    pub fn api_key(self, public_key: impl Into<String>, private_key: impl Into<String>) -> Self {
+        self.credentials(Credentials::api_key(public_key, private_key))
     }
 
     /// Authenticates as a service account (OAuth 2.0 client credentials);
     /// tokens are cached and refreshed by one task at a time. Atlas and Cloud
     /// Manager offer service accounts; Ops Manager does not.
     pub fn service_account(
-        mut self,
+        self,
         client_id: impl Into<String>,
         client_secret: impl Into<String>,
     ) -> Self {
-        self.config = self
-            .config
-            .credentials(Credentials::service_account(client_id, client_secret));
-        self.oauth = true;
-        self.credentials = true;
-        self
+        self.credentials(Credentials::service_account(client_id, client_secret))
     }
 
     /// Authenticates with an access token obtained elsewhere.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.config = self.config.credentials(Credentials::bearer(token));
-        self.oauth = true;
-        self.credentials = true;
-        self
+    pub fn bearer_token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::bearer(token))
     }
 
     /// Sets the credentials.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.oauth = matches!(
-            credentials,
-            Credentials::ServiceAccount { .. } | Credentials::Bearer(_)
-        );
-        self.config = self.config.credentials(credentials);
-        self.credentials = true;
+        self.credentials = Some(credentials);
         self
     }
 
@@ -174,18 +151,24 @@ impl ApiKeysBuilder {
                 known.join(", ")
             )));
         };
-        if !self.credentials && !self.anonymous {
-            return Err(Error::Config(
-                "no credentials: call api_key(), service_account(), bearer_token() or credentials() (ApiKeys::from_env() reads them from the environment), or anonymous() for a server that needs none".into(),
-            ));
-        }
-        if self.oauth && version.system == "ops-manager" {
-            return Err(Error::Config(
-                "Ops Manager offers no service accounts or access tokens: use a programmatic API key".into(),
-            ));
-        }
+        let config = match self.credentials {
+            Some(Credentials::ServiceAccount { .. } | Credentials::Bearer(_))
+                if version.system == "ops-manager" =>
+            {
+                return Err(Error::Config(
+                    "Ops Manager offers no service accounts or access tokens: use a programmatic API key".into(),
+                ));
+            }
+            Some(credentials) => self.config.credentials(credentials),
+            None if self.anonymous => self.config,
+            None => {
+                return Err(Error::Config(
+                    "no credentials: call api_key(), service_account(), bearer_token() or credentials() (ApiKeys::from_env() reads them from the environment), or anonymous() for a server that needs none".into(),
+                ));
+            }
+        };
         Ok(ApiKeys::assemble(
-            Arc::from((version.connect)(self.config)?),
+            Arc::from((version.connect)(config)?),
             self.retry,
             version,
             self.envelope,
@@ -201,10 +184,9 @@ impl ApiKeys {
             version: latest_atlas_version(),
             config: ClientConfig::new(),
             retry: RetryPolicy::default(),
-            oauth: false,
             envelope: false,
             pretty: false,
-            credentials: false,
+            credentials: None,
             anonymous: false,
         }
     }
