@@ -24,25 +24,31 @@ pub struct Flags {
     pub pretty: Option<bool>,
 }
 
-/// A change to an organization API key: its description, its organization
-/// roles, or both.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct OrgKeyChange<'a> {
+/// A change to a key: its description, its roles (organization roles for
+/// the organization key, project roles in a project), or both.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyChange<'a, R> {
     /// The new description.
     pub desc: Option<&'a str>,
-    /// The new organization roles (replacing the old ones).
-    pub roles: Option<&'a [OrgRole]>,
+    /// The new roles (replacing the old ones).
+    pub roles: Option<&'a [R]>,
 }
 
-/// A change to a key in a project: its project roles and, where the system
-/// takes it there (Atlas), its description.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct ProjectKeyChange<'a> {
-    /// The new description.
-    pub desc: Option<&'a str>,
-    /// The new project roles (replacing the old ones).
-    pub roles: Option<&'a [ProjectRole]>,
+impl<R> Default for KeyChange<'_, R> {
+    fn default() -> Self {
+        Self {
+            desc: None,
+            roles: None,
+        }
+    }
 }
+
+/// A change to an organization API key.
+pub type OrgKeyChange<'a> = KeyChange<'a, OrgRole>;
+
+/// A change to a key in a project; the description only where the system
+/// takes it there (Atlas).
+pub type ProjectKeyChange<'a> = KeyChange<'a, ProjectRole>;
 
 /// A boxed call: one future type whatever the generated client.
 pub type Call<'a, T> =

@@ -4,9 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use atlas_apikeys_client::operations::{
-    ApiErrorRecord, Flags, KeyRecord, OrgKeyChange, ProjectKeyChange,
-};
+use atlas_apikeys_client::operations::{ApiErrorRecord, Flags, KeyRecord};
 use atlas_apikeys_client::{
     ApiVersion, CallRecord, KeyOperations, RateLimit, RetryPolicy, observe,
 };
@@ -167,13 +165,9 @@ impl ApiKeys {
         update: &OrgKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        let change = OrgKeyChange {
-            desc: update.desc.as_ref().map(|d| d.as_str()),
-            roles: update.roles.as_deref(),
-        };
         self.key(
             self.ops
-                .update_org_key(org.as_str(), key.as_str(), self.flags(), change),
+                .update_org_key(org.as_str(), key.as_str(), self.flags(), update.change()),
         )
         .await
     }
@@ -283,14 +277,12 @@ impl ApiKeys {
         key: &ApiKeyId,
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
-        let change = ProjectKeyChange {
-            desc: update.desc.as_ref().map(|d| d.as_str()),
-            roles: update.roles.as_deref(),
-        };
-        self.key(
-            self.ops
-                .update_project_key(project.as_str(), key.as_str(), self.flags(), change),
-        )
+        self.key(self.ops.update_project_key(
+            project.as_str(),
+            key.as_str(),
+            self.flags(),
+            update.change(),
+        ))
         .await
     }
 
