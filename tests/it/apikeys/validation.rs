@@ -9,56 +9,45 @@ async fn every_rule_is_enforced_before_anything_is_sent() {
     let keys = keys_for(&server, version).await;
     let (org, project, key) = (org(), project(), key());
 
-    // Update org key: at least one of description and roles.
-    let text = rejected(
-        &server,
-        keys.update_org_key(&org, &key, &OrgKeyUpdate::new()).await,
-        "body",
-        &Rule::NothingToUpdate,
-    );
-    assert!(
-        text.contains("give a description, roles, or both"),
-        "{text}"
-    );
-    // Roles, if given, non-empty.
-    rejected(
-        &server,
-        keys.update_org_key(&org, &key, &OrgKeyUpdate::new().roles([]))
-            .await,
-        "roles",
-        &Rule::EmptyRoles,
-    );
-    // No duplicates (rejected, not silently deduplicated).
-    let text = rejected(
-        &server,
-        keys.update_org_key(
-            &org,
-            &key,
-            &OrgKeyUpdate::new().roles([OrgRole::OrgMember, OrgRole::OrgOwner, OrgRole::OrgMember]),
-        )
-        .await,
-        "roles[2]",
-        &Rule::DuplicateRole,
-    );
-    assert!(text.contains("\"ORG_MEMBER\""), "{text}");
-    // All organization roles.
-    let text = rejected(
-        &server,
-        keys.update_org_key(
-            &org,
-            &key,
-            &OrgKeyUpdate::new().roles([OrgRole::from("GROUP_OWNER")]),
-        )
-        .await,
-        "roles[0]",
-        &Rule::WrongScope {
-            expected: "organization",
-        },
-    );
-    assert!(
-        text.contains("GROUP_OWNER") && text.contains("organization roles"),
-        "{text}"
-    );
+    // Update org key: at least one of description and roles; roles, if
+    // given, non-empty, without duplicates (rejected, not silently
+    // deduplicated), all organization roles. What the message must name.
+    for (update, field, rule, names) in [
+        (
+            OrgKeyUpdate::new(),
+            "body",
+            Rule::NothingToUpdate,
+            &["give a description, roles, or both"][..],
+        ),
+        (
+            OrgKeyUpdate::new().roles([]),
+            "roles",
+            Rule::EmptyRoles,
+            &["at least one role"],
+        ),
+        (
+            OrgKeyUpdate::new().roles([OrgRole::OrgMember, OrgRole::OrgOwner, OrgRole::OrgMember]),
+            "roles[2]",
+            Rule::DuplicateRole,
+            &["\"ORG_MEMBER\""],
+        ),
+        (
+            OrgKeyUpdate::new().roles([OrgRole::from("GROUP_OWNER")]),
+            "roles[0]",
+            Rule::WrongScope {
+                expected: "organization",
+            },
+            &["GROUP_OWNER", "organization roles"],
+        ),
+    ] {
+        let text = rejected(
+            &server,
+            keys.update_org_key(&org, &key, &update).await,
+            field,
+            &rule,
+        );
+        assert!(names.iter().all(|n| text.contains(n)), "{text}");
+    }
     // Only roles this version documents, unless the caller opts in.
     let unlisted = OrgKeyUpdate::new().roles([OrgRole::from("ORG_FUTURE_ROLE")]);
     let err = keys
@@ -99,38 +88,30 @@ async fn every_rule_is_enforced_before_anything_is_sent() {
         json!({ "roles": ["ORG_FUTURE_ROLE"] })
     );
 
-    // Assign: roles required, non-empty, all project roles, documented.
-    rejected(
-        &server,
-        keys.assign_to_project(&project, &key, &ProjectRoles::new([]))
-            .await,
-        "roles",
-        &Rule::EmptyRoles,
-    );
-    rejected(
-        &server,
-        keys.assign_to_project(
-            &project,
-            &key,
-            &ProjectRoles::new([ProjectRole::from("ORG_OWNER")]),
-        )
-        .await,
-        "roles[0]",
-        &Rule::WrongScope {
-            expected: "project",
-        },
-    );
-    rejected(
-        &server,
-        keys.assign_to_project(
-            &project,
-            &key,
-            &ProjectRoles::new([ProjectRole::GroupOwner, ProjectRole::GroupOwner]),
-        )
-        .await,
-        "roles[1]",
-        &Rule::DuplicateRole,
-    );
+    // Assign: roles required, non-empty, all project roles, no duplicates.
+    for (roles, field, rule) in [
+        (ProjectRoles::new([]), "roles", Rule::EmptyRoles),
+        (
+            ProjectRoles::new([ProjectRole::from("ORG_OWNER")]),
+            "roles[0]",
+            Rule::WrongScope {
+                expected: "project",
+            },
+        ),
+        (
+            ProjectRoles::new([ProjectRole::GroupOwner, ProjectRole::GroupOwner]),
+            "roles[1]",
+            Rule::DuplicateRole,
+        ),
+    ] {
+        rejected(
+            &server,
+            keys.assign_to_project(&project, &key, &roles).await,
+            field,
+            &rule,
+        );
+    }
+    // And documented.
     let err = keys
         .assign_to_project(
             &project,
@@ -158,34 +139,26 @@ async fn every_rule_is_enforced_before_anything_is_sent() {
         &Rule::EmptyRoles,
     );
 
-    // Update project roles: at least one of description and roles; roles non-empty, project roles.
-    rejected(
-        &server,
-        keys.update_project_roles(&project, &key, &ProjectKeyUpdate::new())
-            .await,
-        "body",
-        &Rule::NothingToUpdate,
-    );
-    rejected(
-        &server,
-        keys.update_project_roles(&project, &key, &ProjectKeyUpdate::new().roles([]))
-            .await,
-        "roles",
-        &Rule::EmptyRoles,
-    );
-    rejected(
-        &server,
-        keys.update_project_roles(
-            &project,
-            &key,
-            &ProjectKeyUpdate::new().roles([ProjectRole::from("ORG_READ_ONLY")]),
-        )
-        .await,
-        "roles[0]",
-        &Rule::WrongScope {
-            expected: "project",
-        },
-    );
+    // Update project roles: at least one of description and roles; roles
+    // non-empty, project roles.
+    for (update, field, rule) in [
+        (ProjectKeyUpdate::new(), "body", Rule::NothingToUpdate),
+        (ProjectKeyUpdate::new().roles([]), "roles", Rule::EmptyRoles),
+        (
+            ProjectKeyUpdate::new().roles([ProjectRole::from("ORG_READ_ONLY")]),
+            "roles[0]",
+            Rule::WrongScope {
+                expected: "project",
+            },
+        ),
+    ] {
+        rejected(
+            &server,
+            keys.update_project_roles(&project, &key, &update).await,
+            field,
+            &rule,
+        );
+    }
 }
 
 #[tokio::test]
