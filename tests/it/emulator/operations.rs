@@ -137,30 +137,37 @@ async fn authorization_follows_the_docs() {
     assert!(err.is_code("API_KEY_NOT_FOUND"), "{err}");
 
     // Unknown things are 404.
-    let nowhere: OrgId = "0123456789abcdef01234567".parse().unwrap();
-    assert!(
-        owner
-            .update_org_key(&nowhere, &target(), &update)
-            .await
-            .unwrap_err()
-            .is_code("ORG_NOT_FOUND")
+    let unknown = "0123456789abcdef01234567";
+    let (nowhere, no_project, no_key): (OrgId, ProjectId, ApiKeyId) = (
+        unknown.parse().unwrap(),
+        unknown.parse().unwrap(),
+        unknown.parse().unwrap(),
     );
-    let no_project: ProjectId = "0123456789abcdef01234567".parse().unwrap();
-    assert!(
-        owner
-            .assign_to_project(&no_project, &target(), &roles)
-            .await
-            .unwrap_err()
-            .is_code("GROUP_NOT_FOUND")
-    );
-    let no_key: ApiKeyId = "0123456789abcdef01234567".parse().unwrap();
-    assert!(
-        owner
-            .update_org_key(&org(), &no_key, &update)
-            .await
-            .unwrap_err()
-            .is_code("API_KEY_NOT_FOUND")
-    );
+    for (result, code) in [
+        (
+            owner
+                .update_org_key(&nowhere, &target(), &update)
+                .await
+                .map(drop),
+            "ORG_NOT_FOUND",
+        ),
+        (
+            owner
+                .assign_to_project(&no_project, &target(), &roles)
+                .await,
+            "GROUP_NOT_FOUND",
+        ),
+        (
+            owner
+                .update_org_key(&org(), &no_key, &update)
+                .await
+                .map(drop),
+            "API_KEY_NOT_FOUND",
+        ),
+    ] {
+        let err = result.unwrap_err();
+        assert!(err.is_code(code), "{code}: {err}");
+    }
     // Updating roles in a project the key is not in.
     let err = owner
         .update_project_roles(

@@ -4,9 +4,7 @@ use super::*;
 
 #[tokio::test]
 async fn digest_costs_one_exchange_per_call_in_steady_state() {
-    let server = start(Config::default()).await;
-    let keys = digest(&server);
-    update(&keys).await.expect("first call");
+    let (server, keys) = warmed(digest).await;
     let after_first = server.counters();
     assert_eq!(
         (after_first.exchanges, after_first.challenges),
@@ -44,9 +42,7 @@ async fn per_call_exchanges_are_observable() {
 async fn concurrent_digest_calls_never_share_a_nonce_in_flight() {
     // The test server is strict: each nc must exceed the last seen for its
     // nonce. Calls sharing one nonce would reach it out of order and fail.
-    let server = start(Config::default()).await;
-    let keys = digest(&server);
-    update(&keys).await.unwrap();
+    let (server, keys) = warmed(digest).await;
     for result in concurrent_updates(&keys, 512).await {
         result.expect("concurrent call");
     }
@@ -71,9 +67,7 @@ async fn cold_concurrent_digest_calls_all_succeed() {
 /// 401, resend, 503, retry, stale 401, resend succeeds.
 #[tokio::test]
 async fn a_stale_nonce_after_a_retry_is_resent_again() {
-    let server = start(Config::default()).await;
-    let keys = digest(&server);
-    update(&keys).await.unwrap();
+    let (server, keys) = warmed(digest).await;
     server.rotate_nonces();
     server.reply(Reply::json(
         503,
@@ -90,9 +84,7 @@ async fn a_stale_nonce_after_a_retry_is_resent_again() {
 
 #[tokio::test]
 async fn a_stale_nonce_is_replaced_and_the_request_resent_once() {
-    let server = start(Config::default()).await;
-    let keys = digest(&server);
-    update(&keys).await.unwrap();
+    let (server, keys) = warmed(digest).await;
     server.rotate_nonces();
     update(&keys).await.expect("after rotation");
     let c = server.counters();
@@ -198,9 +190,7 @@ async fn session_algorithms_and_rfc2069_challenges_work() {
 
 #[tokio::test]
 async fn the_body_is_replayed_byte_identically() {
-    let server = start(Config::default()).await;
-    let keys = digest(&server);
-    update(&keys).await.unwrap();
+    let (server, _keys) = warmed(digest).await;
     let seen = server.seen();
     assert_eq!(seen.len(), 2);
     assert!(!seen[0].authenticated && seen[1].authenticated);

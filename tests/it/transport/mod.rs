@@ -59,6 +59,15 @@ fn service_account(server: &Emulator) -> ApiKeys {
     })
 }
 
+/// The default emulator and a client of it that has made one call, so
+/// digest holds a nonce and a service account a token.
+async fn warmed(client: fn(&Emulator) -> ApiKeys) -> (Emulator, ApiKeys) {
+    let server = start(Config::default()).await;
+    let keys = client(&server);
+    update(&keys).await.expect("first call");
+    (server, keys)
+}
+
 async fn update(keys: &ApiKeys) -> Result<atlas_apikeys::ApiKey, Error> {
     let org: OrgId = "32b6e34b3d91647abb20e7b8".parse().unwrap();
     let key: ApiKeyId = "5d1113b25a115342acc2d1aa".parse().unwrap();

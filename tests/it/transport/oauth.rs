@@ -41,9 +41,7 @@ async fn tokens_are_reused_until_they_near_expiry() {
 
 #[tokio::test]
 async fn a_401_with_a_cached_token_refreshes_once_and_retries_once() {
-    let server = start(Config::default()).await;
-    let keys = service_account(&server);
-    update(&keys).await.unwrap();
+    let (server, keys) = warmed(service_account).await;
     server.expire_tokens();
     update(&keys).await.expect("refreshed");
     let c = server.counters();
@@ -108,9 +106,7 @@ async fn token_endpoint_errors_are_typed() {
 
 #[tokio::test]
 async fn revoke_forgets_the_token() {
-    let server = start(Config::default()).await;
-    let keys = service_account(&server);
-    update(&keys).await.unwrap();
+    let (server, keys) = warmed(service_account).await;
     keys.revoke_token().await.unwrap();
     assert_eq!(server.counters().revocations, 1);
     update(&keys).await.unwrap();

@@ -56,9 +56,7 @@ async fn retry_after_in_seconds_and_as_a_date_is_honoured_and_capped() {
 
 #[tokio::test]
 async fn bursts_of_5xx_are_retried_within_the_attempt_limit() {
-    let server = start(Config::default()).await;
-    let keys = digest(&server);
-    update(&keys).await.unwrap();
+    let (server, keys) = warmed(digest).await;
     let before = server.counters().exchanges;
     for status in [503, 502, 504] {
         server.reply(Reply::raw(status, "text/html", "<html>busy</html>"));
