@@ -60,6 +60,15 @@ fn rejected(
     err.to_string()
 }
 
+/// A request's method, path and JSON body, to compare in one go.
+fn summary(req: &atlas_apikeys_emulator::Seen) -> (&str, &str, serde_json::Value) {
+    (
+        &req.method,
+        &req.path,
+        req.json().unwrap_or(serde_json::Value::Null),
+    )
+}
+
 mod builder;
 mod errors;
 mod operations;

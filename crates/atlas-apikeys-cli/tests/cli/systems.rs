@@ -146,35 +146,20 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
         roles: Some(roles),
         ..Config::default()
     });
-    let mut c = cli();
-    digest(&mut c, &e);
     let out = sh(
-        c,
-        &format!(
-            "--api-version {} --envelope --pretty --output json org-key update {ORG} {KEY} --desc enveloped",
-            newest()
-        ),
+        atlas(&e),
+        &format!("--envelope --pretty --output json org-key update {ORG} {KEY} --desc enveloped"),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json(&out)["desc"], "enveloped");
-    let mut c = cli();
-    digest(&mut c, &e);
     let out = sh(
-        c,
-        &format!(
-            "--api-version {} org-key update {ORG} {KEY} --role {NEWER}",
-            newest()
-        ),
+        atlas(&e),
+        &format!("org-key update {ORG} {KEY} --role {NEWER}"),
     );
     expect_failure(&out, 2, "--allow-unlisted-roles");
-    let mut c = cli();
-    digest(&mut c, &e);
     let out = sh(
-        c,
-        &format!(
-            "--api-version {} --allow-unlisted-roles --output json org-key update {ORG} {KEY} --role {NEWER}",
-            newest()
-        ),
+        atlas(&e),
+        &format!("--allow-unlisted-roles --output json org-key update {ORG} {KEY} --role {NEWER}"),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json(&out)["roles"][0]["roleName"], NEWER);
