@@ -94,90 +94,106 @@ async fn authorization_follows_the_docs() {
     let update = describe("x");
     let roles = ProjectRoles::new([ProjectRole::GroupReadOnly]);
 
-    // An org member without ORG_OWNER may not update keys or assign them.
-    let err = reader
-        .update_org_key(&org(), &target(), &update)
-        .await
-        .unwrap_err();
-    assert_eq!(
-        (err.status(), err.is_code("USER_UNAUTHORIZED")),
-        (Some(403), true),
-        "{err}"
-    );
-    let err = reader
-        .assign_to_project(&project(), &target(), &roles)
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(403), "{err}");
-
-    // Another organization's resources are out of reach.
-    let foreign_org: OrgId = defaults::FOREIGN_ORG.parse().unwrap();
-    let foreign_project: ProjectId = defaults::FOREIGN_PROJECT.parse().unwrap();
-    assert_eq!(
-        owner
-            .update_org_key(&foreign_org, &target(), &update)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(403)
-    );
-    assert_eq!(
-        owner
-            .assign_to_project(&foreign_project, &target(), &roles)
-            .await
-            .unwrap_err()
-            .status(),
-        Some(403)
-    );
-    let foreign_key: ApiKeyId = defaults::FOREIGN_KEY.parse().unwrap();
-    let err = owner
-        .assign_to_project(&project(), &foreign_key, &roles)
-        .await
-        .unwrap_err();
-    assert!(err.is_code("API_KEY_NOT_FOUND"), "{err}");
-
-    // Unknown things are 404.
     let unknown = "0123456789abcdef01234567";
     let (nowhere, no_project, no_key): (OrgId, ProjectId, ApiKeyId) = (
         unknown.parse().unwrap(),
         unknown.parse().unwrap(),
         unknown.parse().unwrap(),
     );
-    for (result, code) in [
+    let foreign_org: OrgId = defaults::FOREIGN_ORG.parse().unwrap();
+    let foreign_project: ProjectId = defaults::FOREIGN_PROJECT.parse().unwrap();
+    let foreign_key: ApiKeyId = defaults::FOREIGN_KEY.parse().unwrap();
+    let not_in_project = ProjectKeyUpdate::new().roles([ProjectRole::GroupOwner]);
+    // What is refused, with which status and (where it matters) code.
+    for (what, result, status, code) in [
+        // An org member without ORG_OWNER may not update keys or assign them.
         (
+            "reader updates",
+            reader
+                .update_org_key(&org(), &target(), &update)
+                .await
+                .map(drop),
+            403,
+            Some("USER_UNAUTHORIZED"),
+        ),
+        (
+            "reader assigns",
+            reader
+                .assign_to_project(&project(), &target(), &roles)
+                .await,
+            403,
+            None,
+        ),
+        // Another organization's resources are out of reach.
+        (
+            "foreign org",
+            owner
+                .update_org_key(&foreign_org, &target(), &update)
+                .await
+                .map(drop),
+            403,
+            None,
+        ),
+        (
+            "foreign project",
+            owner
+                .assign_to_project(&foreign_project, &target(), &roles)
+                .await,
+            403,
+            None,
+        ),
+        (
+            "foreign key",
+            owner
+                .assign_to_project(&project(), &foreign_key, &roles)
+                .await,
+            404,
+            Some("API_KEY_NOT_FOUND"),
+        ),
+        // Unknown things are 404.
+        (
+            "unknown org",
             owner
                 .update_org_key(&nowhere, &target(), &update)
                 .await
                 .map(drop),
-            "ORG_NOT_FOUND",
+            404,
+            Some("ORG_NOT_FOUND"),
         ),
         (
+            "unknown project",
             owner
                 .assign_to_project(&no_project, &target(), &roles)
                 .await,
-            "GROUP_NOT_FOUND",
+            404,
+            Some("GROUP_NOT_FOUND"),
         ),
         (
+            "unknown key",
             owner
                 .update_org_key(&org(), &no_key, &update)
                 .await
                 .map(drop),
-            "API_KEY_NOT_FOUND",
+            404,
+            Some("API_KEY_NOT_FOUND"),
+        ),
+        // Updating roles in a project the key is not in.
+        (
+            "not in the project",
+            owner
+                .update_project_roles(&project(), &target(), &not_in_project)
+                .await
+                .map(drop),
+            404,
+            None,
         ),
     ] {
-        let err = result.unwrap_err();
-        assert!(err.is_code(code), "{code}: {err}");
+        let err = result.expect_err(what);
+        assert_eq!(err.status(), Some(status), "{what}: {err}");
+        if let Some(code) = code {
+            assert!(err.is_code(code), "{what}: {err}");
+        }
     }
-    // Updating roles in a project the key is not in.
-    let err = owner
-        .update_project_roles(
-            &project(),
-            &target(),
-            &ProjectKeyUpdate::new().roles([ProjectRole::GroupOwner]),
-        )
-        .await
-        .unwrap_err();
-    assert_eq!(err.status(), Some(404), "{err}");
 
     // Re-assigning answers 409, which the plain assign reports.
     owner
