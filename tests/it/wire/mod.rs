@@ -28,6 +28,15 @@ const KEY: &str = "5d1113b25a115342acc2d1aa";
 
 use atlas_apikeys_emulator::defaults::key_json;
 
+/// The newest Atlas module's organization-key body, setting the
+/// description to "x".
+fn newest_org_body() -> atlas_apikeys_client::newest_atlas::types::UpdateAtlasOrganizationApiKey {
+    atlas_apikeys_client::newest_atlas::types::UpdateAtlasOrganizationApiKey {
+        desc: Some("x".into()),
+        roles: vec![],
+    }
+}
+
 /// Checks the method, path and query, then what every request shares.
 fn assert_sent(
     req: &Seen,

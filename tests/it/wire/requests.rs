@@ -27,10 +27,7 @@ async fn a_version_table_without_the_operation_fails_before_sending() {
     let server = vouching_emulator().await;
     let client =
         api::Client::new_with_client(&server.url(), reqwest::Client::new(), Context::new(&EMPTY));
-    let body = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some("x".into()),
-        roles: vec![],
-    };
+    let body = newest_org_body();
     let err = client
         .update_org_api_key(ORG, KEY, None, None, &body)
         .await
@@ -50,10 +47,7 @@ async fn observe_reports_the_status_progenitor_drops() {
     use atlas_apikeys_client::{newest_atlas as api, observe};
     let server = vouching_emulator().await;
     let client = api::client(&server.url()).unwrap();
-    let body = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some("x".into()),
-        roles: vec![],
-    };
+    let body = newest_org_body();
     server.reply(Reply::raw(
         403,
         "text/html",

@@ -25,10 +25,7 @@ async fn responses_tolerate_unknown_roles_extra_fields_and_nulls() {
         })
         .to_string(),
     ));
-    let body = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some("x".into()),
-        roles: vec![],
-    };
+    let body = newest_org_body();
     let key = client
         .update_org_api_key(ORG, KEY, None, None, &body)
         .await
@@ -106,10 +103,7 @@ async fn undocumented_statuses_and_foreign_bodies_are_errors_not_panics() {
     use atlas_apikeys_client::newest_atlas as api;
     let server = vouching_emulator().await;
     let client = one_attempt(&server, api::connect);
-    let body = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some("x".into()),
-        roles: vec![],
-    };
+    let body = newest_org_body();
     let call = || client.update_org_api_key(ORG, KEY, None, None, &body);
 
     // A status the spec does not document.
@@ -164,10 +158,7 @@ async fn envelopes_are_unwrapped_and_their_status_is_the_one_that_counts() {
     use atlas_apikeys_client::{newest_atlas as api, observe};
     let server = vouching_emulator().await;
     let client = one_attempt(&server, api::connect);
-    let org_body = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some("x".into()),
-        roles: vec![],
-    };
+    let org_body = newest_org_body();
 
     // A wrapped success.
     server.reply(Reply::json(
