@@ -203,28 +203,21 @@ async fn envelope_and_pretty_are_sent_and_unwrapped() {
 
 #[tokio::test]
 async fn responses_with_unknown_roles_extra_fields_and_nulls_are_read() {
-    let server = vouching_emulator().await;
-    let keys = keys_for(&server, atlas_apikeys::latest_atlas_version()).await;
-    server.reply(Reply::json(
-        200,
-        json!({
-            "id": "5d1113b25a115342acc2d1aa",
-            "desc": null,
-            "publicKey": "zmmrboas",
-            "privateKey": "********-****-****-db2c132ca78d",
-            "createdAt": "2026-01-01T00:00:00Z",
-            "roles": [
-                { "orgId": "32b6e34b3d91647abb20e7b8", "roleName": "ORG_FUTURE_ROLE" },
-                { "groupId": "5e2211c17a3e5a48f5497de3", "roleName": "GROUP_FUTURE_ROLE", "extra": 1 },
-                { "roleName": "ORG_OWNER" },
-                { "orgId": "not-an-id", "roleName": null }
-            ]
-        }),
-    ));
-    let k = keys
-        .update_org_key(&org(), &key(), &OrgKeyUpdate::new().description(desc("x")))
-        .await
-        .expect("lenient response");
+    let k = org_update_answered(json!({
+        "id": "5d1113b25a115342acc2d1aa",
+        "desc": null,
+        "publicKey": "zmmrboas",
+        "privateKey": "********-****-****-db2c132ca78d",
+        "createdAt": "2026-01-01T00:00:00Z",
+        "roles": [
+            { "orgId": "32b6e34b3d91647abb20e7b8", "roleName": "ORG_FUTURE_ROLE" },
+            { "groupId": "5e2211c17a3e5a48f5497de3", "roleName": "GROUP_FUTURE_ROLE", "extra": 1 },
+            { "roleName": "ORG_OWNER" },
+            { "orgId": "not-an-id", "roleName": null }
+        ]
+    }))
+    .await
+    .expect("lenient response");
     assert_eq!(k.description, None);
     assert_eq!(
         k.org_roles[0].role,
@@ -249,17 +242,10 @@ async fn responses_with_unknown_roles_extra_fields_and_nulls_are_read() {
 
 #[tokio::test]
 async fn an_unreadable_success_body_is_an_error_whose_excerpt_hides_secrets() {
-    let server = vouching_emulator().await;
-    let keys = keys_for(&server, atlas_apikeys::latest_atlas_version()).await;
     // `links` is not nullable in the spec: a null there cannot be read.
-    server.reply(Reply::json(
-        200,
-        json!({ "id": "5d1113b25a115342acc2d1aa", "privateKey": "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d", "links": null, "nested": { "client_secret": "s3cr3t" } }),
-    ));
-    let err = keys
-        .update_org_key(&org(), &key(), &OrgKeyUpdate::new().description(desc("x")))
-        .await
-        .unwrap_err();
+    let err = org_update_answered(json!({ "id": "5d1113b25a115342acc2d1aa", "privateKey": "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d", "links": null, "nested": { "client_secret": "s3cr3t" } }))
+    .await
+    .unwrap_err();
     assert!(
         matches!(&err, Error::InvalidResponse { status: 200, .. }),
         "{err:?}"
@@ -271,4 +257,14 @@ async fn an_unreadable_success_body_is_an_error_whose_excerpt_hides_secrets() {
         );
         assert!(shown.contains("[REDACTED]"), "{shown}");
     }
+}
+
+/// The newest Atlas version's organization-key update, answered 200 with
+/// `body` whatever it holds.
+async fn org_update_answered(body: serde_json::Value) -> Result<atlas_apikeys::ApiKey, Error> {
+    let server = vouching_emulator().await;
+    let keys = keys_for(&server, atlas_apikeys::latest_atlas_version()).await;
+    server.reply(Reply::json(200, body));
+    keys.update_org_key(&org(), &key(), &OrgKeyUpdate::new().description(desc("x")))
+        .await
 }
