@@ -147,6 +147,16 @@ fn atlas(e: &Env) -> Command {
     c
 }
 
+/// Asserts `text` says every one of `present` and none of `absent`.
+fn says(text: &str, present: &[&str], absent: &[&str]) {
+    for p in present {
+        assert!(text.contains(p), "missing {p:?}: {text}");
+    }
+    for a in absent {
+        assert!(!text.contains(a), "unexpected {a:?}: {text}");
+    }
+}
+
 /// Asserts the run exited with `code` and said `needle` on stderr.
 fn expect_failure(out: &Out, code: i32, needle: &str) {
     assert_eq!(out.code, code, "{}", out.stderr);
