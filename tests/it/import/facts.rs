@@ -122,35 +122,26 @@ fn import_is_deterministic_and_check_reports_a_diff() {
 fn merged_file_resolves_the_newest_version_on_or_before_the_date() {
     let from = fixture("merged-multiversion.json");
     let out = tempfile::tempdir().unwrap();
+    // The fragment imported as of `date`.
+    let as_of = |date| read(&run(&from, Some(date), out.path(), false).unwrap().path);
+    // The media types an operation's part offers.
+    let media = |content: &serde_json::Value| -> Vec<String> {
+        content.as_object().unwrap().keys().cloned().collect()
+    };
 
-    let early = read(
-        &run(&from, Some("2023-02-01"), out.path(), false)
-            .unwrap()
-            .path,
-    );
+    let early = as_of("2023-02-01");
     let body = &op(&early, ORG, "patch")["requestBody"]["content"];
-    assert_eq!(
-        body.as_object().unwrap().keys().collect::<Vec<_>>(),
-        ["application/vnd.atlas.2023-01-01+json"]
-    );
+    assert_eq!(media(body), ["application/vnd.atlas.2023-01-01+json"]);
     assert!(
         early["components"]["schemas"]
             .get("UpdateAtlasOrganizationApiKey20240805")
             .is_none()
     );
 
-    let late = read(
-        &run(&from, Some("2025-01-01"), out.path(), false)
-            .unwrap()
-            .path,
-    );
+    let late = as_of("2025-01-01");
     let org = op(&late, ORG, "patch");
     assert_eq!(
-        org["requestBody"]["content"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .collect::<Vec<_>>(),
+        media(&org["requestBody"]["content"]),
         ["application/vnd.atlas.2024-08-05+json"]
     );
     let ok = &org["responses"]["200"]["content"]["application/vnd.atlas.2024-08-05+json"];
@@ -167,11 +158,7 @@ fn merged_file_resolves_the_newest_version_on_or_before_the_date() {
             .is_some()
     );
     // Exactly on the date counts.
-    let exact = read(
-        &run(&from, Some("2024-08-05"), out.path(), false)
-            .unwrap()
-            .path,
-    );
+    let exact = as_of("2024-08-05");
     assert!(
         op(&exact, ORG, "patch")["requestBody"]["content"]
             .get("application/vnd.atlas.2024-08-05+json")
