@@ -95,31 +95,44 @@ pub(crate) async fn sdk_overhead(s: &Settings) -> Result<Section, String> {
     Ok(section)
 }
 
-/// Instructions one call costs on each side of comparison 1, counted by
-/// callgrind over two runs of `--profile` (the difference cancels start-up),
-/// and where the SDK's extra instructions go. Skipped without valgrind.
+/// Instructions and first-level cache misses one call costs on each side
+/// of comparison 1, counted by callgrind's cache simulation over two runs of
+/// `--profile` (the difference cancels start-up), and where the SDK's extra
+/// instructions go. Skipped without valgrind.
 pub(crate) fn instructions(quick: bool) -> Result<Section, String> {
-    let mut body = String::from("## 1b. Instructions per call (callgrind)\n\n");
+    let mut body = String::from("## 1b. Instructions and cache misses per call (callgrind)\n\n");
     let out = &mut body;
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let (low, high) = if quick { (200, 600) } else { (500, 1500) };
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    let run = |side: &str, n: usize| -> Result<(u64, std::path::PathBuf), String> {
+    // Callgrind's totals by event name (`Ir`, `I1mr`, `D1mr`, `D1mw`, …).
+    let run = |side: &str, n: usize| -> Result<(Counts, std::path::PathBuf), String> {
         let file = dir.path().join(format!("cg.{side}.{n}"));
         let output = std::process::Command::new("valgrind")
-            .arg("--tool=callgrind")
+            .args(["--tool=callgrind", "--cache-sim=yes"])
             .arg(format!("--callgrind-out-file={}", file.display()))
             .arg(&exe)
             .args(["--profile", side, &n.to_string()])
             .output()
             .map_err(|e| format!("valgrind: {e}"))?;
         let text = String::from_utf8_lossy(&output.stderr);
-        let collected = text
-            .lines()
-            .find_map(|l| l.split("Collected :").nth(1))
-            .and_then(|n| n.trim().parse::<u64>().ok())
-            .ok_or_else(|| format!("no instruction count from callgrind: {text}"))?;
-        Ok((collected, file))
+        let line = |label: &str| {
+            text.lines()
+                .find_map(|l| l.split(label).nth(1))
+                .map(|rest| {
+                    rest.split_whitespace()
+                        .map(str::to_owned)
+                        .collect::<Vec<_>>()
+                })
+        };
+        let (Some(events), Some(collected)) = (line("Events    :"), line("Collected :")) else {
+            return Err(format!("no totals from callgrind: {text}"));
+        };
+        let counts = events
+            .into_iter()
+            .zip(collected.iter().map(|n| n.parse::<u64>().unwrap_or(0)))
+            .collect();
+        Ok((counts, file))
     };
     if std::process::Command::new("valgrind")
         .arg("--version")
@@ -132,21 +145,54 @@ pub(crate) fn instructions(quick: bool) -> Result<Section, String> {
         );
         return Ok(Section::new(body));
     }
-    let mut per_call = Vec::new();
+    let mut per_call: Vec<Counts> = Vec::new();
     let mut profile = None;
     for side in ["raw", "sdk"] {
         let (a, _) = run(side, low)?;
         let (b, file) = run(side, high)?;
-        per_call.push(b.saturating_sub(a) as f64 / (high - low) as f64);
+        per_call.push(
+            b.iter()
+                .map(|(event, n)| {
+                    let before = a.get(event).copied().unwrap_or(0);
+                    (
+                        event.clone(),
+                        n.saturating_sub(before) / (high - low) as u64,
+                    )
+                })
+                .collect(),
+        );
         if side == "sdk" {
             profile = Some(file);
         }
     }
-    let (raw, sdk) = (per_call[0], per_call[1]);
+    let get = |side: usize, event: &str| per_call[side].get(event).copied().unwrap_or(0) as f64;
+    let d1 = |side: usize| get(side, "D1mr") + get(side, "D1mw");
+    let (raw, sdk) = (get(0, "Ir"), get(1, "Ir"));
     let _ = writeln!(
         out,
-        "| side | instructions per call | ratio |\n|---|---|---|\n| raw reqwest | {raw:.0} | 1.000 |\n| SDK | {sdk:.0} | {:.3} |\n",
-        sdk / raw
+        "| side | instructions | ratio | L1 instruction misses | ratio | L1 data misses | ratio |\n|---|---|---|---|---|---|---|"
+    );
+    for (side, name) in [(0, "raw reqwest"), (1, "SDK")] {
+        let _ = writeln!(
+            out,
+            "| {name} | {:.0} | {:.3} | {:.0} | {:.3} | {:.0} | {:.3} |",
+            get(side, "Ir"),
+            get(side, "Ir") / raw,
+            get(side, "I1mr"),
+            get(side, "I1mr") / get(0, "I1mr").max(1.0),
+            d1(side),
+            d1(side) / d1(0).max(1.0),
+        );
+    }
+    let extra_misses = get(1, "I1mr") + d1(1) - get(0, "I1mr") - d1(0);
+    let _ = writeln!(
+        out,
+        "\nPer call, callgrind's simulated caches (32 KiB L1i, 48 KiB L1d; the machine's may differ). \
+         Latency follows misses more than instructions: at roughly 10 cycles for each L1 miss served \
+         by the next level, the SDK's {extra_misses:.0} extra misses cost about {:.0} cycles a call, \
+         against {:.0} extra instructions.\n",
+        extra_misses * 10.0,
+        sdk - raw
     );
     // Where this project's own code spends (self cost, SDK side, the longer run).
     if let Some(file) = profile
@@ -179,6 +225,9 @@ pub(crate) fn instructions(quick: bool) -> Result<Section, String> {
     );
     Ok(section)
 }
+
+/// Callgrind's event totals by event name.
+type Counts = std::collections::BTreeMap<String, u64>;
 
 /// `--profile sdk|raw N`: N sequential calls of one side against the minimal
 /// server, for an instruction profiler (callgrind) to attribute.
