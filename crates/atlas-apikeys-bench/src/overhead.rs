@@ -197,7 +197,7 @@ pub(crate) fn instructions(quick: bool) -> Result<Section, String> {
     // Where this project's own code spends (self cost, SDK side, the longer run).
     if let Some(file) = profile
         && let Ok(output) = std::process::Command::new("callgrind_annotate")
-            .arg("--inclusive=yes")
+            .args(["--inclusive=yes", "--show=Ir"])
             .arg(&file)
             .output()
     {
@@ -212,7 +212,7 @@ pub(crate) fn instructions(quick: bool) -> Result<Section, String> {
         if !ours.is_empty() {
             let _ = writeln!(
                 out,
-                "This project's functions by inclusive instructions ({high} SDK calls, `callgrind_annotate --inclusive=yes`):\n\n```text\n{}\n```\n",
+                "This project's functions by inclusive instructions ({high} SDK calls, `callgrind_annotate --inclusive=yes --show=Ir`):\n\n```text\n{}\n```\n",
                 ours.join("\n")
             );
         }
