@@ -13,7 +13,7 @@ use std::pin::Pin;
 
 use progenitor_client::{Error, ResponseValue};
 
-use crate::{AuthError, OrgRole, ProjectRole, RoleName, Secret};
+use crate::{AuthError, OrgRole, ProjectRole};
 
 /// The `envelope` and `pretty` query flags every operation takes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -94,80 +94,9 @@ pub trait KeyOperations: Send + Sync + std::fmt::Debug {
     fn revoke_token(&self) -> Pin<Box<dyn Future<Output = Result<(), AuthError>> + Send + '_>>;
 }
 
-/// An API key as any version returns it. Fields a version does not document
-/// stay empty.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct KeyRecord {
-    /// `id`.
-    pub id: Option<String>,
-    /// `desc`.
-    pub desc: Option<String>,
-    /// `publicKey`.
-    pub public_key: Option<String>,
-    /// `privateKey`, present only when a key is created.
-    pub private_key: Option<Secret>,
-    /// `links`.
-    pub links: Vec<LinkRecord>,
-    /// `roles`.
-    pub roles: Vec<RoleRecord>,
-}
-
-/// A link of a [`KeyRecord`].
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct LinkRecord {
-    /// `href`.
-    pub href: Option<String>,
-    /// `rel`.
-    pub rel: Option<String>,
-}
-
-/// A role assignment of a [`KeyRecord`].
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct RoleRecord {
-    /// `orgId`, for an organization role.
-    pub org_id: Option<String>,
-    /// `groupId`, for a project role.
-    pub group_id: Option<String>,
-    /// `roleName`.
-    pub role_name: Option<RoleName>,
-}
-
-/// A documented error body (`ApiError`) as any version returns it.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct ApiErrorRecord {
-    /// `errorCode`.
-    pub error_code: Option<String>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `detail`.
-    pub detail: Option<String>,
-    /// `parameters`.
-    pub parameters: Vec<serde_json::Value>,
-    /// `badRequestDetail`.
-    pub bad_request_detail: Option<BadRequestRecord>,
-}
-
-/// `badRequestDetail` of an [`ApiErrorRecord`].
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct BadRequestRecord {
-    /// `fields`.
-    pub fields: Vec<FieldRecord>,
-}
-
-/// One field violation of a [`BadRequestRecord`].
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct FieldRecord {
-    /// `field`.
-    pub field: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-}
+pub use crate::generated::records::{
+    ApiErrorRecord, BadRequestRecord, FieldRecord, KeyRecord, LinkRecord, RoleRecord,
+};
 
 /// Moves a generated field into a record field, whether the generated one is
 /// required (`T`), optional (`Option<T>`) or a list. The glue calls it for

@@ -1,9 +1,9 @@
-//! insta snapshots of the generated surface: one per version module (surface and media table), one per shape, one each for enums, catalogue and media.
+//! insta snapshots of the generated surface: one per version module (surface and media table), one per shape, one each for enums, catalogue, media and records.
 
 use super::*;
 
 /// One snapshot per version module (its own surface and media table), one
-/// per shape, one for the shared enums and the catalogue: adding a version
+/// per shape, one each for the shared enums, catalogue, media and records: adding a version
 /// adds its snapshots and rewrites none of the others.
 #[test]
 fn public_surface_and_media_table_per_version() {
@@ -22,7 +22,7 @@ fn public_surface_and_media_table_per_version() {
             surface::of_source(file(&g, &format!("{}.rs", shape.module))).expect("parses");
         insta::assert_snapshot!(format!("surface_{}", shape.module), surface);
     }
-    for name in ["enums", "catalogue", "media"] {
+    for name in ["enums", "catalogue", "media", "records"] {
         let surface = surface::of_source(file(&g, &format!("{name}.rs"))).expect("parses");
         insta::assert_snapshot!(format!("surface_{name}"), surface);
     }

@@ -14,57 +14,7 @@ use syn::{FnArg, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType
 
 use crate::operations::Call;
 
-/// A neutral record and where its fields come from: `(wire name, record
-/// field, nested record)`.
-struct Record {
-    name: &'static str,
-    fields: &'static [(&'static str, &'static str, Option<&'static Record>)],
-}
-
-const LINK: Record = Record {
-    name: "LinkRecord",
-    fields: &[("href", "href", None), ("rel", "rel", None)],
-};
-const ROLE: Record = Record {
-    name: "RoleRecord",
-    fields: &[
-        ("orgId", "org_id", None),
-        ("groupId", "group_id", None),
-        ("roleName", "role_name", None),
-    ],
-};
-const KEY: Record = Record {
-    name: "KeyRecord",
-    fields: &[
-        ("id", "id", None),
-        ("desc", "desc", None),
-        ("publicKey", "public_key", None),
-        ("privateKey", "private_key", None),
-        ("links", "links", Some(&LINK)),
-        ("roles", "roles", Some(&ROLE)),
-    ],
-};
-const FIELD: Record = Record {
-    name: "FieldRecord",
-    fields: &[
-        ("field", "field", None),
-        ("description", "description", None),
-    ],
-};
-const BAD_REQUEST: Record = Record {
-    name: "BadRequestRecord",
-    fields: &[("fields", "fields", Some(&FIELD))],
-};
-const API_ERROR: Record = Record {
-    name: "ApiErrorRecord",
-    fields: &[
-        ("errorCode", "error_code", None),
-        ("reason", "reason", None),
-        ("detail", "detail", None),
-        ("parameters", "parameters", None),
-        ("badRequestDetail", "bad_request_detail", Some(&BAD_REQUEST)),
-    ],
-};
+use super::records::Record;
 
 /// One generated struct: field ident → wire name, and field types.
 struct Struct {
@@ -216,7 +166,7 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
         let sig = &g.methods[name];
         let method = format_ident!("{}", name);
         let (success, error) = outcome(sig)?;
-        record_impls(&g, &error, &API_ERROR, &mut records)?;
+        record_impls(&g, &error, Record::named("ApiErrorRecord")?, &mut records)?;
         let mut args = Vec::new();
         let mut body = quote!();
         for input in sig.inputs.iter().skip(1) {
@@ -242,7 +192,7 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
         let convert = match (call, &success) {
             (Call::AssignToProject, _) => quote!(|_| ()),
             (_, Some(ty)) => {
-                record_impls(&g, ty, &KEY, &mut records)?;
+                record_impls(&g, ty, Record::named("KeyRecord")?, &mut records)?;
                 quote!(::std::convert::Into::into)
             }
             (_, None) => return Err(format!("{name} returns no key, but {call:?} needs one")),
@@ -332,11 +282,11 @@ fn record_impls(
         )
     })?;
     let mut fields = Vec::new();
-    for (wire, field, nested) in record.fields {
-        let target = format_ident!("{}", field);
+    for (wire, rust_type, _) in record.fields {
+        let target = format_ident!("{}", Record::field_name(wire));
         match s.fields.iter().find(|(_, w, _)| w == wire) {
             Some((ident, _, ty)) => {
-                if let Some(nested) = nested {
+                if let Some(nested) = Record::nested(rust_type) {
                     let inner = inner_type_name(ty)
                         .ok_or_else(|| format!("{source}.{wire} has no named item type"))?;
                     record_impls(g, &inner, nested, out)?;

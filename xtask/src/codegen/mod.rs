@@ -15,6 +15,7 @@ mod glue;
 mod growth;
 pub mod merge;
 mod prepare;
+mod records;
 mod schemas;
 pub mod surface;
 mod wire;
@@ -284,6 +285,7 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
         }
     }
 
+    files.insert(dir.join("records.rs"), records::emit()?);
     files.insert(
         dir.join("media.rs"),
         emit::media(&media_tables, &all_sources)?,
