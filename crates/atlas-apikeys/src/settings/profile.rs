@@ -6,8 +6,9 @@ use secrecy::SecretString;
 
 use super::{Env, SettingsError};
 
-/// One profile of the Atlas CLI's `config.toml`. Secret fields never print.
-#[derive(Clone, Default)]
+/// One profile of the Atlas CLI's `config.toml`. Secret fields never print:
+/// they are `SecretString`s, whose `Debug` shows `[REDACTED]`.
+#[derive(Clone, Default, Debug)]
 #[non_exhaustive]
 pub struct Profile {
     /// The profile's name (`default` unless chosen).
@@ -36,29 +37,6 @@ pub struct Profile {
     pub api_version: Option<String>,
     /// `auth_type`, as newer Atlas CLI versions write it.
     pub auth_type: Option<String>,
-}
-
-impl std::fmt::Debug for Profile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Profile")
-            .field("name", &self.name)
-            .field("path", &self.path)
-            .field("org_id", &self.org_id)
-            .field("project_id", &self.project_id)
-            .field("public_api_key", &self.public_api_key)
-            .field(
-                "private_api_key",
-                &self.private_api_key.as_ref().map(|_| "[redacted]"),
-            )
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| "[redacted]"),
-            )
-            .field("service", &self.service)
-            .field("ops_manager_url", &self.ops_manager_url)
-            .finish_non_exhaustive()
-    }
 }
 
 /// Where the Atlas CLI keeps `config.toml`: `$XDG_CONFIG_HOME/atlascli`,
@@ -203,7 +181,17 @@ mod tests {
             .unwrap();
         assert_eq!(p.org_id.as_deref(), Some("32b6e34b3d91647abb20e7b8"));
         assert_eq!(p.system(), Some("atlas"));
-        assert!(!format!("{p:?}").contains("6c6d7a5e"));
+        let shown = format!("{p:?}");
+        assert!(!shown.contains("6c6d7a5e"), "{shown}");
+        assert!(
+            shown.contains("abcdefgh"),
+            "the public key is not a secret: {shown}"
+        );
+        let service_account = Profile {
+            client_secret: Some("mdb_sa_sk_hidden".into()),
+            ..p.clone()
+        };
+        assert!(!format!("{service_account:?}").contains("mdb_sa_sk_hidden"));
         let other = Profile::parse(text, Path::new("c.toml"), Some("other"))
             .unwrap()
             .unwrap();
