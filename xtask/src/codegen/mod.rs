@@ -273,14 +273,7 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
         for &i in &shape.members {
             let f = &fragments[i];
             let table = media_table_name(&shape.module, &f.prepared.media, &mut media_tables);
-            let module = emit::version(&emit::VersionModule {
-                system: &f.system,
-                version: &f.version,
-                source: &f.source,
-                shape_module: &shape.module,
-                media_table: &table,
-                default_base_url: f.default_base_url.as_deref(),
-            })?;
+            let module = emit::version(f, &shape.module, &table)?;
             files.insert(dir.join(format!("{}.rs", f.module)), module);
         }
     }

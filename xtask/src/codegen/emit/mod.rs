@@ -10,7 +10,7 @@ mod rewrite;
 mod tables;
 
 pub use registry::module_list;
-pub use tables::{VersionModule, catalogue, enums, media, version};
+pub use tables::{catalogue, enums, media, version};
 
 use super::CodegenError;
 

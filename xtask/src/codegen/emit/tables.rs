@@ -8,8 +8,8 @@ use quote::{format_ident, quote};
 
 use super::{header, render};
 use crate::catalogue::SystemRoles;
-use crate::codegen::CodegenError;
 use crate::codegen::prepare::{EnumSet, OperationMedia};
+use crate::codegen::{CodegenError, Fragment};
 
 /// Variant identifiers for wire values: PascalCase, made unique.
 fn variants(values: &[String]) -> Vec<(syn::Ident, String)> {
@@ -248,37 +248,26 @@ pub fn catalogue(
     ))
 }
 
-/// Everything a version module is made from.
-pub struct VersionModule<'a> {
-    /// `atlas`.
-    pub system: &'a str,
-    /// `2025-02-19`.
-    pub version: &'a str,
-    /// The fragment it comes from.
-    pub source: &'a str,
-    /// The shape module it re-exports.
-    pub shape_module: &'a str,
-    /// The name of its media-type table in `media.rs`.
-    pub media_table: &'a str,
-    /// The fragment's first server URL.
-    pub default_base_url: Option<&'a str>,
-}
-
-/// A version module: re-exports of its shape, its media-type table, and the
-/// enum values it documents.
-pub fn version(m: &VersionModule<'_>) -> Result<String, CodegenError> {
-    let shape = format_ident!("{}", m.shape_module);
+/// The version module of fragment `f`: re-exports of its shape module, its
+/// media-type table (`media_table` in `media.rs`), and the enum values it
+/// documents.
+pub fn version(
+    f: &Fragment,
+    shape_module: &str,
+    media_table: &str,
+) -> Result<String, CodegenError> {
+    let shape = format_ident!("{}", shape_module);
     let enum_use = quote!(
         pub use super::enums::{OrgRole, ProjectRole, RoleName};
     );
-    let version = m.version;
-    let system = m.system;
-    let base = match m.default_base_url {
+    let version = &f.version;
+    let system = &f.system;
+    let base = match &f.default_base_url {
         Some(url) => quote!(Some(#url)),
         None => quote!(None),
     };
-    let table = format_ident!("{}", m.media_table);
-    let catalogue = format_ident!("{}", m.system.replace('-', "_"));
+    let table = format_ident!("{}", media_table);
+    let catalogue = format_ident!("{}", system.replace('-', "_"));
     let lists = quote! {
         pub use super::catalogue::#catalogue::{ORG_ROLES, PROJECT_ROLES, ROLE_NAMES};
     };
@@ -328,7 +317,7 @@ pub fn version(m: &VersionModule<'_>) -> Result<String, CodegenError> {
     )?;
     Ok(format!(
         "{}//! {}, version `{version}`.\n//!\n//! Pin this version by using this module; see [`API_VERSION`] for the\n//! media types it sends.\n\n{body}",
-        header(&[m.source.to_owned()]),
+        header(std::slice::from_ref(&f.source)),
         system_title(system)
     ))
 }
