@@ -99,13 +99,14 @@ macro_rules! impl_client_hooks {
                     .map_err(progenitor_client::Error::Custom)
             }
 
-            async fn exec(
+            // Not `async`: an `async fn` would hold `request` in its own
+            // state before handing it on.
+            fn exec(
                 &self,
                 request: reqwest::Request,
-                _info: &progenitor_client::OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                $crate::transport::exec(&self.client, &self.inner, request, _info.operation_id)
-                    .await
+                info: &progenitor_client::OperationInfo,
+            ) -> impl ::std::future::Future<Output = reqwest::Result<reqwest::Response>> {
+                $crate::transport::exec(&self.client, &self.inner, request, info.operation_id)
             }
         }
     };

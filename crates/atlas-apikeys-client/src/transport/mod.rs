@@ -23,12 +23,16 @@ use crate::transport::retry::Decision;
 
 /// Sends `request` for `operation`, authenticating and retrying as the
 /// context says. Never logs bodies or credentials.
-pub(crate) async fn exec(
-    http: &reqwest::Client,
-    ctx: &Context,
+///
+/// A plain `fn`: the request goes straight into the boxed retry loop, so the
+/// futures that enclose this one (progenitor's method, `observe`, the
+/// caller's) carry a pointer, not the loop's state.
+pub(crate) fn exec<'a>(
+    http: &'a reqwest::Client,
+    ctx: &'a Context,
     request: reqwest::Request,
-    operation: &str,
-) -> reqwest::Result<Response> {
+    operation: &'a str,
+) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
     let version = ctx.version();
     let span = tracing::info_span!(
         "atlas_apikeys.call",
@@ -38,164 +42,167 @@ pub(crate) async fn exec(
         status = field::Empty,
         duration_ms = field::Empty,
     );
-    // Boxed: the retry loop's state is large, and every enclosing future
-    // (progenitor's method, `observe`, the caller's) would otherwise carry and
-    // move it.
-    Box::pin(run(http, ctx, request, operation))
-        .instrument(span)
-        .await
+    Box::pin(run(http, ctx, request, operation)).instrument(span)
 }
 
-async fn run(
-    http: &reqwest::Client,
-    ctx: &Context,
-    request: reqwest::Request,
-    operation: &str,
-) -> reqwest::Result<Response> {
-    if let Some(answer) = crate::transport::observe::planned(&request) {
-        return Ok(answer);
-    }
-    let started = Instant::now();
-    let shared = &ctx.shared;
-    let policy = shared.retry;
-    let enveloped = crate::transport::envelope::requested(&request);
-    // Only the POST (assign) changes state in a way a repeat can trip over.
-    let repeatable = request.method() != reqwest::Method::POST;
-    // A copy for a next attempt is only worth taking when there can be one:
-    // retries allowed, or credentials that may need a second exchange.
-    let may_resend =
-        policy.max_attempts > 1 || matches!(shared.auth, Auth::Digest(_) | Auth::ServiceAccount(_));
-    let span = tracing::Span::current();
-    let mut req = request;
-    let mut attempt = 0u32;
-    let mut retries = 0u32;
-    let mut auth_resent = false;
-    // Digest: the challenge this call answers, and the `stale=true` resends
-    // left in this attempt.
-    let mut lease: Option<Lease> = None;
-    let mut stale_resends = STALE_RESENDS;
-    loop {
-        attempt += 1;
-        // The copy for a next attempt is taken before authorization: every
-        // attempt gets a fresh Authorization and a byte-identical body. A
-        // streaming body cannot be copied, and gets one attempt.
-        let replay = if may_resend { req.try_clone() } else { None };
-        let mut sending = req;
-        let token = match authorize(http, &shared.auth, &mut sending, &mut lease).await {
-            Authorized::Ready(token) => token,
-            Authorized::Answered(response) => {
+/// The retry loop. A plain `fn` returning an `async move` block: an
+/// `async fn` would keep its argument twice in the future's state, and the
+/// request is its largest part.
+#[allow(clippy::manual_async_fn)] // see above: the request is stored once
+fn run<'a>(
+    http: &'a reqwest::Client,
+    ctx: &'a Context,
+    mut req: reqwest::Request,
+    operation: &'a str,
+) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
+    async move {
+        if let Some(answer) = crate::transport::observe::planned(&req) {
+            return Ok(answer);
+        }
+        let started = Instant::now();
+        let shared = &ctx.shared;
+        let policy = shared.retry;
+        let enveloped = crate::transport::envelope::requested(&req);
+        // Only the POST (assign) changes state in a way a repeat can trip over.
+        let repeatable = req.method() != reqwest::Method::POST;
+        // A copy for a next attempt is only worth taking when there can be one:
+        // retries allowed, or credentials that may need a second exchange.
+        let may_resend = policy.max_attempts > 1
+            || matches!(shared.auth, Auth::Digest(_) | Auth::ServiceAccount(_));
+        let span = tracing::Span::current();
+        let mut attempt = 0u32;
+        let mut retries = 0u32;
+        let mut auth_resent = false;
+        // Digest: the challenge this call answers, and the `stale=true` resends
+        // left in this attempt.
+        let mut lease: Option<Lease> = None;
+        let mut stale_resends = STALE_RESENDS;
+        loop {
+            attempt += 1;
+            // The copy for a next attempt is taken before authorization: every
+            // attempt gets a fresh Authorization and a byte-identical body. A
+            // streaming body cannot be copied, and gets one attempt.
+            let replay = if may_resend { req.try_clone() } else { None };
+            let token = match authorize(http, &shared.auth, &mut req, &mut lease).await {
+                Authorized::Ready(token) => token,
+                Authorized::Answered(response) => {
+                    return report::finish(response, ctx, operation, started);
+                }
+                Authorized::Failed(e) => return Err(e),
+            };
+            note(|r| r.exchanges += 1);
+            let logged =
+                crate::transport::exchange::Exchange::start(&req, &shared.auth, lease.is_some());
+            // `req` is spent here; every path that goes round again sets it from
+            // `replay`.
+            let result = http.execute(req).await;
+            if let Some(logged) = &logged {
+                logged.finish(&result, attempt);
+            }
+            let elapsed = started.elapsed();
+            let unauthorized = matches!(&result, Ok(r) if r.status() == StatusCode::UNAUTHORIZED);
+            if !unauthorized && let (Auth::Digest(digest), Some(l)) = (&shared.auth, lease.take()) {
+                digest.release(l);
+            }
+            let response = match result {
+                Ok(response) => response,
+                Err(e) => {
+                    let wait = policy.backoff_for(retries + 1);
+                    let budget =
+                        retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
+                    let may = policy.after_send_error(&e, repeatable);
+                    if !repeatable && !e.is_connect() {
+                        note(|r| r.ambiguous = true);
+                    }
+                    if let (true, true, Some(next)) = (may, budget, replay) {
+                        retries += 1;
+                        stale_resends = STALE_RESENDS;
+                        tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying after a failed send");
+                        tokio::time::sleep(wait).await;
+                        req = next;
+                        continue;
+                    }
+                    span.record("duration_ms", started.elapsed().as_millis() as u64);
+                    tracing::debug!(attempt, error = %e, "send failed");
+                    return Err(e);
+                }
+            };
+            // Decisions go by the real status: an envelope's, when one was asked for.
+            let response = if enveloped {
+                // Boxed: rare, and its body-reading state is large.
+                Box::pin(crate::transport::envelope::unwrap(response)).await?
+            } else {
+                response
+            };
+            let status = response.status();
+            if status == StatusCode::UNAUTHORIZED {
+                match on_401(
+                    &shared.auth,
+                    response.headers(),
+                    token.as_ref(),
+                    !auth_resent,
+                    &mut lease,
+                    &mut stale_resends,
+                ) {
+                    Next::Resend => {
+                        if let Some(next) = replay {
+                            auth_resent = true;
+                            req = next;
+                            continue;
+                        }
+                    }
+                    Next::Fail(e) => {
+                        tracing::debug!(error = %e, "authentication failed");
+                        note(|r| r.auth_error = Some(e));
+                    }
+                    Next::PassOn => {}
+                }
                 return report::finish(response, ctx, operation, started);
             }
-            Authorized::Failed(e) => return Err(e),
-        };
-        note(|r| r.exchanges += 1);
-        let logged =
-            crate::transport::exchange::Exchange::start(&sending, &shared.auth, lease.is_some());
-        let result = http.execute(sending).await;
-        if let Some(logged) = &logged {
-            logged.finish(&result, attempt);
-        }
-        let elapsed = started.elapsed();
-        let unauthorized = matches!(&result, Ok(r) if r.status() == StatusCode::UNAUTHORIZED);
-        if !unauthorized && let (Auth::Digest(digest), Some(l)) = (&shared.auth, lease.take()) {
-            digest.release(l);
-        }
-        let response = match result {
-            Ok(response) => response,
-            Err(e) => {
-                let wait = policy.backoff_for(retries + 1);
-                let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
-                let may = policy.after_send_error(&e, repeatable);
-                if !repeatable && !e.is_connect() {
-                    note(|r| r.ambiguous = true);
+            let decision = policy.after_status(status, response.headers(), retries + 1, repeatable);
+            // A POST answered 5xx may have been applied, unless the server says
+            // it was not (503 with `Retry-After`).
+            let refused = status == StatusCode::SERVICE_UNAVAILABLE
+                && response
+                    .headers()
+                    .contains_key(reqwest::header::RETRY_AFTER);
+            if !repeatable && status.is_server_error() && !refused {
+                note(|r| r.ambiguous = true);
+            }
+            let wait = match decision {
+                Decision::Stop => None,
+                Decision::TooLong(wait) => {
+                    note(|r| r.retry_after = Some(wait));
+                    None
                 }
-                if let (true, true, Some(next)) = (may, budget, replay) {
+                Decision::Wait { wait, told } => {
+                    if told && elapsed + wait > policy.deadline {
+                        note(|r| r.retry_after = Some(wait));
+                        None
+                    } else {
+                        Some(wait)
+                    }
+                }
+            };
+            if let Some(wait) = wait {
+                let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
+                if let (true, Some(next)) = (budget, replay) {
                     retries += 1;
                     stale_resends = STALE_RESENDS;
-                    tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying after a failed send");
+                    tracing::info!(
+                        attempt,
+                        status = status.as_u16(),
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
+                    drop(response);
                     tokio::time::sleep(wait).await;
                     req = next;
                     continue;
                 }
-                span.record("duration_ms", started.elapsed().as_millis() as u64);
-                tracing::debug!(attempt, error = %e, "send failed");
-                return Err(e);
-            }
-        };
-        // Decisions go by the real status: an envelope's, when one was asked for.
-        let response = if enveloped {
-            crate::transport::envelope::unwrap(response).await?
-        } else {
-            response
-        };
-        let status = response.status();
-        if status == StatusCode::UNAUTHORIZED {
-            match on_401(
-                &shared.auth,
-                response.headers(),
-                token.as_ref(),
-                !auth_resent,
-                &mut lease,
-                &mut stale_resends,
-            ) {
-                Next::Resend => {
-                    if let Some(next) = replay {
-                        auth_resent = true;
-                        req = next;
-                        continue;
-                    }
-                }
-                Next::Fail(e) => {
-                    tracing::debug!(error = %e, "authentication failed");
-                    note(|r| r.auth_error = Some(e));
-                }
-                Next::PassOn => {}
             }
             return report::finish(response, ctx, operation, started);
         }
-        let decision = policy.after_status(status, response.headers(), retries + 1, repeatable);
-        // A POST answered 5xx may have been applied, unless the server says
-        // it was not (503 with `Retry-After`).
-        let refused = status == StatusCode::SERVICE_UNAVAILABLE
-            && response
-                .headers()
-                .contains_key(reqwest::header::RETRY_AFTER);
-        if !repeatable && status.is_server_error() && !refused {
-            note(|r| r.ambiguous = true);
-        }
-        let wait = match decision {
-            Decision::Stop => None,
-            Decision::TooLong(wait) => {
-                note(|r| r.retry_after = Some(wait));
-                None
-            }
-            Decision::Wait { wait, told } => {
-                if told && elapsed + wait > policy.deadline {
-                    note(|r| r.retry_after = Some(wait));
-                    None
-                } else {
-                    Some(wait)
-                }
-            }
-        };
-        if let Some(wait) = wait {
-            let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
-            if let (true, Some(next)) = (budget, replay) {
-                retries += 1;
-                stale_resends = STALE_RESENDS;
-                tracing::info!(
-                    attempt,
-                    status = status.as_u16(),
-                    wait_ms = wait.as_millis() as u64,
-                    "retrying"
-                );
-                drop(response);
-                tokio::time::sleep(wait).await;
-                req = next;
-                continue;
-            }
-        }
-        return report::finish(response, ctx, operation, started);
     }
 }
 
@@ -240,23 +247,32 @@ async fn authorize(
             set_bearer(request, token);
             Authorized::Ready(None)
         }
-        Auth::ServiceAccount(cache) => match cache.token(http).await {
-            Ok(token) => {
-                set_bearer(request, &token);
-                Authorized::Ready(Some(token))
+        // A cached token needs no await. A fetch is rare and its state large
+        // (retries, the token request), so it is boxed rather than carried in
+        // every call's future.
+        Auth::ServiceAccount(cache) => {
+            let token = match cache.fresh() {
+                Some(token) => Ok(token),
+                None => Box::pin(cache.token(http)).await,
+            };
+            match token {
+                Ok(token) => {
+                    set_bearer(request, &token);
+                    Authorized::Ready(Some(token))
+                }
+                Err(TokenFailure::Refused(response, e)) => {
+                    note(|r| r.auth_error = Some(e));
+                    Authorized::Answered(response)
+                }
+                Err(TokenFailure::Unreadable(e) | TokenFailure::Unreachable(e)) => {
+                    note(|r| r.auth_error = Some(e));
+                    let mut bad_gateway = http::Response::new(Vec::<u8>::new());
+                    *bad_gateway.status_mut() = StatusCode::BAD_GATEWAY;
+                    Authorized::Answered(Response::from(bad_gateway))
+                }
+                Err(TokenFailure::Transport(e)) => Authorized::Failed(e),
             }
-            Err(TokenFailure::Refused(response, e)) => {
-                note(|r| r.auth_error = Some(e));
-                Authorized::Answered(response)
-            }
-            Err(TokenFailure::Unreadable(e) | TokenFailure::Unreachable(e)) => {
-                note(|r| r.auth_error = Some(e));
-                let mut bad_gateway = http::Response::new(Vec::<u8>::new());
-                *bad_gateway.status_mut() = StatusCode::BAD_GATEWAY;
-                Authorized::Answered(Response::from(bad_gateway))
-            }
-            Err(TokenFailure::Transport(e)) => Authorized::Failed(e),
-        },
+        }
     }
 }
 

@@ -131,7 +131,8 @@ impl TokenCache {
         })
     }
 
-    fn fresh(&self) -> Option<SecretString> {
+    /// The cached token, while it is not due for refresh.
+    pub(crate) fn fresh(&self) -> Option<SecretString> {
         let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         current
             .as_ref()
