@@ -4,11 +4,11 @@
 
 use std::sync::{Arc, Mutex};
 
-use atlas_apikeys_client::operations::{ApiErrorRecord, Flags, KeyRecord};
+use atlas_apikeys_client::operations::{ApiErrorRecord, Call, Flags};
 use atlas_apikeys_client::{
     ApiVersion, CallRecord, KeyOperations, RateLimit, RetryPolicy, observe,
 };
-use progenitor_client::{Error as RawError, ResponseValue};
+use progenitor_client::Error as RawError;
 
 use crate::error::convert::from_raw;
 use crate::error::{Error, ErrorCode, Rule, ValidationError};
@@ -99,18 +99,10 @@ impl ApiKeys {
         self.ops.revoke_token().await.map_err(Error::Auth)
     }
 
-    async fn send<T>(
-        &self,
-        call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<ApiErrorRecord>>>,
-    ) -> Result<T, Error> {
-        self.send_observed(call).await.0
-    }
-
-    /// [`Self::send`], with what the transport observed.
-    async fn send_observed<T>(
-        &self,
-        call: impl std::future::Future<Output = Result<ResponseValue<T>, RawError<ApiErrorRecord>>>,
-    ) -> (Result<T, Error>, CallRecord) {
+    /// Runs a call: its result in this crate's types, and what the transport
+    /// observed. Every operation awaits it directly, with no wrapper between:
+    /// each `async` layer would copy the one inside it.
+    async fn send<T>(&self, call: Call<'_, T>) -> (Result<T, Error>, CallRecord) {
         // The glue's calls are boxed already, so their state is not carried
         // (and moved) by every caller's future; so is the error path, which
         // may read a body.
@@ -165,20 +157,10 @@ impl ApiKeys {
         update: &OrgKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        self.key(
+        let call =
             self.ops
-                .update_org_key(org.as_str(), key.as_str(), self.flags(), update.change()),
-        )
-        .await
-    }
-
-    async fn key(
-        &self,
-        call: impl std::future::Future<
-            Output = Result<ResponseValue<KeyRecord>, RawError<ApiErrorRecord>>,
-        >,
-    ) -> Result<ApiKey, Error> {
-        self.send(call).await.and_then(response::api_key)
+                .update_org_key(org.as_str(), key.as_str(), self.flags(), update.change());
+        self.send(call).await.0.and_then(response::api_key)
     }
 
     /// Assigns an organization API key to a project with these project roles.
@@ -213,14 +195,14 @@ impl ApiKeys {
             self.ops
                 .assign_to_project(project.as_str(), key.as_str(), self.flags(), roles.roles())
         };
-        let (first, record) = self.send_observed(post()).await;
+        let (first, record) = self.send(post()).await;
         let Err(error) = first else { return Ok(None) };
         if !record.ambiguous || self.retry.max_attempts < 2 || self.ops.assign_replaces() {
             return Err(error);
         }
         tracing::info!(error = %error, "the assign may have been applied; retrying it once");
         tokio::time::sleep(self.retry.wait_before_retry(1)).await;
-        match self.send(post()).await {
+        match self.send(post()).await.0 {
             Ok(()) => Ok(None),
             Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {
                 tracing::info!("the first assign had been applied; setting the roles with PATCH");
@@ -277,13 +259,13 @@ impl ApiKeys {
         key: &ApiKeyId,
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
-        self.key(self.ops.update_project_key(
+        let call = self.ops.update_project_key(
             project.as_str(),
             key.as_str(),
             self.flags(),
             update.change(),
-        ))
-        .await
+        );
+        self.send(call).await.0.and_then(response::api_key)
     }
 
     /// Makes the key have exactly `roles` in the project, whether or not it
