@@ -24,8 +24,14 @@ pub(crate) fn pre(
             version.system, version.version
         )
     })?;
-    let value = |v: &str| {
-        HeaderValue::from_str(v).map_err(|_| format!("invalid media type {v:?} for {operation_id}"))
+    // `from_static` neither copies nor allocates, but panics on a byte a
+    // header may not hold; the check before it rules that out.
+    let value = |v: &'static str| {
+        if v.bytes().all(|b| b == b'\t' || (b' '..=b'~').contains(&b)) {
+            Ok(HeaderValue::from_static(v))
+        } else {
+            Err(format!("invalid media type {v:?} for {operation_id}"))
+        }
     };
     let accept = value(op.accept)?;
     let content_type = match (request.body(), op.content_type) {
@@ -124,6 +130,43 @@ mod tests {
                 super::encode_path(&segment).into_owned(),
                 progenitor_client::encode_path(&segment)
             );
+        }
+    }
+
+    /// A media type no header can hold fails the call before sending; it
+    /// must never reach `HeaderValue::from_static`, which would panic.
+    #[test]
+    fn a_media_type_a_header_cannot_hold_is_an_error() {
+        let newest = crate::generated::VERSIONS[0];
+        for bad in [
+            "application/json\n",
+            "application/\u{7f}json",
+            "application/jsön",
+        ] {
+            let ops: &'static [crate::OperationMedia] = Box::leak(
+                newest
+                    .operations
+                    .iter()
+                    .map(|op| crate::OperationMedia { accept: bad, ..*op })
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
+            );
+            let version: &'static crate::ApiVersion = Box::leak(Box::new(crate::ApiVersion {
+                operations: ops,
+                ..*newest
+            }));
+            let (base, _, ctx) = crate::ClientConfig::new()
+                .base_url("http://127.0.0.1:9")
+                .build(version)
+                .expect("config");
+            let op = &ops[0];
+            let mut request = reqwest::Request::new(
+                op.method.parse().expect("method"),
+                format!("{base}/x").parse().expect("url"),
+            );
+            let err = super::pre(&ctx, &mut request, op.operation_id).unwrap_err();
+            assert!(err.contains("invalid media type"), "{err}");
+            assert!(request.headers().is_empty());
         }
     }
 
