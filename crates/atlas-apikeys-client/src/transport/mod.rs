@@ -69,7 +69,6 @@ fn run<'a>(
         // retries allowed, or credentials that may need a second exchange.
         let may_resend = policy.max_attempts > 1
             || matches!(shared.auth, Auth::Digest(_) | Auth::ServiceAccount(_));
-        let span = tracing::Span::current();
         let mut attempt = 0u32;
         let mut retries = 0u32;
         let mut auth_resent = false;
@@ -122,7 +121,8 @@ fn run<'a>(
                         req = next;
                         continue;
                     }
-                    span.record("duration_ms", started.elapsed().as_millis() as u64);
+                    tracing::Span::current()
+                        .record("duration_ms", started.elapsed().as_millis() as u64);
                     tracing::debug!(attempt, error = %e, "send failed");
                     return Err(e);
                 }
