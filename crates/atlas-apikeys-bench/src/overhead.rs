@@ -65,8 +65,10 @@ pub(crate) async fn sdk_overhead(s: &Settings) -> Result<Section, String> {
                 s.calls
             };
             // Short rounds, many of them: a p50 ratio of a few percent is
-            // below a 2-core machine's round-to-round noise otherwise.
-            let (rounds, calls) = (s.rounds * 3, calls / 3);
+            // below a 2-core machine's round-to-round noise otherwise. With 15
+            // rounds the paired median still moved by ±0.05 between runs of
+            // one binary; 45 narrow it by about √3.
+            let (rounds, calls) = (s.rounds * 9, calls / 3);
             let all = every_round(&[raw, sdk], rounds, calls, concurrency).await;
             let paired = paired_p50_ratio(&all, 1);
             let r = median_rounds(all);
