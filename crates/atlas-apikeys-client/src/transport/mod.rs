@@ -247,32 +247,23 @@ async fn authorize(
             set_bearer(request, token);
             Authorized::Ready(None)
         }
-        // A cached token needs no await. A fetch is rare and its state large
-        // (retries, the token request), so it is boxed rather than carried in
-        // every call's future.
-        Auth::ServiceAccount(cache) => {
-            let token = match cache.fresh() {
-                Some(token) => Ok(token),
-                None => Box::pin(cache.token(http)).await,
-            };
-            match token {
-                Ok(token) => {
-                    set_bearer(request, &token);
-                    Authorized::Ready(Some(token))
-                }
-                Err(TokenFailure::Refused(response, e)) => {
-                    note(|r| r.auth_error = Some(e));
-                    Authorized::Answered(response)
-                }
-                Err(TokenFailure::Unreadable(e) | TokenFailure::Unreachable(e)) => {
-                    note(|r| r.auth_error = Some(e));
-                    let mut bad_gateway = http::Response::new(Vec::<u8>::new());
-                    *bad_gateway.status_mut() = StatusCode::BAD_GATEWAY;
-                    Authorized::Answered(Response::from(bad_gateway))
-                }
-                Err(TokenFailure::Transport(e)) => Authorized::Failed(e),
+        Auth::ServiceAccount(cache) => match cache.token(http).await {
+            Ok(token) => {
+                set_bearer(request, &token);
+                Authorized::Ready(Some(token))
             }
-        }
+            Err(TokenFailure::Refused(response, e)) => {
+                note(|r| r.auth_error = Some(e));
+                Authorized::Answered(response)
+            }
+            Err(TokenFailure::Unreadable(e) | TokenFailure::Unreachable(e)) => {
+                note(|r| r.auth_error = Some(e));
+                let mut bad_gateway = http::Response::new(Vec::<u8>::new());
+                *bad_gateway.status_mut() = StatusCode::BAD_GATEWAY;
+                Authorized::Answered(Response::from(bad_gateway))
+            }
+            Err(TokenFailure::Transport(e)) => Authorized::Failed(e),
+        },
     }
 }
 

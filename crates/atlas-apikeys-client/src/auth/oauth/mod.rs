@@ -132,7 +132,7 @@ impl TokenCache {
     }
 
     /// The cached token, while it is not due for refresh.
-    pub(crate) fn fresh(&self) -> Option<SecretString> {
+    fn fresh(&self) -> Option<SecretString> {
         let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         current
             .as_ref()
@@ -157,6 +157,13 @@ impl TokenCache {
         if let Some(failure) = self.standing_failure() {
             return Err(failure);
         }
+        // Rare, and its state is large (the lock, retries, the token
+        // request): boxed, so every call's future does not carry it.
+        Box::pin(self.refresh(http)).await
+    }
+
+    /// The single-flight fetch behind [`Self::token`].
+    async fn refresh(&self, http: &reqwest::Client) -> Result<SecretString, TokenFailure> {
         let _flight = self.refresh.lock().await;
         // Whoever held the lock before us may have refreshed, or failed.
         if let Some(token) = self.fresh() {
