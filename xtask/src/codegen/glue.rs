@@ -282,7 +282,7 @@ fn record_impls(
         )
     })?;
     let mut fields = Vec::new();
-    for (wire, rust_type, _) in record.fields {
+    for (wire, rust_type, _) in &record.fields {
         let target = format_ident!("{}", Record::field_name(wire));
         match s.fields.iter().find(|(_, w, _)| w == wire) {
             Some((ident, _, ty)) => {
