@@ -24,6 +24,18 @@ pub struct Flags {
     pub pretty: Option<bool>,
 }
 
+/// Where a call goes: the organization id (for the organization key) or the
+/// project id, the key's id, and the query flags.
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    /// The organization or project id.
+    pub scope: &'a str,
+    /// The API key's id.
+    pub key: &'a str,
+    /// The query flags.
+    pub flags: Flags,
+}
+
 /// A change to a key: its description, its roles (organization roles for
 /// the organization key, project roles in a project), or both.
 #[derive(Debug, Clone, Copy)]
@@ -65,27 +77,17 @@ pub trait KeyOperations: Send + Sync + std::fmt::Debug {
     /// Updates an organization API key.
     fn update_org_key<'a>(
         &'a self,
-        org: &'a str,
-        key: &'a str,
-        flags: Flags,
+        at: Target<'a>,
         change: OrgKeyChange<'a>,
     ) -> Call<'a, KeyRecord>;
 
     /// Assigns an organization API key to a project with `roles`.
-    fn assign_to_project<'a>(
-        &'a self,
-        project: &'a str,
-        key: &'a str,
-        flags: Flags,
-        roles: &'a [ProjectRole],
-    ) -> Call<'a, ()>;
+    fn assign_to_project<'a>(&'a self, at: Target<'a>, roles: &'a [ProjectRole]) -> Call<'a, ()>;
 
     /// Changes a key's roles (and, where taken, description) in a project.
     fn update_project_key<'a>(
         &'a self,
-        project: &'a str,
-        key: &'a str,
-        flags: Flags,
+        at: Target<'a>,
         change: ProjectKeyChange<'a>,
     ) -> Call<'a, KeyRecord>;
 

@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use atlas_apikeys_client::operations::{ApiErrorRecord, Call, Flags};
+use atlas_apikeys_client::operations::{ApiErrorRecord, Call, Flags, KeyRecord, Target};
 use atlas_apikeys_client::{
     ApiVersion, CallRecord, KeyOperations, RateLimit, RetryPolicy, observe,
 };
@@ -137,10 +137,16 @@ impl ApiKeys {
         }
     }
 
-    fn flags(&self) -> Flags {
-        Flags {
+    /// Where a call goes, with this client's query flags.
+    fn at<'a>(&self, scope: &'a str, key: &'a ApiKeyId) -> Target<'a> {
+        let flags = Flags {
             envelope: self.envelope.then_some(true),
             pretty: self.pretty.then_some(true),
+        };
+        Target {
+            scope,
+            key: key.as_str(),
+            flags,
         }
     }
 
@@ -157,10 +163,8 @@ impl ApiKeys {
         update: &OrgKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        let call =
-            self.ops
-                .update_org_key(org.as_str(), key.as_str(), self.flags(), update.change());
-        self.send(call).await.0.and_then(response::api_key)
+        let at = self.at(org.as_str(), key);
+        self.key(self.ops.update_org_key(at, update.change())).await
     }
 
     /// Assigns an organization API key to a project with these project roles.
@@ -176,8 +180,9 @@ impl ApiKeys {
         key: &ApiKeyId,
         roles: &ProjectRoles,
     ) -> Result<(), Error> {
+        let at = self.at(project.as_str(), key);
         roles.validate(self.version)?;
-        self.assign(project, key, roles).await.map(|_| ())
+        self.assign(at, roles).await.map(|_| ())
     }
 
     /// The assign, retried once after a failure that leaves open whether the
@@ -185,16 +190,8 @@ impl ApiKeys {
     /// then). A 409 `API_KEY_ALREADY_IN_GROUP` to that retry means the first
     /// attempt was applied: the same roles are set with the idempotent PATCH,
     /// and the assign succeeds with the key the PATCH returned.
-    async fn assign(
-        &self,
-        project: &ProjectId,
-        key: &ApiKeyId,
-        roles: &ProjectRoles,
-    ) -> Result<Option<ApiKey>, Error> {
-        let post = || {
-            self.ops
-                .assign_to_project(project.as_str(), key.as_str(), self.flags(), roles.roles())
-        };
+    async fn assign(&self, at: Target<'_>, roles: &ProjectRoles) -> Result<Option<ApiKey>, Error> {
+        let post = || self.ops.assign_to_project(at, roles.roles());
         let (first, record) = self.send(post()).await;
         let Err(error) = first else { return Ok(None) };
         if !record.ambiguous || self.retry.max_attempts < 2 || self.ops.assign_replaces() {
@@ -206,7 +203,7 @@ impl ApiKeys {
             Ok(()) => Ok(None),
             Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {
                 tracing::info!("the first assign had been applied; setting the roles with PATCH");
-                self.project_key(project, key, &ProjectKeyUpdate::from(roles))
+                self.project_key(at, &ProjectKeyUpdate::from(roles))
                     .await
                     .map(Some)
             }
@@ -226,45 +223,44 @@ impl ApiKeys {
         key: &ApiKeyId,
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
+        self.check_project_update(update)?;
+        self.project_key(self.at(project.as_str(), key), update)
+            .await
+    }
+
+    /// `update`'s own rules, and the public API's: its project endpoint
+    /// takes roles only.
+    fn check_project_update(&self, update: &ProjectKeyUpdate) -> Result<(), Error> {
         update.validate(self.version)?;
-        if self.ops.assign_replaces() {
-            // The public API's project endpoint takes roles only.
-            if let Some(desc) = &update.desc {
-                return Err(ValidationError::new(
-                    "desc",
-                    Rule::NotAccepted {
-                        target: self.target(),
-                    },
-                    crate::ids::show(desc.as_str()),
-                )
-                .into());
-            }
-            if update.roles.is_none() {
-                return Err(ValidationError::new(
-                    "roles",
-                    Rule::Required {
-                        target: self.target(),
-                    },
-                    "(none)",
-                )
-                .into());
-            }
+        if !self.ops.assign_replaces() {
+            return Ok(());
         }
-        self.project_key(project, key, update).await
+        if let Some(desc) = &update.desc {
+            let rule = Rule::NotAccepted {
+                target: self.target(),
+            };
+            return Err(ValidationError::new("desc", rule, crate::ids::show(desc.as_str())).into());
+        }
+        if update.roles.is_none() {
+            let rule = Rule::Required {
+                target: self.target(),
+            };
+            return Err(ValidationError::new("roles", rule, "(none)").into());
+        }
+        Ok(())
     }
 
     async fn project_key(
         &self,
-        project: &ProjectId,
-        key: &ApiKeyId,
+        at: Target<'_>,
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
-        let call = self.ops.update_project_key(
-            project.as_str(),
-            key.as_str(),
-            self.flags(),
-            update.change(),
-        );
+        self.key(self.ops.update_project_key(at, update.change()))
+            .await
+    }
+
+    /// Sends a call that returns a key.
+    async fn key(&self, call: Call<'_, KeyRecord>) -> Result<ApiKey, Error> {
         self.send(call).await.0.and_then(response::api_key)
     }
 
@@ -279,28 +275,26 @@ impl ApiKeys {
         key: &ApiKeyId,
         roles: &ProjectRoles,
     ) -> Result<Ensured, Error> {
-        roles.validate(self.version)?;
         let update = ProjectKeyUpdate::from(roles);
+        roles.validate(self.version)?;
+        let at = self.at(project.as_str(), key);
         if self.ops.assign_replaces() {
-            return self
-                .project_key(project, key, &update)
-                .await
-                .map(Ensured::Set);
+            return self.project_key(at, &update).await.map(Ensured::Set);
         }
         let assigned = |done: Option<ApiKey>| match done {
             None => Ensured::Assigned,
             Some(key) => Ensured::Updated(key),
         };
-        match self.assign(project, key, roles).await {
+        match self.assign(at, roles).await {
             Ok(done) => return Ok(assigned(done)),
             Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {}
             Err(e) => return Err(e),
         }
-        match self.project_key(project, key, &update).await {
+        match self.project_key(at, &update).await {
             // Removed from the project between the 409 and the PATCH: assign again.
             Err(e) if e.status() == Some(404) => {
                 tracing::info!("the key left the project meanwhile; assigning it again");
-                self.assign(project, key, roles).await.map(assigned)
+                self.assign(at, roles).await.map(assigned)
             }
             other => other.map(Ensured::Updated),
         }

@@ -176,11 +176,12 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
             };
             let arg_name = ident.ident.to_string();
             args.push(match arg_name.as_str() {
-                "org_id" => quote!(org),
-                "group_id" => quote!(project),
-                "api_user_id" => quote!(key),
-                "envelope" => quote!(flags.envelope),
-                "pretty" => quote!(flags.pretty),
+                // The scope a call is addressed by, and no other.
+                "org_id" if call == Call::UpdateOrgKey => quote!(at.scope),
+                "group_id" if call != Call::UpdateOrgKey => quote!(at.scope),
+                "api_user_id" => quote!(at.key),
+                "envelope" => quote!(at.flags.envelope),
+                "pretty" => quote!(at.flags.pretty),
                 "body" => {
                     body = body_value(&g, &arg.ty, call)?;
                     quote!(&body)
@@ -208,13 +209,13 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
         };
         methods.push(match call {
             Call::UpdateOrgKey => quote! {
-                fn update_org_key<'a>(&'a self, org: &'a str, key: &'a str, flags: crate::operations::Flags, change: crate::operations::OrgKeyChange<'a>) -> crate::operations::Call<'a, crate::operations::KeyRecord> { #send }
+                fn update_org_key<'a>(&'a self, at: crate::operations::Target<'a>, change: crate::operations::OrgKeyChange<'a>) -> crate::operations::Call<'a, crate::operations::KeyRecord> { #send }
             },
             Call::AssignToProject => quote! {
-                fn assign_to_project<'a>(&'a self, project: &'a str, key: &'a str, flags: crate::operations::Flags, roles: &'a [crate::ProjectRole]) -> crate::operations::Call<'a, ()> { #send }
+                fn assign_to_project<'a>(&'a self, at: crate::operations::Target<'a>, roles: &'a [crate::ProjectRole]) -> crate::operations::Call<'a, ()> { #send }
             },
             Call::UpdateProjectKey => quote! {
-                fn update_project_key<'a>(&'a self, project: &'a str, key: &'a str, flags: crate::operations::Flags, change: crate::operations::ProjectKeyChange<'a>) -> crate::operations::Call<'a, crate::operations::KeyRecord> { #send }
+                fn update_project_key<'a>(&'a self, at: crate::operations::Target<'a>, change: crate::operations::ProjectKeyChange<'a>) -> crate::operations::Call<'a, crate::operations::KeyRecord> { #send }
             },
         });
     }

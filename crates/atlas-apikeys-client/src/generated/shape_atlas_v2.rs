@@ -425,9 +425,7 @@ impl crate::operations::KeyOperations for Client {
     }
     fn update_org_key<'a>(
         &'a self,
-        org: &'a str,
-        key: &'a str,
-        flags: crate::operations::Flags,
+        at: crate::operations::Target<'a>,
         change: crate::operations::OrgKeyChange<'a>,
     ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
         ::std::boxed::Box::pin(async move {
@@ -436,7 +434,13 @@ impl crate::operations::KeyOperations for Client {
                 roles: crate::operations::Input::input(change.roles),
             };
             match self
-                .update_org_api_key(org, key, flags.envelope, flags.pretty, &body)
+                .update_org_api_key(
+                    at.scope,
+                    at.key,
+                    at.flags.envelope,
+                    at.flags.pretty,
+                    &body,
+                )
                 .await
             {
                 Ok(v) => {
@@ -448,9 +452,7 @@ impl crate::operations::KeyOperations for Client {
     }
     fn assign_to_project<'a>(
         &'a self,
-        project: &'a str,
-        key: &'a str,
-        flags: crate::operations::Flags,
+        at: crate::operations::Target<'a>,
         roles: &'a [crate::ProjectRole],
     ) -> crate::operations::Call<'a, ()> {
         ::std::boxed::Box::pin(async move {
@@ -460,7 +462,13 @@ impl crate::operations::KeyOperations for Client {
                 ::std::default::Default::default() }
             ];
             match self
-                .add_group_api_key(project, key, flags.envelope, flags.pretty, &body)
+                .add_group_api_key(
+                    at.scope,
+                    at.key,
+                    at.flags.envelope,
+                    at.flags.pretty,
+                    &body,
+                )
                 .await
             {
                 Ok(v) => Ok(crate::operations::value_record(v, |_| ())),
@@ -470,9 +478,7 @@ impl crate::operations::KeyOperations for Client {
     }
     fn update_project_key<'a>(
         &'a self,
-        project: &'a str,
-        key: &'a str,
-        flags: crate::operations::Flags,
+        at: crate::operations::Target<'a>,
         change: crate::operations::ProjectKeyChange<'a>,
     ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
         ::std::boxed::Box::pin(async move {
@@ -482,13 +488,13 @@ impl crate::operations::KeyOperations for Client {
             };
             match self
                 .update_group_api_key_roles(
-                    project,
-                    key,
-                    flags.envelope,
+                    at.scope,
+                    at.key,
+                    at.flags.envelope,
                     None,
                     None,
                     None,
-                    flags.pretty,
+                    at.flags.pretty,
                     &body,
                 )
                 .await

@@ -341,9 +341,7 @@ impl crate::operations::KeyOperations for Client {
     }
     fn update_org_key<'a>(
         &'a self,
-        org: &'a str,
-        key: &'a str,
-        flags: crate::operations::Flags,
+        at: crate::operations::Target<'a>,
         change: crate::operations::OrgKeyChange<'a>,
     ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
         ::std::boxed::Box::pin(async move {
@@ -353,12 +351,12 @@ impl crate::operations::KeyOperations for Client {
             };
             match self
                 .update_org_api_key(
-                    org,
-                    key,
-                    flags.envelope,
+                    at.scope,
+                    at.key,
+                    at.flags.envelope,
                     None,
                     None,
-                    flags.pretty,
+                    at.flags.pretty,
                     &body,
                 )
                 .await
@@ -372,9 +370,7 @@ impl crate::operations::KeyOperations for Client {
     }
     fn assign_to_project<'a>(
         &'a self,
-        project: &'a str,
-        key: &'a str,
-        flags: crate::operations::Flags,
+        at: crate::operations::Target<'a>,
         roles: &'a [crate::ProjectRole],
     ) -> crate::operations::Call<'a, ()> {
         ::std::boxed::Box::pin(async move {
@@ -383,12 +379,12 @@ impl crate::operations::KeyOperations for Client {
             };
             match self
                 .update_group_api_key_roles(
-                    project,
-                    key,
-                    flags.envelope,
+                    at.scope,
+                    at.key,
+                    at.flags.envelope,
                     None,
                     None,
-                    flags.pretty,
+                    at.flags.pretty,
                     &body,
                 )
                 .await
@@ -400,9 +396,7 @@ impl crate::operations::KeyOperations for Client {
     }
     fn update_project_key<'a>(
         &'a self,
-        project: &'a str,
-        key: &'a str,
-        flags: crate::operations::Flags,
+        at: crate::operations::Target<'a>,
         change: crate::operations::ProjectKeyChange<'a>,
     ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
         ::std::boxed::Box::pin(async move {
@@ -411,12 +405,12 @@ impl crate::operations::KeyOperations for Client {
             };
             match self
                 .update_group_api_key_roles(
-                    project,
-                    key,
-                    flags.envelope,
+                    at.scope,
+                    at.key,
+                    at.flags.envelope,
                     None,
                     None,
-                    flags.pretty,
+                    at.flags.pretty,
                     &body,
                 )
                 .await
