@@ -37,6 +37,12 @@ fn stored(emu: &Emulator) -> String {
     out
 }
 
+/// Prints one step: its label and what was sent, then what it did.
+fn step(label: &str, sent: String, outcome: String) {
+    println!("{label:<26}{sent}");
+    println!("   {outcome}");
+}
+
 /// `METHOD path` of an operation, from the version's own table.
 fn request(
     version: &ApiVersion,
@@ -129,14 +135,14 @@ async fn demo(run: &Run) -> Result<(), String> {
         .update_org_key(&org, &key, &update)
         .await
         .map_err(|e| format!("update org key: {e}"))?;
-    println!(
-        "1. update org key         {}",
-        request(version, "updateOrgApiKey", &org, &project, &key)
-    );
-    println!(
-        "   desc {:?}, roles [ORG_MEMBER, ORG_READ_ONLY] -> {}",
-        updated.description.as_deref().unwrap_or(""),
-        roles(&updated)
+    step(
+        "1. update org key",
+        request(version, "updateOrgApiKey", &org, &project, &key),
+        format!(
+            "desc {:?}, roles [ORG_MEMBER, ORG_READ_ONLY] -> {}",
+            updated.description.as_deref().unwrap_or(""),
+            roles(&updated)
+        ),
     );
 
     let first = if run.system == System::Atlas {
@@ -152,18 +158,15 @@ async fn demo(run: &Run) -> Result<(), String> {
     } else {
         "updateGroupApiKeyRoles"
     };
-    println!(
-        "2. assign to project      {}",
-        request(version, assign_op, &org, &project, &key)
-    );
-    println!(
-        "   roles [{}] -> {}",
-        first.as_str(),
-        if run.system == System::Atlas {
-            "204"
-        } else {
-            "200"
-        }
+    let status = if run.system == System::Atlas {
+        "204"
+    } else {
+        "200"
+    };
+    step(
+        "2. assign to project",
+        request(version, assign_op, &org, &project, &key),
+        format!("roles [{}] -> {status}", first.as_str()),
     );
 
     let second = if run.system == System::Atlas {
@@ -176,15 +179,15 @@ async fn demo(run: &Run) -> Result<(), String> {
         .update_project_roles(&project, &key, &update)
         .await
         .map_err(|e| format!("update roles: {e}"))?;
-    println!(
-        "3. update project roles   {}",
-        request(version, "updateGroupApiKeyRoles", &org, &project, &key)
-    );
-    println!(
-        "   roles [{}, {}] -> {}",
-        second.as_str(),
-        first.as_str(),
-        roles(&updated)
+    step(
+        "3. update project roles",
+        request(version, "updateGroupApiKeyRoles", &org, &project, &key),
+        format!(
+            "roles [{}, {}] -> {}",
+            second.as_str(),
+            first.as_str(),
+            roles(&updated)
+        ),
     );
 
     match keys
