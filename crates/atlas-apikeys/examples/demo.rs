@@ -37,12 +37,6 @@ fn stored(emu: &Emulator) -> String {
     out
 }
 
-/// Prints one step: its label and what was sent, then what it did.
-fn step(label: &str, sent: String, outcome: String) {
-    println!("{label:<26}{sent}");
-    println!("   {outcome}");
-}
-
 /// `METHOD path` of an operation, from the version's own table.
 fn request(
     version: &ApiVersion,
@@ -131,64 +125,48 @@ async fn demo(run: &Run) -> Result<(), String> {
     let update = OrgKeyUpdate::new()
         .description(desc)
         .roles([OrgRole::OrgMember, OrgRole::OrgReadOnly]);
+    // Atlas assigns with POST (204); the public API's one PATCH assigns or
+    // replaces (200), and its projects take other roles.
+    let (first, second, assign_op, assigned) = if run.system == System::Atlas {
+        let roles = (ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager);
+        (roles.0, roles.1, "addGroupApiKey", "204")
+    } else {
+        let roles = (
+            ProjectRole::GroupMonitoringAdmin,
+            ProjectRole::GroupAutomationAdmin,
+        );
+        (roles.0, roles.1, "updateGroupApiKeyRoles", "200")
+    };
+    let step = |label: &str, op: &str, outcome: String| {
+        println!("{label:<26}{}", request(version, op, &org, &project, &key));
+        println!("   {outcome}");
+    };
+
     let updated = keys
         .update_org_key(&org, &key, &update)
         .await
         .map_err(|e| format!("update org key: {e}"))?;
-    step(
-        "1. update org key",
-        request(version, "updateOrgApiKey", &org, &project, &key),
-        format!(
-            "desc {:?}, roles [ORG_MEMBER, ORG_READ_ONLY] -> {}",
-            updated.description.as_deref().unwrap_or(""),
-            roles(&updated)
-        ),
+    let desc = updated.description.as_deref().unwrap_or("");
+    let outcome = format!(
+        "desc {desc:?}, roles [ORG_MEMBER, ORG_READ_ONLY] -> {}",
+        roles(&updated)
     );
+    step("1. update org key", "updateOrgApiKey", outcome);
 
-    let first = if run.system == System::Atlas {
-        ProjectRole::GroupReadOnly
-    } else {
-        ProjectRole::GroupMonitoringAdmin
-    };
     keys.assign_to_project(&project, &key, &ProjectRoles::new([first.clone()]))
         .await
         .map_err(|e| format!("assign: {e}"))?;
-    let assign_op = if run.system == System::Atlas {
-        "addGroupApiKey"
-    } else {
-        "updateGroupApiKeyRoles"
-    };
-    let status = if run.system == System::Atlas {
-        "204"
-    } else {
-        "200"
-    };
-    step(
-        "2. assign to project",
-        request(version, assign_op, &org, &project, &key),
-        format!("roles [{}] -> {status}", first.as_str()),
-    );
+    let outcome = format!("roles [{}] -> {assigned}", first.as_str());
+    step("2. assign to project", assign_op, outcome);
 
-    let second = if run.system == System::Atlas {
-        ProjectRole::GroupClusterManager
-    } else {
-        ProjectRole::GroupAutomationAdmin
-    };
     let update = ProjectKeyUpdate::new().roles([second.clone(), first.clone()]);
     let updated = keys
         .update_project_roles(&project, &key, &update)
         .await
         .map_err(|e| format!("update roles: {e}"))?;
-    step(
-        "3. update project roles",
-        request(version, "updateGroupApiKeyRoles", &org, &project, &key),
-        format!(
-            "roles [{}, {}] -> {}",
-            second.as_str(),
-            first.as_str(),
-            roles(&updated)
-        ),
-    );
+    let (a, b) = (second.as_str(), first.as_str());
+    let outcome = format!("roles [{a}, {b}] -> {}", roles(&updated));
+    step("3. update project roles", "updateGroupApiKeyRoles", outcome);
 
     match keys
         .ensure_project_roles(
