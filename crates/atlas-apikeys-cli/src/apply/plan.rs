@@ -80,66 +80,72 @@ pub(super) fn read(path: &Path) -> Result<Plan, Failure> {
 /// Turns the file into items, each validated now: a bad one is reported as
 /// failed and sends nothing; the others go ahead.
 pub(super) fn items(plan: Plan, setup: &Setup, allow_unlisted: bool) -> Vec<Item> {
-    let version = setup.version;
-    let invalid = |e| crate::exit::Failure::from(Error::from(e)).message;
+    let check = Check {
+        setup,
+        allow_unlisted,
+    };
     let mut out = Vec::new();
-    for (n, k) in plan.keys.into_iter().enumerate() {
+    for (n, k) in plan.keys.iter().enumerate() {
         let label = format!("keys[{n}] {}", k.id.trim());
         let key: Result<ApiKeyId, String> = parse_id(&k.id, "id");
+        let item = |scope, target: Option<&str>, work| Item {
+            key: label.clone(),
+            scope,
+            target: target.unwrap_or_default().trim().to_owned(),
+            work,
+        };
         if k.desc.is_some() || k.org_roles.is_some() {
-            let org_text = k.org.clone().or_else(|| setup.settings.org_id.clone());
-            let work = (|| {
-                let key = key.clone()?;
-                let org: OrgId = parse_id(
-                    org_text
-                        .as_deref()
-                        .ok_or("org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")?,
-                    "org",
-                )?;
-                let mut update = OrgKeyUpdate::new();
-                if let Some(d) = &k.desc {
-                    update = update.description(
-                        atlas_apikeys::Description::new(d.clone())
-                            .map_err(|e| format!("desc: {e}"))?,
-                    );
-                }
-                if let Some(roles) = &k.org_roles {
-                    update = update.roles(roles.iter().map(|r| OrgRole::from(r.trim())));
-                }
-                if allow_unlisted {
-                    update = update.allow_unlisted_roles();
-                }
-                update.validate(version).map_err(invalid)?;
-                Ok(Work::Org(org, key, update))
-            })();
-            out.push(Item {
-                key: label.clone(),
-                scope: "organization",
-                target: org_text.unwrap_or_default(),
-                work,
-            });
+            let org = k.org.as_deref().or(setup.settings.org_id.as_deref());
+            let work = key.clone().and_then(|key| check.org(k, org, key));
+            out.push(item("organization", org, work));
         }
-        for p in k.projects {
-            let work = (|| {
-                let key = key.clone()?;
-                let project: ProjectId = parse_id(&p.id, "project")?;
-                let mut roles =
-                    ProjectRoles::new(p.roles.iter().map(|r| ProjectRole::from(r.trim())));
-                if allow_unlisted {
-                    roles = roles.allow_unlisted_roles();
-                }
-                roles.validate(version).map_err(invalid)?;
-                Ok(Work::Project(project, key, roles))
-            })();
-            out.push(Item {
-                key: label.clone(),
-                scope: "project",
-                target: p.id.trim().to_owned(),
-                work,
-            });
+        for p in &k.projects {
+            let work = key.clone().and_then(|key| check.project(p, key));
+            out.push(item("project", Some(&p.id), work));
         }
     }
     out
+}
+
+/// Builds and validates one item's work, as the run's flags say.
+struct Check<'a> {
+    setup: &'a Setup,
+    allow_unlisted: bool,
+}
+
+impl Check<'_> {
+    fn invalid(e: atlas_apikeys::ValidationError) -> String {
+        crate::exit::Failure::from(Error::from(e)).message
+    }
+
+    fn org(&self, k: &KeySpec, org: Option<&str>, key: ApiKeyId) -> Result<Work, String> {
+        let org = org.ok_or("org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")?;
+        let org: OrgId = parse_id(org, "org")?;
+        let mut update = OrgKeyUpdate::new();
+        if let Some(d) = &k.desc {
+            let d = atlas_apikeys::Description::new(d.clone()).map_err(|e| format!("desc: {e}"))?;
+            update = update.description(d);
+        }
+        if let Some(roles) = &k.org_roles {
+            update = update.roles(roles.iter().map(|r| OrgRole::from(r.trim())));
+        }
+        if self.allow_unlisted {
+            update = update.allow_unlisted_roles();
+        }
+        update.validate(self.setup.version).map_err(Self::invalid)?;
+        Ok(Work::Org(org, key, update))
+    }
+
+    fn project(&self, p: &ProjectSpec, key: ApiKeyId) -> Result<Work, String> {
+        let project: ProjectId = parse_id(&p.id, "project")?;
+        let roles = p.roles.iter().map(|r| ProjectRole::from(r.trim()));
+        let roles = match self.allow_unlisted {
+            true => ProjectRoles::new(roles).allow_unlisted_roles(),
+            false => ProjectRoles::new(roles),
+        };
+        roles.validate(self.setup.version).map_err(Self::invalid)?;
+        Ok(Work::Project(project, key, roles))
+    }
 }
 
 pub(super) fn describe(work: &Work) -> String {
