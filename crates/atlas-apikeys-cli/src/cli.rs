@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::scope::{OrgScope, ProjectScope, ScopeKind, Target};
+
 /// Accepts any value (the validation layer judges it, so roles newer than
 /// this build still pass with `--allow-unlisted-roles`), while offering the
 /// known ones to `--help` and shell completions.
@@ -26,30 +28,6 @@ impl TypedValueParser for Offer {
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
         Some(Box::new((self.0)().into_iter().map(PossibleValue::new)))
     }
-}
-
-/// Every role of any system that `scope` picks from a catalogue entry, first
-/// appearance first.
-fn union(scope: fn(&atlas_apikeys::client::SystemRoles) -> Vec<&'static str>) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for entry in atlas_apikeys::client::catalogue::CATALOGUE {
-        for role in scope(entry) {
-            if !out.contains(&role) {
-                out.push(role);
-            }
-        }
-    }
-    out
-}
-
-/// Every organization role of any system, from the role catalogue.
-fn org_roles() -> Vec<&'static str> {
-    union(|e| e.org.iter().map(|r| r.as_str()).collect())
-}
-
-/// Every project role of any system, from the role catalogue.
-fn project_roles() -> Vec<&'static str> {
-    union(|e| e.project.iter().map(|r| r.as_str()).collect())
 }
 
 /// The Atlas API versions codegen emitted.
@@ -191,14 +169,6 @@ const APPLY_HELP: &str = "FILE (TOML shown; YAML and JSON have the same shape):\
     Each project is assigned, or updated when the key is already there; re-running is safe and completes\n\
     what a failed run left. Exit 0 when every item succeeded, 3 when any failed (each is reported).";
 
-/// The positional ids and the Atlas CLI's flags for them.
-#[derive(Debug, Args)]
-pub struct Ids {
-    /// `ORG_ID KEY_ID`, or just `KEY_ID` with --orgId (the Atlas CLI's order) or MONGODB_ATLAS_ORG_ID.
-    #[arg(value_name = "ID", num_args = 1..=2, required = true)]
-    pub ids: Vec<String>,
-}
-
 /// Organization key commands.
 #[derive(Debug, Subcommand)]
 pub enum OrgKey {
@@ -208,19 +178,7 @@ pub enum OrgKey {
         atlas-apikeys org-key update 5d1113b25a115342acc2d1aa --orgId 32b6e34b3d91647abb20e7b8 --role ORG_MEMBER,ORG_BILLING_READ_ONLY\n\n\
         IDS: ORG_ID KEY_ID, or KEY_ID with --orgId (or MONGODB_ATLAS_ORG_ID, or the profile's org_id).\n\
         Only the fields you give are sent; give --desc, --role, or both.")]
-    Update {
-        #[command(flatten)]
-        ids: Ids,
-        /// The organization's 24-hex id (Atlas CLI spelling).
-        #[arg(long = "orgId", alias = "org-id", value_name = "ORG_ID")]
-        org_id: Option<String>,
-        /// New description (1 to 250 characters).
-        #[arg(long, value_name = "TEXT")]
-        desc: Option<String>,
-        /// Organization roles (comma-separated or repeated; replaces the current ones).
-        #[arg(long = "role", value_name = "ROLE", value_delimiter = ',', value_parser = Offer(org_roles))]
-        roles: Vec<String>,
-    },
+    Update(UpdateArgs<OrgScope>),
 }
 
 /// Project key commands.
@@ -233,35 +191,40 @@ pub enum ProjectKey {
         IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).\n\
         Idempotent by default: assigns the key, or updates its roles when it is already in the project.\n\
         With --strict, a key already in the project is an error (409 API_KEY_ALREADY_IN_GROUP).")]
-    Assign {
-        #[command(flatten)]
-        ids: Ids,
-        /// The project's 24-hex id (Atlas CLI spelling; Atlas calls it groupId).
-        #[arg(long = "projectId", alias = "project-id", value_name = "PROJECT_ID")]
-        project_id: Option<String>,
-        /// Project roles (comma-separated or repeated; at least one).
-        #[arg(long = "role", value_name = "ROLE", required = true, value_delimiter = ',', value_parser = Offer(project_roles))]
-        roles: Vec<String>,
-        /// Fail instead of updating when the key is already in the project.
-        #[arg(long)]
-        strict: bool,
-    },
+    Assign(AssignArgs),
     /// Replace an organization API key's roles in a project (and/or its description, on Atlas).
     #[command(after_help = "EXAMPLES:\n  \
         atlas-apikeys project-key update-roles 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_CLUSTER_MANAGER,GROUP_READ_ONLY\n  \
         atlas-apikeys project-key update-roles 5d1113b25a115342acc2d1aa --projectId 5e2211c17a3e5a48f5497de3 --desc \"deploy bot\"\n\n\
         IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).")]
-    UpdateRoles {
-        #[command(flatten)]
-        ids: Ids,
-        /// The project's 24-hex id (Atlas CLI spelling).
-        #[arg(long = "projectId", alias = "project-id", value_name = "PROJECT_ID")]
-        project_id: Option<String>,
-        /// New description (Atlas only).
-        #[arg(long, value_name = "TEXT")]
-        desc: Option<String>,
-        /// Project roles (comma-separated or repeated; replaces the current ones).
-        #[arg(long = "role", value_name = "ROLE", value_delimiter = ',', value_parser = Offer(project_roles))]
-        roles: Vec<String>,
-    },
+    UpdateRoles(UpdateArgs<ProjectScope>),
+}
+
+/// `org-key update`'s and `project-key update-roles`' arguments: the same
+/// on either scope, which says their help and which roles are offered.
+#[derive(Debug, Args)]
+pub struct UpdateArgs<S: ScopeKind> {
+    /// The scope's id and the key's.
+    #[command(flatten)]
+    pub target: Target<S>,
+    /// New description.
+    #[arg(long, value_name = "TEXT", help = S::SCOPE.desc_help())]
+    pub desc: Option<String>,
+    /// New roles.
+    #[arg(long = "role", value_name = "ROLE", value_delimiter = ',', value_parser = Offer(S::roles), help = S::SCOPE.roles_help())]
+    pub roles: Vec<String>,
+}
+
+/// `project-key assign`'s arguments.
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// The project's id and the key's.
+    #[command(flatten)]
+    pub target: Target<ProjectScope>,
+    /// Project roles (comma-separated or repeated; at least one).
+    #[arg(long = "role", value_name = "ROLE", required = true, value_delimiter = ',', value_parser = Offer(ProjectScope::roles))]
+    pub roles: Vec<String>,
+    /// Fail instead of updating when the key is already in the project.
+    #[arg(long)]
+    pub strict: bool,
 }

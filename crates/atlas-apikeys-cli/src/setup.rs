@@ -10,6 +10,7 @@ use atlas_apikeys::{ApiKeyId, ApiKeys, Error};
 
 use crate::cli::{Global, SystemArg};
 use crate::exit::Failure;
+use crate::scope::{ScopeKind, Target};
 
 /// The system's name, as API version tables spell it.
 pub fn system_name(system: SystemArg) -> &'static str {
@@ -140,14 +141,14 @@ impl Setup {
     /// The scope id and the key id, from `ID ID`, or `KEY_ID` with the
     /// Atlas CLI's flag, or `KEY_ID` with the environment's or profile's
     /// default; parsed.
-    pub fn target<Id: std::str::FromStr<Err = atlas_apikeys::IdError>>(
-        &self,
-        scope: Scope,
-        positional: &[String],
-        flag_value: Option<&str>,
-    ) -> Result<(Id, ApiKeyId), Failure> {
+    pub fn target<S, Id>(&self, target: &Target<S>) -> Result<(Id, ApiKeyId), Failure>
+    where
+        S: ScopeKind,
+        Id: std::str::FromStr<Err = atlas_apikeys::IdError>,
+    {
+        let scope = target.scope();
         let (name, flag) = (scope.name(), scope.flag());
-        let (id, key) = match (positional, flag_value) {
+        let (id, key) = match (target.ids.as_slice(), target.flag.as_deref()) {
             ([_, _], Some(_)) => Err(Failure::usage(format!(
                 "{name} given twice: as the first ID and with {flag}; give `KEY_ID {flag} {name}` or `{name} KEY_ID`"
             ))),
@@ -236,43 +237,4 @@ pub fn parse_id<T: std::str::FromStr<Err = atlas_apikeys::IdError>>(
         .trim()
         .parse()
         .map_err(|e: atlas_apikeys::IdError| format!("{what} {}: {}", e.shown(), e.problem()))
-}
-
-/// What a command's first id names.
-#[derive(Debug, Clone, Copy)]
-pub enum Scope {
-    /// An organization (`ORG_ID`, `--orgId`).
-    Org,
-    /// A project (`PROJECT_ID`, `--projectId`).
-    Project,
-}
-
-impl Scope {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Org => "ORG_ID",
-            Self::Project => "PROJECT_ID",
-        }
-    }
-
-    fn flag(self) -> &'static str {
-        match self {
-            Self::Org => "--orgId",
-            Self::Project => "--projectId",
-        }
-    }
-
-    fn variable(self) -> &'static str {
-        match self {
-            Self::Org => vars::ORG_ID,
-            Self::Project => vars::PROJECT_ID,
-        }
-    }
-
-    fn default(self, settings: &Settings) -> Option<&str> {
-        match self {
-            Self::Org => settings.org_id.as_deref(),
-            Self::Project => settings.project_id.as_deref(),
-        }
-    }
 }

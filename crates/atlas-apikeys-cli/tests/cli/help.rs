@@ -76,3 +76,49 @@ fn help_and_completions_offer_the_catalogue_roles_and_versions() {
         );
     }
 }
+
+/// Each key command's help names its own scope: the positional ids, the
+/// Atlas CLI's flag and the variable that gives a default.
+#[test]
+fn help_names_each_commands_own_scope() {
+    for (command, own, other) in [
+        (
+            "org-key update",
+            ["ORG_ID KEY_ID", "--orgId", "MONGODB_ATLAS_ORG_ID"],
+            "PROJECT_ID",
+        ),
+        (
+            "project-key assign",
+            [
+                "PROJECT_ID KEY_ID",
+                "--projectId",
+                "MONGODB_ATLAS_PROJECT_ID",
+            ],
+            "ORG_ID",
+        ),
+        (
+            "project-key update-roles",
+            [
+                "PROJECT_ID KEY_ID",
+                "--projectId",
+                "MONGODB_ATLAS_PROJECT_ID",
+            ],
+            "ORG_ID",
+        ),
+    ] {
+        let out = sh(cli(), &format!("{command} --help"));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        for needle in own {
+            assert!(
+                out.stdout.contains(needle),
+                "{command}: no {needle}: {}",
+                out.stdout
+            );
+        }
+        assert!(
+            !out.stdout.contains(&format!("`{other} ")),
+            "{command}: {}",
+            out.stdout
+        );
+    }
+}

@@ -1,0 +1,194 @@
+//! The key commands (`org-key update`, `project-key assign`,
+//! `project-key update-roles`): flags to a validated request, sent or only
+//! planned (`--dry-run`), and the result printed.
+
+use std::future::Future;
+
+use atlas_apikeys::client::PlannedRequest;
+use atlas_apikeys::{
+    ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, OrgId, ProjectId,
+    ProjectRole, ProjectRoles, ScopedRole, ValidationError,
+};
+use serde_json::json;
+
+use crate::cli::{AssignArgs, UpdateArgs};
+use crate::exit::Failure;
+use crate::output::{self, Format};
+use crate::scope::{OrgScope, ProjectScope};
+use crate::setup::Setup;
+
+/// What every key command runs with.
+pub(crate) struct Commands<'a> {
+    pub setup: &'a Setup,
+    pub format: Format,
+    pub allow_unlisted: bool,
+}
+
+impl Commands<'_> {
+    /// `org-key update`.
+    pub async fn update_org_key(&self, args: &UpdateArgs<OrgScope>) -> Result<(), Failure> {
+        let (org, key): (OrgId, _) = self.setup.target(&args.target)?;
+        let update = self.key_update(args.desc.as_ref(), &args.roles)?;
+        self.update(async move |keys| keys.update_org_key(&org, &key, &update).await)
+            .await
+    }
+
+    /// `project-key update-roles`.
+    pub async fn update_roles(&self, args: &UpdateArgs<ProjectScope>) -> Result<(), Failure> {
+        let (project, key) = self.setup.target(&args.target)?;
+        let update = self.key_update(args.desc.as_ref(), &args.roles)?;
+        self.update(async move |keys: ApiKeys| {
+            keys.update_project_roles(&project, &key, &update).await
+        })
+        .await
+    }
+
+    /// The update commands' last steps, on either scope: the call (sent or
+    /// planned), and the result.
+    async fn update(
+        &self,
+        call: impl AsyncFnOnce(ApiKeys) -> Result<ApiKey, Error>,
+    ) -> Result<(), Failure> {
+        let keys = self.setup.client()?;
+        if let Some(updated) = self.send_or_plan(call(keys)).await? {
+            print_key_result(self.format, "updated", &updated);
+        }
+        Ok(())
+    }
+
+    /// `project-key assign`: idempotent unless `--strict`.
+    pub async fn assign(&self, args: &AssignArgs) -> Result<(), Failure> {
+        let (project, key): (ProjectId, _) = self.setup.target(&args.target)?;
+        let mut wanted = ProjectRoles::new(args.roles.iter().map(|r| ProjectRole::from(r.trim())));
+        if self.allow_unlisted {
+            wanted = wanted.allow_unlisted_roles();
+        }
+        wanted.validate(self.setup.version).map_err(invalid)?;
+        let keys = self.setup.client()?;
+        let role_list: Vec<&str> = wanted.roles().iter().map(ProjectRole::as_str).collect();
+        let format = self.format;
+        if args.strict {
+            let call = keys.assign_to_project(&project, &key, &wanted);
+            if self.send_or_plan(call).await?.is_some() {
+                print_assigned(format, "assigned", &project, &key, &role_list);
+            }
+            return Ok(());
+        }
+        let call = keys.ensure_project_roles(&project, &key, &wanted);
+        match self.send_or_plan(call).await? {
+            None => {}
+            Some(Ensured::Updated(updated)) => print_key_result(format, "updated", &updated),
+            Some(Ensured::Set(updated)) => print_key_result(format, "assigned", &updated),
+            Some(_) => print_assigned(format, "assigned", &project, &key, &role_list),
+        }
+        Ok(())
+    }
+
+    /// A description and/or roles from the flags, only what was given,
+    /// validated for the pinned version.
+    fn key_update<R>(
+        &self,
+        desc: Option<&String>,
+        roles: &[String],
+    ) -> Result<KeyUpdate<R>, Failure>
+    where
+        R: ScopedRole + for<'a> From<&'a str>,
+    {
+        let mut update = KeyUpdate::<R>::new();
+        if let Some(d) = description(desc)? {
+            update = update.description(d);
+        }
+        if !roles.is_empty() {
+            update = update.roles(roles.iter().map(|r| R::from(r.trim())));
+        }
+        if self.allow_unlisted {
+            update = update.allow_unlisted_roles();
+        }
+        update.validate(self.setup.version).map_err(invalid)?;
+        Ok(update)
+    }
+
+    /// Runs `call` for real, or collects its requests on a dry run.
+    async fn send_or_plan<T>(
+        &self,
+        call: impl Future<Output = Result<T, Error>>,
+    ) -> Result<Option<T>, Failure> {
+        if self.setup.dry_run {
+            let (_, requests) = atlas_apikeys::client::plan(call).await;
+            print_plan(self.format, &requests);
+            return Ok(None);
+        }
+        call.await.map(Some).map_err(|e| self.setup.explain(e))
+    }
+}
+
+fn invalid(e: ValidationError) -> Failure {
+    Failure::from(Error::from(e))
+}
+
+fn description(desc: Option<&String>) -> Result<Option<Description>, Failure> {
+    desc.map(|d| {
+        Description::new(d.clone()).map_err(|e| {
+            Failure::usage(format!(
+                "--desc: {} (got {} characters)",
+                e,
+                d.chars().count()
+            ))
+        })
+    })
+    .transpose()
+}
+
+/// Prints the requests a dry run collected.
+fn print_plan(format: Format, requests: &[PlannedRequest]) {
+    let value = json!({
+        "dryRun": true,
+        "requests": requests.iter().map(|r| json!({
+            "method": r.method,
+            "url": r.url,
+            "headers": r.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+            "body": r.body.as_deref().map(|b| serde_json::from_str::<serde_json::Value>(b).unwrap_or(json!(b))),
+        })).collect::<Vec<_>>(),
+    });
+    let mut rows = vec![("dry run", "nothing was sent".to_owned())];
+    for r in requests {
+        rows.push(("request", format!("{} {}", r.method, r.url)));
+        for (k, v) in &r.headers {
+            rows.push(("header", format!("{k}: {v}")));
+        }
+        if let Some(b) = &r.body {
+            rows.push(("body", b.clone()));
+        }
+    }
+    output::print(format, &value, &rows);
+}
+
+fn print_assigned(
+    format: Format,
+    result: &str,
+    project: &ProjectId,
+    key: &ApiKeyId,
+    roles: &[&str],
+) {
+    let value = json!({
+        "result": result,
+        "id": key.as_str(),
+        "desc": null,
+        "publicKey": null,
+        "roles": roles.iter().map(|r| json!({ "groupId": project.as_str(), "roleName": r })).collect::<Vec<_>>(),
+    });
+    let rows = [
+        ("result", result.to_owned()),
+        ("id", key.to_string()),
+        ("project roles", format!("{project}: {}", roles.join(", "))),
+    ];
+    output::print(format, &value, &rows);
+}
+
+fn print_key_result(format: Format, result: &str, key: &ApiKey) {
+    let mut value = output::key_json(key);
+    value["result"] = json!(result);
+    let mut rows = vec![("result", result.to_owned())];
+    rows.extend(output::key_rows(key));
+    output::print(format, &value, &rows);
+}
