@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::config::System;
+use crate::config::{ApiKey, System};
 use crate::state::{Principal, State};
 
 use super::*;
@@ -23,6 +23,19 @@ pub(super) fn redact(private: &str) -> String {
         .rev()
         .collect();
     format!("********-****-****-{tail}")
+}
+
+/// Key `key_id` of organization `org`: another organization's key is not
+/// found, as if it did not exist.
+fn org_key<'s>(state: &'s mut State, org: &str, key_id: &str) -> Result<&'s mut ApiKey, Refused> {
+    let key = state.keys.get_mut(key_id).filter(|k| k.org_id == org);
+    key.ok_or_else(|| {
+        refuse(
+            404,
+            "API_KEY_NOT_FOUND",
+            format!("No API key with ID {key_id} exists."),
+        )
+    })
 }
 
 /// 200 with the key as it now is.
@@ -245,14 +258,7 @@ pub(super) fn operate(
         if caller_org != scope_id || !org_owner {
             return Err(unauthorized());
         }
-        let key = state.keys.get_mut(key_id).filter(|k| k.org_id == scope_id);
-        let Some(key) = key else {
-            return Err(refuse(
-                404,
-                "API_KEY_NOT_FOUND",
-                format!("No API key with ID {key_id} exists."),
-            ));
-        };
+        let key = org_key(state, scope_id, key_id)?;
         if let Some(d) = desc {
             key.description = d;
         }
@@ -316,17 +322,7 @@ pub(super) fn operate(
     if !authorized {
         return Err(unauthorized());
     }
-    let key = state
-        .keys
-        .get_mut(key_id)
-        .filter(|k| k.org_id == project.org_id);
-    let Some(key) = key else {
-        return Err(refuse(
-            404,
-            "API_KEY_NOT_FOUND",
-            format!("No API key with ID {key_id} exists."),
-        ));
-    };
+    let key = org_key(state, &project.org_id, key_id)?;
     match op {
         Op::Assign(roles) => {
             if key.project_roles.contains_key(scope_id) {
