@@ -50,7 +50,7 @@ pub use request::{KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
 pub use response::{
     ApiKey, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey, ProjectRoleAssignment,
 };
-pub use roles::{OrgRole, ProjectRole, RoleName, ScopedRole};
+pub use roles::{OrgRole, ProjectRole, RoleName, RoleScope, ScopedRole};
 pub use versions::{
     ChosenVersion, VersionError, atlas_version_for, atlas_versions, first_atlas_release,
     latest_atlas_version, newest_version, version_for,

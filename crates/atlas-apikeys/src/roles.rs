@@ -20,23 +20,53 @@ mod sealed {
     impl Sealed for super::ProjectRole {}
 }
 
+/// The scope a role belongs to. Role names carry it: `ORG_` for the
+/// organization, `GROUP_` for a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RoleScope {
+    /// Organization roles.
+    Organization,
+    /// Project roles.
+    Project,
+}
+
+impl RoleScope {
+    /// `organization` or `project`, as messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Organization => "organization",
+            Self::Project => "project",
+        }
+    }
+
+    /// The wire prefix of this scope's role names.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Self::Organization => "ORG_",
+            Self::Project => "GROUP_",
+        }
+    }
+
+    /// The other scope.
+    pub fn other(self) -> Self {
+        match self {
+            Self::Organization => Self::Project,
+            Self::Project => Self::Organization,
+        }
+    }
+}
+
 /// A role of one scope: [`OrgRole`] or [`ProjectRole`].
 pub trait ScopedRole: sealed::Sealed + Clone + PartialEq + AsRef<str> + 'static {
-    /// `organization` or `project`.
-    const SCOPE: &'static str;
-    /// Wire prefix of this scope's roles.
-    const PREFIX: &'static str;
-    /// Wire prefix of the other scope's roles.
-    const OTHER_PREFIX: &'static str;
+    /// The scope.
+    const SCOPE: RoleScope;
 
     /// The roles of this scope that `version` documents.
     fn documented(version: &ApiVersion) -> &'static [Self];
 }
 
 impl ScopedRole for OrgRole {
-    const SCOPE: &'static str = "organization";
-    const PREFIX: &'static str = "ORG_";
-    const OTHER_PREFIX: &'static str = "GROUP_";
+    const SCOPE: RoleScope = RoleScope::Organization;
 
     fn documented(version: &ApiVersion) -> &'static [Self] {
         version.org_roles
@@ -44,9 +74,7 @@ impl ScopedRole for OrgRole {
 }
 
 impl ScopedRole for ProjectRole {
-    const SCOPE: &'static str = "project";
-    const PREFIX: &'static str = "GROUP_";
-    const OTHER_PREFIX: &'static str = "ORG_";
+    const SCOPE: RoleScope = RoleScope::Project;
 
     fn documented(version: &ApiVersion) -> &'static [Self] {
         version.project_roles
@@ -79,18 +107,20 @@ pub(crate) fn check<R: ScopedRole>(
         if documented.contains(role) {
             continue;
         }
-        if wire.starts_with(R::OTHER_PREFIX) {
-            let rule = Rule::WrongScope { expected: R::SCOPE };
+        if wire.starts_with(R::SCOPE.other().prefix()) {
+            let rule = Rule::WrongScope {
+                expected: R::SCOPE.name(),
+            };
             return Err(ValidationError::new(at, rule, show(wire)));
         }
         if !is_role_name(wire) {
             return Err(ValidationError::new(at, Rule::RoleNameFormat, show(wire)));
         }
-        if allow_unlisted && wire.starts_with(R::PREFIX) {
+        if allow_unlisted && wire.starts_with(R::SCOPE.prefix()) {
             continue;
         }
         let rule = Rule::NotDocumented {
-            scope: R::SCOPE,
+            scope: R::SCOPE.name(),
             target: format!("{} {}", version.system, version.version),
             documented: documented.iter().map(|r| r.as_ref().to_owned()).collect(),
         };
