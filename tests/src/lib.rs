@@ -34,3 +34,15 @@ pub fn take_one(emulator: &Emulator) -> Seen {
     assert_eq!(seen.len(), 1, "expected exactly one request, got {seen:?}");
     seen.remove(0)
 }
+
+/// Asserts that at least `least` has passed since `started`: a wait the
+/// client was asked for (`Retry-After`, a timeout) was honoured, not cut
+/// short.
+#[track_caller]
+pub fn assert_waited(started: std::time::Instant, least: std::time::Duration, what: &str) {
+    let waited = started.elapsed();
+    assert!(
+        waited >= least,
+        "{what}: waited {waited:?}, expected at least {least:?}"
+    );
+}

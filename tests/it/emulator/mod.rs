@@ -18,6 +18,7 @@ use atlas_apikeys::{
 };
 use atlas_apikeys_emulator::config::RateLimitConfig;
 use atlas_apikeys_emulator::{Config, Emulator, Fault, FaultConfig, System, defaults};
+use atlas_apikeys_tests::assert_waited;
 use atlas_apikeys_tests::schema::Fragment;
 use serde_json::{Value, json};
 

@@ -11,6 +11,7 @@ use atlas_apikeys::{ApiKeyId, ApiKeys, ApiKeysBuilder, Description, Error, OrgId
 use atlas_apikeys_emulator::Reply;
 use atlas_apikeys_emulator::digest::Algorithm;
 use atlas_apikeys_emulator::{Config, Emulator, defaults};
+use atlas_apikeys_tests::assert_waited;
 use serde_json::json;
 
 const PUBLIC: &str = defaults::OWNER_PUBLIC;

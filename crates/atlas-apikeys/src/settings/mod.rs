@@ -327,28 +327,23 @@ mod tests {
 
     #[test]
     fn from_settings_builds_the_system_and_version_they_name() {
-        let env = Table(HashMap::from([
-            (vars::PUBLIC_API_KEY, "envpub12"),
-            (
-                vars::PRIVATE_API_KEY,
-                "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
-            ),
-            (vars::API_VERSION, "2099-01-01"),
-        ]));
-        let keys = crate::ApiKeys::from_settings(&Settings::load(&env, None).unwrap()).unwrap();
+        let with_version = |version| {
+            let env = Table(HashMap::from([
+                (vars::PUBLIC_API_KEY, "envpub12"),
+                (
+                    vars::PRIVATE_API_KEY,
+                    "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
+                ),
+                (vars::API_VERSION, version),
+            ]));
+            crate::ApiKeys::from_settings(&Settings::load(&env, None).unwrap())
+        };
+        let keys = with_version("2099-01-01").unwrap();
         assert_eq!(keys.version(), crate::latest_atlas_version());
         let none = Table(HashMap::new());
         let e = crate::ApiKeys::from_settings(&Settings::load(&none, None).unwrap()).unwrap_err();
         assert!(e.to_string().contains("no credentials"), "{e}");
-        let bad = Table(HashMap::from([
-            (vars::PUBLIC_API_KEY, "envpub12"),
-            (
-                vars::PRIVATE_API_KEY,
-                "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
-            ),
-            (vars::API_VERSION, "soon"),
-        ]));
-        let e = crate::ApiKeys::from_settings(&Settings::load(&bad, None).unwrap()).unwrap_err();
+        let e = with_version("soon").unwrap_err();
         assert!(e.to_string().contains(vars::API_VERSION), "{e}");
     }
 }
