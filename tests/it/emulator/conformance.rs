@@ -20,103 +20,49 @@ async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
     );
     let api_error = json!({ "$ref": "#/components/schemas/ApiError" });
 
+    // The organization's and the project's endpoint for the example key.
+    let org = |method, body: &str, status, code| {
+        let body = body.to_owned();
+        (method, ORG_PATH, org_path.clone(), body, status, code)
+    };
+    let group = |method, body: &str, status, code| {
+        let body = body.to_owned();
+        (method, GROUP_PATH, group_path.clone(), body, status, code)
+    };
+    let too_long = format!(r#"{{"desc":"{}"}}"#, "x".repeat(251));
     let cases: Vec<(&str, &str, String, String, u16, &str)> = vec![
-        (
-            "PATCH",
-            ORG_PATH,
-            org_path.clone(),
-            r#"{"desc":"ok","roles":["ORG_MEMBER"]}"#.into(),
-            200,
-            "",
-        ),
-        (
+        org("PATCH", r#"{"desc":"ok","roles":["ORG_MEMBER"]}"#, 200, ""),
+        group("POST", r#"[{"roles":["GROUP_READ_ONLY"]}]"#, 204, ""),
+        group("PATCH", r#"{"roles":["GROUP_OWNER"]}"#, 200, ""),
+        group(
             "POST",
-            GROUP_PATH,
-            group_path.clone(),
-            r#"[{"roles":["GROUP_READ_ONLY"]}]"#.into(),
-            204,
-            "",
-        ),
-        (
-            "PATCH",
-            GROUP_PATH,
-            group_path.clone(),
-            r#"{"roles":["GROUP_OWNER"]}"#.into(),
-            200,
-            "",
-        ),
-        (
-            "POST",
-            GROUP_PATH,
-            group_path.clone(),
-            r#"[{"roles":["GROUP_READ_ONLY"]}]"#.into(),
+            r#"[{"roles":["GROUP_READ_ONLY"]}]"#,
             409,
             "API_KEY_ALREADY_IN_GROUP",
         ),
-        (
+        org("PATCH", &too_long, 400, "INVALID_ATTRIBUTE"),
+        org("PATCH", "{}", 400, "MISSING_ATTRIBUTE"),
+        org("PATCH", r#"{"roles":[]}"#, 400, "INVALID_ATTRIBUTE"),
+        org(
             "PATCH",
-            ORG_PATH,
-            org_path.clone(),
-            format!(r#"{{"desc":"{}"}}"#, "x".repeat(251)),
-            400,
-            "INVALID_ATTRIBUTE",
-        ),
-        (
-            "PATCH",
-            ORG_PATH,
-            org_path.clone(),
-            "{}".into(),
-            400,
-            "MISSING_ATTRIBUTE",
-        ),
-        (
-            "PATCH",
-            ORG_PATH,
-            org_path.clone(),
-            r#"{"roles":[]}"#.into(),
-            400,
-            "INVALID_ATTRIBUTE",
-        ),
-        (
-            "PATCH",
-            ORG_PATH,
-            org_path.clone(),
-            r#"{"roles":["ORG_WIZARD"]}"#.into(),
+            r#"{"roles":["ORG_WIZARD"]}"#,
             400,
             "INVALID_ENUM_VALUE",
         ),
-        (
+        org(
             "PATCH",
-            ORG_PATH,
-            org_path.clone(),
-            r#"{"roles":["GROUP_OWNER"]}"#.into(),
+            r#"{"roles":["GROUP_OWNER"]}"#,
             400,
             "INVALID_ROLE_FOR_SCOPE",
         ),
-        (
+        group(
             "PATCH",
-            GROUP_PATH,
-            group_path.clone(),
-            r#"{"roles":["ORG_OWNER"]}"#.into(),
+            r#"{"roles":["ORG_OWNER"]}"#,
             400,
             "INVALID_ROLE_FOR_SCOPE",
         ),
-        (
-            "POST",
-            GROUP_PATH,
-            group_path.clone(),
-            r#"[]"#.into(),
-            400,
-            "MISSING_ATTRIBUTE",
-        ),
-        (
-            "PATCH",
-            ORG_PATH,
-            org_path.clone(),
-            r#"{"desc": "#.into(),
-            400,
-            "INVALID_JSON",
-        ),
+        group("POST", r#"[]"#, 400, "MISSING_ATTRIBUTE"),
+        org("PATCH", r#"{"desc": "#, 400, "INVALID_JSON"),
         (
             "PATCH",
             ORG_PATH,
@@ -141,14 +87,7 @@ async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
             400,
             "INVALID_QUERY_PARAMETER",
         ),
-        (
-            "DELETE",
-            ORG_PATH,
-            org_path.clone(),
-            String::new(),
-            405,
-            "METHOD_NOT_ALLOWED",
-        ),
+        org("DELETE", "", 405, "METHOD_NOT_ALLOWED"),
         (
             "PATCH",
             ORG_PATH,
@@ -157,14 +96,7 @@ async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
             404,
             "RESOURCE_NOT_FOUND",
         ),
-        (
-            "PATCH",
-            ORG_PATH,
-            org_path.clone(),
-            "x".repeat(70_000),
-            413,
-            "PAYLOAD_TOO_LARGE",
-        ),
+        org("PATCH", &"x".repeat(70_000), 413, "PAYLOAD_TOO_LARGE"),
     ];
     for (method, template, path, body, status, code) in cases {
         let r = raw(&http, &emu, &bearer, method, &path, &body).await;

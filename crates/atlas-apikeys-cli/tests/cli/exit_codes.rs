@@ -13,84 +13,43 @@ fn exit_codes_are_documented_and_kept() {
     };
     // 2: usage and validation, nothing sent.
     let before = e.emulator.counters().exchanges;
-    for (args, needle) in [
-        (vec!["org-key", "update", ORG], "KEY_ID"),
-        (vec!["project-key", "assign", PROJECT, KEY], "--role"),
-        (vec!["org-key", "update", ORG, KEY], "--desc, --role"),
+    for (line, needle) in [
+        (format!("org-key update {ORG}"), "KEY_ID"),
+        (format!("project-key assign {PROJECT} {KEY}"), "--role"),
+        (format!("org-key update {ORG} {KEY}"), "--desc, --role"),
         (
-            vec![
-                "org-key",
-                "update",
-                "32b6e34b3d91647abb20e7b",
-                KEY,
-                "--desc",
-                "x",
-            ],
+            format!("org-key update 32b6e34b3d91647abb20e7b {KEY} --desc x"),
             "ORG_ID",
         ),
         (
-            vec!["org-key", "update", ORG, "zmmrboas", "--desc", "x"],
+            format!("org-key update {ORG} zmmrboas --desc x"),
             "public key",
         ),
-        (vec!["org-key", "update", ORG, KEY, "--desc", ""], "--desc"),
+        (format!("org-key update {ORG} {KEY} --desc ''"), "--desc"),
         (
-            vec!["org-key", "update", ORG, KEY, "--role", "GROUP_OWNER"],
+            format!("org-key update {ORG} {KEY} --role GROUP_OWNER"),
             "--role",
         ),
         (
-            vec![
-                "org-key",
-                "update",
-                ORG,
-                KEY,
-                "--role",
-                "ORG_OWNER",
-                "--role",
-                "ORG_OWNER",
-            ],
+            format!("org-key update {ORG} {KEY} --role ORG_OWNER --role ORG_OWNER"),
             "lists a role more than once",
         ),
         (
-            vec![
-                "project-key",
-                "assign",
-                PROJECT,
-                KEY,
-                "--role",
-                "GROUP_AUTOMATION_ADMIN",
-            ],
+            format!("project-key assign {PROJECT} {KEY} --role GROUP_AUTOMATION_ADMIN"),
             newest_target(),
         ),
         (
-            vec![
-                "--private-key",
-                "x",
-                "org-key",
-                "update",
-                ORG,
-                KEY,
-                "--desc",
-                "x",
-            ],
+            format!("--private-key x org-key update {ORG} {KEY} --desc x"),
             "--private-key",
         ),
         (
-            vec![
-                "--api-version",
-                "2019-01-01",
-                "org-key",
-                "update",
-                ORG,
-                KEY,
-                "--desc",
-                "x",
-            ],
+            format!("--api-version 2019-01-01 org-key update {ORG} {KEY} --desc x"),
             "--api-version",
         ),
     ] {
-        let out = run(with(&[]), &args);
-        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
-        assert!(out.stderr.contains(needle), "{args:?}: {}", out.stderr);
+        let out = sh(with(&[]), &line);
+        assert_eq!(out.code, 2, "{line}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{line}: {}", out.stderr);
     }
     let long = "x".repeat(251);
     let out = run(with(&[]), &["org-key", "update", ORG, KEY, "--desc", &long]);
