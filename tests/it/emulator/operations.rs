@@ -104,76 +104,59 @@ async fn authorization_follows_the_docs() {
     let foreign_project: ProjectId = defaults::FOREIGN_PROJECT.parse().unwrap();
     let foreign_key: ApiKeyId = defaults::FOREIGN_KEY.parse().unwrap();
     let not_in_project = ProjectKeyUpdate::new().roles([ProjectRole::GroupOwner]);
+    // The calls, each answering only whether and how it failed.
+    let update_org = async |keys: &ApiKeys, org: &OrgId, key: &ApiKeyId| {
+        keys.update_org_key(org, key, &update).await.map(drop)
+    };
+    let assign = async |keys: &ApiKeys, project: &ProjectId, key: &ApiKeyId| {
+        keys.assign_to_project(project, key, &roles).await
+    };
+    let (o, p, k) = (&org(), &project(), &target());
     // What is refused, with which status and (where it matters) code.
     for (what, result, status, code) in [
         // An org member without ORG_OWNER may not update keys or assign them.
         (
             "reader updates",
-            reader
-                .update_org_key(&org(), &target(), &update)
-                .await
-                .map(drop),
+            update_org(&reader, o, k).await,
             403,
             Some("USER_UNAUTHORIZED"),
         ),
-        (
-            "reader assigns",
-            reader
-                .assign_to_project(&project(), &target(), &roles)
-                .await,
-            403,
-            None,
-        ),
+        ("reader assigns", assign(&reader, p, k).await, 403, None),
         // Another organization's resources are out of reach.
         (
             "foreign org",
-            owner
-                .update_org_key(&foreign_org, &target(), &update)
-                .await
-                .map(drop),
+            update_org(&owner, &foreign_org, k).await,
             403,
             None,
         ),
         (
             "foreign project",
-            owner
-                .assign_to_project(&foreign_project, &target(), &roles)
-                .await,
+            assign(&owner, &foreign_project, k).await,
             403,
             None,
         ),
         (
             "foreign key",
-            owner
-                .assign_to_project(&project(), &foreign_key, &roles)
-                .await,
+            assign(&owner, p, &foreign_key).await,
             404,
             Some("API_KEY_NOT_FOUND"),
         ),
         // Unknown things are 404.
         (
             "unknown org",
-            owner
-                .update_org_key(&nowhere, &target(), &update)
-                .await
-                .map(drop),
+            update_org(&owner, &nowhere, k).await,
             404,
             Some("ORG_NOT_FOUND"),
         ),
         (
             "unknown project",
-            owner
-                .assign_to_project(&no_project, &target(), &roles)
-                .await,
+            assign(&owner, &no_project, k).await,
             404,
             Some("GROUP_NOT_FOUND"),
         ),
         (
             "unknown key",
-            owner
-                .update_org_key(&org(), &no_key, &update)
-                .await
-                .map(drop),
+            update_org(&owner, o, &no_key).await,
             404,
             Some("API_KEY_NOT_FOUND"),
         ),
@@ -181,7 +164,7 @@ async fn authorization_follows_the_docs() {
         (
             "not in the project",
             owner
-                .update_project_roles(&project(), &target(), &not_in_project)
+                .update_project_roles(p, k, &not_in_project)
                 .await
                 .map(drop),
             404,
