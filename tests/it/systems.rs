@@ -131,8 +131,11 @@ async fn every_operation_on_every_system_with_every_auth_mode_it_offers() {
             .await
             .unwrap_or_else(|e| panic!("{system:?} oauth={oauth}: {e}"));
         let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
-        assert_eq!(stored.org_roles, ["ORG_MEMBER", "ORG_READ_ONLY"]);
-        assert_eq!(stored.project_roles[defaults::PROJECT], ["GROUP_OWNER"]);
+        assert_eq!(stored.grants.org_roles, ["ORG_MEMBER", "ORG_READ_ONLY"]);
+        assert_eq!(
+            stored.grants.project_roles[defaults::PROJECT],
+            ["GROUP_OWNER"]
+        );
         let c = emu.counters();
         assert_eq!(c.token_requests, u64::from(oauth), "{system:?}");
     }

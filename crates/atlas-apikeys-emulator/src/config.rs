@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::seed::{ApiKey, Org, Project, Seed, ServiceAccount, defaults};
+pub use crate::seed::{ApiKey, Grants, Org, Project, Seed, ServiceAccount, defaults};
 
 use crate::digest::DigestConfig;
 use crate::faults::FaultConfig;
@@ -190,21 +190,21 @@ impl Config {
                 )));
             }
         }
+        // A grant names a seeded organization and seeded projects only.
+        let known = |g: &Grants| org(&g.org_id) && g.project_roles.keys().all(|p| project(p));
         for k in &seed.api_keys {
-            if !hex24(&k.id) || !org(&k.org_id) || k.project_roles.keys().any(|p| !project(p)) {
+            if !hex24(&k.id) || !known(&k.grants) {
                 return Err(ConfigError::Seed(format!(
                     "API key {:?}: bad id, unknown organization or project",
                     k.id
                 )));
             }
         }
-        for s in &seed.service_accounts {
-            if !org(&s.org_id) || s.project_roles.keys().any(|p| !project(p)) {
-                return Err(ConfigError::Seed(format!(
-                    "service account {:?}: unknown organization or project",
-                    s.client_id
-                )));
-            }
+        if let Some(s) = seed.service_accounts.iter().find(|s| !known(&s.grants)) {
+            return Err(ConfigError::Seed(format!(
+                "service account {:?}: unknown organization or project",
+                s.client_id
+            )));
         }
         if let Some(public) = &self.authenticated_as {
             if !self.bind.ip().is_loopback() {

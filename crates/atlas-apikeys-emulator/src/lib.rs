@@ -42,7 +42,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use api::basic_credentials;
-pub use config::{Config, ConfigError, Project, RateLimitConfig, Seed, System, defaults};
+pub use config::{Config, ConfigError, Grants, Project, RateLimitConfig, Seed, System, defaults};
 pub use faults::{Fault, FaultConfig};
 pub use script::{MAX_SCRIPTED, MAX_SEEN, Reply, Seen};
 pub use state::Counters;

@@ -39,13 +39,8 @@ pub struct ApiKey {
     pub private_key: String,
     /// Description.
     pub description: String,
-    /// The organization it belongs to.
-    pub org_id: String,
-    /// Its organization roles.
-    pub org_roles: Vec<String>,
-    /// Its roles per project id.
-    #[serde(default)]
-    pub project_roles: BTreeMap<String, Vec<String>>,
+    /// Its organization and roles.
+    pub grants: Grants,
 }
 
 /// A service account (OAuth client credentials).
@@ -56,13 +51,33 @@ pub struct ServiceAccount {
     pub client_id: String,
     /// Client secret.
     pub client_secret: String,
-    /// Its organization.
+    /// Its organization and roles.
+    pub grants: Grants,
+}
+
+/// What a key or service account may do: the organization it belongs to,
+/// its roles there, and its roles per project.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Grants {
+    /// The organization.
     pub org_id: String,
-    /// Its organization roles.
+    /// Organization roles.
     pub org_roles: Vec<String>,
-    /// Its roles per project id.
+    /// Roles per project id.
     #[serde(default)]
     pub project_roles: BTreeMap<String, Vec<String>>,
+}
+
+impl Grants {
+    /// `role` in organization `org`, and no project roles.
+    pub fn org(org: &str, role: &str) -> Self {
+        Self {
+            org_id: org.into(),
+            org_roles: vec![role.into()],
+            project_roles: BTreeMap::new(),
+        }
+    }
 }
 
 /// The initial state.
@@ -141,9 +156,7 @@ impl Seed {
                 public_key: public.into(),
                 private_key: private.into(),
                 description: desc.into(),
-                org_id: org.into(),
-                org_roles: vec![role.into()],
-                project_roles: BTreeMap::new(),
+                grants: Grants::org(org, role),
             };
         Self {
             organizations: vec![
@@ -210,9 +223,7 @@ impl Seed {
             service_accounts: vec![ServiceAccount {
                 client_id: CLIENT_ID.into(),
                 client_secret: CLIENT_SECRET.into(),
-                org_id: ORG.into(),
-                org_roles: vec!["ORG_OWNER".into()],
-                project_roles: BTreeMap::new(),
+                grants: Grants::org(ORG, "ORG_OWNER"),
             }],
         }
     }

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use crate::config::{ApiKey, Config, Org, Project, ServiceAccount, System};
+use crate::config::{ApiKey, Config, Grants, Org, Project, ServiceAccount, System};
 use crate::digest::Nonces;
 use crate::faults::Faults;
 use crate::roles::RoleSets;
@@ -38,16 +38,6 @@ pub enum Principal {
     Key(String),
     /// A service account, by client id.
     Account(String),
-}
-
-/// A caller's grants.
-pub struct Grants<'a> {
-    /// Its organization.
-    pub org_id: &'a str,
-    /// Its organization roles.
-    pub org_roles: &'a [String],
-    /// Its project roles.
-    pub project_roles: &'a BTreeMap<String, Vec<String>>,
 }
 
 /// Everything mutable.
@@ -125,18 +115,10 @@ impl State {
     }
 
     /// What a caller may do.
-    pub fn grants(&self, who: &Principal) -> Option<Grants<'_>> {
+    pub fn grants(&self, who: &Principal) -> Option<&Grants> {
         match who {
-            Principal::Key(id) => self.keys.get(id).map(|k| Grants {
-                org_id: &k.org_id,
-                org_roles: &k.org_roles,
-                project_roles: &k.project_roles,
-            }),
-            Principal::Account(id) => self.accounts.get(id).map(|a| Grants {
-                org_id: &a.org_id,
-                org_roles: &a.org_roles,
-                project_roles: &a.project_roles,
-            }),
+            Principal::Key(id) => self.keys.get(id).map(|k| &k.grants),
+            Principal::Account(id) => self.accounts.get(id).map(|a| &a.grants),
         }
     }
 

@@ -30,8 +30,8 @@ fn roles(key: &ApiKey) -> String {
 
 fn stored(emu: &Emulator) -> String {
     let key = emu.api_key(defaults::TARGET_KEY).expect("seeded key");
-    let mut out = format!("org [{}]", key.org_roles.join(", "));
-    for (p, list) in &key.project_roles {
+    let mut out = format!("org [{}]", key.grants.org_roles.join(", "));
+    for (p, list) in &key.grants.project_roles {
         out.push_str(&format!("; project {p} [{}]", list.join(", ")));
     }
     out

@@ -93,6 +93,7 @@ async fn a_committed_assign_whose_answer_was_lost_completes_as_a_success() {
         let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
         assert_eq!(
             stored
+                .grants
                 .project_roles
                 .get(defaults::OTHER_PROJECT)
                 .cloned()
@@ -290,7 +291,7 @@ async fn ensure_reassigns_a_key_removed_between_the_409_and_the_patch() {
     assert!(matches!(ensured, Ensured::Assigned), "{ensured:?}");
     let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
     assert_eq!(
-        stored.project_roles[defaults::OTHER_PROJECT],
+        stored.grants.project_roles[defaults::OTHER_PROJECT],
         ["GROUP_CLUSTER_MANAGER"]
     );
 }

@@ -27,7 +27,7 @@ async fn every_operation_for_every_version_and_auth_mode() {
             assert!(key.private_key.is_some());
             let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
             assert_eq!(
-                stored.org_roles,
+                stored.grants.org_roles,
                 ["ORG_MEMBER", "ORG_BILLING_READ_ONLY"],
                 "{what}"
             );
@@ -40,7 +40,10 @@ async fn every_operation_for_every_version_and_auth_mode() {
             .await
             .unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(
-                emu.api_key(defaults::TARGET_KEY).unwrap().project_roles[defaults::PROJECT],
+                emu.api_key(defaults::TARGET_KEY)
+                    .unwrap()
+                    .grants
+                    .project_roles[defaults::PROJECT],
                 ["GROUP_READ_ONLY"]
             );
 

@@ -114,7 +114,7 @@ fn every_command_on_every_system_in_both_formats() {
         let stored = e.emulator.api_key(KEY).unwrap();
         assert_eq!(stored.description, "again", "{what}");
         assert_eq!(
-            stored.project_roles[PROJECT],
+            stored.grants.project_roles[PROJECT],
             [project_role, "GROUP_READ_ONLY"],
             "{what}"
         );

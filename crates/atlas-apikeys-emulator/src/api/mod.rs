@@ -248,7 +248,7 @@ async fn respond(
             if !is_org && faults.contains(&Fault::UnassignFirst) {
                 let mut state = app.lock();
                 if let Some(k) = state.keys.get_mut(key) {
-                    k.project_roles.remove(scope);
+                    k.grants.project_roles.remove(scope);
                 }
             }
             let request = Call {

@@ -28,7 +28,10 @@ pub(super) fn redact(private: &str) -> String {
 /// Key `key_id` of organization `org`: another organization's key is not
 /// found, as if it did not exist.
 fn org_key<'s>(state: &'s mut State, org: &str, key_id: &str) -> Result<&'s mut ApiKey, Refused> {
-    let key = state.keys.get_mut(key_id).filter(|k| k.org_id == org);
+    let key = state
+        .keys
+        .get_mut(key_id)
+        .filter(|k| k.grants.org_id == org);
     key.ok_or_else(|| {
         refuse(
             404,
@@ -48,11 +51,12 @@ pub(super) fn key_json(state: &State, id: &str, base: &str) -> Value {
         return Value::Null;
     };
     let mut roles: Vec<Value> = k
+        .grants
         .org_roles
         .iter()
-        .map(|r| json!({ "orgId": k.org_id, "roleName": r }))
+        .map(|r| json!({ "orgId": k.grants.org_id, "roleName": r }))
         .collect();
-    for (project, list) in &k.project_roles {
+    for (project, list) in &k.grants.project_roles {
         roles.extend(
             list.iter()
                 .map(|r| json!({ "groupId": project, "roleName": r })),
@@ -61,7 +65,7 @@ pub(super) fn key_json(state: &State, id: &str, base: &str) -> Value {
     json!({
         "desc": k.description,
         "id": k.id,
-        "links": [{ "href": format!("{base}/orgs/{}/apiKeys/{}", k.org_id, k.id), "rel": "self" }],
+        "links": [{ "href": format!("{base}/orgs/{}/apiKeys/{}", k.grants.org_id, k.id), "rel": "self" }],
         "privateKey": redact(&k.private_key),
         "publicKey": k.public_key,
         "roles": roles,
@@ -263,7 +267,7 @@ pub(super) fn operate(
             key.description = d;
         }
         if let Some(r) = roles {
-            key.org_roles = r;
+            key.grants.org_roles = r;
         }
         return Ok(answer_key(state, key_id, base, opts));
     }
@@ -325,18 +329,18 @@ pub(super) fn operate(
     let key = org_key(state, &project.org_id, key_id)?;
     match op {
         Op::Assign(roles) => {
-            if key.project_roles.contains_key(scope_id) {
+            if key.grants.project_roles.contains_key(scope_id) {
                 return Err(refuse(
                     409,
                     "API_KEY_ALREADY_IN_GROUP",
                     format!("The API key {key_id} is already assigned to project {scope_id}."),
                 ));
             }
-            key.project_roles.insert(scope_id.to_owned(), roles);
+            key.grants.project_roles.insert(scope_id.to_owned(), roles);
             Ok(render(204, None, *opts, false))
         }
         Op::Update(desc, roles) => {
-            if !key.project_roles.contains_key(scope_id) {
+            if !key.grants.project_roles.contains_key(scope_id) {
                 return Err(refuse(
                     404,
                     "API_KEY_NOT_FOUND",
@@ -347,7 +351,7 @@ pub(super) fn operate(
                 key.description = d;
             }
             if let Some(r) = roles {
-                key.project_roles.insert(scope_id.to_owned(), r);
+                key.grants.project_roles.insert(scope_id.to_owned(), r);
             }
             Ok(answer_key(state, key_id, base, opts))
         }
@@ -355,7 +359,7 @@ pub(super) fn operate(
             if let Some(d) = desc {
                 key.description = d;
             }
-            key.project_roles.insert(scope_id.to_owned(), roles);
+            key.grants.project_roles.insert(scope_id.to_owned(), roles);
             Ok(answer_key(state, key_id, base, opts))
         }
     }
