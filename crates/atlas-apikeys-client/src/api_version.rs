@@ -75,20 +75,13 @@ pub struct OperationMedia {
 }
 
 /// One system's entry in the role catalogue (`openapi/roles/`): its roles,
-/// whatever API version is pinned, and where the lists come from.
+/// whatever API version is pinned. Where the lists come from is said in the
+/// docs of each system's module in [`crate::catalogue`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SystemRoles {
     /// `atlas`, `cloud-manager` or `ops-manager`.
     pub system: &'static str,
-    /// The catalogue file, relative to the workspace root.
-    pub file: &'static str,
-    /// Where the organization roles come from.
-    pub org_source: &'static str,
-    /// Where the project roles come from.
-    pub project_source: &'static str,
-    /// When the lists were last reviewed.
-    pub reviewed: &'static str,
     /// Organization roles.
     pub org: &'static [crate::OrgRole],
     /// Project roles.

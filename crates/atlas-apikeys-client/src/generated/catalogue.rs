@@ -7,6 +7,10 @@
 //! API version is pinned.
 
 /// MongoDB Atlas Administration API v2: roles from `openapi/roles/atlas.json`.
+///
+/// Organization roles: MongoDB Atlas Admin API v2, merged spec of 2026-08-21 (mongodb/mongodb-atlas-cli, tools/internal/specs/spec.yaml): the enum of UpdateAtlasOrganizationApiKey.roles, the same under every release date.
+/// Project roles: MongoDB Atlas Admin API v2, spec 2025-02-19 of 2025-06-04 (mongodb/openapi, commit 94c935dc): the enum of UpdateAtlasProjectApiKey.roles; the 2026-08-21 spec lists no project-role enum and points to the Atlas roles documentation instead.
+/// Reviewed 2026-11-22.
 pub mod atlas {
     use crate::generated::enums::{OrgRole, ProjectRole, RoleName};
     /// Organization roles.
@@ -57,15 +61,15 @@ pub mod atlas {
     /// This system's catalogue entry.
     pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
         system: "atlas",
-        file: "openapi/roles/atlas.json",
-        org_source: "MongoDB Atlas Admin API v2, merged spec of 2026-08-21 (mongodb/mongodb-atlas-cli, tools/internal/specs/spec.yaml): the enum of UpdateAtlasOrganizationApiKey.roles, the same under every release date",
-        project_source: "MongoDB Atlas Admin API v2, spec 2025-02-19 of 2025-06-04 (mongodb/openapi, commit 94c935dc): the enum of UpdateAtlasProjectApiKey.roles; the 2026-08-21 spec lists no project-role enum and points to the Atlas roles documentation instead",
-        reviewed: "2026-11-22",
         org: ORG_ROLES,
         project: PROJECT_ROLES,
     };
 }
 /// MongoDB Cloud Manager public API v1.0: roles from `openapi/roles/cloud-manager.json`.
+///
+/// Organization roles: MongoDB Cloud Manager documentation, public API v1.0 reference pages 'Update an Organization API Key' and 'Organization Roles' (the seed pages this project started from).
+/// Project roles: MongoDB Cloud Manager documentation, public API v1.0 reference page 'Update Roles of One Organization API Key to One Project' and 'Project Roles'.
+/// Reviewed 2026-11-22.
 pub mod cloud_manager {
     use crate::generated::enums::{OrgRole, ProjectRole, RoleName};
     /// Organization roles.
@@ -112,15 +116,15 @@ pub mod cloud_manager {
     /// This system's catalogue entry.
     pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
         system: "cloud-manager",
-        file: "openapi/roles/cloud-manager.json",
-        org_source: "MongoDB Cloud Manager documentation, public API v1.0 reference pages 'Update an Organization API Key' and 'Organization Roles' (the seed pages this project started from)",
-        project_source: "MongoDB Cloud Manager documentation, public API v1.0 reference page 'Update Roles of One Organization API Key to One Project' and 'Project Roles'",
-        reviewed: "2026-11-22",
         org: ORG_ROLES,
         project: PROJECT_ROLES,
     };
 }
 /// MongoDB Ops Manager public API v1.0: roles from `openapi/roles/ops-manager.json`.
+///
+/// Organization roles: MongoDB Ops Manager documentation, public API v1.0 reference pages 'Update an Organization API Key' and 'Organization Roles' (the seed pages this project started from).
+/// Project roles: MongoDB Ops Manager documentation, public API v1.0 reference page 'Update Roles of One Organization API Key to One Project' and 'Project Roles'.
+/// Reviewed 2026-11-22.
 pub mod ops_manager {
     use crate::generated::enums::{OrgRole, ProjectRole, RoleName};
     /// Organization roles.
@@ -161,10 +165,6 @@ pub mod ops_manager {
     /// This system's catalogue entry.
     pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
         system: "ops-manager",
-        file: "openapi/roles/ops-manager.json",
-        org_source: "MongoDB Ops Manager documentation, public API v1.0 reference pages 'Update an Organization API Key' and 'Organization Roles' (the seed pages this project started from)",
-        project_source: "MongoDB Ops Manager documentation, public API v1.0 reference page 'Update Roles of One Organization API Key to One Project' and 'Project Roles'",
-        reviewed: "2026-11-22",
         org: ORG_ROLES,
         project: PROJECT_ROLES,
     };

@@ -207,8 +207,15 @@ pub fn catalogue(
         let source_project = r.source.get("project").cloned().unwrap_or_default();
         let reviewed = r.source.get("reviewed").cloned().unwrap_or_default();
         let title = format!(" {}: roles from `{file}`.", system_title(system));
+        let provenance = [
+            format!(" Organization roles: {source_org}."),
+            format!(" Project roles: {source_project}."),
+            format!(" Reviewed {reviewed}."),
+        ];
         quote! {
             #[doc = #title]
+            #[doc = ""]
+            #(#[doc = #provenance])*
             pub mod #module {
                 use crate::generated::enums::{OrgRole, ProjectRole, RoleName};
                 /// Organization roles.
@@ -220,10 +227,6 @@ pub fn catalogue(
                 /// This system's catalogue entry.
                 pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
                     system: #system,
-                    file: #file,
-                    org_source: #source_org,
-                    project_source: #source_project,
-                    reviewed: #reviewed,
                     org: ORG_ROLES,
                     project: PROJECT_ROLES,
                 };
