@@ -115,6 +115,47 @@ fn first(env: &dyn Env, names: &[&str]) -> Option<String> {
     names.iter().find_map(|n| env.var(n))
 }
 
+/// A credential pair (public and private key, or client id and secret) read
+/// from one place: the environment when either half is set there, else the
+/// profile. Half from each would mix two identities.
+struct Credential {
+    /// Both halves.
+    pair: Option<(String, SecretString)>,
+    /// The id half (public key, client id), whether or not the pair is whole.
+    id: Option<String>,
+    /// The half that is missing when only one is set.
+    missing: Option<Half>,
+}
+
+/// A half of a credential pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Half {
+    Id,
+    Secret,
+}
+
+type Halves = (Option<String>, Option<SecretString>);
+
+impl Credential {
+    fn choose(env: Halves, profile: Halves) -> Self {
+        let (id, secret) = if env.0.is_some() || env.1.is_some() {
+            env
+        } else {
+            profile
+        };
+        let missing = match (&id, &secret) {
+            (Some(_), None) => Some(Half::Secret),
+            (None, Some(_)) => Some(Half::Id),
+            _ => None,
+        };
+        Self {
+            pair: id.clone().zip(secret),
+            id,
+            missing,
+        }
+    }
+}
+
 impl Settings {
     /// Reads the environment, then the profile (`profile`, else
     /// `MONGODB_ATLAS_PROFILE`, else `default`) for what is not set there.
@@ -124,36 +165,24 @@ impl Settings {
             .or_else(|| env.var(vars::PROFILE));
         let profile = Profile::load(env, named.as_deref())?;
         let p = profile.clone().unwrap_or_default();
-        let public = first(env, &[vars::PUBLIC_API_KEY, vars::PUBLIC_KEY]);
-        let private =
-            first(env, &[vars::PRIVATE_API_KEY, vars::PRIVATE_KEY]).map(SecretString::from);
-        // A pair comes from one place: half from the environment and half
-        // from a profile would mix two identities.
-        let (public, private) = if public.is_some() || private.is_some() {
-            (public, private)
-        } else {
-            (p.public_api_key.clone(), p.private_api_key.clone())
-        };
-        let public_key = public.clone();
-        let (api_key, api_key_partial) = match (public, private) {
-            (Some(public), Some(private)) => (Some((public, private)), None),
-            (Some(_), None) => (None, Some("a public key is set but no private key")),
-            (None, Some(_)) => (None, Some("a private key is set but no public key")),
-            (None, None) => (None, None),
-        };
-        let id = env.var(vars::CLIENT_ID);
-        let secret = env.var(vars::CLIENT_SECRET).map(SecretString::from);
-        let (id, secret) = if id.is_some() || secret.is_some() {
-            (id, secret)
-        } else {
-            (p.client_id.clone(), p.client_secret.clone())
-        };
-        let client_id = id.clone();
-        let (service_account, service_account_partial) = match (id, secret) {
-            (Some(id), Some(secret)) => (Some((id, secret)), false),
-            (Some(_), None) => (None, true),
-            _ => (None, false),
-        };
+        let key = Credential::choose(
+            (
+                first(env, &[vars::PUBLIC_API_KEY, vars::PUBLIC_KEY]),
+                first(env, &[vars::PRIVATE_API_KEY, vars::PRIVATE_KEY]).map(SecretString::from),
+            ),
+            (p.public_api_key.clone(), p.private_api_key.clone()),
+        );
+        let account = Credential::choose(
+            (
+                env.var(vars::CLIENT_ID),
+                env.var(vars::CLIENT_SECRET).map(SecretString::from),
+            ),
+            (p.client_id.clone(), p.client_secret.clone()),
+        );
+        let api_key_partial = key.missing.map(|half| match half {
+            Half::Secret => "a public key is set but no private key",
+            Half::Id => "a private key is set but no public key",
+        });
         Ok(Settings {
             system: p.system(),
             org_id: env.var(vars::ORG_ID).or_else(|| p.org_id.clone()),
@@ -164,12 +193,12 @@ impl Settings {
                 .var(vars::OPS_MANAGER_URL)
                 .or_else(|| p.ops_manager_url.clone()),
             cloudgov: p.service.as_deref() == Some("cloudgov"),
-            api_key,
+            api_key: key.pair,
             api_key_partial,
-            service_account,
-            service_account_partial,
-            public_key,
-            client_id,
+            service_account: account.pair,
+            service_account_partial: account.missing == Some(Half::Secret),
+            public_key: key.id,
+            client_id: account.id,
             profile,
         })
     }
