@@ -58,8 +58,8 @@ pub struct ApiKeys {
     ops: Arc<dyn KeyOperations>,
     retry: RetryPolicy,
     version: &'static ApiVersion,
-    envelope: bool,
-    pretty: bool,
+    /// The query flags every call sends.
+    flags: Flags,
     rate_limit: Arc<Mutex<Option<RateLimit>>>,
 }
 
@@ -69,15 +69,13 @@ impl ApiKeys {
         ops: Arc<dyn KeyOperations>,
         retry: RetryPolicy,
         version: &'static ApiVersion,
-        envelope: bool,
-        pretty: bool,
+        flags: Flags,
     ) -> Self {
         ApiKeys {
             ops,
             retry,
             version,
-            envelope,
-            pretty,
+            flags,
             rate_limit: Arc::default(),
         }
     }
@@ -139,14 +137,10 @@ impl ApiKeys {
 
     /// Where a call goes, with this client's query flags.
     fn at<'a>(&self, scope: &'a str, key: &'a ApiKeyId) -> Target<'a> {
-        let flags = Flags {
-            envelope: self.envelope.then_some(true),
-            pretty: self.pretty.then_some(true),
-        };
         Target {
             scope,
             key: key.as_str(),
-            flags,
+            flags: self.flags,
         }
     }
 

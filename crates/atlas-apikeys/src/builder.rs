@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use atlas_apikeys_client::operations::Flags;
 use atlas_apikeys_client::{ApiVersion, ClientConfig, Credentials, RetryPolicy, VERSIONS};
 
 use crate::api_keys::ApiKeys;
@@ -16,8 +17,8 @@ pub struct ApiKeysBuilder {
     version: &'static ApiVersion,
     config: ClientConfig,
     retry: RetryPolicy,
-    envelope: bool,
-    pretty: bool,
+    /// The query flags every call sends; a flag not asked for is not sent.
+    flags: Flags,
     /// Given to the connection at `build`, which checks them first.
     credentials: Option<Credentials>,
     anonymous: bool,
@@ -127,13 +128,13 @@ impl ApiKeysBuilder {
     /// Asks the server to wrap results as `{status, content}`; the client
     /// unwraps them, so results look the same either way.
     pub fn envelope(mut self, on: bool) -> Self {
-        self.envelope = on;
+        self.flags.envelope = on.then_some(true);
         self
     }
 
     /// Asks the server to indent its JSON.
     pub fn pretty(mut self, on: bool) -> Self {
-        self.pretty = on;
+        self.flags.pretty = on.then_some(true);
         self
     }
 
@@ -171,8 +172,7 @@ impl ApiKeysBuilder {
             Arc::from((version.connect)(config)?),
             self.retry,
             version,
-            self.envelope,
-            self.pretty,
+            self.flags,
         ))
     }
 }
@@ -184,8 +184,7 @@ impl ApiKeys {
             version: latest_atlas_version(),
             config: ClientConfig::new(),
             retry: RetryPolicy::default(),
-            envelope: false,
-            pretty: false,
+            flags: Flags::default(),
             credentials: None,
             anonymous: false,
         }
