@@ -38,7 +38,8 @@ pub struct RetryPolicy {
     pub initial_backoff: Duration,
     /// The largest backoff bound. Default 8 s.
     pub max_backoff: Duration,
-    /// The longest `Retry-After` honoured; longer ones are capped. Default 60 s.
+    /// The longest `Retry-After` waited for. A longer one is not shortened:
+    /// the call fails at once and reports the wait asked for. Default 60 s.
     pub max_retry_after: Duration,
     /// No retry starts after this much time since the call began. Default 90 s.
     pub deadline: Duration,
@@ -78,9 +79,9 @@ impl RetryPolicy {
         self
     }
 
-    /// Sets the cap on `Retry-After`.
-    pub fn max_retry_after(mut self, cap: Duration) -> Self {
-        self.max_retry_after = cap;
+    /// Sets the longest `Retry-After` waited for.
+    pub fn max_retry_after(mut self, longest: Duration) -> Self {
+        self.max_retry_after = longest;
         self
     }
 
