@@ -4,7 +4,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use atlas_apikeys_client::operations::{ApiErrorRecord, Call, Flags, KeyRecord, Target};
+use atlas_apikeys_client::operations::{ApiErrorRecord, Call, Flags, Target};
 use atlas_apikeys_client::{
     ApiVersion, CallRecord, KeyOperations, RateLimit, RetryPolicy, observe,
 };
@@ -157,8 +157,11 @@ impl ApiKeys {
         update: &OrgKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        let at = self.at(org.as_str(), key);
-        self.key(self.ops.update_org_key(at, update.change())).await
+        let call = self
+            .ops
+            .update_org_key(self.at(org.as_str(), key), update.change());
+        // `send` directly: a helper's `async` layer would copy its future.
+        self.send(call).await.0.and_then(response::api_key)
     }
 
     /// Assigns an organization API key to a project with these project roles.
@@ -249,12 +252,7 @@ impl ApiKeys {
         at: Target<'_>,
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
-        self.key(self.ops.update_project_key(at, update.change()))
-            .await
-    }
-
-    /// Sends a call that returns a key.
-    async fn key(&self, call: Call<'_, KeyRecord>) -> Result<ApiKey, Error> {
+        let call = self.ops.update_project_key(at, update.change());
         self.send(call).await.0.and_then(response::api_key)
     }
 
