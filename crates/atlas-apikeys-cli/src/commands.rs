@@ -7,7 +7,7 @@ use std::future::Future;
 use atlas_apikeys::client::PlannedRequest;
 use atlas_apikeys::{
     ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, OrgId, ProjectId,
-    ProjectRole, ProjectRoles, ScopedRole, ValidationError,
+    ProjectRole, ProjectRoles, ScopedRole,
 };
 use serde_json::json;
 
@@ -63,7 +63,7 @@ impl Commands<'_> {
         if self.allow_unlisted {
             wanted = wanted.allow_unlisted_roles();
         }
-        wanted.validate(self.setup.version).map_err(invalid)?;
+        wanted.validate(self.setup.version).map_err(Failure::from)?;
         let keys = self.setup.client()?;
         let role_list: Vec<&str> = wanted.roles().iter().map(ProjectRole::as_str).collect();
         let format = self.format;
@@ -104,7 +104,7 @@ impl Commands<'_> {
         if self.allow_unlisted {
             update = update.allow_unlisted_roles();
         }
-        update.validate(self.setup.version).map_err(invalid)?;
+        update.validate(self.setup.version).map_err(Failure::from)?;
         Ok(update)
     }
 
@@ -120,10 +120,6 @@ impl Commands<'_> {
         }
         call.await.map(Some).map_err(|e| self.setup.explain(e))
     }
-}
-
-fn invalid(e: ValidationError) -> Failure {
-    Failure::from(Error::from(e))
 }
 
 fn description(desc: Option<&String>) -> Result<Option<Description>, Failure> {

@@ -108,6 +108,12 @@ fn with_causes(e: &Error) -> String {
     message
 }
 
+impl From<atlas_apikeys::ValidationError> for Failure {
+    fn from(e: atlas_apikeys::ValidationError) -> Self {
+        Failure::from(Error::from(e))
+    }
+}
+
 impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         match &e {

@@ -3,9 +3,7 @@
 
 use std::path::Path;
 
-use atlas_apikeys::{
-    ApiKeyId, Error, OrgId, OrgKeyUpdate, OrgRole, ProjectId, ProjectRole, ProjectRoles,
-};
+use atlas_apikeys::{ApiKeyId, OrgId, OrgKeyUpdate, OrgRole, ProjectId, ProjectRole, ProjectRoles};
 use serde::Deserialize;
 
 use crate::exit::Failure;
@@ -114,10 +112,6 @@ struct Check<'a> {
 }
 
 impl Check<'_> {
-    fn invalid(e: atlas_apikeys::ValidationError) -> String {
-        crate::exit::Failure::from(Error::from(e)).message
-    }
-
     fn org(&self, k: &KeySpec, org: Option<&str>, key: ApiKeyId) -> Result<Work, String> {
         let org = org.ok_or("org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")?;
         let org: OrgId = parse_id(org, "org")?;
@@ -132,7 +126,9 @@ impl Check<'_> {
         if self.allow_unlisted {
             update = update.allow_unlisted_roles();
         }
-        update.validate(self.setup.version).map_err(Self::invalid)?;
+        update
+            .validate(self.setup.version)
+            .map_err(|e| Failure::from(e).message)?;
         Ok(Work::Org(org, key, update))
     }
 
@@ -143,7 +139,9 @@ impl Check<'_> {
             true => ProjectRoles::new(roles).allow_unlisted_roles(),
             false => ProjectRoles::new(roles),
         };
-        roles.validate(self.setup.version).map_err(Self::invalid)?;
+        roles
+            .validate(self.setup.version)
+            .map_err(|e| Failure::from(e).message)?;
         Ok(Work::Project(project, key, roles))
     }
 }
