@@ -304,16 +304,6 @@ pub struct ApiError {
     pub excerpt: Option<String>,
 }
 
-/// One field the server rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct FieldViolation {
-    /// The field.
-    pub field: String,
-    /// Why.
-    pub description: String,
-}
-
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
@@ -333,6 +323,16 @@ impl fmt::Display for ApiError {
         }
         Ok(())
     }
+}
+
+/// One field the server rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct FieldViolation {
+    /// The field.
+    pub field: String,
+    /// Why.
+    pub description: String,
 }
 
 /// `errorCode` values this SDK acts on or documents. Others stay in
