@@ -51,7 +51,7 @@ pub fn resolve(
         return Ok(Credentials::service_account(id, secret));
     }
     if let Some(path) = private_key_file {
-        let needs = ["--private-key-file", "public key", vars::PUBLIC_API_KEY];
+        let needs = ["--private-key-file", "public key", vars::PUBLIC_API_KEY[0]];
         let (public, secret) = from_file(path, settings.public_key(), needs, "private key")?;
         return Ok(Credentials::api_key(public, secret));
     }

@@ -174,15 +174,15 @@ pub fn readme_facts(root: &Path) -> ReadmeFacts {
         }
     }
     let settings = read("crates/atlas-apikeys/src/settings/mod.rs");
-    let env_vars = settings
-        .lines()
-        .filter_map(|l| {
-            let l = l.trim();
-            let value = l.strip_prefix("pub const ")?.split('"').nth(1)?;
-            value
-                .starts_with("MONGODB_ATLAS_")
-                .then(|| value.to_owned())
-        })
+    // Every name in the `vars` module, older spellings included.
+    let vars = settings
+        .split_once("pub mod vars {")
+        .and_then(|(_, rest)| rest.split_once("\n}"))
+        .map_or("", |(body, _)| body);
+    let env_vars = vars
+        .split('"')
+        .filter(|s| s.starts_with("MONGODB_ATLAS_"))
+        .map(str::to_owned)
         .collect();
     let media = read("crates/atlas-apikeys-client/src/generated/media.rs");
     let media_types: BTreeSet<String> = media

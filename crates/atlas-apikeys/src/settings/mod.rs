@@ -37,14 +37,14 @@ pub mod vars {
     pub const CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";
     /// Service account secret.
     pub const CLIENT_SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
-    /// Programmatic API key, public part.
-    pub const PUBLIC_API_KEY: &str = "MONGODB_ATLAS_PUBLIC_API_KEY";
-    /// Programmatic API key, private part.
-    pub const PRIVATE_API_KEY: &str = "MONGODB_ATLAS_PRIVATE_API_KEY";
-    /// Older spelling of [`PUBLIC_API_KEY`].
-    pub const PUBLIC_KEY: &str = "MONGODB_ATLAS_PUBLIC_KEY";
-    /// Older spelling of [`PRIVATE_API_KEY`].
-    pub const PRIVATE_KEY: &str = "MONGODB_ATLAS_PRIVATE_KEY";
+    /// Programmatic API key, public part: the name, then its older
+    /// spelling, read when the first is unset.
+    pub const PUBLIC_API_KEY: [&str; 2] =
+        ["MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PUBLIC_KEY"];
+    /// Programmatic API key, private part: the name, then its older
+    /// spelling, read when the first is unset.
+    pub const PRIVATE_API_KEY: [&str; 2] =
+        ["MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_PRIVATE_KEY"];
     /// Base URL of Atlas or Cloud Manager.
     pub const BASE_URL: &str = "MONGODB_ATLAS_BASE_URL";
     /// Ops Manager's URL.
@@ -167,8 +167,8 @@ impl Settings {
         let p = profile.clone().unwrap_or_default();
         let key = Credential::choose(
             (
-                first(env, &[vars::PUBLIC_API_KEY, vars::PUBLIC_KEY]),
-                first(env, &[vars::PRIVATE_API_KEY, vars::PRIVATE_KEY]).map(SecretString::from),
+                first(env, &vars::PUBLIC_API_KEY),
+                first(env, &vars::PRIVATE_API_KEY).map(SecretString::from),
             ),
             (p.public_api_key.clone(), p.private_api_key.clone()),
         );
@@ -257,22 +257,22 @@ impl Settings {
         let mut message = if let Some(partial) = self.api_key_partial {
             format!(
                 "{partial} ({} and {})",
-                vars::PUBLIC_API_KEY,
-                vars::PRIVATE_API_KEY
+                vars::PUBLIC_API_KEY[0],
+                vars::PRIVATE_API_KEY[0]
             )
         } else if oauth {
             format!(
                 "no credentials: set {} and {} (service account), or {} and {} (API key)",
                 vars::CLIENT_ID,
                 vars::CLIENT_SECRET,
-                vars::PUBLIC_API_KEY,
-                vars::PRIVATE_API_KEY
+                vars::PUBLIC_API_KEY[0],
+                vars::PRIVATE_API_KEY[0]
             )
         } else {
             format!(
                 "no credentials: set {} and {} (Ops Manager takes API keys only)",
-                vars::PUBLIC_API_KEY,
-                vars::PRIVATE_API_KEY
+                vars::PUBLIC_API_KEY[0],
+                vars::PRIVATE_API_KEY[0]
             )
         };
         if let Some(p) = &self.profile
@@ -326,9 +326,9 @@ mod tests {
         assert!(e.contains("keychain"), "{e}");
         let env = Table(HashMap::from([
             ("XDG_CONFIG_HOME", xdg),
-            (vars::PUBLIC_API_KEY, "envpub12"),
+            (vars::PUBLIC_API_KEY[0], "envpub12"),
             (
-                vars::PRIVATE_API_KEY,
+                vars::PRIVATE_API_KEY[0],
                 "  6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f \n",
             ),
         ]));
@@ -358,9 +358,9 @@ mod tests {
     fn from_settings_builds_the_system_and_version_they_name() {
         let with_version = |version| {
             let env = Table(HashMap::from([
-                (vars::PUBLIC_API_KEY, "envpub12"),
+                (vars::PUBLIC_API_KEY[0], "envpub12"),
                 (
-                    vars::PRIVATE_API_KEY,
+                    vars::PRIVATE_API_KEY[0],
                     "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
                 ),
                 (vars::API_VERSION, version),
