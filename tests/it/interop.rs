@@ -209,7 +209,7 @@ async fn observed_update(
         roles: vec![],
     };
     let (result, record) =
-        observe(client.update_org_api_key(defaults::ORG, defaults::TARGET_KEY, None, None, &body))
+        observe(client.update_org_api_key(defaults::ORG, defaults::TARGET.id, None, None, &body))
             .await;
     let result = result
         .map(|key| key.into_inner().public_key)
@@ -239,7 +239,7 @@ async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() 
             let (public_key, record) =
                 observed_update(&client, &format!("through lighttpd {i}")).await;
             let public_key = public_key.unwrap_or_else(|e| panic!("{algorithms}: {e}"));
-            let key = backend.api_key(defaults::TARGET_KEY).expect("seeded key");
+            let key = backend.api_key(defaults::TARGET.id).expect("seeded key");
             assert_eq!(public_key, Some(key.public_key));
             assert_eq!(key.description, format!("through lighttpd {i}"));
             exchanges.push(record.exchanges);

@@ -30,7 +30,7 @@ fn ids() -> (OrgId, ProjectId, ApiKeyId) {
     (
         defaults::ORG.parse().unwrap(),
         defaults::PROJECT.parse().unwrap(),
-        defaults::TARGET_KEY.parse().unwrap(),
+        defaults::TARGET.id.parse().unwrap(),
     )
 }
 
@@ -120,9 +120,12 @@ async fn every_operation_on_every_system_with_every_auth_mode_it_offers() {
         let emu = emulator(system).await;
         let b = builder(system, &emu.url());
         let keys = if oauth {
-            b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+            b.service_account(
+                defaults::SERVICE_ACCOUNT.client_id,
+                defaults::SERVICE_ACCOUNT.client_secret,
+            )
         } else {
-            b.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+            b.api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
         }
         .build()
         .unwrap();
@@ -130,7 +133,7 @@ async fn every_operation_on_every_system_with_every_auth_mode_it_offers() {
         three_operations(&keys, roles.clone())
             .await
             .unwrap_or_else(|e| panic!("{system:?} oauth={oauth}: {e}"));
-        let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+        let stored = emu.api_key(defaults::TARGET.id).unwrap();
         assert_eq!(stored.grants.org_roles, ["ORG_MEMBER", "ORG_READ_ONLY"]);
         assert_eq!(
             stored.grants.project_roles[defaults::PROJECT],
@@ -164,7 +167,7 @@ async fn role_sets_differ_per_system_and_are_checked_before_sending() {
         .iter()
         .map(|(system, server)| {
             let keys = builder(*system, &server.url())
-                .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+                .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
                 .build()
                 .unwrap();
             (*system, *server, keys)
@@ -258,7 +261,7 @@ async fn the_v1_project_endpoint_takes_roles_only() {
     let (_, project, key) = ids();
     let om = emulator(System::OpsManager).await;
     let keys = builder(System::OpsManager, &om.url())
-        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
         .build()
         .unwrap();
     let desc = || Description::new("x").unwrap();

@@ -20,7 +20,7 @@ pub fn fixture(name: &str) -> PathBuf {
 /// credentials sends, and of how it reads scripted answers.
 pub async fn vouching_emulator() -> Emulator {
     Emulator::start(Config {
-        authenticated_as: Some(defaults::OWNER_PUBLIC.to_owned()),
+        authenticated_as: Some(defaults::OWNER.public_key.to_owned()),
         ..Config::default()
     })
     .await

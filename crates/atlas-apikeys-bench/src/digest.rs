@@ -24,7 +24,7 @@ pub(crate) async fn digest(s: &Settings) -> Result<Section, String> {
         let emu = Emulator::start(config).await.map_err(|e| e.to_string())?;
         let sdk_keys = ApiKeys::builder()
             .base_url(emu.url())
-            .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+            .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
             .retry(RetryPolicy::none())
             .build()
             .map_err(|e| e.to_string())?;
@@ -126,7 +126,7 @@ pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
             sdk_call(
                 ApiKeys::builder()
                     .base_url(emu.url())
-                    .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+                    .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
                     .retry(RetryPolicy::none())
                     .build()
                     .map_err(|e| e.to_string())?,

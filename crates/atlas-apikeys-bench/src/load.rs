@@ -28,14 +28,15 @@ pub(crate) async fn emulator_load(s: &Settings) -> Result<Section, String> {
     };
     let baseline = sdk_call(make(ApiKeys::builder().anonymous().base_url(&base))?);
     let bearer = sdk_call(make(
-        ApiKeys::builder()
-            .base_url(emu.url())
-            .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
+        ApiKeys::builder().base_url(emu.url()).service_account(
+            defaults::SERVICE_ACCOUNT.client_id,
+            defaults::SERVICE_ACCOUNT.client_secret,
+        ),
     )?);
     let digest = sdk_call(make(
         ApiKeys::builder()
             .base_url(emu.url())
-            .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
+            .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key),
     )?);
     assert!(baseline().await && bearer().await && digest().await);
     let r = compare(&[&baseline, &bearer, &digest], s.rounds, s.calls, 64).await;
@@ -79,7 +80,7 @@ pub(crate) async fn apply_at_scale() -> Result<Section, String> {
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let mut plan = format!(
         "[[keys]]\nid = \"{}\"\norg = \"{}\"\ndesc = \"applied\"\norg_roles = [\"ORG_MEMBER\"]\n",
-        defaults::TARGET_KEY,
+        defaults::TARGET.id,
         defaults::ORG
     );
     let mut projects = Vec::new();
@@ -140,8 +141,8 @@ pub(crate) async fn apply_at_scale() -> Result<Section, String> {
                 .args(["--concurrency", "16"])
                 .env_clear()
                 .env("MONGODB_ATLAS_BASE_URL", emu.url())
-                .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
-                .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE)
+                .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
+                .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER.private_key)
                 .env(
                     "MONGODB_ATLAS_API_VERSION",
                     atlas_apikeys::latest_atlas_version().version,

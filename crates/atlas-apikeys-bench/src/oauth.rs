@@ -118,14 +118,14 @@ pub(crate) async fn oauth() -> Result<Section, String> {
     };
     for _ in 0..31 {
         let call = fresh(atlas_apikeys::client::Credentials::service_account(
-            defaults::CLIENT_ID,
-            defaults::CLIENT_SECRET,
+            defaults::SERVICE_ACCOUNT.client_id,
+            defaults::SERVICE_ACCOUNT.client_secret,
         ))?;
         cold.push(timed(&call).await);
         warm.push(timed(&call).await);
         let call = fresh(atlas_apikeys::client::Credentials::api_key(
-            defaults::OWNER_PUBLIC,
-            defaults::OWNER_PRIVATE,
+            defaults::OWNER.public_key,
+            defaults::OWNER.private_key,
         ))?;
         digest_cold.push(timed(&call).await);
     }
@@ -163,7 +163,10 @@ async fn timed(call: &crate::measure::Call) -> std::time::Duration {
 fn service_account_call(emu: &Emulator) -> Result<crate::measure::Call, String> {
     ApiKeys::builder()
         .base_url(emu.url())
-        .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+        .service_account(
+            defaults::SERVICE_ACCOUNT.client_id,
+            defaults::SERVICE_ACCOUNT.client_secret,
+        )
         .build()
         .map(sdk_call)
         .map_err(|e| e.to_string())

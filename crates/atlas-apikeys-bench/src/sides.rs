@@ -64,7 +64,7 @@ pub(crate) async fn minimal_server(seen: Seen) -> String {
 pub(crate) fn ids() -> (OrgId, ApiKeyId) {
     (
         defaults::ORG.parse().expect("id"),
-        defaults::TARGET_KEY.parse().expect("id"),
+        defaults::TARGET.id.parse().expect("id"),
     )
 }
 
@@ -88,7 +88,7 @@ pub(crate) fn raw_call(url: &str, bearer: Option<String>) -> Call {
     let target = format!(
         "{url}/api/atlas/v2/orgs/{}/apiKeys/{}",
         defaults::ORG,
-        defaults::TARGET_KEY
+        defaults::TARGET.id
     );
     // Looked up once: the baseline does no per-call work the SDK avoids.
     let media = media();
@@ -118,7 +118,7 @@ pub(crate) fn two_exchange_digest_call(url: &str) -> Call {
     let path = format!(
         "/api/atlas/v2/orgs/{}/apiKeys/{}",
         defaults::ORG,
-        defaults::TARGET_KEY
+        defaults::TARGET.id
     );
     let target = format!("{url}{path}");
     let media = media();
@@ -153,8 +153,8 @@ pub(crate) fn two_exchange_digest_call(url: &str) -> Call {
                 return false;
             };
             let Ok(auth) = client.respond(&http_auth::PasswordParams {
-                username: defaults::OWNER_PUBLIC,
-                password: defaults::OWNER_PRIVATE,
+                username: defaults::OWNER.public_key,
+                password: defaults::OWNER.private_key,
                 uri: &path,
                 method: "PATCH",
                 body: None,
@@ -170,9 +170,10 @@ pub(crate) fn two_exchange_digest_call(url: &str) -> Call {
 }
 
 pub(crate) async fn token(url: &str) -> String {
+    let sa = defaults::SERVICE_ACCOUNT;
     let response: serde_json::Value = reqwest::Client::new()
         .post(format!("{url}/api/oauth/token"))
-        .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
+        .basic_auth(sa.client_id, Some(sa.client_secret))
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await

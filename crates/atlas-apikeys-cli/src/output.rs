@@ -41,16 +41,18 @@ impl Format {
 /// `roleName` and `orgId` or `groupId`.
 pub fn key_json(key: &ApiKey) -> Value {
     let mut roles: Vec<Value> = key
-        .org_roles
+        .roles
+        .org
         .iter()
         .map(|r| json!({ "orgId": r.org_id.as_str(), "roleName": r.role.as_str() }))
         .collect();
     roles.extend(
-        key.project_roles
+        key.roles
+            .project
             .iter()
             .map(|r| json!({ "groupId": r.project_id.as_str(), "roleName": r.role.as_str() })),
     );
-    roles.extend(key.other_roles.iter().map(|r| {
+    roles.extend(key.roles.other.iter().map(|r| {
         let mut v = json!({ "roleName": r.role_name });
         if let Some(org) = &r.org_id {
             v["orgId"] = json!(org);
@@ -112,12 +114,13 @@ pub fn key_rows(key: &ApiKey) -> Vec<(&'static str, String)> {
         ("public key", key.public_key.clone().unwrap_or_default()),
     ];
     let org: Vec<String> = key
-        .org_roles
+        .roles
+        .org
         .iter()
         .map(|r| format!("{} ({})", r.role, r.org_id))
         .collect();
     rows.push(("org roles", org.join(", ")));
-    let mut projects: Vec<_> = key.project_roles.iter().map(|r| r.project_id).collect();
+    let mut projects: Vec<_> = key.roles.project.iter().map(|r| r.project_id).collect();
     projects.dedup();
     for p in projects {
         let roles: Vec<&str> = key.roles_in(&p).into_iter().map(|r| r.as_str()).collect();

@@ -96,47 +96,80 @@ pub struct Seed {
 
 /// Ids and credentials of the default seed, for demos and tests.
 pub mod defaults {
+    /// A key of the default seed: its id and the pair it signs in with
+    /// (public key as digest user name, private key as password).
+    #[derive(Clone, Copy)]
+    #[non_exhaustive]
+    pub struct SeedKey {
+        /// 24-hex id.
+        pub id: &'static str,
+        /// The digest user name.
+        pub public_key: &'static str,
+        /// The digest password.
+        pub private_key: &'static str,
+    }
+
+    /// A service account of the default seed: the OAuth client credentials
+    /// it signs in with.
+    #[derive(Clone, Copy)]
+    #[non_exhaustive]
+    pub struct SeedServiceAccount {
+        /// The client id.
+        pub client_id: &'static str,
+        /// The client secret.
+        pub client_secret: &'static str,
+    }
+
     /// The example organization.
     pub const ORG: &str = "32b6e34b3d91647abb20e7b8";
     /// Its project.
     pub const PROJECT: &str = "5e2211c17a3e5a48f5497de3";
-    /// A second project of the same organization.
+    /// The owner key (ORG_OWNER): the key the demo authenticates with.
+    pub const OWNER: SeedKey = SeedKey {
+        id: "5f8ba1c2d3e4f5a6b7c8d9e0",
+        public_key: "zmmrboas",
+        private_key: "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d",
+    };
+    /// The key the demo manages (ORG_MEMBER, in no project).
+    pub const TARGET: SeedKey = SeedKey {
+        id: "5d1113b25a115342acc2d1aa",
+        public_key: "tgtkeyab",
+        private_key: "c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f",
+    };
+    /// A read-only key (ORG_READ_ONLY): authenticated, not authorized.
+    pub const READER: SeedKey = SeedKey {
+        id: "5d1113b25a115342acc2d1ab",
+        public_key: "rdonlyky",
+        private_key: "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e",
+    };
+    /// A second project of the example organization.
     pub const OTHER_PROJECT: &str = "5e2211c17a3e5a48f5497de4";
-    /// Another organization, which the example keys cannot reach.
+    /// The service account (ORG_OWNER).
+    pub const SERVICE_ACCOUNT: SeedServiceAccount = SeedServiceAccount {
+        client_id: "mdb_sa_id_0123456789abcdef",
+        client_secret: "mdb_sa_sk_s3cr3tv4lu3",
+    };
+    /// The other organization, which the example keys cannot reach.
     pub const FOREIGN_ORG: &str = "6a1b2c3d4e5f60718293a4b5";
+    /// A key of the other organization (ORG_OWNER there).
+    pub const FOREIGN: SeedKey = SeedKey {
+        id: "6a1b2c3d4e5f60718293a4d7",
+        public_key: "frgnkeyz",
+        private_key: "d3e4f5a6-b7c8-4d9e-8f1a-2b3c4d5e6f70",
+    };
     /// A project of the other organization.
     pub const FOREIGN_PROJECT: &str = "6a1b2c3d4e5f60718293a4c6";
-    /// The owner key's id (ORG_OWNER): the key the demo authenticates with.
-    pub const OWNER_KEY: &str = "5f8ba1c2d3e4f5a6b7c8d9e0";
-    /// The owner key's public key.
-    pub const OWNER_PUBLIC: &str = "zmmrboas";
-    /// The owner key's private key.
-    pub const OWNER_PRIVATE: &str = "a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d";
-    /// The key the demo manages (ORG_MEMBER, in no project).
-    pub const TARGET_KEY: &str = "5d1113b25a115342acc2d1aa";
-    /// A read-only key (ORG_READ_ONLY): authenticated, not authorized.
-    pub const READER_KEY: &str = "5d1113b25a115342acc2d1ab";
-    /// The read-only key's public key.
-    pub const READER_PUBLIC: &str = "rdonlyky";
-    /// The read-only key's private key.
-    pub const READER_PRIVATE: &str = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
-    /// A key of the other organization.
-    pub const FOREIGN_KEY: &str = "6a1b2c3d4e5f60718293a4d7";
-    /// The service account's client id (ORG_OWNER).
-    pub const CLIENT_ID: &str = "mdb_sa_id_0123456789abcdef";
-    /// The service account's client secret.
-    pub const CLIENT_SECRET: &str = "mdb_sa_sk_s3cr3tv4lu3";
 
     /// The example target key as Atlas answers it (private key masked, an
     /// organization role and a project role): the one fixture tests and
     /// benchmarks script replies with.
     pub fn key_json() -> serde_json::Value {
         serde_json::json!({
-            "id": TARGET_KEY,
+            "id": TARGET.id,
             "desc": "ci key",
-            "publicKey": "tgtkeyab",
+            "publicKey": TARGET.public_key,
             "privateKey": "********-****-****-db2c132ca78d",
-            "links": [{ "href": format!("https://cloud.mongodb.com/api/atlas/v2/orgs/{ORG}/apiKeys/{TARGET_KEY}"), "rel": "self" }],
+            "links": [{ "href": format!("https://cloud.mongodb.com/api/atlas/v2/orgs/{ORG}/apiKeys/{}", TARGET.id), "rel": "self" }],
             "roles": [
                 { "orgId": ORG, "roleName": "ORG_MEMBER" },
                 { "groupId": PROJECT, "roleName": "GROUP_READ_ONLY" }
@@ -150,14 +183,13 @@ impl Seed {
     /// a service account, two projects; and a second organization.
     pub fn example() -> Self {
         use defaults::*;
-        let key =
-            |id: &str, public: &str, private: &str, desc: &str, org: &str, role: &str| ApiKey {
-                id: id.into(),
-                public_key: public.into(),
-                private_key: private.into(),
-                description: desc.into(),
-                grants: Grants::org(org, role),
-            };
+        let key = |key: SeedKey, desc: &str, org: &str, role: &str| ApiKey {
+            id: key.id.into(),
+            public_key: key.public_key.into(),
+            private_key: key.private_key.into(),
+            description: desc.into(),
+            grants: Grants::org(org, role),
+        };
         Self {
             organizations: vec![
                 Org {
@@ -187,42 +219,14 @@ impl Seed {
                 },
             ],
             api_keys: vec![
-                key(
-                    OWNER_KEY,
-                    OWNER_PUBLIC,
-                    OWNER_PRIVATE,
-                    "automation owner",
-                    ORG,
-                    "ORG_OWNER",
-                ),
-                key(
-                    TARGET_KEY,
-                    "tgtkeyab",
-                    "c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f",
-                    "deploy bot",
-                    ORG,
-                    "ORG_MEMBER",
-                ),
-                key(
-                    READER_KEY,
-                    READER_PUBLIC,
-                    READER_PRIVATE,
-                    "auditor",
-                    ORG,
-                    "ORG_READ_ONLY",
-                ),
-                key(
-                    FOREIGN_KEY,
-                    "frgnkeyz",
-                    "d3e4f5a6-b7c8-4d9e-8f1a-2b3c4d5e6f70",
-                    "not yours",
-                    FOREIGN_ORG,
-                    "ORG_OWNER",
-                ),
+                key(OWNER, "automation owner", ORG, "ORG_OWNER"),
+                key(TARGET, "deploy bot", ORG, "ORG_MEMBER"),
+                key(READER, "auditor", ORG, "ORG_READ_ONLY"),
+                key(FOREIGN, "not yours", FOREIGN_ORG, "ORG_OWNER"),
             ],
             service_accounts: vec![ServiceAccount {
-                client_id: CLIENT_ID.into(),
-                client_secret: CLIENT_SECRET.into(),
+                client_id: SERVICE_ACCOUNT.client_id.into(),
+                client_secret: SERVICE_ACCOUNT.client_secret.into(),
                 grants: Grants::org(ORG, "ORG_OWNER"),
             }],
         }

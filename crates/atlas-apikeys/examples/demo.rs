@@ -13,9 +13,9 @@ use atlas_apikeys::{
 use atlas_apikeys_emulator::{Config, Emulator, System, defaults};
 
 fn roles(key: &ApiKey) -> String {
-    let org: Vec<&str> = key.org_roles.iter().map(|r| r.role.as_str()).collect();
+    let org: Vec<&str> = key.roles.org.iter().map(|r| r.role.as_str()).collect();
     let mut out = format!("org [{}]", org.join(", "));
-    let mut projects: Vec<&ProjectId> = key.project_roles.iter().map(|r| &r.project_id).collect();
+    let mut projects: Vec<&ProjectId> = key.roles.project.iter().map(|r| &r.project_id).collect();
     projects.dedup();
     for p in projects {
         let list: Vec<&str> = key
@@ -29,7 +29,7 @@ fn roles(key: &ApiKey) -> String {
 }
 
 fn stored(emu: &Emulator) -> String {
-    let key = emu.api_key(defaults::TARGET_KEY).expect("seeded key");
+    let key = emu.api_key(defaults::TARGET.id).expect("seeded key");
     let mut out = format!("org [{}]", key.grants.org_roles.join(", "));
     for (p, list) in &key.grants.project_roles {
         out.push_str(&format!("; project {p} [{}]", list.join(", ")));
@@ -67,9 +67,12 @@ fn builder(run: &Run, url: &str) -> ApiKeysBuilder {
         _ => ApiKeys::builder().version(run.version).base_url(url),
     };
     if run.oauth {
-        b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET)
+        b.service_account(
+            defaults::SERVICE_ACCOUNT.client_id,
+            defaults::SERVICE_ACCOUNT.client_secret,
+        )
     } else {
-        b.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        b.api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
     }
 }
 
@@ -86,7 +89,7 @@ async fn demo(run: &Run) -> Result<(), String> {
     let version = keys.version();
     let org: OrgId = defaults::ORG.parse().map_err(|e| format!("{e}"))?;
     let project: ProjectId = defaults::PROJECT.parse().map_err(|e| format!("{e}"))?;
-    let key: ApiKeyId = defaults::TARGET_KEY.parse().map_err(|e| format!("{e}"))?;
+    let key: ApiKeyId = defaults::TARGET.id.parse().map_err(|e| format!("{e}"))?;
     let auth = if run.oauth {
         "service account"
     } else {

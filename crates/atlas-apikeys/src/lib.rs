@@ -48,7 +48,8 @@ pub use error::{
 pub use ids::{ApiKeyId, ID_LEN, IdError, IdKind, IdProblem, OrgId, ProjectId};
 pub use request::{KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
 pub use response::{
-    ApiKey, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey, ProjectRoleAssignment,
+    ApiKey, KeyRoles, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey,
+    ProjectRoleAssignment,
 };
 pub use roles::{OrgRole, ProjectRole, RoleName, RoleScope, ScopedRole};
 pub use versions::{

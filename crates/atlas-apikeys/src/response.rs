@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use atlas_apikeys_client::operations::KeyRecord;
+use atlas_apikeys_client::operations::{KeyRecord, RoleRecord};
 use atlas_apikeys_client::{OrgRole, ProjectRole};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -19,6 +19,8 @@ pub struct ApiKey {
     pub id: ApiKeyId,
     /// Its description.
     pub description: Option<String>,
+    /// Its roles, split by scope.
+    pub roles: KeyRoles,
     /// Its public key (the digest user name); not a secret.
     pub public_key: Option<String>,
     /// Its private key, as the server returns it (redacted after creation).
@@ -26,13 +28,21 @@ pub struct ApiKey {
     pub private_key: Option<PrivateKey>,
     /// Related resources.
     pub links: Vec<Link>,
-    /// Its organization roles.
-    pub org_roles: Vec<OrgRoleAssignment>,
-    /// Its roles per project.
-    pub project_roles: Vec<ProjectRoleAssignment>,
+}
+
+/// A key's roles as the server lists them, split by scope: an entry with a
+/// valid `groupId` is a project role, one with only a valid `orgId` an
+/// organization role, and anything else is kept as sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct KeyRoles {
+    /// Organization roles.
+    pub org: Vec<OrgRoleAssignment>,
+    /// Roles per project.
+    pub project: Vec<ProjectRoleAssignment>,
     /// Role entries that name neither a valid organization nor a valid
-    /// project, kept as sent.
-    pub other_roles: Vec<OtherRoleAssignment>,
+    /// project.
+    pub other: Vec<OtherRoleAssignment>,
 }
 
 /// A private key. `Debug` shows `PrivateKey([REDACTED])`; there is no
@@ -98,11 +108,41 @@ pub struct OtherRoleAssignment {
 impl ApiKey {
     /// The key's roles in one project.
     pub fn roles_in(&self, project: &ProjectId) -> Vec<&ProjectRole> {
-        self.project_roles
+        self.roles
+            .project
             .iter()
             .filter(|r| &r.project_id == project)
             .map(|r| &r.role)
             .collect()
+    }
+}
+
+impl KeyRoles {
+    /// Splits the role entries of a response by scope.
+    fn split(records: Vec<RoleRecord>) -> Self {
+        let mut roles = Self::default();
+        for r in records {
+            let (org_id, group_id) = (r.org_id, r.group_id);
+            let role_name = r.role_name.map(|n| n.as_str().to_owned());
+            let org = org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
+            let project = group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
+            match (project, org, &role_name) {
+                (Some(project_id), _, Some(n)) => roles.project.push(ProjectRoleAssignment {
+                    project_id,
+                    role: ProjectRole::from_wire(n),
+                }),
+                (None, Some(org_id), Some(n)) => roles.org.push(OrgRoleAssignment {
+                    org_id,
+                    role: OrgRole::from_wire(n),
+                }),
+                _ => roles.other.push(OtherRoleAssignment {
+                    org_id,
+                    group_id,
+                    role_name,
+                }),
+            }
+        }
+        roles
     }
 }
 
@@ -114,9 +154,10 @@ pub(crate) fn api_key(raw: KeyRecord) -> Result<ApiKey, Error> {
         reason: format!("the key's id is not valid: {}", e.problem()),
         excerpt: e.shown().to_owned(),
     })?;
-    let mut key = ApiKey {
+    Ok(ApiKey {
         id,
         description: raw.desc,
+        roles: KeyRoles::split(raw.roles),
         public_key: raw.public_key,
         private_key: raw
             .private_key
@@ -129,30 +170,5 @@ pub(crate) fn api_key(raw: KeyRecord) -> Result<ApiKey, Error> {
                 rel: l.rel,
             })
             .collect(),
-        org_roles: Vec::new(),
-        project_roles: Vec::new(),
-        other_roles: Vec::new(),
-    };
-    for r in raw.roles {
-        let (org_id, group_id) = (r.org_id, r.group_id);
-        let role_name = r.role_name.map(|n| n.as_str().to_owned());
-        let org = org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
-        let project = group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
-        match (project, org, &role_name) {
-            (Some(project_id), _, Some(n)) => key.project_roles.push(ProjectRoleAssignment {
-                project_id,
-                role: ProjectRole::from_wire(n),
-            }),
-            (None, Some(org_id), Some(n)) => key.org_roles.push(OrgRoleAssignment {
-                org_id,
-                role: OrgRole::from_wire(n),
-            }),
-            _ => key.other_roles.push(OtherRoleAssignment {
-                org_id,
-                group_id,
-                role_name,
-            }),
-        }
-    }
-    Ok(key)
+    })
 }

@@ -23,7 +23,7 @@ async fn the_three_operations_work_for_every_atlas_version() {
             .await
             .unwrap();
         assert_eq!(updated.id, key());
-        assert_eq!(updated.org_roles[0].role, OrgRole::OrgMember);
+        assert_eq!(updated.roles.org[0].role, OrgRole::OrgMember);
         let req = take_one(&server);
         assert_eq!(
             summary(&req),
@@ -220,14 +220,14 @@ async fn responses_with_unknown_roles_extra_fields_and_nulls_are_read() {
     .expect("lenient response");
     assert_eq!(k.description, None);
     assert_eq!(
-        k.org_roles[0].role,
+        k.roles.org[0].role,
         OrgRole::Unknown("ORG_FUTURE_ROLE".into())
     );
     assert_eq!(
-        k.project_roles[0].role,
+        k.roles.project[0].role,
         ProjectRole::Unknown("GROUP_FUTURE_ROLE".into())
     );
-    assert_eq!(k.other_roles.len(), 2);
+    assert_eq!(k.roles.other.len(), 2);
     assert!(k.links.is_empty());
     assert!(k.public_key.is_some());
     // The private key never prints.

@@ -11,12 +11,12 @@ async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
     let org_path = format!(
         "/api/atlas/v2/orgs/{}/apiKeys/{}",
         defaults::ORG,
-        defaults::TARGET_KEY
+        defaults::TARGET.id
     );
     let group_path = format!(
         "/api/atlas/v2/groups/{}/apiKeys/{}",
         defaults::PROJECT,
-        defaults::TARGET_KEY
+        defaults::TARGET.id
     );
     let api_error = json!({ "$ref": "#/components/schemas/ApiError" });
 

@@ -32,7 +32,11 @@ async fn curl_digest_works_on_every_system_and_role_sets_differ() {
         .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
-    let user = format!("{}:{}", defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE);
+    let user = format!(
+        "{}:{}",
+        defaults::OWNER.public_key,
+        defaults::OWNER.private_key
+    );
     let patch = |url: String, body: &str, accept: &str| {
         vec![
             "--silent".into(),
@@ -59,7 +63,7 @@ async fn curl_digest_works_on_every_system_and_role_sets_differ() {
             "{}/api/atlas/v2/orgs/{}/apiKeys/{}",
             atlas.url(),
             defaults::ORG,
-            defaults::TARGET_KEY
+            defaults::TARGET.id
         ),
         r#"{"desc":"rotated with curl","roles":["ORG_MEMBER"]}"#,
         "application/vnd.atlas.2025-02-19+json",
@@ -78,7 +82,7 @@ async fn curl_digest_works_on_every_system_and_role_sets_differ() {
             format!(
                 "{base}/orgs/{}/apiKeys/{}",
                 defaults::ORG,
-                defaults::TARGET_KEY
+                defaults::TARGET.id
             ),
             r#"{"desc":"v1"}"#,
             "application/json",
@@ -89,7 +93,7 @@ async fn curl_digest_works_on_every_system_and_role_sets_differ() {
         let group = format!(
             "{base}/groups/{}/apiKeys/{}",
             defaults::PROJECT,
-            defaults::TARGET_KEY
+            defaults::TARGET.id
         );
         let out = run(patch(
             group.clone(),
@@ -284,7 +288,7 @@ async fn several_algorithms_mean_several_challenges() {
         "{}/api/atlas/v2/orgs/{}/apiKeys/{}",
         emu.url(),
         defaults::ORG,
-        defaults::TARGET_KEY
+        defaults::TARGET.id
     );
     let response = reqwest::Client::new()
         .patch(&url)

@@ -32,7 +32,7 @@ async fn faults_are_survived_or_reported() {
         .expect("retried after a truncated response");
     let once = ApiKeys::builder()
         .base_url(emu.url())
-        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
         .retry(RetryPolicy::none())
         .build()
         .unwrap();
@@ -56,7 +56,7 @@ async fn faults_are_survived_or_reported() {
     });
     let sturdy = ApiKeys::builder()
         .base_url(emu.url())
-        .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+        .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
         .retry(fast().max_attempts(8))
         .build()
         .unwrap();
@@ -90,7 +90,7 @@ async fn a_committed_assign_whose_answer_was_lost_completes_as_a_success() {
         keys.assign_to_project(&other_project(), &target(), &roles)
             .await
             .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
-        let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+        let stored = emu.api_key(defaults::TARGET.id).unwrap();
         assert_eq!(
             stored
                 .grants
@@ -121,8 +121,8 @@ async fn the_transport_does_not_repeat_a_post_after_an_ambiguous_failure() {
         ClientConfig::new()
             .base_url(emu.url())
             .credentials(Credentials::api_key(
-                defaults::OWNER_PUBLIC,
-                defaults::OWNER_PRIVATE,
+                defaults::OWNER.public_key,
+                defaults::OWNER.private_key,
             ))
             .retry(fast()),
     )
@@ -134,7 +134,7 @@ async fn the_transport_does_not_repeat_a_post_after_an_ambiguous_failure() {
     let patch = || {
         client.update_group_api_key_roles(
             defaults::OTHER_PROJECT,
-            defaults::TARGET_KEY,
+            defaults::TARGET.id,
             None,
             None,
             None,
@@ -149,7 +149,7 @@ async fn the_transport_does_not_repeat_a_post_after_an_ambiguous_failure() {
         roles: vec![],
     };
     client
-        .update_org_api_key(defaults::ORG, defaults::TARGET_KEY, None, None, &org_update)
+        .update_org_api_key(defaults::ORG, defaults::TARGET.id, None, None, &org_update)
         .await
         .unwrap();
     for fault in [
@@ -164,7 +164,7 @@ async fn the_transport_does_not_repeat_a_post_after_an_ambiguous_failure() {
         }];
         let (result, record) = observe(client.add_group_api_key(
             defaults::OTHER_PROJECT,
-            defaults::TARGET_KEY,
+            defaults::TARGET.id,
             None,
             None,
             &body,
@@ -194,7 +194,7 @@ async fn an_enveloped_503_or_429_is_retried() {
         let emu = emulator(Config::default()).await;
         let keys = ApiKeys::builder()
             .base_url(emu.url())
-            .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE)
+            .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
             .retry(fast())
             .envelope(true)
             .build()
@@ -289,7 +289,7 @@ async fn ensure_reassigns_a_key_removed_between_the_409_and_the_patch() {
         .await
         .unwrap();
     assert!(matches!(ensured, Ensured::Assigned), "{ensured:?}");
-    let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+    let stored = emu.api_key(defaults::TARGET.id).unwrap();
     assert_eq!(
         stored.grants.project_roles[defaults::OTHER_PROJECT],
         ["GROUP_CLUSTER_MANAGER"]

@@ -15,7 +15,7 @@ async fn seeds_load_from_json_and_toml() {
         let loaded = Config::from_file(path).unwrap_or_else(|e| panic!("{e}"));
         let emu = emulator(loaded).await;
         assert_eq!(
-            emu.api_key(defaults::TARGET_KEY).unwrap().description,
+            emu.api_key(defaults::TARGET.id).unwrap().description,
             "from a file"
         );
     }
@@ -83,12 +83,13 @@ async fn a_base_url_with_a_path_prefix_is_kept_for_every_endpoint() {
     let base = format!("{}/gateway/mongodb/", emu.url());
     let update = describe("prefixed");
     for keys in [
+        ApiKeys::builder().base_url(&base).service_account(
+            defaults::SERVICE_ACCOUNT.client_id,
+            defaults::SERVICE_ACCOUNT.client_secret,
+        ),
         ApiKeys::builder()
             .base_url(&base)
-            .service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
-        ApiKeys::builder()
-            .base_url(&base)
-            .api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
+            .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key),
     ] {
         let keys = keys.retry(fast()).build().unwrap();
         keys.update_org_key(&org(), &target(), &update)

@@ -7,7 +7,7 @@ fn org_key_path() -> String {
     format!(
         "/api/atlas/v2/orgs/{}/apiKeys/{}",
         defaults::ORG,
-        defaults::TARGET_KEY
+        defaults::TARGET.id
     )
 }
 
@@ -79,8 +79,8 @@ async fn a_vouched_for_key_needs_no_challenge_and_keeps_its_grants() {
     // The owner key may update; the read-only key is authenticated but not
     // authorized, exactly as if it had answered a challenge.
     for (public, status) in [
-        (defaults::OWNER_PUBLIC, 200),
-        (defaults::READER_PUBLIC, 403),
+        (defaults::OWNER.public_key, 200),
+        (defaults::READER.public_key, 403),
     ] {
         let emu = emulator(Config {
             authenticated_as: Some(public.to_owned()),
@@ -104,7 +104,7 @@ async fn a_vouched_for_key_needs_no_challenge_and_keeps_its_grants() {
 #[tokio::test]
 async fn vouching_is_refused_off_loopback_and_for_an_unknown_key() {
     let off_loopback = Config {
-        authenticated_as: Some(defaults::OWNER_PUBLIC.to_owned()),
+        authenticated_as: Some(defaults::OWNER.public_key.to_owned()),
         bind: "0.0.0.0:0".parse().unwrap(),
         ..Config::default()
     };

@@ -49,8 +49,11 @@ fn client(
     }
     let b = b.base_url(emu.url()).retry(policy);
     match auth {
-        Auth::Digest => b.api_key(defaults::OWNER_PUBLIC, defaults::OWNER_PRIVATE),
-        Auth::ServiceAccount => b.service_account(defaults::CLIENT_ID, defaults::CLIENT_SECRET),
+        Auth::Digest => b.api_key(defaults::OWNER.public_key, defaults::OWNER.private_key),
+        Auth::ServiceAccount => b.service_account(
+            defaults::SERVICE_ACCOUNT.client_id,
+            defaults::SERVICE_ACCOUNT.client_secret,
+        ),
     }
     .build()
     .expect("client")
@@ -78,13 +81,14 @@ fn other_project() -> ProjectId {
 }
 
 fn target() -> ApiKeyId {
-    defaults::TARGET_KEY.parse().unwrap()
+    defaults::TARGET.id.parse().unwrap()
 }
 
 /// The example service account's token request, answered.
 async fn token_request(http: &reqwest::Client, emu: &Emulator) -> reqwest::Response {
+    let sa = defaults::SERVICE_ACCOUNT;
     http.post(format!("{}/api/oauth/token", emu.url()))
-        .basic_auth(defaults::CLIENT_ID, Some(defaults::CLIENT_SECRET))
+        .basic_auth(sa.client_id, Some(sa.client_secret))
         .form(&[("grant_type", "client_credentials")])
         .send()
         .await
@@ -213,7 +217,7 @@ fn patch_declaring(length: u64) -> String {
     let path = format!(
         "/api/atlas/v2/orgs/{}/apiKeys/{}",
         defaults::ORG,
-        defaults::TARGET_KEY
+        defaults::TARGET.id
     );
     format!(
         "PATCH {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {length}\r\n\r\n{{}}"

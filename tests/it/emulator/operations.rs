@@ -25,7 +25,7 @@ async fn every_operation_for_every_version_and_auth_mode() {
                 Some(format!("rotated {what}").as_str())
             );
             assert!(key.private_key.is_some());
-            let stored = emu.api_key(defaults::TARGET_KEY).unwrap();
+            let stored = emu.api_key(defaults::TARGET.id).unwrap();
             assert_eq!(
                 stored.grants.org_roles,
                 ["ORG_MEMBER", "ORG_BILLING_READ_ONLY"],
@@ -40,7 +40,7 @@ async fn every_operation_for_every_version_and_auth_mode() {
             .await
             .unwrap_or_else(|e| panic!("{what}: {e}"));
             assert_eq!(
-                emu.api_key(defaults::TARGET_KEY)
+                emu.api_key(defaults::TARGET.id)
                     .unwrap()
                     .grants
                     .project_roles[defaults::PROJECT],
@@ -90,7 +90,7 @@ async fn authorization_follows_the_docs() {
     let emu = emulator(Config::default()).await;
     let reader = ApiKeys::builder()
         .base_url(emu.url())
-        .api_key(defaults::READER_PUBLIC, defaults::READER_PRIVATE)
+        .api_key(defaults::READER.public_key, defaults::READER.private_key)
         .build()
         .unwrap();
     let owner = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
@@ -105,7 +105,7 @@ async fn authorization_follows_the_docs() {
     );
     let foreign_org: OrgId = defaults::FOREIGN_ORG.parse().unwrap();
     let foreign_project: ProjectId = defaults::FOREIGN_PROJECT.parse().unwrap();
-    let foreign_key: ApiKeyId = defaults::FOREIGN_KEY.parse().unwrap();
+    let foreign_key: ApiKeyId = defaults::FOREIGN.id.parse().unwrap();
     let not_in_project = ProjectKeyUpdate::new().roles([ProjectRole::GroupOwner]);
     // The calls, each answering only whether and how it failed.
     let update_org = async |keys: &ApiKeys, org: &OrgId, key: &ApiKeyId| {
@@ -197,7 +197,7 @@ async fn authorization_follows_the_docs() {
     // Wrong credentials.
     let wrong = ApiKeys::builder()
         .base_url(emu.url())
-        .api_key(defaults::OWNER_PUBLIC, "nope")
+        .api_key(defaults::OWNER.public_key, "nope")
         .build()
         .unwrap();
     assert!(matches!(
@@ -233,7 +233,7 @@ async fn a_role_the_server_knows_before_the_sdk_passes_with_the_opt_in() {
         .update_org_key(&org(), &target(), &new_role.allow_unlisted_roles())
         .await
         .unwrap();
-    assert_eq!(key.org_roles[0].role, OrgRole::Unknown(NEWER.into()));
+    assert_eq!(key.roles.org[0].role, OrgRole::Unknown(NEWER.into()));
 }
 
 #[tokio::test]
@@ -263,7 +263,7 @@ async fn a_gone_version_is_a_distinct_error() {
     let path = format!(
         "/api/atlas/v2/orgs/{}/apiKeys/{}",
         defaults::ORG,
-        defaults::TARGET_KEY
+        defaults::TARGET.id
     );
     assert_eq!(
         raw(&http, &emu, &bearer, "PATCH", &path, r#"{"desc":"x"}"#)

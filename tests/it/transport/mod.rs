@@ -14,13 +14,13 @@ use atlas_apikeys_emulator::{Config, Emulator, defaults};
 use atlas_apikeys_tests::assert_waited;
 use serde_json::json;
 
-const PUBLIC: &str = defaults::OWNER_PUBLIC;
+const PUBLIC: &str = defaults::OWNER.public_key;
 
-const PRIVATE: &str = defaults::OWNER_PRIVATE;
+const PRIVATE: &str = defaults::OWNER.private_key;
 
-const CLIENT_ID: &str = defaults::CLIENT_ID;
+const CLIENT_ID: &str = defaults::SERVICE_ACCOUNT.client_id;
 
-const CLIENT_SECRET: &str = defaults::CLIENT_SECRET;
+const CLIENT_SECRET: &str = defaults::SERVICE_ACCOUNT.client_secret;
 
 /// The emulator, on a free loopback port.
 pub(crate) async fn start(config: Config) -> Emulator {
@@ -202,7 +202,7 @@ pub(crate) async fn observed_updates(
     for _ in 0..times {
         let (result, record) = observe(client.update_org_api_key(
             defaults::ORG,
-            defaults::TARGET_KEY,
+            defaults::TARGET.id,
             None,
             None,
             &body,

@@ -70,8 +70,8 @@ fn exit_codes_are_documented_and_kept() {
     let mut reader = cli();
     reader
         .env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
-        .env("MONGODB_ATLAS_PUBLIC_KEY", defaults::READER_PUBLIC)
-        .env("MONGODB_ATLAS_PRIVATE_KEY", defaults::READER_PRIVATE);
+        .env("MONGODB_ATLAS_PUBLIC_KEY", defaults::READER.public_key)
+        .env("MONGODB_ATLAS_PRIVATE_KEY", defaults::READER.private_key);
     let out = update_x(reader);
     assert_eq!(out.code, 3, "{}", out.stderr);
     assert!(out.stderr.contains("USER_UNAUTHORIZED"), "{}", out.stderr);
@@ -80,15 +80,15 @@ fn exit_codes_are_documented_and_kept() {
     let mut wrong = cli();
     wrong
         .env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
-        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
         .env("MONGODB_ATLAS_PRIVATE_API_KEY", "not-the-private-key");
     let out = update_x(wrong);
     assert_eq!(out.code, 4, "{}", out.stderr);
     let mut nowhere = cli();
     nowhere
         .env("MONGODB_ATLAS_BASE_URL", "http://127.0.0.1:9")
-        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
-        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER.private_key);
     let out = update_x(nowhere);
     assert_eq!(out.code, 4, "{}", out.stderr);
 
@@ -113,16 +113,17 @@ fn missing_credentials_say_what_to_set() {
         out.stderr
     );
     let mut half = cli();
-    half.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
-        .env("MONGODB_ATLAS_CLIENT_ID", defaults::CLIENT_ID);
+    half.env("MONGODB_ATLAS_BASE_URL", e.emulator.url()).env(
+        "MONGODB_ATLAS_CLIENT_ID",
+        defaults::SERVICE_ACCOUNT.client_id,
+    );
     let out = update_x(half);
     assert_eq!(out.code, 4);
     assert!(out.stderr.contains("no client secret"), "{}", out.stderr);
     // Ops Manager needs its URL and takes no service accounts.
     let mut om = cli();
-    om.env("MONGODB_ATLAS_OPS_MANAGER_URL", e.emulator.url())
-        .env("MONGODB_ATLAS_CLIENT_ID", defaults::CLIENT_ID)
-        .env("MONGODB_ATLAS_CLIENT_SECRET", defaults::CLIENT_SECRET);
+    service_account(&mut om, &e);
+    om.env("MONGODB_ATLAS_OPS_MANAGER_URL", e.emulator.url());
     let out = sh(
         om,
         &format!("--system ops-manager org-key update {ORG} {KEY} --desc x"),

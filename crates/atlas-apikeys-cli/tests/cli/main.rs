@@ -56,7 +56,7 @@ const ORG: &str = defaults::ORG;
 
 const PROJECT: &str = defaults::PROJECT;
 
-const KEY: &str = defaults::TARGET_KEY;
+const KEY: &str = defaults::TARGET.id;
 
 /// A command with a clean environment and only what a test gives it.
 fn cli() -> Command {
@@ -67,14 +67,20 @@ fn cli() -> Command {
 
 fn digest(c: &mut Command, e: &Env) {
     c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
-        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
-        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER.private_key);
 }
 
 fn service_account(c: &mut Command, e: &Env) {
     c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
-        .env("MONGODB_ATLAS_CLIENT_ID", defaults::CLIENT_ID)
-        .env("MONGODB_ATLAS_CLIENT_SECRET", defaults::CLIENT_SECRET);
+        .env(
+            "MONGODB_ATLAS_CLIENT_ID",
+            defaults::SERVICE_ACCOUNT.client_id,
+        )
+        .env(
+            "MONGODB_ATLAS_CLIENT_SECRET",
+            defaults::SERVICE_ACCOUNT.client_secret,
+        );
 }
 
 struct Out {

@@ -6,8 +6,8 @@ use super::*;
 fn network_errors_print_their_cause() {
     let mut c = cli();
     c.env("MONGODB_ATLAS_BASE_URL", "http://127.0.0.1:9")
-        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
-        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER.private_key);
     let out = update_x(c);
     expect_failure(&out, 4, "caused by");
     assert!(
@@ -27,8 +27,8 @@ fn network_errors_print_their_cause() {
         "MONGODB_ATLAS_BASE_URL",
         e.emulator.url().replace("http://", "https://"),
     )
-    .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
-    .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+    .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
+    .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER.private_key);
     let out = update_x(c);
     expect_failure(&out, 4, "caused by");
     let causes = out.stderr.matches("caused by").count();
@@ -37,7 +37,7 @@ fn network_errors_print_their_cause() {
         "the chain under the TLS failure: {}",
         out.stderr
     );
-    assert!(!out.stderr.contains(defaults::OWNER_PRIVATE));
+    assert!(!out.stderr.contains(defaults::OWNER.private_key));
 }
 
 #[test]
@@ -69,7 +69,7 @@ fn verbosity_levels_mean_something() {
     );
     assert!(three.stderr.lines().count() > two.stderr.lines().count());
     for out in [&one, &two, &three] {
-        assert!(!out.stderr.contains(defaults::OWNER_PRIVATE));
+        assert!(!out.stderr.contains(defaults::OWNER.private_key));
     }
 }
 
@@ -123,7 +123,7 @@ fn dry_run_prints_the_request_and_sends_nothing() {
         &format!("--dry-run project-key assign {PROJECT} {KEY} --role GROUP_READ_ONLY"),
     );
     assert_eq!(out.code, 0);
-    assert!(out.stdout.contains("POST") && !out.stdout.contains(defaults::OWNER_PRIVATE));
+    assert!(out.stdout.contains("POST") && !out.stdout.contains(defaults::OWNER.private_key));
     // Invalid input still fails, before anything.
     let out = sh(atlas(&e), &format!("--dry-run org-key update {ORG} {KEY}"));
     assert_eq!(out.code, 2);

@@ -71,12 +71,12 @@ fn hygiene_secrets_withheld_control_characters_escaped_env_trimmed() {
         atlas(&e),
         &format!(
             "org-key update {ORG} {KEY} --role {}",
-            defaults::OWNER_PRIVATE
+            defaults::OWNER.private_key
         ),
     );
     assert_eq!(out.code, 2);
     assert!(
-        !out.stderr.contains(defaults::OWNER_PRIVATE),
+        !out.stderr.contains(defaults::OWNER.private_key),
         "{}",
         out.stderr
     );
@@ -103,11 +103,11 @@ fn hygiene_secrets_withheld_control_characters_escaped_env_trimmed() {
     c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
         .env(
             "MONGODB_ATLAS_PUBLIC_API_KEY",
-            format!(" {} ", defaults::OWNER_PUBLIC),
+            format!(" {} ", defaults::OWNER.public_key),
         )
         .env(
             "MONGODB_ATLAS_PRIVATE_API_KEY",
-            format!("  {}\n", defaults::OWNER_PRIVATE),
+            format!("  {}\n", defaults::OWNER.private_key),
         );
     assert_eq!(
         sh(

@@ -8,8 +8,8 @@ fn cloud_and_ops_manager_report_truthfully_and_use_their_own_url() {
     let mut c = cli();
     c.env("MONGODB_ATLAS_BASE_URL", "http://127.0.0.1:9")
         .env("MONGODB_ATLAS_OPS_MANAGER_URL", e.emulator.url())
-        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
-        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER.private_key);
     let out = sh(
         c,
         &format!(
@@ -76,10 +76,10 @@ fn atlas_cli_profiles_are_read_with_flags_and_environment_first() {
     let e = env(System::Atlas);
     let dir = profile_dir(&format!(
         "[default]\n  org_id = \"{ORG}\"\n  public_api_key = \"{}\"\n  private_api_key = \"{}\"\n  service = \"cloud\"\n  api_version = \"{}\"\n[keychain]\n  public_api_key = \"{}\"\n  service = \"cloud\"\n",
-        defaults::OWNER_PUBLIC,
-        defaults::OWNER_PRIVATE,
+        defaults::OWNER.public_key,
+        defaults::OWNER.private_key,
         newest(),
-        defaults::OWNER_PUBLIC
+        defaults::OWNER.public_key
     ));
     let mut c = cli();
     c.env("XDG_CONFIG_HOME", dir.path())

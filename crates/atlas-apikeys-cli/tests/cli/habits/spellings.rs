@@ -84,7 +84,7 @@ fn messages_use_the_command_lines_words() {
     says(&out.stderr, &["org-key update"], &["update_org_key"]);
     let mut c = cli();
     c.env("MONGODB_ATLAS_BASE_URL", "http://cloud.example.com")
-        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER_PUBLIC)
-        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER_PRIVATE);
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
+        .env("MONGODB_ATLAS_PRIVATE_API_KEY", defaults::OWNER.private_key);
     says(&update_x(c).stderr, &["--allow-insecure-http"], &[]);
 }
