@@ -4,13 +4,14 @@ use super::*;
 
 #[test]
 fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
+    let (owner, sa) = (defaults::OWNER, defaults::SERVICE_ACCOUNT);
     let e = env(System::Atlas);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("private-key");
-    std::fs::write(&file, format!("{}\n", defaults::OWNER.private_key)).unwrap();
+    std::fs::write(&file, format!("{}\n", owner.private_key)).unwrap();
     let mut c = cli();
     c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
-        .env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key);
+        .env("MONGODB_ATLAS_PUBLIC_API_KEY", owner.public_key);
     // Temporary paths hold no spaces, so the line splits where it should.
     let out = sh(
         c,
@@ -23,11 +24,9 @@ fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
     assert_eq!(out.code, 0, "{}", out.stderr);
 
     let mut c = cli();
-    c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url()).env(
-        "MONGODB_ATLAS_CLIENT_ID",
-        defaults::SERVICE_ACCOUNT.client_id,
-    );
-    c.write_stdin(defaults::SERVICE_ACCOUNT.client_secret);
+    c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
+        .env("MONGODB_ATLAS_CLIENT_ID", sa.client_id);
+    c.write_stdin(sa.client_secret);
     let out = sh(
         c,
         &format!(
@@ -40,10 +39,7 @@ fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
     // Everything a user can see, at the most verbose, on success and failure.
     let mut seen = String::new();
     for (private, secret) in [
-        (
-            defaults::OWNER.private_key,
-            defaults::SERVICE_ACCOUNT.client_secret,
-        ),
+        (owner.private_key, sa.client_secret),
         ("wrong-9e0f1a2b3c4d", "mdb_sa_sk_wrong"),
     ] {
         for use_sa in [false, true] {
@@ -51,13 +47,10 @@ fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
                 let mut c = cli();
                 c.env("MONGODB_ATLAS_BASE_URL", e.emulator.url());
                 if use_sa {
-                    c.env(
-                        "MONGODB_ATLAS_CLIENT_ID",
-                        defaults::SERVICE_ACCOUNT.client_id,
-                    )
-                    .env("MONGODB_ATLAS_CLIENT_SECRET", secret);
+                    c.env("MONGODB_ATLAS_CLIENT_ID", sa.client_id)
+                        .env("MONGODB_ATLAS_CLIENT_SECRET", secret);
                 } else {
-                    c.env("MONGODB_ATLAS_PUBLIC_API_KEY", defaults::OWNER.public_key)
+                    c.env("MONGODB_ATLAS_PUBLIC_API_KEY", owner.public_key)
                         .env("MONGODB_ATLAS_PRIVATE_API_KEY", private);
                 }
                 let out = run(
@@ -84,9 +77,9 @@ fn secrets_come_from_files_or_stdin_and_are_never_echoed() {
         "verbose logging ran: {seen}"
     );
     for secret in [
-        defaults::OWNER.private_key,
+        owner.private_key,
         "9e0f1a2b3c4d",
-        defaults::SERVICE_ACCOUNT.client_secret,
+        sa.client_secret,
         "mdb_sa_sk_wrong",
         "eyJhbGciOiJub25lIn0",
         "Digest username",
