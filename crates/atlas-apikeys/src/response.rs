@@ -31,8 +31,9 @@ pub struct ApiKey {
 }
 
 /// A key's roles as the server lists them, split by scope: an entry with a
-/// valid `groupId` is a project role, one with only a valid `orgId` an
-/// organization role, and anything else is kept as sent.
+/// role name and a valid `groupId` is a project role, one with a role name
+/// and only a valid `orgId` an organization role, and anything else is kept
+/// as sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct KeyRoles {
