@@ -50,7 +50,8 @@ fn atlas_versions() -> Vec<&'static str> {
       MONGODB_ATLAS_BASE_URL, MONGODB_ATLAS_OPS_MANAGER_URL, MONGODB_ATLAS_ORG_ID, MONGODB_ATLAS_PROJECT_ID,\n  \
       MONGODB_ATLAS_API_VERSION, MONGODB_ATLAS_PROFILE\n  \
       The Atlas CLI's config.toml profile fills what flags and variables leave unset.\n\n\
-      EXIT CODES: 0 success, 2 usage or validation (nothing sent), 3 API error (errorCode printed), 4 transport or authentication"
+      EXIT CODES: 0 success, 2 usage or validation (nothing sent), 3 API error (errorCode printed), 4 transport or authentication,\n  \
+      5 the command ran but its result could not be written, 130 interrupted"
 )]
 pub struct Cli {
     /// Options every command takes.
@@ -143,9 +144,9 @@ pub enum Command {
         /// The file (TOML, YAML or JSON, by extension; `-`: JSON or YAML on stdin).
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// Requests in flight at most (lowered while the server rate-limits).
-        #[arg(long, value_name = "N", default_value_t = 8)]
-        concurrency: usize,
+        /// Requests in flight at most, 1 to 64 (lowered while the server rate-limits).
+        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+        concurrency: u16,
     },
     /// List the roles this build knows, per system and scope (from the role catalogue).
     Roles,
@@ -167,7 +168,10 @@ const APPLY_HELP: &str = "FILE (TOML shown; YAML and JSON have the same shape):\
     id = \"5e2211c17a3e5a48f5497de3\"\n  \
     roles = [\"GROUP_READ_ONLY\"]\n\n\
     Each project is assigned, or updated when the key is already there; re-running is safe and completes\n\
-    what a failed run left. Exit 0 when every item succeeded, 3 when any failed (each is reported).";
+    what a failed run left. A key listed twice for one organization or project is refused before anything\n\
+    is sent. Exit 0 when every item succeeded, 2 when only invalid items failed (nothing of theirs was sent),\n\
+    3 when any request failed (each item is reported), 4 when the run stopped because every item would fail\n\
+    (credentials, host, TLS), 130 on Ctrl-C (the report covers what finished).";
 
 /// Organization key commands.
 #[derive(Debug, Subcommand)]

@@ -50,15 +50,20 @@ impl Commands<'_> {
         call: impl AsyncFnOnce(ApiKeys) -> Result<ApiKey, Error>,
     ) -> Result<(), Failure> {
         let keys = self.setup.client()?;
-        if let Some(updated) = self.send_or_plan(call(keys)).await? {
-            print_key_result(self.format, "updated", &updated);
+        match self.send_or_plan(call(keys)).await? {
+            Some(updated) => print_key_result(self.format, "updated", &updated),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// `project-key assign`: idempotent unless `--strict`.
     pub async fn assign(&self, args: &AssignArgs) -> Result<(), Failure> {
         let (project, key): (ProjectId, _) = self.setup.target(&args.target)?;
+        if args.strict && self.setup.system != "atlas" {
+            return Err(Failure::usage(
+                "--strict: Cloud Manager and Ops Manager assign with the PATCH that also replaces roles, and their answer does not say whether the key was in the project before; leave out --strict",
+            ));
+        }
         let mut wanted = ProjectRoles::new(args.roles.iter().map(|r| ProjectRole::from(r.trim())));
         if self.allow_unlisted {
             wanted = wanted.allow_unlisted_roles();
@@ -69,19 +74,19 @@ impl Commands<'_> {
         let format = self.format;
         if args.strict {
             let call = keys.assign_to_project(&project, &key, &wanted);
-            if self.send_or_plan(call).await?.is_some() {
-                print_assigned(format, "assigned", &project, &key, &role_list);
-            }
-            return Ok(());
+            return match self.send_or_plan(call).await? {
+                Some(_) => print_assigned(format, "assigned", &project, &key, &role_list),
+                None => Ok(()),
+            };
         }
         let call = keys.ensure_project_roles(&project, &key, &wanted);
         match self.send_or_plan(call).await? {
-            None => {}
+            None => Ok(()),
             Some(Ensured::Updated(updated)) => print_key_result(format, "updated", &updated),
             Some(Ensured::Set(updated)) => print_key_result(format, "assigned", &updated),
+            Some(Ensured::Present(key)) => print_key_result(format, "present", &key),
             Some(_) => print_assigned(format, "assigned", &project, &key, &role_list),
         }
-        Ok(())
     }
 
     /// A description and/or roles from the flags, only what was given,
@@ -115,7 +120,7 @@ impl Commands<'_> {
     ) -> Result<Option<T>, Failure> {
         if self.setup.dry_run {
             let (_, requests) = atlas_apikeys::client::plan(call).await;
-            print_plan(self.format, &requests);
+            print_plan(self.format, &requests)?;
             return Ok(None);
         }
         call.await.map(Some).map_err(|e| self.setup.explain(e))
@@ -136,7 +141,7 @@ fn description(desc: Option<&String>) -> Result<Option<Description>, Failure> {
 }
 
 /// Prints the requests a dry run collected.
-fn print_plan(format: Format, requests: &[PlannedRequest]) {
+fn print_plan(format: Format, requests: &[PlannedRequest]) -> Result<(), Failure> {
     let value = json!({
         "dryRun": true,
         "requests": requests.iter().map(|r| json!({
@@ -146,17 +151,19 @@ fn print_plan(format: Format, requests: &[PlannedRequest]) {
             "body": r.body.as_deref().map(|b| serde_json::from_str::<serde_json::Value>(b).unwrap_or(json!(b))),
         })).collect::<Vec<_>>(),
     });
-    let mut rows = vec![("dry run", "nothing was sent".to_owned())];
-    for r in requests {
-        rows.push(("request", format!("{} {}", r.method, r.url)));
-        for (k, v) in &r.headers {
-            rows.push(("header", format!("{k}: {v}")));
+    output::print(format, &value, || {
+        let mut rows = vec![("dry run", "nothing was sent".to_owned())];
+        for r in requests {
+            rows.push(("request", format!("{} {}", r.method, r.url)));
+            for (k, v) in &r.headers {
+                rows.push(("header", format!("{k}: {v}")));
+            }
+            if let Some(b) = &r.body {
+                rows.push(("body", b.clone()));
+            }
         }
-        if let Some(b) = &r.body {
-            rows.push(("body", b.clone()));
-        }
-    }
-    output::print(format, &value, &rows);
+        rows
+    })
 }
 
 fn print_assigned(
@@ -165,7 +172,7 @@ fn print_assigned(
     project: &ProjectId,
     key: &ApiKeyId,
     roles: &[&str],
-) {
+) -> Result<(), Failure> {
     let value = json!({
         "result": result,
         "id": key.as_str(),
@@ -173,18 +180,21 @@ fn print_assigned(
         "publicKey": null,
         "roles": roles.iter().map(|r| json!({ "groupId": project.as_str(), "roleName": r })).collect::<Vec<_>>(),
     });
-    let rows = [
-        ("result", result.to_owned()),
-        ("id", key.to_string()),
-        ("project roles", format!("{project}: {}", roles.join(", "))),
-    ];
-    output::print(format, &value, &rows);
+    output::print(format, &value, || {
+        vec![
+            ("result", result.to_owned()),
+            ("id", key.to_string()),
+            ("project roles", format!("{project}: {}", roles.join(", "))),
+        ]
+    })
 }
 
-fn print_key_result(format: Format, result: &str, key: &ApiKey) {
+fn print_key_result(format: Format, result: &str, key: &ApiKey) -> Result<(), Failure> {
     let mut value = output::key_json(key);
     value["result"] = json!(result);
-    let mut rows = vec![("result", result.to_owned())];
-    rows.extend(output::key_rows(key));
-    output::print(format, &value, &rows);
+    output::print(format, &value, || {
+        let mut rows = vec![("result", result.to_owned())];
+        rows.extend(output::key_rows(key));
+        rows
+    })
 }

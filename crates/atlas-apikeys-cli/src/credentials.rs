@@ -1,26 +1,21 @@
 //! Credentials from a file or stdin, else from the environment or the Atlas
 //! CLI profile; never from argv.
 
-use std::io::Read;
 use std::path::Path;
 
 use atlas_apikeys::client::Credentials;
 use atlas_apikeys::settings::{Settings, vars};
 
-/// Reads a secret from `path` (`-`: stdin), without surrounding whitespace.
+use crate::limits::{self, SECRET_BYTES};
+
+/// Reads a secret from `path` (`-`: stdin), without surrounding whitespace,
+/// within [`SECRET_BYTES`]; from then on it is withheld from all output.
 fn read_secret(path: &Path, what: &str) -> Result<String, String> {
-    let mut text = String::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|e| format!("cannot read the {what} from stdin: {e}"))?;
-    } else {
-        text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the {what} from {}: {e}", path.display()))?;
-    }
+    let text = limits::read(path, SECRET_BYTES, what)?;
     let text = text.trim().to_owned();
+    crate::echo::remember(&text);
     if text.is_empty() {
-        return Err(format!("the {what} in {} is empty", path.display()));
+        return Err(format!("the {what} in {} is empty", limits::source(path)));
     }
     Ok(text)
 }

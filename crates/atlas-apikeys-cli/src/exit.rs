@@ -12,6 +12,11 @@ pub const USAGE: u8 = 2;
 pub const API: u8 = 3;
 /// Transport or authentication.
 pub const TRANSPORT: u8 = 4;
+/// The command ran, but its result could not be written (a full disk, a
+/// closed file): what it did stands, and the message says so.
+pub const OUTPUT: u8 = 5;
+/// Interrupted (Ctrl-C): what finished was reported.
+pub const INTERRUPTED: u8 = 130;
 
 /// A failure to report.
 #[derive(Debug)]
@@ -39,6 +44,14 @@ impl Failure {
         }
     }
 
+    /// The result could not be written to stdout.
+    pub fn output(e: std::io::Error) -> Self {
+        Self {
+            code: OUTPUT,
+            message: format!("the command ran, but its result could not be written to stdout: {e}"),
+        }
+    }
+
     /// Adds a line of advice.
     pub fn hint(mut self, hint: &str) -> Self {
         self.message.push_str("\nhint: ");
@@ -48,7 +61,7 @@ impl Failure {
 
     /// Prints the message and returns the exit code.
     pub fn report(self) -> ExitCode {
-        eprintln!("error: {}", self.message);
+        crate::echo::err(&format!("error: {}", self.message));
         ExitCode::from(self.code)
     }
 }
@@ -67,7 +80,7 @@ pub fn flag(field: &str) -> &str {
 }
 
 /// A rule in the command line's words.
-fn rule(rule: &Rule) -> String {
+pub fn rule(rule: &Rule) -> String {
     match rule {
         Rule::NotDocumented { .. } => format!(
             "{}; `atlas-apikeys roles` lists them, and --allow-unlisted-roles sends a role this build does not know",

@@ -1,6 +1,7 @@
 //! What `-v` means: warnings only by default; `-v` one line per HTTP
 //! exchange; `-vv` the same with (redacted) headers; `-vvv` everything,
-//! the HTTP stack included. Secrets are never logged at any level.
+//! the HTTP stack included. Secrets are never logged at any level, and each
+//! line passes the rule for everything printed (`echo`).
 
 /// Installs the stderr logger for `verbose` (the count of `-v`).
 pub fn init(verbose: u8) {
@@ -13,7 +14,7 @@ pub fn init(verbose: u8) {
     };
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-        .with_writer(std::io::stderr)
+        .with_writer(crate::echo::LogLine::default)
         .with_ansi(false)
         .with_target(verbose >= 3)
         .without_time()

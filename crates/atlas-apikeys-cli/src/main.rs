@@ -7,7 +7,9 @@ mod apply;
 mod cli;
 mod commands;
 mod credentials;
+mod echo;
 mod exit;
+mod limits;
 mod logging;
 mod output;
 mod scope;
@@ -25,23 +27,25 @@ use crate::output::Format;
 use crate::setup::Setup;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match &cli.command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage(&e),
+    };
+    let done = match &cli.command {
         Command::Completions { shell } => {
-            clap_complete::generate(
-                *shell,
-                &mut Cli::command(),
-                "atlas-apikeys",
-                &mut std::io::stdout(),
-            );
-            return ExitCode::SUCCESS;
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "atlas-apikeys", &mut script);
+            Some(echo::raw_out(&script))
         }
         Command::Roles => {
-            let format = Format::choose(cli.global.output, cli.global.pretty);
-            roles(format, cli.global.system.map(setup::system_name));
-            return ExitCode::SUCCESS;
+            let format = Format::choose(cli.global.output, cli.global.pretty, None);
+            let only = cli.global.system.map(setup::system_name);
+            Some(format.and_then(|format| roles(format, only)))
         }
-        _ => {}
+        _ => None,
+    };
+    if let Some(done) = done {
+        return done.map_or_else(Failure::report, |()| ExitCode::SUCCESS);
     }
     logging::init(cli.global.verbose);
     let runtime = match tokio::runtime::Runtime::new() {
@@ -54,8 +58,23 @@ fn main() -> ExitCode {
     }
 }
 
+/// Help, the version, or a usage error, from clap: printed by [`echo`]'s
+/// rule (clap quotes what was typed, which may be a secret or hold escape
+/// sequences), with clap's exit code.
+fn usage(e: &clap::Error) -> ExitCode {
+    let text = e.render().to_string();
+    let text = text.trim_end();
+    let code = e.exit_code();
+    if e.use_stderr() {
+        echo::err(text);
+    } else if let Err(failure) = echo::out(text) {
+        return failure.report();
+    }
+    ExitCode::from(u8::try_from(code).unwrap_or(exit::USAGE))
+}
+
 /// `atlas-apikeys roles`: the catalogue, per system and scope.
-fn roles(format: Format, only: Option<&str>) {
+fn roles(format: Format, only: Option<&str>) -> Result<(), Failure> {
     let entries: Vec<_> = atlas_apikeys::client::catalogue::CATALOGUE
         .iter()
         .filter(|e| only.is_none_or(|s| s == e.system))
@@ -70,22 +89,28 @@ fn roles(format: Format, only: Option<&str>) {
             }))
             .collect::<Vec<_>>()
     );
-    let mut rows = Vec::new();
-    for e in &entries {
-        for r in e.org {
-            rows.push((e.system, format!("organization  {}", r.as_str())));
+    output::print(format, &value, || {
+        let mut rows = Vec::new();
+        for e in &entries {
+            for r in e.org {
+                rows.push((e.system, format!("organization  {}", r.as_str())));
+            }
+            for r in e.project {
+                rows.push((e.system, format!("project       {}", r.as_str())));
+            }
         }
-        for r in e.project {
-            rows.push((e.system, format!("project       {}", r.as_str())));
-        }
-    }
-    output::print(format, &value, &rows);
+        rows
+    })
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     let global = &cli.global;
-    let format = Format::choose(global.output, global.pretty);
     let setup = Setup::resolve(global)?;
+    let format = Format::choose(
+        global.output,
+        global.pretty,
+        setup.settings.output.as_deref(),
+    )?;
     let commands = Commands {
         setup: &setup,
         format,
@@ -96,7 +121,15 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::ProjectKey(ProjectKey::Assign(args)) => commands.assign(args).await?,
         Command::ProjectKey(ProjectKey::UpdateRoles(args)) => commands.update_roles(args).await?,
         Command::Apply { file, concurrency } => {
-            return apply::run(&setup, format, file, *concurrency).await;
+            let allow_unlisted = global.allow_unlisted_roles;
+            return apply::run(
+                &setup,
+                format,
+                file,
+                usize::from(*concurrency),
+                allow_unlisted,
+            )
+            .await;
         }
         Command::Roles | Command::Completions { .. } => {}
     }

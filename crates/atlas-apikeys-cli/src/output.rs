@@ -1,11 +1,16 @@
 //! Results for people (a table) and for scripts (JSON in Atlas's own shape).
 //! The private key is never printed, not even in its server-redacted form;
-//! control characters are escaped in tables whatever their source.
+//! what is printed passes [`echo`]'s rule.
 
 use std::io::IsTerminal;
 
-use atlas_apikeys::ApiKey;
+use std::collections::HashMap;
+
+use atlas_apikeys::{ApiKey, ProjectId};
 use serde_json::{Value, json};
+
+use crate::echo;
+use crate::exit::Failure;
 
 /// How to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,9 +25,31 @@ pub enum Format {
 }
 
 impl Format {
-    /// `-o` and `--pretty` as given, else: a table on a terminal, JSON when
-    /// piped; JSON indented on a terminal, compact when piped.
-    pub fn choose(output: Option<crate::cli::OutputArg>, pretty: Option<bool>) -> Self {
+    /// `-o` and `--pretty` as given, else the profile's `output` (`json`,
+    /// `plaintext`), else: a table on a terminal, JSON when piped; JSON
+    /// indented on a terminal, compact when piped.
+    pub fn choose(
+        output: Option<crate::cli::OutputArg>,
+        pretty: Option<bool>,
+        profile: Option<&str>,
+    ) -> Result<Self, Failure> {
+        use crate::cli::OutputArg;
+        let output = match (output, profile) {
+            (Some(o), _) => Some(o),
+            (None, None) => None,
+            (None, Some("json")) => Some(OutputArg::Json),
+            (None, Some("plaintext" | "table")) => Some(OutputArg::Table),
+            (None, Some(other)) => {
+                return Err(Failure::usage(format!(
+                    "the profile's output {:?} is not a format this tool prints: json or plaintext (or give -o)",
+                    echo::field(other)
+                )));
+            }
+        };
+        Ok(Self::of(output, pretty))
+    }
+
+    fn of(output: Option<crate::cli::OutputArg>, pretty: Option<bool>) -> Self {
         let terminal = std::io::stdout().is_terminal();
         match output {
             Some(crate::cli::OutputArg::Table) => Format::Table,
@@ -70,38 +97,27 @@ pub fn key_json(key: &ApiKey) -> Value {
     })
 }
 
-/// Text safe to print in a table: control characters (newlines, escape
-/// sequences) are shown escaped, not obeyed.
-pub fn printable(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
-/// Prints a result: `fields` for the table, `value` for JSON.
-pub fn print(format: Format, value: &Value, fields: &[(&str, String)]) {
+/// Prints a result: `fields` for the table (made only for one), `value` for
+/// JSON. Every value passes [`echo::field`], so text from a server or a
+/// file cannot move the cursor, fake a line, or show a secret.
+pub fn print<'a>(
+    format: Format,
+    value: &Value,
+    fields: impl FnOnce() -> Vec<(&'a str, String)>,
+) -> Result<(), Failure> {
     match format {
         Format::Json { pretty: true } => {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(value).unwrap_or_default()
-            )
+            echo::out(&serde_json::to_string_pretty(value).unwrap_or_default())
         }
-        Format::Json { pretty: false } => println!("{value}"),
+        Format::Json { pretty: false } => echo::out(&value.to_string()),
         Format::Table => {
+            let fields = fields();
             let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-            for (k, v) in fields {
-                println!("{k:<width$}  {}", printable(v));
+            let mut table = String::new();
+            for (k, v) in &fields {
+                table.push_str(&format!("{k:<width$}  {}\n", echo::field(v)));
             }
+            echo::out(&table)
         }
     }
 }
@@ -120,20 +136,19 @@ pub fn key_rows(key: &ApiKey) -> Vec<(&'static str, String)> {
         .map(|r| format!("{} ({})", r.role, r.org_id))
         .collect();
     rows.push(("org roles", org.join(", ")));
-    let mut projects: Vec<_> = key.roles.project.iter().map(|r| r.project_id).collect();
-    projects.dedup();
-    for p in projects {
-        let roles: Vec<&str> = key.roles_in(&p).into_iter().map(|r| r.as_str()).collect();
+    // One pass, projects in first-seen order: a key in thousands of
+    // projects costs time in proportion to its roles, not their square.
+    let mut projects: Vec<(ProjectId, Vec<&str>)> = Vec::new();
+    let mut at: HashMap<ProjectId, usize> = HashMap::new();
+    for r in &key.roles.project {
+        let n = *at.entry(r.project_id).or_insert_with(|| {
+            projects.push((r.project_id, Vec::new()));
+            projects.len() - 1
+        });
+        projects[n].1.push(r.role.as_str());
+    }
+    for (p, roles) in projects {
         rows.push(("project roles", format!("{p}: {}", roles.join(", "))));
     }
     rows
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(super::printable("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
-        assert_eq!(super::printable("plain é"), "plain é");
-    }
 }

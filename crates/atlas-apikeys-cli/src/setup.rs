@@ -67,22 +67,22 @@ fn version(
         ))
     })?;
     match wanted {
-        None if system == "atlas" => eprintln!(
+        None if system == "atlas" => crate::echo::err(&format!(
             "warning: no API version pinned; using {} (the newest this build knows). Pin one with --api-version, {} or the profile's api_version.",
             chosen.version.version,
             vars::API_VERSION
-        ),
+        )),
         Some(date) if !chosen.exact => {
             let why = if chosen.version.version < date.trim() {
                 "the newest version on or before it"
             } else {
                 "the oldest version, whose requests name the first release of these endpoints"
             };
-            eprintln!(
+            crate::echo::err(&format!(
                 "note: API version {} resolves to {} ({why})",
                 date.trim(),
                 chosen.version.version
-            );
+            ));
         }
         _ => {}
     }
@@ -94,6 +94,9 @@ impl Setup {
     pub fn resolve(global: &Global) -> Result<Setup, Failure> {
         let settings = Settings::load(&ProcessEnv, global.profile.as_deref())
             .map_err(|e| Failure::usage(e.to_string()))?;
+        for secret in settings.secrets() {
+            crate::echo::remember(secret);
+        }
         let system = global
             .system
             .map(system_name)
@@ -160,8 +163,12 @@ impl Setup {
             ([key], None) => match scope.default(&self.settings) {
                 Some(id) => Ok((id.to_owned(), key.clone())),
                 None => Err(Failure::usage(format!(
-                    "missing {name}: give `{name} KEY_ID`, or `KEY_ID {flag} {name}`, or set {}",
-                    scope.variable()
+                    "missing {name}: give `{name} KEY_ID`, or `KEY_ID {flag} {name}`, or set {}{}",
+                    scope.variable(),
+                    self.settings
+                        .profile_error()
+                        .map(|e| format!(" (the profile could not be read: {e})"))
+                        .unwrap_or_default()
                 ))),
             },
             _ => Err(Failure::usage(format!(
@@ -171,23 +178,24 @@ impl Setup {
         Ok((parse(&id, name)?, parse(&key, "KEY_ID")?))
     }
 
-    /// A client for the resolved settings. A dry run needs no credentials.
+    /// A client for the resolved settings. A dry run needs no credentials,
+    /// and reads none.
     pub fn client(&self) -> Result<ApiKeys, Failure> {
-        let credentials = crate::credentials::resolve(
-            &self.settings,
-            self.system,
-            self.private_key_file.as_deref(),
-            self.client_secret_file.as_deref(),
-        );
         let mut builder = ApiKeys::builder()
             .version(self.version)
             .base_url(self.base_url.clone())
             .envelope(self.envelope)
             .pretty(self.pretty);
-        builder = match credentials {
-            Ok(c) => builder.credentials(c),
-            Err(_) if self.dry_run => builder.anonymous(),
-            Err(e) => return Err(Failure::transport(e)),
+        builder = if self.dry_run {
+            builder.anonymous()
+        } else {
+            let credentials = crate::credentials::resolve(
+                &self.settings,
+                self.system,
+                self.private_key_file.as_deref(),
+                self.client_secret_file.as_deref(),
+            );
+            builder.credentials(credentials.map_err(Failure::transport)?)
         };
         if self.allow_insecure_http {
             builder = builder.allow_insecure_http();

@@ -124,6 +124,7 @@ impl ClientConfig {
             url: base_url.clone(),
             reason: e.to_string(),
         })?;
+        refuse_extras(&url)?;
         match url.scheme() {
             "https" => {}
             "http" if self.allow_insecure_http || is_loopback(&url) => {}
@@ -224,6 +225,30 @@ pub(crate) enum Auth {
 pub(crate) struct Shared {
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
+}
+
+/// Refuses what a base URL must not carry: userinfo (sent as `Basic`
+/// authorization on every request, and printed wherever the URL is), a
+/// query or a fragment (the operation's path would be appended after them,
+/// and the request sent elsewhere). The URL in the error never holds the
+/// userinfo.
+fn refuse_extras(url: &reqwest::Url) -> Result<(), BuildError> {
+    let mut shown = url.clone();
+    let reason = if !url.username().is_empty() || url.password().is_some() {
+        let _ = shown.set_username("");
+        let _ = shown.set_password(None);
+        "holds a user name or password, which would be sent to the server in the clear and printed; give credentials as credentials (an API key or a service account)"
+    } else if url.query().is_some() {
+        "has a query (`?…`): operation paths are appended to the base URL, so give scheme, host, port and path only"
+    } else if url.fragment().is_some() {
+        "has a fragment (`#…`): operation paths are appended to the base URL, so give scheme, host, port and path only"
+    } else {
+        return Ok(());
+    };
+    Err(BuildError::BaseUrl {
+        url: shown.as_str().trim_end_matches('/').to_owned(),
+        reason: reason.to_owned(),
+    })
 }
 
 /// Per-client state the hooks read: the version's media types, and the

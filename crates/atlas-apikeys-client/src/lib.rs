@@ -56,6 +56,7 @@ pub use config::{BuildError, ClientConfig, Context, USER_AGENT};
 pub use generated::enums::*;
 pub use generated::*;
 pub use operations::KeyOperations;
-pub use secret::Secret;
+pub use secret::{Exposed, Secret};
+pub use transport::limit::{MAX_RESPONSE_BYTES, ResponseTooLarge};
 pub use transport::observe::{CallRecord, PlannedRequest, RateLimit, observe, plan};
 pub use transport::retry::RetryPolicy;

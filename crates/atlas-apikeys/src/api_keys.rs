@@ -33,6 +33,11 @@ pub enum Ensured {
     /// Cloud Manager and Ops Manager: the one PATCH assigns or replaces, and
     /// its answer does not say which; the key now has exactly these roles.
     Set(ApiKey),
+    /// The key is in the project with exactly these roles, but whether this
+    /// call assigned it is not known: the assign's answer was lost (a
+    /// dropped connection, a proxy's 5xx), and its repeat found the key
+    /// there, placed by the lost assign or there already.
+    Present(ApiKey),
 }
 
 /// Programmatic API key management with validated inputs.
@@ -179,15 +184,22 @@ impl ApiKeys {
     ) -> Result<(), Error> {
         let at = self.at(project.as_str(), key);
         roles.validate(self.version)?;
-        self.assign(at, roles).await.map(|_| ())
+        self.assign(at, roles, false).await.map(|_| ())
     }
 
     /// The assign, retried once after a failure that leaves open whether the
     /// server applied it (the transport never repeats a POST on its own
-    /// then). A 409 `API_KEY_ALREADY_IN_GROUP` to that retry means the first
-    /// attempt was applied: the same roles are set with the idempotent PATCH,
-    /// and the assign succeeds with the key the PATCH returned.
-    async fn assign(&self, at: Target<'_>, roles: &ProjectRoles) -> Result<Option<ApiKey>, Error> {
+    /// then). A 409 `API_KEY_ALREADY_IN_GROUP` to that retry says the key is
+    /// there, but not whether the first attempt put it there or it was there
+    /// already. With `replace`, the same roles are then set with the
+    /// idempotent PATCH and the key it returned is the answer; without, the
+    /// 409 is (a strict assign must not replace roles it did not set).
+    async fn assign(
+        &self,
+        at: Target<'_>,
+        roles: &ProjectRoles,
+        replace: bool,
+    ) -> Result<Option<ApiKey>, Error> {
         let post = || self.ops.assign_to_project(at, roles.roles());
         let (first, record) = self.send(post()).await;
         let Err(error) = first else { return Ok(None) };
@@ -198,8 +210,10 @@ impl ApiKeys {
         tokio::time::sleep(self.retry.wait_before_retry(1)).await;
         match self.send(post()).await.0 {
             Ok(()) => Ok(None),
-            Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {
-                tracing::info!("the first assign had been applied; setting the roles with PATCH");
+            Err(e)
+                if replace && e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") =>
+            {
+                tracing::info!("the key is in the project; setting the roles with PATCH");
                 self.project_key(at, &ProjectKeyUpdate::from(roles))
                     .await
                     .map(Some)
@@ -236,7 +250,9 @@ impl ApiKeys {
             let rule = Rule::NotAccepted {
                 target: self.target(),
             };
-            return Err(ValidationError::new("desc", rule, crate::ids::show(desc.as_str())).into());
+            return Err(
+                ValidationError::new("desc", rule, crate::shown::show(desc.as_str())).into(),
+            );
         }
         if update.roles.is_none() {
             let rule = Rule::Required {
@@ -275,9 +291,9 @@ impl ApiKeys {
         }
         let assigned = |done: Option<ApiKey>| match done {
             None => Ensured::Assigned,
-            Some(key) => Ensured::Updated(key),
+            Some(key) => Ensured::Present(key),
         };
-        match self.assign(at, roles).await {
+        match self.assign(at, roles, true).await {
             Ok(done) => return Ok(assigned(done)),
             Err(e) if e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") => {}
             Err(e) => return Err(e),
@@ -286,7 +302,7 @@ impl ApiKeys {
             // Removed from the project between the 409 and the PATCH: assign again.
             Err(e) if e.status() == Some(404) => {
                 tracing::info!("the key left the project meanwhile; assigning it again");
-                self.assign(at, roles).await.map(assigned)
+                self.assign(at, roles, true).await.map(assigned)
             }
             other => other.map(Ensured::Updated),
         }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::ids::show;
+use crate::shown::show;
 
 /// The fewest characters a description may have.
 pub const MIN_CHARS: usize = 1;

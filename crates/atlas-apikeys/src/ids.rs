@@ -95,7 +95,7 @@ impl fmt::Display for IdProblem {
             ),
             Self::PrivateKey => write!(
                 f,
-                "{RULE}; this looks like a private key, so it is not shown: pass the key's 24-hex id instead"
+                "{RULE}; this looks like a secret (a private key or a client secret), so it is not shown: pass the key's 24-hex id instead"
             ),
         }
     }
@@ -128,38 +128,11 @@ impl IdError {
     }
 }
 
-/// A short, quoted rendering of user input for error messages. Input that
-/// holds something shaped like a private key is withheld.
-pub(crate) fn show(input: &str) -> String {
-    const MAX: usize = 40;
-    if looks_like_uuid(input) {
-        return "(withheld: it holds something shaped like a private key)".to_owned();
-    }
-    let mut chars = input.chars();
-    let head: String = chars.by_ref().take(MAX).collect();
-    if chars.next().is_some() {
-        format!("{head:?}… ({} characters)", input.chars().count())
-    } else {
-        format!("{head:?}")
-    }
-}
-
-/// Whether `s` holds a UUID-shaped run anywhere: a private key pasted with
-/// a newline, in quotes, or inside other text is withheld all the same.
-fn looks_like_uuid(s: &str) -> bool {
-    s.as_bytes().windows(36).any(|b| {
-        b.iter().enumerate().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => *c == b'-',
-            _ => c.is_ascii_hexdigit(),
-        })
-    })
-}
-
 fn parse(kind: IdKind, input: &str) -> Result<[u8; ID_LEN], IdError> {
     let fail = |problem: IdProblem| {
         let shown = match problem {
             IdProblem::PrivateKey => "(withheld)".to_owned(),
-            _ => show(input),
+            _ => crate::shown::show(input),
         };
         Err(IdError {
             kind,
@@ -179,7 +152,7 @@ fn parse(kind: IdKind, input: &str) -> Result<[u8; ID_LEN], IdError> {
     if input.is_empty() {
         return fail(IdProblem::Empty);
     }
-    if looks_like_uuid(input) {
+    if crate::shown::holds_secret(input) {
         return fail(IdProblem::PrivateKey);
     }
     if kind == IdKind::ApiKey

@@ -36,6 +36,7 @@ mod request;
 mod response;
 mod roles;
 pub mod settings;
+pub mod shown;
 mod versions;
 
 pub use api_keys::{ApiKeys, Ensured};

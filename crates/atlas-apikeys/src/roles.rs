@@ -11,7 +11,7 @@ use atlas_apikeys_client::ApiVersion;
 pub use atlas_apikeys_client::{OrgRole, ProjectRole, RoleName};
 
 use crate::error::{Rule, ValidationError};
-use crate::ids::show;
+use crate::shown::show;
 
 mod sealed {
     /// Only this crate's role types are scoped roles.

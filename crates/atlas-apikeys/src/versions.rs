@@ -91,7 +91,7 @@ pub fn first_atlas_release() -> &'static str {
 pub fn atlas_version_for(date: &str) -> Result<ChosenVersion, VersionError> {
     let date = date.trim();
     if !is_date(date) {
-        return Err(VersionError::NotADate(crate::ids::show(date)));
+        return Err(VersionError::NotADate(crate::shown::show(date)));
     }
     let oldest = first_atlas_release();
     if date < oldest {

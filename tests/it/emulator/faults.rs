@@ -69,45 +69,85 @@ async fn faults_are_survived_or_reported() {
     assert!(emu.counters().faults > 5, "{:?}", emu.counters());
 }
 
-/// An assign the server committed but whose answer was lost (a proxy's 502,
-/// a dropped connection) is not repeated by the transport; the validation
-/// layer's one retry meets 409 `API_KEY_ALREADY_IN_GROUP` and completes the
-/// assign with the idempotent PATCH: a success, with the roles asked for.
+/// An assign whose answer was lost (a proxy's 502, a dropped connection) is
+/// not repeated by the transport; the validation layer's one retry meets
+/// 409 `API_KEY_ALREADY_IN_GROUP`, which cannot say whether the lost assign
+/// put the key there or it was there already. `ensure_project_roles` sets
+/// the roles with the idempotent PATCH and answers `Present`, never
+/// `Updated` or `Assigned`; a strict `assign_to_project` fails with the 409
+/// and replaces nothing. Both whether the lost assign committed or not.
 #[tokio::test]
-async fn a_committed_assign_whose_answer_was_lost_completes_as_a_success() {
-    for fault in [Fault::CommitThen502, Fault::CommitThenDrop] {
-        let emu = emulator(Config::default()).await;
-        let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
-        // Warm: the next request answers a known challenge, so the fault
-        // meets the authenticated POST itself.
-        keys.update_org_key(&org(), &target(), &describe("warm"))
-            .await
-            .unwrap();
-        let before = emu.counters().exchanges;
-        emu.inject(Some("/api/atlas/v2/groups/"), fault);
-        let roles =
-            ProjectRoles::new([ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager]);
-        keys.assign_to_project(&other_project(), &target(), &roles)
-            .await
-            .unwrap_or_else(|e| panic!("{fault:?}: {e}"));
-        let stored = emu.api_key(defaults::TARGET.id).unwrap();
-        assert_eq!(
-            stored
-                .grants
-                .project_roles
-                .get(defaults::OTHER_PROJECT)
-                .cloned()
-                .unwrap_or_default(),
-            ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"],
-            "{fault:?}"
-        );
-        // The committed POST, its retry (409), the PATCH.
-        assert_eq!(
-            emu.counters().exchanges - before,
-            3,
-            "{fault:?}: {:?}",
-            emu.counters()
-        );
+async fn an_assign_whose_answer_was_lost_reports_only_what_it_knows() {
+    let asked = [ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager];
+    let before_roles = ["GROUP_OWNER"];
+    // (fault, the key in the project beforehand)
+    for (fault, there) in [
+        (Fault::CommitThen502, false),
+        (Fault::CommitThenDrop, false),
+        (Fault::Html502, true),
+    ] {
+        let committed = u64::from(!there);
+        for strict in [false, true] {
+            let emu = emulator(Config::default()).await;
+            let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+            if there {
+                let owner = ProjectRoles::new([ProjectRole::GroupOwner]);
+                keys.assign_to_project(&other_project(), &target(), &owner)
+                    .await
+                    .unwrap();
+            } else {
+                // Warm: the next request answers a known challenge, so the
+                // fault meets the authenticated POST itself.
+                keys.update_org_key(&org(), &target(), &describe("warm"))
+                    .await
+                    .unwrap();
+            }
+            let before = emu.counters().exchanges;
+            emu.inject(Some("/api/atlas/v2/groups/"), fault);
+            let roles = ProjectRoles::new(asked.clone());
+            let stored = |emu: &atlas_apikeys_emulator::Emulator| {
+                emu.api_key(defaults::TARGET.id)
+                    .unwrap()
+                    .grants
+                    .project_roles
+                    .get(defaults::OTHER_PROJECT)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let case = format!("{fault:?}, there before: {there}, strict: {strict}");
+            if strict {
+                let e = keys
+                    .assign_to_project(&other_project(), &target(), &roles)
+                    .await
+                    .expect_err(&case);
+                assert!(e.is_code("API_KEY_ALREADY_IN_GROUP"), "{case}: {e}");
+                let expected: &[&str] = if there {
+                    &before_roles
+                } else {
+                    &["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"]
+                };
+                assert_eq!(stored(&emu), expected, "{case}: nothing replaced");
+                // The retry (409), and no PATCH; a committed POST counts too
+                // (an uncommitted one never reached the handler).
+                assert_eq!(emu.counters().exchanges - before, 1 + committed, "{case}");
+            } else {
+                let ensured = keys
+                    .ensure_project_roles(&other_project(), &target(), &roles)
+                    .await
+                    .unwrap_or_else(|e| panic!("{case}: {e}"));
+                assert!(
+                    matches!(ensured, Ensured::Present(_)),
+                    "{case}: {ensured:?}"
+                );
+                assert_eq!(
+                    stored(&emu),
+                    ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"],
+                    "{case}"
+                );
+                // The retry (409), the PATCH, and a committed POST.
+                assert_eq!(emu.counters().exchanges - before, 2 + committed, "{case}");
+            }
+        }
     }
 }
 

@@ -1,11 +1,13 @@
-//! How `apply` paces and retries one item: fewer requests in flight while
-//! the server rate-limits, and another try for what may pass later.
+//! How `apply` paces its items: fewer requests in flight while the server
+//! rate-limits, and none sent before a `Retry-After` has passed. It never
+//! repeats a request: retries are the transport's, one budget per call.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use atlas_apikeys::{ApiKeys, Ensured, Error};
+use atlas_apikeys::{ApiKeys, Ensured, Error, TransportError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
 
 use super::plan::Work;
 use crate::exit::Failure;
@@ -24,6 +26,8 @@ struct Allowance {
     allowed: usize,
     successes: usize,
     owed: usize,
+    /// No item starts before this: the server's `Retry-After`.
+    hold: Option<Instant>,
 }
 
 impl Pace {
@@ -35,14 +39,32 @@ impl Pace {
                 allowed: bound,
                 successes: 0,
                 owed: 0,
+                hold: None,
             }),
         }
     }
 
-    /// Waits for room under the allowance.
+    /// Waits for room under the allowance, and for any `Retry-After`.
     pub(super) async fn slot(&self) -> Option<OwnedSemaphorePermit> {
         // Only a closed semaphore fails, and this one is never closed.
-        self.permits.clone().acquire_owned().await.ok()
+        let permit = self.permits.clone().acquire_owned().await.ok();
+        while let Some(until) = self.holding() {
+            tokio::time::sleep_until(until).await;
+        }
+        permit
+    }
+
+    /// When the server's `Retry-After` ends, while it has not.
+    pub(super) fn holding(&self) -> Option<Instant> {
+        let mut a = self.lock();
+        match a.hold {
+            Some(until) if until > Instant::now() => Some(until),
+            Some(_) => {
+                a.hold = None;
+                None
+            }
+            None => None,
+        }
     }
 
     /// Gives a slot back, unless the allowance shrank meanwhile.
@@ -71,10 +93,16 @@ impl Pace {
         }
     }
 
-    fn limited(&self) {
+    /// A refusal for the rate: half the allowance, and no new item before
+    /// `retry_after` has passed.
+    fn limited(&self, retry_after: Option<Duration>) {
         let mut a = self.lock();
         let half = a.allowed / 2;
         self.shrink_to(&mut a, half);
+        if let Some(wait) = retry_after {
+            let until = Instant::now() + wait;
+            a.hold = Some(a.hold.map_or(until, |h| h.max(until)));
+        }
     }
 
     /// `remaining`: the server's last `RateLimit-Remaining`, if it sent one.
@@ -105,6 +133,19 @@ impl Pace {
 pub(super) struct Outcome {
     pub(super) result: &'static str,
     pub(super) error: Option<String>,
+    /// The failure would fail every other item too (credentials rejected,
+    /// host unreachable, TLS): the run stops, with this exit code.
+    pub(super) fatal: Option<u8>,
+}
+
+impl Outcome {
+    pub(super) fn failed(error: String) -> Self {
+        Outcome {
+            result: "failed",
+            error: Some(error),
+            fatal: None,
+        }
+    }
 }
 
 async fn perform(keys: &ApiKeys, work: &Work) -> Result<&'static str, Error> {
@@ -118,55 +159,52 @@ async fn perform(keys: &ApiKeys, work: &Work) -> Result<&'static str, Error> {
             .await
             .map(|e| match e {
                 Ensured::Updated(_) => "updated",
+                Ensured::Set(_) => "set",
+                Ensured::Present(_) => "present",
                 _ => "assigned",
             }),
     }
 }
 
-/// Whether a failure may pass on a later try: every item is idempotent
-/// (the organization PATCH, and assign-or-update), so a server error or a
-/// lost connection is worth another go.
-fn transient(e: &Error) -> bool {
-    matches!(e.status(), Some(500 | 502 | 503 | 504))
-        || matches!(e, Error::Transport(_) | Error::InvalidResponse { .. })
+/// Whether `e` would fail every item of the run alike.
+fn fails_every_item(e: &Error) -> bool {
+    match e {
+        Error::Auth(_) | Error::VersionGone { .. } | Error::ClientSetup(_) | Error::Config(_) => {
+            true
+        }
+        // Connecting covers an unreachable host, a refused port, DNS and TLS.
+        Error::Transport(TransportError::Http(h)) => h.is_connect(),
+        _ => e.status() == Some(401),
+    }
 }
 
-/// Does one item, waiting out rate limits the transport could not absorb
-/// and retrying what may pass on a later try.
+/// Does one item, once: the transport has already retried what it may, and
+/// waited out what `Retry-After` it could. A refusal for the rate holds
+/// every later item until the server's `Retry-After` has passed.
 pub(super) async fn attempt(keys: &ApiKeys, pace: &Pace, work: &Work) -> Outcome {
-    const RATE_LIMIT_RETRIES: u32 = 4;
-    const TRANSIENT_RETRIES: u32 = 3;
-    let (mut tries, mut transients) = (0, 0);
-    loop {
-        match perform(keys, work).await {
-            Ok(result) => {
-                pace.succeeded(keys.rate_limit().and_then(|r| r.remaining));
-                return Outcome {
-                    result,
-                    error: None,
-                };
+    match perform(keys, work).await {
+        Ok(result) => {
+            pace.succeeded(keys.rate_limit().and_then(|r| r.remaining));
+            Outcome {
+                result,
+                error: None,
+                fatal: None,
             }
-            Err(e) if e.status() == Some(429) && tries < RATE_LIMIT_RETRIES => {
-                pace.limited();
-                tries += 1;
+        }
+        Err(e) => {
+            if e.status() == Some(429) || matches!(e, Error::RateLimited { .. }) {
                 let wait = match &e {
-                    Error::RateLimited { retry_after, .. } => *retry_after,
-                    _ => Duration::from_millis(250 << tries),
+                    Error::RateLimited { retry_after, .. } => Some(*retry_after),
+                    _ => None,
                 };
-                tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+                pace.limited(wait);
             }
-            Err(e) if transient(&e) && transients < TRANSIENT_RETRIES => {
-                transients += 1;
-                tokio::time::sleep(Duration::from_millis(100 << transients)).await;
-            }
-            Err(e) => {
-                if e.status() == Some(429) {
-                    pace.limited();
-                }
-                return Outcome {
-                    result: "failed",
-                    error: Some(Failure::from(e).message.replace('\n', "; ")),
-                };
+            let fatal = fails_every_item(&e);
+            let failure = Failure::from(e);
+            Outcome {
+                result: "failed",
+                fatal: fatal.then_some(failure.code),
+                error: Some(failure.message.replace('\n', "; ")),
             }
         }
     }
@@ -188,7 +226,7 @@ mod tests {
     async fn a_limit_shrinks_the_allowance_as_slots_come_back_and_successes_grow_it() {
         let pace = Pace::new(8);
         let slots = take(&pace, 8).await;
-        pace.limited();
+        pace.limited(None);
         assert_eq!(pace.permits.available_permits(), 0);
         for slot in slots {
             pace.release(slot);
@@ -212,5 +250,16 @@ mod tests {
             pace.succeeded(None);
         }
         assert_eq!(pace.permits.available_permits(), 8);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn no_slot_is_given_before_a_retry_after_has_passed() {
+        let pace = Pace::new(4);
+        pace.limited(Some(Duration::from_secs(119)));
+        let asked = Instant::now();
+        let slot = pace.slot().await;
+        assert!(slot.is_some());
+        assert!(asked.elapsed() >= Duration::from_secs(119));
+        assert!(pace.holding().is_none());
     }
 }

@@ -3,6 +3,7 @@
 
 mod envelope;
 pub(crate) mod exchange;
+pub(crate) mod limit;
 pub(crate) mod observe;
 mod report;
 pub(crate) mod retry;
@@ -104,7 +105,7 @@ fn run<'a>(
                 digest.release(l);
             }
             let response = match result {
-                Ok(response) => response,
+                Ok(response) => limit::bounded(response),
                 Err(e) => {
                     let wait = policy.backoff_for(retries + 1);
                     let budget =

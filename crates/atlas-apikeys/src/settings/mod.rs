@@ -3,6 +3,7 @@
 //! what an Atlas user already configured. Precedence: what the caller passes
 //! (a flag), then the environment, then the profile.
 
+mod credential;
 mod profile;
 
 use std::path::PathBuf;
@@ -11,6 +12,8 @@ use atlas_apikeys_client::Credentials;
 use secrecy::{ExposeSecret, SecretString};
 
 pub use profile::{Profile, atlas_cli_config_path};
+
+use credential::{Credential, Half, Halves};
 
 /// Where variables come from (the process environment, or a test's table).
 pub trait Env {
@@ -109,51 +112,14 @@ pub struct Settings {
     service_account_partial: bool,
     public_key: Option<String>,
     client_id: Option<String>,
+    /// The profile's output format (`json`, `plaintext`).
+    pub output: Option<String>,
+    secrets: Vec<SecretString>,
+    profile_error: Option<String>,
 }
 
 fn first(env: &dyn Env, names: &[&str]) -> Option<String> {
     names.iter().find_map(|n| env.var(n))
-}
-
-/// A credential pair (public and private key, or client id and secret) read
-/// from one place: the environment when either half is set there, else the
-/// profile. Half from each would mix two identities.
-struct Credential {
-    /// Both halves.
-    pair: Option<(String, SecretString)>,
-    /// The id half (public key, client id), whether or not the pair is whole.
-    id: Option<String>,
-    /// The half that is missing when only one is set.
-    missing: Option<Half>,
-}
-
-/// A half of a credential pair.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Half {
-    Id,
-    Secret,
-}
-
-type Halves = (Option<String>, Option<SecretString>);
-
-impl Credential {
-    fn choose(env: Halves, profile: Halves) -> Self {
-        let (id, secret) = if env.0.is_some() || env.1.is_some() {
-            env
-        } else {
-            profile
-        };
-        let missing = match (&id, &secret) {
-            (Some(_), None) => Some(Half::Secret),
-            (None, Some(_)) => Some(Half::Id),
-            _ => None,
-        };
-        Self {
-            pair: id.clone().zip(secret),
-            id,
-            missing,
-        }
-    }
 }
 
 impl Settings {
@@ -163,22 +129,53 @@ impl Settings {
         let named = profile
             .map(str::to_owned)
             .or_else(|| env.var(vars::PROFILE));
-        let profile = Profile::load(env, named.as_deref())?;
+        // A configuration that cannot be read matters only when a setting
+        // must come from it: unless a profile was named, the error waits
+        // until then.
+        let (profile, profile_error) = match Profile::load(env, named.as_deref()) {
+            Ok(profile) => (profile, None),
+            Err(e @ SettingsError::Unreadable { .. }) if named.is_none() => {
+                (None, Some(e.to_string()))
+            }
+            Err(e) => return Err(e),
+        };
         let p = profile.clone().unwrap_or_default();
-        let key = Credential::choose(
-            (
-                first(env, &vars::PUBLIC_API_KEY),
-                first(env, &vars::PRIVATE_API_KEY).map(SecretString::from),
-            ),
-            (p.public_api_key.clone(), p.private_api_key.clone()),
+        let env_key: Halves = (
+            first(env, &vars::PUBLIC_API_KEY),
+            first(env, &vars::PRIVATE_API_KEY).map(SecretString::from),
         );
-        let account = Credential::choose(
-            (
-                env.var(vars::CLIENT_ID),
-                env.var(vars::CLIENT_SECRET).map(SecretString::from),
-            ),
-            (p.client_id.clone(), p.client_secret.clone()),
+        let env_account: Halves = (
+            env.var(vars::CLIENT_ID),
+            env.var(vars::CLIENT_SECRET).map(SecretString::from),
         );
+        let secrets: Vec<SecretString> = [
+            &env_key.1,
+            &env_account.1,
+            &p.private_api_key,
+            &p.client_secret,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+        // Credentials come from one place as a unit: any set in the
+        // environment, of either kind, set aside all of the profile's (a
+        // profile's service account must not beat an API key exported for
+        // this run).
+        let in_env = env_key.0.is_some()
+            || env_key.1.is_some()
+            || env_account.0.is_some()
+            || env_account.1.is_some();
+        let (profile_key, profile_account): (Halves, Halves) = if in_env {
+            ((None, None), (None, None))
+        } else {
+            (
+                (p.public_api_key.clone(), p.private_api_key.clone()),
+                (p.client_id.clone(), p.client_secret.clone()),
+            )
+        };
+        let key = Credential::choose(env_key, profile_key);
+        let account = Credential::choose(env_account, profile_account);
         let api_key_partial = key.missing.map(|half| match half {
             Half::Secret => "a public key is set but no private key",
             Half::Id => "a private key is set but no public key",
@@ -199,8 +196,24 @@ impl Settings {
             service_account_partial: account.missing == Some(Half::Secret),
             public_key: key.id,
             client_id: account.id,
+            output: p.output.clone(),
+            secrets,
+            profile_error,
             profile,
         })
+    }
+
+    /// Every secret read from the environment or the profile, whether or
+    /// not it is used: a caller that prints text from elsewhere (a server,
+    /// a file) withholds them by value.
+    pub fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.secrets.iter().map(|s| s.expose_secret())
+    }
+
+    /// Why the Atlas CLI configuration could not be read, when no profile
+    /// was named and so nothing failed yet.
+    pub fn profile_error(&self) -> Option<&str> {
+        self.profile_error.as_deref()
     }
 
     /// The base URL for `system`: for Ops Manager, its own URL first and the
@@ -275,14 +288,21 @@ impl Settings {
                 vars::PRIVATE_API_KEY[0]
             )
         };
-        if let Some(p) = &self.profile
-            && p.secret_kept_elsewhere()
-        {
-            message.push_str(&format!(
+        match &self.profile {
+            Some(p) if p.secret_kept_elsewhere() => message.push_str(&format!(
                 "; the Atlas CLI profile {:?} ({}) keeps its secrets in the operating system's keychain, which is not read here: export them in those variables",
                 p.name,
                 p.path.display()
-            ));
+            )),
+            Some(p) if self.api_key_partial.is_none() => message.push_str(&format!(
+                "; the Atlas CLI profile {:?} ({}) holds none",
+                p.name,
+                p.path.display()
+            )),
+            _ => {}
+        }
+        if let Some(e) = &self.profile_error {
+            message.push_str(&format!("; and the profile could not be read: {e}"));
         }
         Err(SettingsError::Credentials(message))
     }

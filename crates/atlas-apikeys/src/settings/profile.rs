@@ -37,6 +37,51 @@ pub struct Profile {
     pub api_version: Option<String>,
     /// `auth_type`, as newer Atlas CLI versions write it.
     pub auth_type: Option<String>,
+    /// `output`: the Atlas CLI's output format (`json`, `plaintext`).
+    pub output: Option<String>,
+}
+
+/// The settings a profile may hold, each a string.
+const KEYS: [&str; 13] = [
+    "org_id",
+    "project_id",
+    "public_api_key",
+    "private_api_key",
+    "client_id",
+    "client_secret",
+    "service",
+    "ops_manager_url",
+    "base_url",
+    "api_version",
+    "auth_type",
+    "output",
+    "access_token",
+];
+
+/// The largest configuration file read: the Atlas CLI's holds a few
+/// profiles of a dozen lines.
+pub const CONFIG_BYTES: u64 = 1 << 20;
+
+/// A number that reads as a date, `YYYYMMDD`.
+fn is_yyyymmdd(n: i64) -> bool {
+    (10_000_101..=99_991_231).contains(&n)
+}
+
+/// The file's text, at most [`CONFIG_BYTES`]: a larger one is refused
+/// before it is read whole.
+fn read_bounded(path: &Path) -> std::io::Result<String> {
+    use std::io::Read;
+    let mut text = String::new();
+    std::fs::File::open(path)?
+        .take(CONFIG_BYTES + 1)
+        .read_to_string(&mut text)?;
+    if text.len() as u64 > CONFIG_BYTES {
+        return Err(std::io::Error::other(format!(
+            "larger than the {} KiB limit for a configuration file",
+            CONFIG_BYTES >> 10
+        )));
+    }
+    Ok(text)
 }
 
 /// Where the Atlas CLI keeps `config.toml`: `$XDG_CONFIG_HOME/atlascli`,
@@ -68,7 +113,7 @@ impl Profile {
         let Some(path) = atlas_cli_config_path(env) else {
             return Ok(None);
         };
-        let text = match std::fs::read_to_string(&path) {
+        let text = match read_bounded(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return match name {
@@ -96,13 +141,18 @@ impl Profile {
         path: &Path,
         name: Option<&str>,
     ) -> Result<Option<Profile>, SettingsError> {
-        let table: toml::Table =
-            text.parse()
-                .map_err(|e: toml::de::Error| SettingsError::Unreadable {
-                    path: path.to_owned(),
-                    // The message only: the parser's excerpt could hold a secret.
-                    reason: e.message().to_owned(),
-                })?;
+        let unreadable = |line: Option<usize>, reason: String| SettingsError::Unreadable {
+            path: path.to_owned(),
+            reason: match line {
+                Some(line) => format!("line {line}: {reason}"),
+                None => reason,
+            },
+        };
+        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        // The message and line only: the parser's excerpt could hold a secret.
+        let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            unreadable(e.span().map(|s| line_of(s.start)), e.message().to_owned())
+        })?;
         let wanted = name.unwrap_or("default");
         let Some(section) = table.get(wanted).and_then(toml::Value::as_table) else {
             return match name {
@@ -119,13 +169,31 @@ impl Profile {
                 }),
             };
         };
+        // Every setting is a string; the one that names a date may also be
+        // written as the number `20250219`. Anything else is refused by name
+        // (a value silently ignored would send with another setting).
+        for (key, value) in section {
+            let date = key == "api_version" && value.as_integer().is_some_and(is_yyyymmdd);
+            if KEYS.contains(&key.as_str()) && !value.is_str() && !date {
+                return Err(unreadable(
+                    None,
+                    format!(
+                        "profile {wanted:?}: {key} must be a string, not a {}",
+                        value.type_str()
+                    ),
+                ));
+            }
+        }
         let text = |key: &str| {
-            section
-                .get(key)
-                .and_then(toml::Value::as_str)
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
+            let value = section.get(key)?;
+            let text = match value.as_integer() {
+                Some(n) => {
+                    let n = n.to_string();
+                    format!("{}-{}-{}", &n[..4], &n[4..6], &n[6..])
+                }
+                None => value.as_str()?.trim().to_owned(),
+            };
+            (!text.is_empty()).then_some(text)
         };
         let secret = |key: &str| text(key).map(SecretString::from);
         Ok(Some(Profile {
@@ -142,6 +210,7 @@ impl Profile {
             base_url: text("base_url"),
             api_version: text("api_version"),
             auth_type: text("auth_type"),
+            output: text("output"),
         }))
     }
 

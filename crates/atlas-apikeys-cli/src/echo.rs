@@ -1,0 +1,227 @@
+//! Everything the command line writes, and the one rule for text it did not
+//! write itself (arguments, files, the environment, servers): control
+//! characters are escaped, not obeyed, and secrets are withheld, whether
+//! they are known by shape ([`atlas_apikeys::shown`]), because they were
+//! read from a secret source ([`remember`]), or as a URL's userinfo.
+//!
+//! Writing never panics: a reader that went away (`| head`) ends the output
+//! quietly and the exit code stays the command's; any other failure is
+//! reported, with [`crate::exit::OUTPUT`].
+
+use std::borrow::Cow;
+use std::io::Write;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use atlas_apikeys::shown::{WITHHELD, withhold_secrets};
+
+use crate::exit::Failure;
+
+/// Secrets read this run (environment, profile, files, stdin), withheld
+/// wherever they appear, whatever their shape.
+static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
+/// Set once stdout's reader has gone: later output is dropped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// The shortest secret withheld by value: a shorter one would blank out
+/// ordinary words. (Real private keys are 36 characters, client secrets
+/// longer.)
+const MIN_REMEMBERED: usize = 8;
+
+/// Withholds `secret` from everything printed from now on.
+pub fn remember(secret: &str) {
+    let secret = secret.trim();
+    if secret.len() < MIN_REMEMBERED {
+        return;
+    }
+    let mut known = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+    if !known.iter().any(|k| k == secret) {
+        known.push(secret.to_owned());
+    }
+}
+
+/// `text` with secrets withheld: shaped like one, remembered, or a URL's
+/// userinfo.
+pub fn withhold(text: &str) -> Cow<'_, str> {
+    let mut text = withhold_secrets(text);
+    {
+        let known = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
+        for secret in known.iter() {
+            if text.contains(secret.as_str()) {
+                text = Cow::Owned(text.replace(secret.as_str(), WITHHELD));
+            }
+        }
+    }
+    match withhold_userinfo(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(s) => Cow::Owned(s),
+    }
+}
+
+/// Replaces the `user:password@` of every `scheme://user:password@host`.
+fn withhold_userinfo(text: &str) -> Cow<'_, str> {
+    if !text.contains("://") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let authority_end = tail
+            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let authority = &tail[..authority_end];
+        match authority.rfind('@') {
+            Some(userinfo_end) => {
+                out.push_str(WITHHELD);
+                out.push_str(&authority[userinfo_end..]);
+                changed = true;
+            }
+            None => out.push_str(authority),
+        }
+        rest = &tail[authority_end..];
+    }
+    out.push_str(rest);
+    if changed {
+        Cow::Owned(out)
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+/// One value from outside, for a table cell or a message: every control
+/// character escaped (a newline too, so it cannot fake a line), secrets
+/// withheld.
+pub fn field(text: &str) -> Cow<'_, str> {
+    match withhold(text) {
+        Cow::Borrowed(t) => escape(t, |_| true),
+        Cow::Owned(t) => Cow::Owned(escape(&t, |_| true).into_owned()),
+    }
+}
+
+/// Whole output: control characters other than newline and tab escaped,
+/// secrets withheld.
+fn lines(text: &str) -> Cow<'_, str> {
+    let layout = |c: char| c != '\n' && c != '\t';
+    match withhold(text) {
+        Cow::Borrowed(t) => escape(t, layout),
+        Cow::Owned(t) => Cow::Owned(escape(&t, layout).into_owned()),
+    }
+}
+
+/// `text` with the control characters `which` selects shown escaped.
+fn escape(text: &str, which: impl Fn(char) -> bool) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() && which(c);
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Prints `text` and a newline on stdout, by the rule above.
+pub fn out(text: &str) -> Result<(), Failure> {
+    raw_out(lines(text).as_bytes())
+}
+
+/// Writes `bytes` to stdout as they are (text this program made, such as
+/// shell completions). A closed pipe ends the output quietly.
+pub fn raw_out(bytes: &[u8]) -> Result<(), Failure> {
+    if STDOUT_CLOSED.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(bytes)
+        .and_then(|()| {
+            if bytes.ends_with(b"\n") {
+                Ok(())
+            } else {
+                stdout.write_all(b"\n")
+            }
+        })
+        .and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(Failure::output(e)),
+    }
+}
+
+/// Prints `text` and a newline on stderr, by the rule above. Best effort:
+/// there is nowhere left to report a failure to write the report.
+pub fn err(text: &str) {
+    let text = lines(text);
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.write_all(b"\n"));
+}
+
+/// A writer for the log: each event is held and written whole by [`err`],
+/// so logs follow the same rule as everything else.
+#[derive(Default)]
+pub struct LogLine(Vec<u8>);
+
+impl Write for LogLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for LogLine {
+    fn drop(&mut self) {
+        let text = String::from_utf8_lossy(&self.0);
+        let text = text.strip_suffix('\n').unwrap_or(&text);
+        if !text.is_empty() {
+            err(text);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_escape_every_control_character_and_withhold_secrets() {
+        assert_eq!(field("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+        assert_eq!(field("plain é"), "plain é");
+        assert_eq!(
+            field("http://alice:s3cretpass@127.0.0.1:8080/api?x=1"),
+            "http://[withheld]@127.0.0.1:8080/api?x=1"
+        );
+        assert_eq!(
+            lines("one\ttwo\nthree\r mdb_sa_sk_x1"),
+            "one\ttwo\nthree\\r [withheld]"
+        );
+    }
+
+    #[test]
+    fn remembered_secrets_are_withheld_whatever_their_shape() {
+        remember("hunter2-but-longer");
+        remember("short");
+        assert_eq!(
+            withhold("key hunter2-but-longer, short"),
+            "key [withheld], short"
+        );
+    }
+}

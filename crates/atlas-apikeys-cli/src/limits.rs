@@ -1,0 +1,94 @@
+//! Every read the command line makes from a file or stdin, with its limit.
+//! A refusal comes as soon as the limit is passed, names it, and costs
+//! memory in proportion to the limit, not to the input (`/dev/zero`, a
+//! sparse file of a gigabyte). The README's "Limits" paragraph states these
+//! numbers; a test keeps the two in step.
+
+use std::io::Read;
+use std::path::Path;
+
+use crate::echo;
+
+/// The largest plan `apply` reads: about 80,000 projects in TOML.
+pub const PLAN_BYTES: u64 = 8 << 20;
+/// The largest secret file (`--private-key-file`, `--client-secret-file`):
+/// a private key is 36 characters, a client secret under 100.
+pub const SECRET_BYTES: u64 = 4 << 10;
+/// The deepest nesting a YAML plan may have (a plan needs four levels).
+pub const YAML_DEPTH: usize = 16;
+/// The most aliases (`*name`) a YAML plan may use.
+pub const YAML_ALIASES: usize = 1_000;
+/// The most YAML events (scalars, collection starts and ends) a plan may
+/// hold, aliases expanded: well above what [`PLAN_BYTES`] of plain YAML
+/// makes, far below what an alias bomb makes.
+pub const YAML_EVENTS: usize = 2_000_000;
+
+/// A byte count as people read it: `8 MiB`, `4 KiB`.
+pub fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
+        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// Where `path` reads from, as messages name it.
+pub fn source(path: &Path) -> String {
+    if path == Path::new("-") {
+        "stdin".to_owned()
+    } else {
+        echo::field(&path.display().to_string()).into_owned()
+    }
+}
+
+/// The UTF-8 text of `path` (`-`: stdin), at most `limit` bytes. `what`
+/// names it in messages ("plan", "private key").
+pub fn read(path: &Path, limit: u64, what: &str) -> Result<String, String> {
+    let from = source(path);
+    let mut bytes = Vec::new();
+    let read = if path == Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(limit + 1)
+            .read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+    };
+    read.map_err(|e| format!("cannot read the {what} from {from}: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "the {what} in {from} is larger than the {} limit for a {what}",
+            self::bytes(limit)
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the {what} in {from} is not UTF-8 text (byte {} is not)",
+            e.utf8_error().valid_up_to() + 1
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_read_stops_at_its_limit_and_says_so() {
+        let dir = std::env::temp_dir().join(format!("apikeys-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("big");
+        std::fs::write(&file, vec![b'x'; 5000]).unwrap();
+        let e = read(&file, SECRET_BYTES, "private key").unwrap_err();
+        assert!(e.contains("larger than the 4 KiB limit"), "{e}");
+        std::fs::write(&file, b"ok\xff").unwrap();
+        let e = read(&file, SECRET_BYTES, "private key").unwrap_err();
+        assert!(e.contains("not UTF-8 text (byte 3"), "{e}");
+        std::fs::write(&file, vec![b'x'; 4096]).unwrap();
+        assert_eq!(
+            read(&file, SECRET_BYTES, "private key").unwrap().len(),
+            4096
+        );
+        std::fs::remove_dir_all(dir).ok();
+    }
+}
