@@ -42,6 +42,15 @@ pub enum Fault {
     /// Before handling a request to a project's key, take the key out of
     /// that project, as another client deleting the assignment meanwhile.
     UnassignFirst,
+    /// Answer 200 with a body of this many bytes of JSON white space,
+    /// streamed (never held whole), as a runaway server or proxy; declared
+    /// in `Content-Length` or not.
+    Flood {
+        /// The body's length.
+        bytes: u64,
+        /// Whether `Content-Length` says so up front.
+        declared: bool,
+    },
 }
 
 /// Rates and scope of random faults.

@@ -98,3 +98,35 @@ async fn a_base_url_with_a_path_prefix_is_kept_for_every_endpoint() {
     }
     assert_eq!(emu.counters().token_requests, 1);
 }
+
+/// A response body over the client's limit is refused as soon as it passes
+/// it, declared up front or not, with an error that names the limit; the
+/// body is never read whole (the flood is ten times the limit).
+#[tokio::test]
+async fn a_response_over_the_limit_is_refused_as_it_passes_it() {
+    use atlas_apikeys::client::MAX_RESPONSE_BYTES;
+    let emu = emulator(Config::default()).await;
+    let keys = keys_with(&emu, RetryPolicy::none());
+    let bytes = 10 * MAX_RESPONSE_BYTES as u64;
+    for declared in [true, false] {
+        emu.inject(None, Fault::Flood { bytes, declared });
+        let e = keys
+            .update_org_key(&org(), &target(), &describe("x"))
+            .await
+            .expect_err("a flood is not a key");
+        let mut text = e.to_string();
+        let mut cause = std::error::Error::source(&e);
+        while let Some(c) = cause {
+            text.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        assert!(
+            text.contains(&format!("{} MiB limit", MAX_RESPONSE_BYTES >> 20)),
+            "declared: {declared}: {text}"
+        );
+    }
+    // Within the limit, the same path reads normally.
+    keys.update_org_key(&org(), &target(), &describe("x"))
+        .await
+        .unwrap();
+}

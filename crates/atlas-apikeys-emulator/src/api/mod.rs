@@ -189,6 +189,7 @@ async fn respond(
                 return r;
             }
             Fault::Html502 => return html_502(),
+            Fault::Flood { bytes, declared } => return flood(*bytes, *declared),
             _ => {}
         }
     }
@@ -281,6 +282,27 @@ fn html_502() -> Response {
     *r.status_mut() = StatusCode::BAD_GATEWAY;
     r.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    r
+}
+
+/// A 200 whose body is `bytes` of white space, made chunk by chunk as the
+/// client reads: the emulator's memory stays flat whatever the size.
+fn flood(bytes: u64, declared: bool) -> Response {
+    const CHUNK: u64 = 64 << 10;
+    let chunk = Bytes::from(vec![b' '; CHUNK as usize]);
+    let chunks = (0..bytes.div_ceil(CHUNK)).map(move |n| {
+        let len = (bytes - n * CHUNK).min(CHUNK) as usize;
+        Ok::<_, std::io::Error>(chunk.slice(..len))
+    });
+    let mut r = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if declared {
+        r.headers_mut()
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes));
+    }
     r
 }
 
