@@ -110,6 +110,8 @@ pub fn causes(e: &(dyn std::error::Error + 'static)) -> Vec<String> {
     out
 }
 
+/// `e` and its causes, a line each; each line's text escaped, since a
+/// server's words may be among them.
 fn with_causes(e: &Error) -> String {
     let mut message = e.to_string();
     for cause in causes(e) {
@@ -119,6 +121,10 @@ fn with_causes(e: &Error) -> String {
         }
     }
     message
+        .split('\n')
+        .map(|line| crate::echo::field(line).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl From<atlas_apikeys::ValidationError> for Failure {
@@ -138,16 +144,18 @@ impl From<Error> for Failure {
                 };
                 Failure::usage(message)
             }
+            // The server's words (its detail, its errorCode) may hold
+            // anything: each is one escaped line.
             Error::Api(api) => {
-                let mut message = api.to_string();
+                let mut message = crate::echo::field(&api.to_string()).into_owned();
                 if let Some(code) = &api.error_code {
-                    message.push_str(&format!("\nerrorCode: {code}"));
+                    message.push_str(&format!("\nerrorCode: {}", crate::echo::field(code)));
                 }
                 Failure { code: API, message }
             }
             Error::VersionGone { .. } | Error::RateLimited { .. } => Failure {
                 code: API,
-                message: e.to_string(),
+                message: crate::echo::field(&e.to_string()).into_owned(),
             },
             // The SDK's advice names its builder call; the command line
             // has a flag for it.

@@ -176,5 +176,6 @@ fn json(out: &Out) -> Value {
 mod exit_codes;
 mod habits;
 mod help;
+mod hostile;
 mod secrets;
 mod systems;

@@ -13,7 +13,7 @@ fn profile_dir(text: &str) -> tempfile::TempDir {
 
 /// A plan over `n` projects of the example organization, seeded into the
 /// emulator.
-fn many_projects(n: usize) -> (Config, String) {
+pub(crate) fn many_projects(n: usize) -> (Config, String) {
     let mut config = Config::default();
     let mut projects = String::new();
     for i in 0..n {
