@@ -145,7 +145,7 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// Requests in flight at most, 1 to 64 (lowered while the server rate-limits).
-        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=64))]
+        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=i64::from(crate::limits::CONCURRENCY)))]
         concurrency: u16,
     },
     /// List the roles this build knows, per system and scope (from the role catalogue).

@@ -23,6 +23,9 @@ pub const YAML_ALIASES: usize = 1_000;
 /// makes, far below what an alias bomb makes.
 pub const YAML_EVENTS: usize = 2_000_000;
 
+/// The most requests `apply` keeps in flight (`--concurrency`).
+pub const CONCURRENCY: u16 = 64;
+
 /// A byte count as people read it: `8 MiB`, `4 KiB`.
 pub fn bytes(n: u64) -> String {
     match n {
@@ -72,6 +75,38 @@ pub fn read(path: &Path, limit: u64, what: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The README's "Limits" table says what the code enforces, row for
+    /// row, in this order.
+    #[test]
+    fn the_readme_states_these_limits() {
+        use atlas_apikeys::client::MAX_RESPONSE_BYTES;
+        use atlas_apikeys::settings::CONFIG_BYTES;
+        let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
+        let text = std::fs::read_to_string(readme).unwrap();
+        let section = text
+            .split("### Limits")
+            .nth(1)
+            .and_then(|s| s.split("\n#").next())
+            .expect("a Limits section");
+        let stated: Vec<&str> = section
+            .lines()
+            .filter_map(|l| l.strip_prefix("| "))
+            .filter(|l| !l.starts_with("what") && !l.starts_with("---"))
+            .filter_map(|l| l.trim_end_matches(" |").rsplit(" | ").next())
+            .collect();
+        let enforced = [
+            bytes(PLAN_BYTES),
+            bytes(SECRET_BYTES),
+            format!("{YAML_DEPTH} levels"),
+            YAML_ALIASES.to_string(),
+            YAML_EVENTS.to_string(),
+            bytes(CONFIG_BYTES),
+            bytes(MAX_RESPONSE_BYTES as u64),
+            CONCURRENCY.to_string(),
+        ];
+        assert_eq!(stated, enforced);
+    }
 
     #[test]
     fn a_read_stops_at_its_limit_and_says_so() {

@@ -72,4 +72,5 @@ fn summary(req: &atlas_apikeys_emulator::Seen) -> (&str, &str, serde_json::Value
 mod builder;
 mod errors;
 mod operations;
+mod settings;
 mod validation;

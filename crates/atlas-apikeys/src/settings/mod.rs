@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use atlas_apikeys_client::Credentials;
 use secrecy::{ExposeSecret, SecretString};
 
-pub use profile::{Profile, atlas_cli_config_path};
+pub use profile::{CONFIG_BYTES, Profile, atlas_cli_config_path};
 
 use credential::{Credential, Half, Halves};
 

@@ -1,0 +1,119 @@
+//! Hostile arguments, files, environments, servers and readers: never a
+//! panic (exit 101), never a secret echoed, never an unbounded read.
+//! Here: readers that go away or cannot take the output.
+
+use std::process::Stdio;
+
+use super::*;
+
+mod apply;
+mod echo;
+mod settings;
+
+/// A private key, as a user might paste it anywhere.
+pub(super) const PRIVATE: &str = "a0b1c2d3-e4f5-a6b7-c8d9-e0f1a2b3c4d5";
+/// A service account's client secret.
+pub(super) const CLIENT_SECRET: &str = "mdb_sa_sk_Qx7pasted0secretZ";
+
+/// The command line as a plain process (for tests that choose its stdout),
+/// with only `vars` in its environment.
+pub(super) fn process(vars: &[(&str, String)], args: &[&str]) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("atlas-apikeys"));
+    c.env_clear()
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .args(args);
+    c
+}
+
+/// What [`atlas`] sets, for [`process`]: the emulator, the owner key, the
+/// newest version.
+pub(super) fn atlas_vars(e: &Env) -> Vec<(&'static str, String)> {
+    vec![
+        ("MONGODB_ATLAS_BASE_URL", e.emulator.url()),
+        (
+            "MONGODB_ATLAS_PUBLIC_API_KEY",
+            defaults::OWNER.public_key.into(),
+        ),
+        (
+            "MONGODB_ATLAS_PRIVATE_API_KEY",
+            defaults::OWNER.private_key.into(),
+        ),
+        ("MONGODB_ATLAS_API_VERSION", newest().into()),
+    ]
+}
+
+/// Runs `c` with its stdout a pipe whose reader has already gone.
+fn into_closed_pipe(mut c: std::process::Command) -> Out {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = c.stdout(writer).stderr(Stdio::piped()).output().unwrap();
+    Out {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::new(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly_with_the_commands_code() {
+    let e = env(System::Atlas);
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        format!("[[keys]]\nid = \"{KEY}\"\n[[keys.projects]]\nid = \"{PROJECT}\"\nroles = [\"GROUP_READ_ONLY\"]\n"),
+    )
+    .unwrap();
+    let plan = plan.to_str().unwrap();
+    let update = [
+        "-o", "json", "org-key", "update", ORG, KEY, "--desc", "piped",
+    ];
+    let vars = atlas_vars(&e);
+    for (vars, args) in [
+        (&[][..], &["roles"][..]),
+        (&[], &["completions", "bash"]),
+        (&[], &["--help"]),
+        (&vars, &["-o", "table", "apply", plan]),
+        (&vars, &update),
+    ] {
+        let out = into_closed_pipe(process(vars, args));
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        assert_eq!(out.stderr, "", "{args:?}");
+    }
+    assert_eq!(e.emulator.api_key(KEY).unwrap().description, "piped");
+}
+
+#[test]
+fn a_result_that_cannot_be_written_says_the_command_ran_and_exits_5() {
+    let e = env(System::Atlas);
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let args = [
+        "-o", "json", "org-key", "update", ORG, KEY, "--desc", "full",
+    ];
+    let out = process(&atlas_vars(&e), &args)
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    says(
+        &stderr,
+        &["the command ran, but its result could not be written"],
+        &["panicked"],
+    );
+    assert_eq!(e.emulator.api_key(KEY).unwrap().description, "full");
+}
+
+#[test]
+fn concurrency_is_bounded_by_clap_not_by_a_panic() {
+    for n in ["0", "65", "18446744073709551615", "-1"] {
+        let out = run(
+            cli(),
+            &["apply", "plan.json", &format!("--concurrency={n}")],
+        );
+        expect_failure(&out, 2, "--concurrency");
+    }
+}
