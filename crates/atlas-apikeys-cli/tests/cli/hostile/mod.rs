@@ -8,6 +8,7 @@ use super::*;
 
 mod apply;
 mod echo;
+mod fuzz;
 mod settings;
 
 /// A private key, as a user might paste it anywhere.
