@@ -27,6 +27,15 @@ fn with_config(config: &str, vars: &[(&'static str, &str)]) -> (tempfile::TempDi
     (dir, Table(table))
 }
 
+/// Why no credentials could be had in `env`.
+fn credentials_error(env: &Table) -> String {
+    Settings::load(env, None)
+        .unwrap()
+        .credentials_for("atlas")
+        .unwrap_err()
+        .to_string()
+}
+
 const PROFILE_SA: &str =
     "[default]\nclient_id = \"mdb_sa_id_profile\"\nclient_secret = \"mdb_sa_sk_profile\"\n";
 
@@ -96,11 +105,7 @@ fn a_malformed_configuration_matters_only_when_read_and_names_its_line() {
     assert!(settings.credentials_for("atlas").is_ok());
     // Credentials must come from it: the error says why, with the line.
     let (_dir, env) = with_config(broken, &[]);
-    let e = Settings::load(&env, None)
-        .unwrap()
-        .credentials_for("atlas")
-        .unwrap_err()
-        .to_string();
+    let e = credentials_error(&env);
     assert!(e.contains("line 3"), "{e}");
     // A profile named on purpose fails at once.
     let (_dir, env) = with_config(broken, &env_key);
@@ -113,11 +118,7 @@ fn a_malformed_configuration_matters_only_when_read_and_names_its_line() {
 #[test]
 fn a_profile_without_credentials_is_named() {
     let (_dir, env) = with_config("[default]\norg_id = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\n", &[]);
-    let e = Settings::load(&env, None)
-        .unwrap()
-        .credentials_for("atlas")
-        .unwrap_err()
-        .to_string();
+    let e = credentials_error(&env);
     assert!(e.contains("profile \"default\""), "{e}");
     assert!(e.contains("holds none"), "{e}");
 }

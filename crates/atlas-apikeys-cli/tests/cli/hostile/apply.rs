@@ -12,10 +12,8 @@ use super::*;
 fn apply_stops_on_a_failure_that_would_fail_every_item() {
     let (config, plan) = super::habits::many_projects(200);
     let e = env_with(config);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("plan.toml");
-    std::fs::write(&file, &plan).unwrap();
-    let file = file.to_str().unwrap();
+    let (_dir, file) = plan_file("plan.toml", &plan);
+    let file = file.as_str();
     let mut wrong = cli();
     wrong
         .env("MONGODB_ATLAS_BASE_URL", e.emulator.url())
@@ -54,17 +52,8 @@ fn apply_interrupted_reports_what_finished_and_exits_130() {
     let (mut config, plan) = super::habits::many_projects(200);
     config.faults.latency_ms = 50;
     let e = env_with(config);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("plan.toml");
-    std::fs::write(&file, &plan).unwrap();
-    let args = [
-        "-o",
-        "json",
-        "apply",
-        file.to_str().unwrap(),
-        "--concurrency",
-        "2",
-    ];
+    let (_dir, file) = plan_file("plan.toml", &plan);
+    let args = ["-o", "json", "apply", &file, "--concurrency", "2"];
     let child = process(&atlas_vars(&e), &args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -97,16 +86,13 @@ fn apply_interrupted_reports_what_finished_and_exits_130() {
 #[test]
 fn apply_honours_allow_unlisted_roles() {
     let e = env(System::Atlas);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("plan.yaml");
-    std::fs::write(
-        &file,
-        format!(
+    let (_dir, file) = plan_file(
+        "plan.yaml",
+        &format!(
             "keys:\n- id: {KEY}\n  org: {ORG}\n  desc: deploy bot\n  projects:\n  - {{id: {PROJECT}, roles: [GROUP_FUTURE_ROLE]}}\n"
         ),
-    )
-    .unwrap();
-    let file = file.to_str().unwrap();
+    );
+    let file = file.as_str();
     let out = run(atlas(&e), &["--dry-run", "-o", "json", "apply", file]);
     expect_failure(&out, 2, "");
     let out = run(
@@ -134,20 +120,17 @@ fn apply_honours_allow_unlisted_roles() {
 #[test]
 fn apply_sends_a_failing_item_only_as_often_as_the_transport_retries() {
     let e = env(System::Atlas);
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("plan.toml");
-    std::fs::write(
-        &file,
-        format!("[[keys]]\nid = \"{KEY}\"\norg = \"{ORG}\"\ndesc = \"x\"\n"),
-    )
-    .unwrap();
+    let (_dir, file) = plan_file(
+        "plan.toml",
+        &format!("[[keys]]\nid = \"{KEY}\"\norg = \"{ORG}\"\ndesc = \"x\"\n"),
+    );
     for _ in 0..40 {
         e.emulator.inject(
             Some("/api/atlas/v2/orgs/"),
             atlas_apikeys_emulator::Fault::Status(503),
         );
     }
-    let out = run(atlas(&e), &["-o", "json", "apply", file.to_str().unwrap()]);
+    let out = run(atlas(&e), &["-o", "json", "apply", &file]);
     assert_eq!(out.code, 3, "{}", out.stderr);
     let faults = e.emulator.counters().faults;
     let budget = atlas_apikeys::client::RetryPolicy::default().max_attempts;

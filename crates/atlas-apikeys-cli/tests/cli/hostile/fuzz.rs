@@ -195,10 +195,8 @@ proptest! {
     #[test]
     fn any_plan_file_neither_panics_nor_shows_a_secret((text, format) in plan(), dry in any::<bool>(), json in any::<bool>()) {
         let e = env(System::Atlas);
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join(format!("plan.{format}"));
-        std::fs::write(&file, &text).unwrap();
-        let mut args = vec!["-o", if json { "json" } else { "table" }, "apply", file.to_str().unwrap()];
+        let (_dir, file) = plan_file(&format!("plan.{format}"), &text);
+        let mut args = vec!["-o", if json { "json" } else { "table" }, "apply", &file];
         if dry {
             args.insert(0, "--dry-run");
         }

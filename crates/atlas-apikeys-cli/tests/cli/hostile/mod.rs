@@ -43,6 +43,15 @@ pub(super) fn atlas_vars(e: &Env) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// A plan file `name` holding `text`; its directory lasts as long as the
+/// returned guard.
+pub(super) fn plan_file(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    (dir, path.display().to_string())
+}
+
 /// Runs `c` with its stdout a pipe whose reader has already gone.
 fn into_closed_pipe(mut c: std::process::Command) -> Out {
     let (reader, writer) = std::io::pipe().unwrap();
@@ -58,14 +67,13 @@ fn into_closed_pipe(mut c: std::process::Command) -> Out {
 #[test]
 fn a_reader_that_goes_away_ends_the_output_quietly_with_the_commands_code() {
     let e = env(System::Atlas);
-    let dir = tempfile::tempdir().unwrap();
-    let plan = dir.path().join("plan.toml");
-    std::fs::write(
-        &plan,
-        format!("[[keys]]\nid = \"{KEY}\"\n[[keys.projects]]\nid = \"{PROJECT}\"\nroles = [\"GROUP_READ_ONLY\"]\n"),
-    )
-    .unwrap();
-    let plan = plan.to_str().unwrap();
+    let (_dir, plan) = plan_file(
+        "plan.toml",
+        &format!(
+            "[[keys]]\nid = \"{KEY}\"\n[[keys.projects]]\nid = \"{PROJECT}\"\nroles = [\"GROUP_READ_ONLY\"]\n"
+        ),
+    );
+    let plan = plan.as_str();
     let update = [
         "-o", "json", "org-key", "update", ORG, KEY, "--desc", "piped",
     ];

@@ -49,19 +49,11 @@ fn strict_is_refused_where_it_cannot_be_told() {
             System::CloudManager => "cloud-manager",
             _ => "ops-manager",
         };
-        let out = run(
+        let out = sh(
             c,
-            &[
-                "--system",
-                name,
-                "project-key",
-                "assign",
-                PROJECT,
-                KEY,
-                "--role",
-                "GROUP_READ_ONLY",
-                "--strict",
-            ],
+            &format!(
+                "--system {name} project-key assign {PROJECT} {KEY} --role GROUP_READ_ONLY --strict"
+            ),
         );
         expect_failure(&out, 2, "--strict");
         assert_eq!(e.emulator.counters().exchanges, 0);
