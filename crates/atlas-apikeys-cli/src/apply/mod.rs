@@ -8,6 +8,7 @@
 //! does Ctrl-C, at once. Either way the report says what happened so far.
 
 mod file;
+mod known;
 mod pace;
 mod plan;
 
@@ -53,6 +54,7 @@ pub async fn run(
     let invalid = items.len() - queue.len();
     let mut queue = queue.into_iter();
     let pace = Arc::new(Pace::new(concurrency.max(1)));
+    let known = Arc::new(known::Known::default());
     let mut running = tokio::task::JoinSet::new();
     let mut in_flight: HashMap<tokio::task::Id, usize> = HashMap::new();
     let mut stop: Option<u8> = None;
@@ -97,9 +99,9 @@ pub async fn run(
             }
             slot = pace.slot(), if more => {
                 let Some((n, work)) = queue.next() else { continue };
-                let (pace, keys) = (pace.clone(), keys.clone());
+                let (pace, keys, known) = (pace.clone(), keys.clone(), known.clone());
                 let handle = running.spawn(async move {
-                    let outcome = attempt(&keys, &pace, &work).await;
+                    let outcome = attempt(&keys, &pace, &known, &work).await;
                     pace.release(slot);
                     (n, outcome)
                 });
@@ -218,17 +220,19 @@ fn report(
 ) -> Result<(), Failure> {
     let elapsed = started.elapsed().as_secs_f64();
     let count = |r: &str| outcomes.iter().filter(|o| o.result == r).count();
-    let (assigned, updated, failed, skipped) = (
+    let (assigned, updated, unchanged, present, failed, skipped) = (
         count("assigned"),
-        count("updated") + count("set") + count("present"),
+        count("updated"),
+        count(pace::UNCHANGED),
+        count("present"),
         count("failed"),
         count("skipped"),
     );
     let total = items.len();
     let value = json!({
         "summary": {
-            "items": total, "assigned": assigned, "updated": updated, "failed": failed,
-            "skipped": skipped, "seconds": elapsed,
+            "items": total, "assigned": assigned, "updated": updated, "unchanged": unchanged,
+            "present": present, "failed": failed, "skipped": skipped, "seconds": elapsed,
         },
         "items": items.iter().zip(outcomes).map(|(i, o)| {
             let mut v = item_json(i);
@@ -241,7 +245,7 @@ fn report(
         let mut rows: Vec<(&str, String)> = vec![(
             "summary",
             format!(
-                "{assigned} assigned, {updated} updated, {failed} failed, {skipped} skipped, of {total} in {elapsed:.1}s"
+                "{assigned} assigned, {updated} updated, {unchanged} unchanged, {present} present, {failed} failed, {skipped} skipped, of {total} in {elapsed:.1}s"
             ),
         )];
         for (i, o) in items.iter().zip(outcomes) {

@@ -9,6 +9,7 @@ use atlas_apikeys::{ApiKeys, Ensured, Error, TransportError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
+use super::known::Known;
 use super::plan::Work;
 use crate::exit::Failure;
 
@@ -148,23 +149,40 @@ impl Outcome {
     }
 }
 
-async fn perform(keys: &ApiKeys, work: &Work) -> Result<&'static str, Error> {
+/// Sends one item, unless the key is already seen to be so; every key an
+/// answer carries is recorded as the key's state.
+async fn perform(keys: &ApiKeys, known: &Known, work: &Work) -> Result<&'static str, Error> {
     match work {
-        Work::Org(org, key, update) => keys
-            .update_org_key(org, key, update)
-            .await
-            .map(|_| "updated"),
-        Work::Project(project, key, roles) => keys
-            .ensure_project_roles(project, key, roles)
-            .await
-            .map(|e| match e {
-                Ensured::Updated(_) => "updated",
-                Ensured::Set(_) => "set",
-                Ensured::Present(_) => "present",
+        Work::Org(org, key, update) => keys.update_org_key(org, key, update).await.map(|k| {
+            known.record(&k);
+            "updated"
+        }),
+        Work::Project(project, key, roles) => {
+            if known.already(key, project, roles) {
+                return Ok(UNCHANGED);
+            }
+            let ensured = keys.ensure_project_roles(project, key, roles).await?;
+            Ok(match ensured {
+                Ensured::Updated(k) => {
+                    known.record(&k);
+                    "updated"
+                }
+                Ensured::Set(k) => {
+                    known.record(&k);
+                    "assigned"
+                }
+                Ensured::Present(k) => {
+                    known.record(&k);
+                    "present"
+                }
                 _ => "assigned",
-            }),
+            })
+        }
     }
 }
+
+/// An item the key was already seen to satisfy: nothing was sent.
+pub(super) const UNCHANGED: &str = "unchanged";
 
 /// Whether `e` would fail every item of the run alike.
 fn fails_every_item(e: &Error) -> bool {
@@ -181,10 +199,12 @@ fn fails_every_item(e: &Error) -> bool {
 /// Does one item, once: the transport has already retried what it may, and
 /// waited out what `Retry-After` it could. A refusal for the rate holds
 /// every later item until the server's `Retry-After` has passed.
-pub(super) async fn attempt(keys: &ApiKeys, pace: &Pace, work: &Work) -> Outcome {
-    match perform(keys, work).await {
+pub(super) async fn attempt(keys: &ApiKeys, pace: &Pace, known: &Known, work: &Work) -> Outcome {
+    match perform(keys, known, work).await {
         Ok(result) => {
-            pace.succeeded(keys.rate_limit().and_then(|r| r.remaining));
+            if result != UNCHANGED {
+                pace.succeeded(keys.rate_limit().and_then(|r| r.remaining));
+            }
             Outcome {
                 result,
                 error: None,
