@@ -1,9 +1,11 @@
 //! `cargo xtask bench`: every comparison side by side in one process, on
 //! loopback, sides alternated, medians and ratios; writes BENCHMARKS.md with
-//! `--write PATH`. `--overhead-only` runs comparison 1 alone; `--profile
+//! `--write PATH`. `--overhead-only` runs comparison 1 alone, `--apply-only`
+//! comparison 7; `--profile
 //! sdk|raw N [CALLERS]` makes calls for a profiler.
 #![forbid(unsafe_code)]
 
+mod apply;
 mod codegen;
 mod digest;
 mod load;
@@ -15,6 +17,7 @@ mod sides;
 
 use std::fmt::Write as _;
 
+use apply::*;
 use codegen::*;
 use digest::*;
 use load::*;
@@ -71,6 +74,12 @@ async fn main() {
         Ok(section) => sections.push(section),
         Err(e) => failed.push(format!("{name}: {e}")),
     };
+    if args.iter().any(|a| a == "--apply-only") {
+        keep("apply", apply_at_scale().await);
+        out.push_str(&render(&sections));
+        print!("{out}");
+        return;
+    }
     keep("sdk overhead", sdk_overhead(&settings).await);
     if args.iter().any(|a| a == "--overhead-only") {
         out.push_str(&render(&sections));
