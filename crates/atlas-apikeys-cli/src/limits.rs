@@ -16,11 +16,14 @@ pub const PLAN_BYTES: u64 = 8 << 20;
 pub const SECRET_BYTES: u64 = 4 << 10;
 /// The deepest nesting a YAML plan may have (a plan needs four levels).
 pub const YAML_DEPTH: usize = 16;
-/// The most aliases (`*name`) a YAML plan may use.
-pub const YAML_ALIASES: usize = 1_000;
-/// The most YAML events (scalars, collection starts and ends) a plan may
-/// hold, aliases expanded: well above what [`PLAN_BYTES`] of plain YAML
-/// makes, far below what an alias bomb makes.
+/// The most aliases (`*name`) a YAML plan may use: one per project of a
+/// large plan that names its roles once.
+pub const YAML_ALIASES: usize = 100_000;
+/// The most events aliases may replay in all: a shared roles list per
+/// project of a large plan, far below what an alias bomb asks for.
+pub const YAML_REPLAYED: usize = 500_000;
+/// The most YAML events and nodes (scalars, collection starts and ends) a
+/// plan may hold: above what [`PLAN_BYTES`] of ordinary YAML makes.
 pub const YAML_EVENTS: usize = 2_000_000;
 
 /// The most requests `apply` keeps in flight (`--concurrency`).
@@ -100,6 +103,7 @@ mod tests {
             bytes(SECRET_BYTES),
             format!("{YAML_DEPTH} levels"),
             YAML_ALIASES.to_string(),
+            YAML_REPLAYED.to_string(),
             YAML_EVENTS.to_string(),
             bytes(CONFIG_BYTES),
             bytes(MAX_RESPONSE_BYTES as u64),

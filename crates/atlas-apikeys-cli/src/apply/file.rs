@@ -6,7 +6,7 @@ use std::path::Path;
 
 use super::plan::Plan;
 use crate::exit::Failure;
-use crate::limits::{self, PLAN_BYTES, YAML_ALIASES, YAML_DEPTH, YAML_EVENTS};
+use crate::limits::{self, PLAN_BYTES, YAML_ALIASES, YAML_DEPTH, YAML_EVENTS, YAML_REPLAYED};
 
 /// Reads and parses the plan at `path` (`-`: stdin, JSON or YAML).
 pub(super) fn read(path: &Path) -> Result<Plan, Failure> {
@@ -60,9 +60,12 @@ fn yaml(text: &str) -> Result<Plan, String> {
     budget.max_aliases = YAML_ALIASES;
     budget.max_events = YAML_EVENTS;
     budget.max_nodes = YAML_EVENTS;
+    // Many aliases of one anchor is how a large plan names its roles once;
+    // the replay limit, not a ratio, bounds what they cost.
+    budget.enforce_alias_anchor_ratio = false;
     budget.max_total_scalar_bytes = PLAN_BYTES as usize;
     let mut options = serde_saphyr::options! { budget: Some(budget) };
-    options.alias_limits.max_total_replayed_events = YAML_EVENTS;
+    options.alias_limits.max_total_replayed_events = YAML_REPLAYED;
     serde_saphyr::from_str_with_options(text, options).map_err(|e| {
         let plain = serde_saphyr::render_options! {
             snippets: serde_saphyr::SnippetMode::Off,
@@ -131,6 +134,17 @@ mod tests {
             assert!(!e.contains(secret), "{e}");
             assert!(e.contains("line "), "{e}");
         }
+    }
+
+    #[test]
+    fn a_large_plan_may_share_one_roles_list_by_alias() {
+        let mut text = String::from(
+            "keys:\n- id: k\n  projects:\n  - {id: p, roles: &r [GROUP_READ_ONLY, GROUP_OWNER]}\n",
+        );
+        for _ in 0..20_000 {
+            text.push_str("  - {id: p, roles: *r}\n");
+        }
+        yaml(&text).unwrap_or_else(|e| panic!("{e}"));
     }
 
     #[test]
