@@ -29,22 +29,37 @@ static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
 /// longer.)
 const MIN_REMEMBERED: usize = 8;
 
-/// Withholds `secret` from everything printed from now on.
+/// Withholds `secret` from everything printed from now on: as it is, and as
+/// JSON, Rust's `Debug` and a message's 40-character excerpt would show it.
 pub fn remember(secret: &str) {
     let secret = secret.trim();
     if secret.len() < MIN_REMEMBERED {
         return;
     }
+    let debug = format!("{secret:?}");
+    let json = serde_json::Value::from(secret).to_string();
+    let excerpt: String = secret.chars().take(40).collect();
+    let excerpt = format!("{excerpt:?}");
     let mut known = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
-    if !known.iter().any(|k| k == secret) {
-        known.push(secret.to_owned());
+    for form in [
+        secret,
+        &debug[1..debug.len() - 1],
+        &json[1..json.len() - 1],
+        &excerpt[1..excerpt.len() - 1],
+    ] {
+        if form.len() >= MIN_REMEMBERED && !known.iter().any(|k| k == form) {
+            known.push(form.to_owned());
+        }
     }
+    // Longest first: a form that holds another is replaced whole.
+    known.sort_by_key(|k| std::cmp::Reverse(k.len()));
 }
 
-/// `text` with secrets withheld: shaped like one, remembered, or a URL's
-/// userinfo.
+/// `text` with secrets withheld: remembered ones first (a shape rule could
+/// otherwise rewrite part of one, and the rest would no longer match), then
+/// anything shaped like one, then a URL's userinfo.
 pub fn withhold(text: &str) -> Cow<'_, str> {
-    let mut text = withhold_secrets(text);
+    let mut text = Cow::Borrowed(text);
     {
         let known = SECRETS.lock().unwrap_or_else(|e| e.into_inner());
         for secret in known.iter() {
@@ -53,14 +68,65 @@ pub fn withhold(text: &str) -> Cow<'_, str> {
             }
         }
     }
+    let text = match text {
+        Cow::Borrowed(t) => withhold_secrets(t),
+        Cow::Owned(t) => Cow::Owned(withhold_secrets(&t).into_owned()),
+    };
     match withhold_userinfo(&text) {
         Cow::Borrowed(_) => text,
         Cow::Owned(s) => Cow::Owned(s),
     }
 }
 
-/// Replaces the `user:password@` of every `scheme://user:password@host`.
+/// Replaces what stands before the last `@` of every `scheme://…@host`, and
+/// of a bare `user:password@host`: a password may hold `/`, `?` or `#`, so
+/// the authority is taken to run to the next white space or quote.
 fn withhold_userinfo(text: &str) -> Cow<'_, str> {
+    let text = withhold_authorities(text);
+    if !text.contains('@') {
+        return text;
+    }
+    // A word with `:` before its last `@` and no scheme: `alice:pw@host`.
+    let bare = |word: &str| {
+        !word.contains("://")
+            && word
+                .rfind('@')
+                .is_some_and(|at| word[..at].contains(':') && at + 1 < word.len())
+    };
+    if !text.split(is_boundary).any(bare) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match word.rfind('@') {
+            Some(at) if bare(word) => {
+                out.push_str(WITHHELD);
+                out.push_str(&word[at..]);
+            }
+            _ => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if is_boundary(c) {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    Cow::Owned(out)
+}
+
+/// Where a URL ends in running text.
+fn is_boundary(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '"' | '\'' | '`')
+}
+
+/// The `scheme://…@` part of [`withhold_userinfo`].
+fn withhold_authorities(text: &str) -> Cow<'_, str> {
     if !text.contains("://") {
         return Cow::Borrowed(text);
     }
@@ -70,9 +136,7 @@ fn withhold_userinfo(text: &str) -> Cow<'_, str> {
     while let Some(at) = rest.find("://") {
         let (head, tail) = rest.split_at(at + 3);
         out.push_str(head);
-        let authority_end = tail
-            .find(|c: char| matches!(c, '/' | '?' | '#' | '"' | '\'' | '`') || c.is_whitespace())
-            .unwrap_or(tail.len());
+        let authority_end = tail.find(is_boundary).unwrap_or(tail.len());
         let authority = &tail[..authority_end];
         match authority.rfind('@') {
             Some(userinfo_end) => {
@@ -112,9 +176,16 @@ fn lines(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// `text` with the control characters `which` selects shown escaped.
+/// Characters that reorder or hide text on a terminal without being
+/// control characters: bidirectional overrides and isolates, and the marks.
+fn reorders(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `text` with the control characters `which` selects, and characters that
+/// reorder text, shown escaped.
 fn escape(text: &str, which: impl Fn(char) -> bool) -> Cow<'_, str> {
-    let bad = |c: char| c.is_control() && which(c);
+    let bad = |c: char| (c.is_control() && which(c)) || reorders(c);
     if !text.chars().any(bad) {
         return Cow::Borrowed(text);
     }
@@ -132,6 +203,27 @@ fn escape(text: &str, which: impl Fn(char) -> bool) -> Cow<'_, str> {
 /// Prints `text` and a newline on stdout, by the rule above.
 pub fn out(text: &str) -> Result<(), Failure> {
     raw_out(lines(text).as_bytes())
+}
+
+/// Prints JSON on stdout: secrets withheld, and the characters JSON leaves
+/// raw that a terminal obeys (DEL, C1 controls, reordering marks), which can
+/// only stand inside its strings, escaped as JSON does (`\u007f`), so the
+/// output stays JSON.
+pub fn out_json(json: &str) -> Result<(), Failure> {
+    let text = withhold(json);
+    let bad = |c: char| (c.is_control() && c != '\n') || reorders(c);
+    if !text.chars().any(bad) {
+        return raw_out(text.as_bytes());
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if bad(c) {
+            escaped.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            escaped.push(c);
+        }
+    }
+    raw_out(escaped.as_bytes())
 }
 
 /// Writes `bytes` to stdout as they are (text this program made, such as
@@ -216,12 +308,40 @@ mod tests {
     }
 
     #[test]
-    fn remembered_secrets_are_withheld_whatever_their_shape() {
+    fn remembered_secrets_are_withheld_whatever_their_shape_and_escaping() {
         remember("hunter2-but-longer");
         remember("short");
         assert_eq!(
             withhold("key hunter2-but-longer, short"),
             "key [withheld], short"
         );
+        // Part of it shaped like a client secret: the whole goes.
+        remember("mdb_sa_sk_abc+def/ghi");
+        assert_eq!(withhold("got mdb_sa_sk_abc+def/ghi!"), "got [withheld]!");
+        remember("pass\"word\\with-quotes");
+        assert_eq!(
+            withhold(r#"{"v":"pass\"word\\with-quotes"}"#),
+            r#"{"v":"[withheld]"}"#
+        );
+    }
+
+    #[test]
+    fn userinfo_is_withheld_whatever_its_password_holds() {
+        for (text, shown) in [
+            ("https://alice:pa/ss@host/x", "https://[withheld]@host/x"),
+            (
+                "base URL \"alice:S3cretPw@cloud.example\" has no scheme",
+                "base URL \"[withheld]@cloud.example\" has no scheme",
+            ),
+            ("mail me at bob@example.com", "mail me at bob@example.com"),
+        ] {
+            assert_eq!(withhold(text), shown);
+        }
+    }
+
+    #[test]
+    fn reordering_marks_are_escaped_and_json_stays_json() {
+        assert_eq!(field("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(lines("x\u{7f}"), "x\\u{7f}");
     }
 }

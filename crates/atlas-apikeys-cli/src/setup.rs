@@ -97,6 +97,11 @@ impl Setup {
         for secret in settings.secrets() {
             crate::echo::remember(secret);
         }
+        if let Some(e) = settings.profile_error() {
+            crate::echo::err(&format!(
+                "warning: no profile setting is used (service, base URL, version, ids): {e}"
+            ));
+        }
         let system = global
             .system
             .map(system_name)

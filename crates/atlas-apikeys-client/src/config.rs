@@ -121,7 +121,7 @@ impl ClientConfig {
         };
         let base_url = base_url.trim_end_matches('/').to_owned();
         let url = reqwest::Url::parse(&base_url).map_err(|e| BuildError::BaseUrl {
-            url: base_url.clone(),
+            url: without_userinfo(&base_url),
             reason: e.to_string(),
         })?;
         refuse_extras(&url)?;
@@ -225,6 +225,18 @@ pub(crate) enum Auth {
 pub(crate) struct Shared {
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
+}
+
+/// `raw` as an error may show it: what stands before its last `@` (a user
+/// name and password, whatever they hold) withheld.
+fn without_userinfo(raw: &str) -> String {
+    match (raw.find("://"), raw.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}[withheld]{}", &raw[..scheme + 3], &raw[at..])
+        }
+        (None, Some(at)) => format!("[withheld]{}", &raw[at..]),
+        _ => raw.to_owned(),
+    }
 }
 
 /// Refuses what a base URL must not carry: userinfo (sent as `Basic`

@@ -72,6 +72,30 @@ fn an_api_key_in_the_environment_beats_a_service_account_in_the_profile() {
     );
 }
 
+/// Ops Manager takes API keys only: a service account in the environment
+/// does not set aside the profile's API key there.
+#[test]
+fn only_credentials_the_system_takes_set_the_profiles_aside() {
+    let (_dir, env) = with_config(
+        "[default]\npublic_api_key = \"profpubk\"\nprivate_api_key = \"6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f\"\n",
+        &[
+            (vars::CLIENT_ID, "mdb_sa_id_env"),
+            (vars::CLIENT_SECRET, "mdb_sa_sk_env"),
+        ],
+    );
+    let settings = Settings::load(&env, None).unwrap();
+    let om = settings.credentials_for("ops-manager").unwrap();
+    assert!(
+        matches!(om, Credentials::ApiKey { ref public_key, .. } if public_key == "profpubk"),
+        "{om:?}"
+    );
+    let atlas = settings.credentials_for("atlas").unwrap();
+    assert!(
+        matches!(atlas, Credentials::ServiceAccount { .. }),
+        "{atlas:?}"
+    );
+}
+
 #[test]
 fn a_date_may_be_a_number_and_other_odd_values_are_refused_by_name() {
     let (_dir, env) = with_config(
@@ -103,6 +127,12 @@ fn a_malformed_configuration_matters_only_when_read_and_names_its_line() {
     let (_dir, env) = with_config(broken, &env_key);
     let settings = Settings::load(&env, None).unwrap();
     assert!(settings.credentials_for("atlas").is_ok());
+    // Said, since its other settings are not used either.
+    assert!(
+        settings
+            .profile_error()
+            .is_some_and(|e| e.contains("line 3"))
+    );
     // Credentials must come from it: the error says why, with the line.
     let (_dir, env) = with_config(broken, &[]);
     let e = credentials_error(&env);

@@ -130,3 +130,28 @@ async fn a_response_over_the_limit_is_refused_as_it_passes_it() {
         .await
         .unwrap();
 }
+
+/// The token endpoint's answer is bounded like every other: a flood there
+/// fails the call with the limit named, instead of being read whole.
+#[tokio::test]
+async fn a_token_answer_over_the_limit_is_refused() {
+    use atlas_apikeys::client::MAX_RESPONSE_BYTES;
+    let emu = emulator(Config::default()).await;
+    emu.token_reply(atlas_apikeys_emulator::Reply::raw(
+        200,
+        "application/json",
+        &" ".repeat(MAX_RESPONSE_BYTES + 1),
+    ));
+    let keys = service_account_keys(&emu, RetryPolicy::none());
+    let e = keys
+        .update_org_key(&org(), &target(), &describe("x"))
+        .await
+        .expect_err("a flood is not a token");
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    assert!(text.contains("MiB limit"), "{text}");
+}

@@ -44,7 +44,9 @@ fn json(text: &str) -> Result<Plan, String> {
 fn toml(text: &str) -> Result<Plan, String> {
     toml::from_str(text).map_err(|e| {
         let place = e.span().map(|span| {
-            let before = &text[..span.start.min(text.len())];
+            // A byte offset: counted in bytes, so no slice can split a character.
+            let before = text.as_bytes().get(..span.start).unwrap_or(text.as_bytes());
+            let before = String::from_utf8_lossy(before);
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
             format!("line {line} column {column}: ")

@@ -95,14 +95,24 @@ impl Pace {
     }
 
     /// A refusal for the rate: half the allowance, and no new item before
-    /// `retry_after` has passed.
-    fn limited(&self, retry_after: Option<Duration>) {
+    /// `retry_after` has passed. False when the wait is longer than a run
+    /// waits ([`MAX_HOLD`]): the run should stop instead.
+    fn limited(&self, retry_after: Option<Duration>) -> bool {
         let mut a = self.lock();
         let half = a.allowed / 2;
         self.shrink_to(&mut a, half);
-        if let Some(wait) = retry_after {
-            let until = Instant::now() + wait;
-            a.hold = Some(a.hold.map_or(until, |h| h.max(until)));
+        let Some(wait) = retry_after else {
+            return true;
+        };
+        match Instant::now()
+            .checked_add(wait)
+            .filter(|_| wait <= MAX_HOLD)
+        {
+            Some(until) => {
+                a.hold = Some(a.hold.map_or(until, |h| h.max(until)));
+                true
+            }
+            None => false,
         }
     }
 
@@ -128,6 +138,10 @@ impl Pace {
         }
     }
 }
+
+/// The longest `Retry-After` a run waits out; a longer one stops the run
+/// (every later item would wait as long), and a re-run completes it.
+pub(super) const MAX_HOLD: Duration = Duration::from_secs(15 * 60);
 
 /// What happened to an item.
 #[derive(Debug, Clone)]
@@ -212,14 +226,14 @@ pub(super) async fn attempt(keys: &ApiKeys, pace: &Pace, known: &Known, work: &W
             }
         }
         Err(e) => {
+            let mut fatal = fails_every_item(&e);
             if e.status() == Some(429) || matches!(e, Error::RateLimited { .. }) {
                 let wait = match &e {
                     Error::RateLimited { retry_after, .. } => Some(*retry_after),
                     _ => None,
                 };
-                pace.limited(wait);
+                fatal |= !pace.limited(wait);
             }
-            let fatal = fails_every_item(&e);
             let failure = Failure::from(e);
             Outcome {
                 result: "failed",
@@ -246,7 +260,7 @@ mod tests {
     async fn a_limit_shrinks_the_allowance_as_slots_come_back_and_successes_grow_it() {
         let pace = Pace::new(8);
         let slots = take(&pace, 8).await;
-        pace.limited(None);
+        assert!(pace.limited(None));
         assert_eq!(pace.permits.available_permits(), 0);
         for slot in slots {
             pace.release(slot);
@@ -275,7 +289,11 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn no_slot_is_given_before_a_retry_after_has_passed() {
         let pace = Pace::new(4);
-        pace.limited(Some(Duration::from_secs(119)));
+        // Longer than a run waits, or than a clock can hold: refused.
+        assert!(!pace.limited(Some(MAX_HOLD + Duration::from_secs(1))));
+        assert!(!pace.limited(Some(Duration::MAX)));
+        assert!(pace.holding().is_none());
+        assert!(pace.limited(Some(Duration::from_secs(119))));
         let asked = Instant::now();
         let slot = pace.slot().await;
         assert!(slot.is_some());

@@ -16,14 +16,16 @@ pub const MAX_RESPONSE_BYTES: usize = 16 << 20;
 pub struct ResponseTooLarge;
 
 /// `response`, whose body fails once it passes [`MAX_RESPONSE_BYTES`]; a
-/// declared `Content-Length` over it fails on the first read.
-pub(super) fn bounded(response: Response) -> Response {
+/// declared `Content-Length` over it fails on the first read. A body whose
+/// declared length is within the limit is passed on as it is: the HTTP
+/// stack never reads past a declared length, and the common case pays
+/// nothing.
+pub(crate) fn bounded(response: Response) -> Response {
     use http_body_util::BodyExt;
-    let declared = response.content_length().unwrap_or(0);
-    let limit = if declared > MAX_RESPONSE_BYTES as u64 {
-        0
-    } else {
-        MAX_RESPONSE_BYTES
+    let limit = match response.content_length() {
+        Some(declared) if declared <= MAX_RESPONSE_BYTES as u64 => return response,
+        Some(_) => 0,
+        None => MAX_RESPONSE_BYTES,
     };
     let response = http::Response::<reqwest::Body>::from(response);
     Response::from(response.map(|body| {

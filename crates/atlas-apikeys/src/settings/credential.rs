@@ -1,11 +1,12 @@
-//! A credential pair (public and private key, or client id and secret),
-//! whole or in part, and where it was read from.
+//! Credential pairs (public and private key, or client id and secret),
+//! whole or in part, as read from one place: the environment or the
+//! profile. The two places are never mixed: credentials come from the
+//! environment as a unit when it sets any that the system takes.
 
 use secrecy::SecretString;
 
-/// A credential pair (public and private key, or client id and secret) read
-/// from one place: the environment when either half is set there, else the
-/// profile. Half from each would mix two identities.
+/// A credential pair read from one place.
+#[derive(Debug, Clone, Default)]
 pub(super) struct Credential {
     /// Both halves.
     pub(super) pair: Option<(String, SecretString)>,
@@ -25,12 +26,7 @@ pub(super) enum Half {
 pub(super) type Halves = (Option<String>, Option<SecretString>);
 
 impl Credential {
-    pub(super) fn choose(env: Halves, profile: Halves) -> Self {
-        let (id, secret) = if env.0.is_some() || env.1.is_some() {
-            env
-        } else {
-            profile
-        };
+    fn read((id, secret): Halves) -> Self {
         let missing = match (&id, &secret) {
             (Some(_), None) => Some(Half::Secret),
             (None, Some(_)) => Some(Half::Id),
@@ -41,5 +37,34 @@ impl Credential {
             id,
             missing,
         }
+    }
+
+    /// Whether either half is set.
+    fn any(&self) -> bool {
+        self.id.is_some() || self.missing.is_some()
+    }
+}
+
+/// Both kinds of pair, as one place holds them.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Found {
+    /// The programmatic API key.
+    pub(super) key: Credential,
+    /// The service account.
+    pub(super) account: Credential,
+}
+
+impl Found {
+    pub(super) fn read(key: Halves, account: Halves) -> Self {
+        Self {
+            key: Credential::read(key),
+            account: Credential::read(account),
+        }
+    }
+
+    /// Whether any half of a kind the system takes is set (`oauth`: service
+    /// accounts are taken too).
+    pub(super) fn any(&self, oauth: bool) -> bool {
+        self.key.any() || (oauth && self.account.any())
     }
 }

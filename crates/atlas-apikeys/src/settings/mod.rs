@@ -13,7 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 pub use profile::{CONFIG_BYTES, Profile, atlas_cli_config_path};
 
-use credential::{Credential, Half, Halves};
+use credential::{Found, Half, Halves};
 
 /// Where variables come from (the process environment, or a test's table).
 pub trait Env {
@@ -106,12 +106,9 @@ pub struct Settings {
     base_url: Option<String>,
     ops_manager_url: Option<String>,
     cloudgov: bool,
-    api_key: Option<(String, SecretString)>,
-    api_key_partial: Option<&'static str>,
-    service_account: Option<(String, SecretString)>,
-    service_account_partial: bool,
-    public_key: Option<String>,
-    client_id: Option<String>,
+    /// Credentials from the environment, and from the profile.
+    from_env: Found,
+    from_profile: Found,
     /// The profile's output format (`json`, `plaintext`).
     pub output: Option<String>,
     secrets: Vec<SecretString>,
@@ -158,28 +155,6 @@ impl Settings {
         .flatten()
         .cloned()
         .collect();
-        // Credentials come from one place as a unit: any set in the
-        // environment, of either kind, set aside all of the profile's (a
-        // profile's service account must not beat an API key exported for
-        // this run).
-        let in_env = env_key.0.is_some()
-            || env_key.1.is_some()
-            || env_account.0.is_some()
-            || env_account.1.is_some();
-        let (profile_key, profile_account): (Halves, Halves) = if in_env {
-            ((None, None), (None, None))
-        } else {
-            (
-                (p.public_api_key.clone(), p.private_api_key.clone()),
-                (p.client_id.clone(), p.client_secret.clone()),
-            )
-        };
-        let key = Credential::choose(env_key, profile_key);
-        let account = Credential::choose(env_account, profile_account);
-        let api_key_partial = key.missing.map(|half| match half {
-            Half::Secret => "a public key is set but no private key",
-            Half::Id => "a private key is set but no public key",
-        });
         Ok(Settings {
             system: p.system(),
             org_id: env.var(vars::ORG_ID).or_else(|| p.org_id.clone()),
@@ -190,12 +165,11 @@ impl Settings {
                 .var(vars::OPS_MANAGER_URL)
                 .or_else(|| p.ops_manager_url.clone()),
             cloudgov: p.service.as_deref() == Some("cloudgov"),
-            api_key: key.pair,
-            api_key_partial,
-            service_account: account.pair,
-            service_account_partial: account.missing == Some(Half::Secret),
-            public_key: key.id,
-            client_id: account.id,
+            from_env: Found::read(env_key, env_account),
+            from_profile: Found::read(
+                (p.public_api_key.clone(), p.private_api_key.clone()),
+                (p.client_id.clone(), p.client_secret.clone()),
+            ),
             output: p.output.clone(),
             secrets,
             profile_error,
@@ -235,39 +209,54 @@ impl Settings {
     /// The API key's public part, from the environment or the profile (for a
     /// private key read from a file).
     pub fn public_key(&self) -> Option<&str> {
-        self.public_key.as_deref()
+        let (env, profile) = (&self.from_env.key.id, &self.from_profile.key.id);
+        env.as_deref().or(profile.as_deref())
     }
 
     /// The service account's client id, from the environment or the profile
     /// (for a secret read from a file).
     pub fn client_id(&self) -> Option<&str> {
-        self.client_id.as_deref()
+        let (env, profile) = (&self.from_env.account.id, &self.from_profile.account.id);
+        env.as_deref().or(profile.as_deref())
     }
 
     /// Credentials for `system`: a service account when one is configured
     /// and the system offers it, otherwise an API key.
     pub fn credentials_for(&self, system: &str) -> Result<Credentials, SettingsError> {
         let oauth = system != "ops-manager";
-        if oauth && let Some((id, secret)) = &self.service_account {
+        // One place as a unit: the environment when it sets any credential
+        // this system takes (a profile's service account must not beat an
+        // API key exported for this run), else the profile.
+        let in_env = self.from_env.any(oauth);
+        let found = if in_env {
+            &self.from_env
+        } else {
+            &self.from_profile
+        };
+        if oauth && let Some((id, secret)) = &found.account.pair {
             return Ok(Credentials::service_account(
                 id.clone(),
                 secret.expose_secret(),
             ));
         }
-        if oauth && self.service_account_partial {
+        if oauth && found.account.missing == Some(Half::Secret) {
             return Err(SettingsError::Credentials(format!(
                 "{} is set but no client secret ({})",
                 vars::CLIENT_ID,
                 vars::CLIENT_SECRET
             )));
         }
-        if let Some((public, private)) = &self.api_key {
+        if let Some((public, private)) = &found.key.pair {
             return Ok(Credentials::api_key(
                 public.clone(),
                 private.expose_secret(),
             ));
         }
-        let mut message = if let Some(partial) = self.api_key_partial {
+        let partial = found.key.missing.map(|half| match half {
+            Half::Secret => "a public key is set but no private key",
+            Half::Id => "a private key is set but no public key",
+        });
+        let mut message = if let Some(partial) = partial {
             format!(
                 "{partial} ({} and {})",
                 vars::PUBLIC_API_KEY[0],
@@ -289,12 +278,16 @@ impl Settings {
             )
         };
         match &self.profile {
+            Some(p) if in_env && self.from_profile.any(oauth) => message.push_str(&format!(
+                "; the Atlas CLI profile {:?}'s credentials were set aside, since the environment sets some",
+                p.name
+            )),
             Some(p) if p.secret_kept_elsewhere() => message.push_str(&format!(
                 "; the Atlas CLI profile {:?} ({}) keeps its secrets in the operating system's keychain, which is not read here: export them in those variables",
                 p.name,
                 p.path.display()
             )),
-            Some(p) if self.api_key_partial.is_none() => message.push_str(&format!(
+            Some(p) if partial.is_none() => message.push_str(&format!(
                 "; the Atlas CLI profile {:?} ({}) holds none",
                 p.name,
                 p.path.display()

@@ -148,7 +148,10 @@ impl Profile {
                 None => reason,
             },
         };
-        let line_of = |offset: usize| text[..offset.min(text.len())].matches('\n').count() + 1;
+        let line_of = |offset: usize| {
+            let before = text.as_bytes().get(..offset).unwrap_or(text.as_bytes());
+            before.iter().filter(|b| **b == b'\n').count() + 1
+        };
         // The message and line only: the parser's excerpt could hold a secret.
         let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             unreadable(e.span().map(|s| line_of(s.start)), e.message().to_owned())

@@ -170,3 +170,25 @@ fn apply_never_shows_a_secret_from_the_plan() {
         &[PRIVATE, CLIENT_SECRET, "panicked"],
     );
 }
+
+/// JSON output stays JSON whatever a server's strings hold: DEL, C1 controls
+/// and reordering marks come escaped as JSON escapes them.
+#[test]
+fn json_output_escapes_what_a_terminal_would_obey_and_stays_json() {
+    let e = env(System::Atlas);
+    let mut key = atlas_apikeys_emulator::defaults::key_json();
+    key["desc"] = serde_json::json!("a\u{7f}b\u{85}c\u{202e}d");
+    e.emulator
+        .reply(atlas_apikeys_emulator::Reply::json(200, key));
+    let out = run(
+        atlas(&e),
+        &["-o", "json", "org-key", "update", ORG, KEY, "--desc", "x"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    says(
+        &out.stdout,
+        &["\\u007f", "\\u0085", "\\u202e"],
+        &["\u{7f}", "\u{85}", "\u{202e}"],
+    );
+    assert_eq!(json(&out)["desc"], "a\u{7f}b\u{85}c\u{202e}d");
+}

@@ -295,6 +295,7 @@ impl TokenCache {
             crate::transport::exchange::failed("POST", &path, 0, started, "token", &e);
             TokenFailure::Transport(e)
         })?;
+        let response = crate::transport::limit::bounded(response);
         let status = response.status();
         crate::transport::exchange::answered("POST", &path, 0, started, status, "token");
         if !status.is_success() {
@@ -338,6 +339,7 @@ impl TokenCache {
         let response = http
             .execute(request)
             .await
+            .map(crate::transport::limit::bounded)
             .map_err(TokenFailure::Transport)?;
         let status = response.status();
         if status.is_success() {
