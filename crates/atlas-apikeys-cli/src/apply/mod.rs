@@ -154,16 +154,7 @@ fn progress(total: usize) -> indicatif::ProgressBar {
 /// Says on the bar how many failed and whether the run waits for the
 /// server; without a bar, a wait is said once on stderr.
 fn show_wait(bar: &indicatif::ProgressBar, pace: &Pace, failed: usize) {
-    let waiting = pace.holding().map(|until| {
-        let secs = until.saturating_duration_since(tokio::time::Instant::now());
-        format!("waiting {}s: the server rate-limits", secs.as_secs() + 1)
-    });
-    let message = match (&waiting, failed) {
-        (Some(w), 0) => w.clone(),
-        (Some(w), n) => format!("{n} failed; {w}"),
-        (None, 0) => String::new(),
-        (None, n) => format!("{n} failed"),
-    };
+    let (message, waiting) = status(pace, failed);
     if bar.is_hidden() {
         if let Some(w) = waiting
             && bar.message() != w
@@ -174,6 +165,23 @@ fn show_wait(bar: &indicatif::ProgressBar, pace: &Pace, failed: usize) {
     } else if bar.message() != message {
         bar.set_message(message);
     }
+}
+
+/// The bar's message (failures and any wait), and the wait alone.
+fn status(pace: &Pace, failed: usize) -> (String, Option<String>) {
+    let waiting = pace.holding().map(|until| {
+        let left = until.saturating_duration_since(tokio::time::Instant::now());
+        // Whole seconds, rounded up: a wait is never shown as over early.
+        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        format!("waiting {secs}s: the server rate-limits")
+    });
+    let message = match (&waiting, failed) {
+        (Some(w), 0) => w.clone(),
+        (Some(w), n) => format!("{n} failed; {w}"),
+        (None, 0) => String::new(),
+        (None, n) => format!("{n} failed"),
+    };
+    (message, waiting)
 }
 
 /// An item's fields in the report.
@@ -256,4 +264,27 @@ fn report(
         }
         rows
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A wait the server asked for is shown, with the failures, on the bar
+    /// and (without one) once as a note: a long `Retry-After` is never a
+    /// silent minute.
+    #[tokio::test(start_paused = true)]
+    async fn the_bar_says_how_many_failed_and_how_long_the_run_waits() {
+        let pace = Pace::new(4);
+        assert_eq!(status(&pace, 0).0, "");
+        assert_eq!(status(&pace, 2).0, "2 failed");
+        assert!(pace.limited(Some(std::time::Duration::from_secs(119))));
+        assert_eq!(
+            status(&pace, 3).0,
+            "3 failed; waiting 119s: the server rate-limits"
+        );
+        let bar = indicatif::ProgressBar::hidden();
+        show_wait(&bar, &pace, 3);
+        assert_eq!(bar.message(), "waiting 119s: the server rate-limits");
+    }
 }

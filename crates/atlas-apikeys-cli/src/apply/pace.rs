@@ -97,7 +97,7 @@ impl Pace {
     /// A refusal for the rate: half the allowance, and no new item before
     /// `retry_after` has passed. False when the wait is longer than a run
     /// waits ([`MAX_HOLD`]): the run should stop instead.
-    fn limited(&self, retry_after: Option<Duration>) -> bool {
+    pub(super) fn limited(&self, retry_after: Option<Duration>) -> bool {
         let mut a = self.lock();
         let half = a.allowed / 2;
         self.shrink_to(&mut a, half);
