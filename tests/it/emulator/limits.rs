@@ -114,12 +114,7 @@ async fn a_response_over_the_limit_is_refused_as_it_passes_it() {
             .update_org_key(&org(), &target(), &describe("x"))
             .await
             .expect_err("a flood is not a key");
-        let mut text = e.to_string();
-        let mut cause = std::error::Error::source(&e);
-        while let Some(c) = cause {
-            text.push_str(&format!(": {c}"));
-            cause = c.source();
-        }
+        let text = with_causes(&e);
         assert!(
             text.contains(&format!("{} MiB limit", MAX_RESPONSE_BYTES >> 20)),
             "declared: {declared}: {text}"
@@ -147,11 +142,17 @@ async fn a_token_answer_over_the_limit_is_refused() {
         .update_org_key(&org(), &target(), &describe("x"))
         .await
         .expect_err("a flood is not a token");
+    let text = with_causes(&e);
+    assert!(text.contains("MiB limit"), "{text}");
+}
+
+/// `e` and every cause under it, on one line.
+fn with_causes(e: &dyn std::error::Error) -> String {
     let mut text = e.to_string();
-    let mut cause = std::error::Error::source(&e);
+    let mut cause = e.source();
     while let Some(c) = cause {
         text.push_str(&format!(": {c}"));
         cause = c.source();
     }
-    assert!(text.contains("MiB limit"), "{text}");
+    text
 }
