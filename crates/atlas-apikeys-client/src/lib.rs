@@ -40,23 +40,27 @@
 mod api_version;
 mod auth;
 mod config;
+mod error;
 mod hooks;
 #[doc(hidden)]
 pub mod open_enum;
 pub mod operations;
+mod options;
 mod secret;
 mod transport;
+mod wire;
 
 #[rustfmt::skip]
 mod generated;
 
 pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles, calendar_date};
 pub use auth::{AuthError, Credentials};
-pub use config::{BuildError, ClientConfig, Context, USER_AGENT};
+pub use config::Context;
 pub use generated::enums::*;
 pub use generated::*;
 pub use operations::KeyOperations;
+pub use options::{BuildError, ClientConfig, USER_AGENT};
 pub use secret::{Exposed, Secret};
-pub use transport::limit::{MAX_RESPONSE_BYTES, ResponseTooLarge};
-pub use transport::observe::{CallRecord, PlannedRequest, RateLimit, observe, plan};
-pub use transport::retry::RetryPolicy;
+pub use wire::limit::{MAX_RESPONSE_BYTES, ResponseTooLarge};
+pub use wire::observe::{CallRecord, PlannedRequest, RateLimit, observe, plan};
+pub use wire::retry::RetryPolicy;

@@ -2,12 +2,15 @@
 //! every hand-written Rust file opens with a `//!` line saying what it
 //! holds and stays within [`MAX_LINES`]; every public item has a doc comment;
 //! the README's tables of roles, error variants, environment variables and
-//! media types match the code and the role catalogue.
+//! media types match the code and the role catalogue; the client crate's
+//! top-level modules form layers, without an import cycle.
 
+mod layers;
 mod readme;
 
 use std::path::{Path, PathBuf};
 
+pub use layers::{Graph, LAYERED, check_layers, find_cycle, module_graph};
 pub use readme::{ReadmeFacts, check_readme, enum_variants, readme_facts};
 
 /// About 400 lines per hand-written file: one concern each.
@@ -35,6 +38,9 @@ pub enum Rule {
     PublicDoc,
     /// A README table must match the code.
     Readme,
+    /// A layered crate's top-level modules must not import each other in a
+    /// cycle.
+    Layers,
 }
 
 impl std::fmt::Display for Violation {
@@ -191,6 +197,7 @@ pub fn check(root: &Path) -> Vec<Violation> {
     }
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
     out.extend(check_readme(&readme, &readme_facts(root)));
+    out.extend(check_layers(root));
     out
 }
 

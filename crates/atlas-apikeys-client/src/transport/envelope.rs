@@ -30,7 +30,7 @@ pub(crate) async fn unwrap(response: reqwest::Response) -> reqwest::Result<reqwe
     let (status, body) = match serde_json::from_slice::<Envelope>(&bytes) {
         Ok(env) => match reqwest::StatusCode::from_u16(env.status) {
             Ok(inner) => {
-                crate::transport::observe::note(|r| r.unwrapped_envelope = true);
+                crate::wire::observe::note(|r| r.unwrapped_envelope = true);
                 let body = if env.content.is_null() {
                     Vec::new()
                 } else {

@@ -2,11 +2,7 @@
 //! report. Runs as the generated clients' `ClientHooks::exec`.
 
 mod envelope;
-pub(crate) mod exchange;
-pub(crate) mod limit;
-pub(crate) mod observe;
 mod report;
-pub(crate) mod retry;
 
 use std::time::Instant;
 
@@ -19,8 +15,9 @@ use crate::auth::digest::{After401, Lease, STALE_RESENDS};
 use crate::auth::oauth::TokenFailure;
 use crate::auth::{AuthError, sensitive};
 use crate::config::{Auth, Context};
-use crate::transport::observe::note;
-use crate::transport::retry::Decision;
+use crate::wire::limit;
+use crate::wire::observe::note;
+use crate::wire::retry::Decision;
 
 /// Sends `request` for `operation`, authenticating and retrying as the
 /// context says. Never logs bodies or credentials.
@@ -57,7 +54,7 @@ fn run<'a>(
     operation: &'a str,
 ) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
     async move {
-        if let Some(answer) = crate::transport::observe::planned(&req) {
+        if let Some(answer) = crate::wire::observe::planned(&req) {
             return Ok(answer);
         }
         let started = Instant::now();
@@ -91,8 +88,10 @@ fn run<'a>(
                 Authorized::Failed(e) => return Err(e),
             };
             note(|r| r.exchanges += 1);
-            let logged =
-                crate::transport::exchange::Exchange::start(&req, &shared.auth, lease.is_some());
+            let logged = crate::wire::exchange::Exchange::start(
+                &req,
+                learns_challenge(&shared.auth, &lease),
+            );
             // `req` is spent here; every path that goes round again sets it from
             // `replay`.
             let result = http.execute(req).await;
@@ -205,6 +204,12 @@ fn run<'a>(
             return report::finish(response, ctx, operation, started);
         }
     }
+}
+
+/// Whether this attempt is a digest request with no challenge to answer,
+/// sent to learn one.
+fn learns_challenge(auth: &Auth, lease: &Option<Lease>) -> bool {
+    matches!(auth, Auth::Digest(_)) && lease.is_none()
 }
 
 enum Authorized {

@@ -9,8 +9,8 @@ use std::time::Instant;
 use reqwest::Response;
 use reqwest::header::{HeaderMap, HeaderName};
 
-use super::observe::{RateLimit, note};
 use crate::config::Context;
+use crate::wire::observe::{RateLimit, note};
 
 /// Reports the final response (already unwrapped from a requested
 /// envelope): rate limits, deprecation, status.

@@ -21,7 +21,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::AuthError;
-use crate::transport::retry::{Decision, RetryPolicy};
+use crate::wire::retry::{Decision, RetryPolicy};
 
 /// Refresh at most this long before a token expires (less for short-lived
 /// tokens: half their lifetime).
@@ -221,10 +221,8 @@ impl TokenCache {
                 Err(TokenFailure::Refused(response, error)) => {
                     let (status, headers) = (response.status(), response.headers().clone());
                     let decision = self.policy.after_status(status, &headers, attempt, true);
-                    let told = crate::transport::retry::retry_after(
-                        &headers,
-                        std::time::SystemTime::now(),
-                    );
+                    let told =
+                        crate::wire::retry::retry_after(&headers, std::time::SystemTime::now());
                     let retried = match decision {
                         Decision::Wait { wait, .. } => Some(wait),
                         Decision::Stop if status.is_server_error() => {
@@ -289,15 +287,15 @@ impl TokenCache {
             .form(&[("grant_type", "client_credentials")])
             .build()
             .map_err(TokenFailure::Transport)?;
-        crate::transport::observe::note(|r| r.token_requests += 1);
+        crate::wire::observe::note(|r| r.token_requests += 1);
         let path = request.url().path().to_owned();
         let response = http.execute(request).await.map_err(|e| {
-            crate::transport::exchange::failed("POST", &path, 0, started, "token", &e);
+            crate::wire::exchange::failed("POST", &path, 0, started, "token", &e);
             TokenFailure::Transport(e)
         })?;
-        let response = crate::transport::limit::bounded(response);
+        let response = crate::wire::limit::bounded(response);
         let status = response.status();
-        crate::transport::exchange::answered("POST", &path, 0, started, status, "token");
+        crate::wire::exchange::answered("POST", &path, 0, started, status, "token");
         if !status.is_success() {
             let (response, code) = error_code(response)
                 .await
@@ -339,7 +337,7 @@ impl TokenCache {
         let response = http
             .execute(request)
             .await
-            .map(crate::transport::limit::bounded)
+            .map(crate::wire::limit::bounded)
             .map_err(TokenFailure::Transport)?;
         let status = response.status();
         if status.is_success() {

@@ -8,8 +8,6 @@ use std::time::Instant;
 
 use reqwest::StatusCode;
 
-use crate::config::Auth;
-
 /// The log target of exchange lines.
 pub const TARGET: &str = "atlas_apikeys::http";
 
@@ -43,16 +41,16 @@ pub(crate) struct Exchange {
 }
 
 impl Exchange {
-    /// Starts logging `request`, if anyone listens. `answering` says whether
-    /// it answers a known digest challenge.
-    pub(crate) fn start(request: &reqwest::Request, auth: &Auth, answering: bool) -> Option<Self> {
+    /// Starts logging `request`, if anyone listens. `learns_challenge`: a
+    /// digest request with no challenge to answer, which is sent to learn one.
+    pub(crate) fn start(request: &reqwest::Request, learns_challenge: bool) -> Option<Self> {
         if !enabled() {
             return None;
         }
-        let what = match auth {
-            // Without a challenge to answer, this exchange learns one.
-            Auth::Digest(_) if !answering => "digest challenge",
-            _ => "api",
+        let what = if learns_challenge {
+            "digest challenge"
+        } else {
+            "api"
         };
         tracing::debug!(target: TARGET, headers = %headers(request.headers()), "request headers");
         Some(Exchange {

@@ -8,7 +8,7 @@ use std::future::Future;
 
 use reqwest::StatusCode;
 
-use crate::AuthError;
+use crate::error::AuthError;
 
 /// Facts about one call.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

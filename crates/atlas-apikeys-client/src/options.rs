@@ -1,0 +1,130 @@
+//! What a client is built from ([`ClientConfig`]: base URL, credentials,
+//! retries, timeouts) and why building can fail ([`BuildError`]). Below the
+//! version tables, whose `connect` takes it, and below `config`, which
+//! builds from it.
+
+use std::time::Duration;
+
+use crate::auth::Credentials;
+use crate::wire::retry::RetryPolicy;
+
+/// The `User-Agent` every request carries.
+pub const USER_AGENT: &str = concat!("atlas-apikeys/", env!("CARGO_PKG_VERSION"));
+
+/// How a client connects: base URL, credentials, retries, timeouts.
+///
+/// ```
+/// use std::time::Duration;
+/// use atlas_apikeys_client::{ClientConfig, Credentials, RetryPolicy, v2025_02_19};
+///
+/// let client = v2025_02_19::connect(
+///     ClientConfig::new()
+///         .credentials(Credentials::api_key("zmmrboas", "private-key-from-a-vault"))
+///         .retry(RetryPolicy::default().max_attempts(3))
+///         .timeouts(Duration::from_secs(5), Duration::from_secs(30)),
+/// )?;
+/// # Ok::<(), atlas_apikeys_client::BuildError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub(crate) base_url: Option<String>,
+    pub(crate) credentials: Credentials,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Duration,
+    pub(crate) allow_insecure_http: bool,
+    pub(crate) http: Option<reqwest::Client>,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            credentials: Credentials::None,
+            retry: RetryPolicy::default(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(60),
+            allow_insecure_http: false,
+            http: None,
+        }
+    }
+}
+
+impl ClientConfig {
+    /// Defaults: the version's documented base URL, no credentials, the
+    /// default retry policy, 10 s to connect, 60 s per request.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The API's base URL (scheme and host, and port or path prefix if any).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// How requests authenticate.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Connect and per-request timeouts (ignored with [`Self::http_client`]).
+    pub fn timeouts(mut self, connect: Duration, request: Duration) -> Self {
+        self.connect_timeout = connect;
+        self.request_timeout = request;
+        self
+    }
+
+    /// The retry policy.
+    pub fn retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Allows plain `http://` to hosts other than loopback. Digest over plain
+    /// HTTP can be sniffed and replayed, and a bearer token over it is simply
+    /// stolen: only for networks you control.
+    pub fn allow_insecure_http(mut self) -> Self {
+        self.allow_insecure_http = true;
+        self
+    }
+
+    /// Uses a caller-built `reqwest::Client` (proxies, TLS roots). Its
+    /// timeouts and `User-Agent` are the caller's.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+}
+
+/// Why a client could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The HTTP client (TLS backend, resolver) could not be initialised.
+    #[error("cannot build the HTTP client: {0}")]
+    Http(#[source] reqwest::Error),
+    /// The base URL is not usable.
+    #[error("base URL {url:?}: {reason}")]
+    BaseUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// Plain HTTP to a host that is not loopback, without opting in.
+    #[error(
+        "base URL {url:?} is plain http to a non-loopback host: credentials could be sniffed; use https, or allow insecure http explicitly"
+    )]
+    InsecureHttp {
+        /// The URL given.
+        url: String,
+    },
+    /// The system has no default base URL (Ops Manager) and none was given.
+    #[error("{system} has no default base URL: give one")]
+    NoBaseUrl {
+        /// The system.
+        system: &'static str,
+    },
+}
