@@ -6,7 +6,7 @@
 //!
 //! Writing never panics: a reader that went away (`| head`) ends the output
 //! quietly and the exit code stays the command's; any other failure is
-//! reported, with [`crate::exit::OUTPUT`].
+//! [`Unwritten`], which the command reports with exit code 5.
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -14,8 +14,6 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use atlas_apikeys::shown::{WITHHELD, withhold_secrets};
-
-use crate::exit::Failure;
 
 /// Secrets read this run (environment, profile, files, stdin), withheld
 /// wherever they appear, whatever their shape.
@@ -200,8 +198,16 @@ fn escape(text: &str, which: impl Fn(char) -> bool) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Output that could not be written (not a closed pipe, which ends the
+/// output quietly): a full disk, a closed file.
+#[derive(Debug)]
+pub struct Unwritten(
+    /// What writing said.
+    pub std::io::Error,
+);
+
 /// Prints `text` and a newline on stdout, by the rule above.
-pub fn out(text: &str) -> Result<(), Failure> {
+pub fn out(text: &str) -> Result<(), Unwritten> {
     raw_out(lines(text).as_bytes())
 }
 
@@ -209,7 +215,7 @@ pub fn out(text: &str) -> Result<(), Failure> {
 /// raw that a terminal obeys (DEL, C1 controls, reordering marks), which can
 /// only stand inside its strings, escaped as JSON does (`\u007f`), so the
 /// output stays JSON.
-pub fn out_json(json: &str) -> Result<(), Failure> {
+pub fn out_json(json: &str) -> Result<(), Unwritten> {
     let text = withhold(json);
     let bad = |c: char| (c.is_control() && c != '\n') || reorders(c);
     if !text.chars().any(bad) {
@@ -228,7 +234,7 @@ pub fn out_json(json: &str) -> Result<(), Failure> {
 
 /// Writes `bytes` to stdout as they are (text this program made, such as
 /// shell completions). A closed pipe ends the output quietly.
-pub fn raw_out(bytes: &[u8]) -> Result<(), Failure> {
+pub fn raw_out(bytes: &[u8]) -> Result<(), Unwritten> {
     if STDOUT_CLOSED.load(Ordering::Relaxed) {
         return Ok(());
     }
@@ -249,7 +255,7 @@ pub fn raw_out(bytes: &[u8]) -> Result<(), Failure> {
             STDOUT_CLOSED.store(true, Ordering::Relaxed);
             Ok(())
         }
-        Err(e) => Err(Failure::output(e)),
+        Err(e) => Err(Unwritten(e)),
     }
 }
 

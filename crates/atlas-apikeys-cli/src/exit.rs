@@ -44,14 +44,6 @@ impl Failure {
         }
     }
 
-    /// The result could not be written to stdout.
-    pub fn output(e: std::io::Error) -> Self {
-        Self {
-            code: OUTPUT,
-            message: format!("the command ran, but its result could not be written to stdout: {e}"),
-        }
-    }
-
     /// Adds a line of advice.
     pub fn hint(mut self, hint: &str) -> Self {
         self.message.push_str("\nhint: ");
@@ -125,6 +117,15 @@ fn with_causes(e: &Error) -> String {
         .map(|line| crate::echo::field(line).into_owned())
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+impl From<crate::echo::Unwritten> for Failure {
+    fn from(crate::echo::Unwritten(e): crate::echo::Unwritten) -> Self {
+        Self {
+            code: OUTPUT,
+            message: format!("the command ran, but its result could not be written to stdout: {e}"),
+        }
+    }
 }
 
 impl From<atlas_apikeys::ValidationError> for Failure {

@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(*shell, &mut Cli::command(), "atlas-apikeys", &mut script);
-            Some(echo::raw_out(&script))
+            Some(echo::raw_out(&script).map_err(Failure::from))
         }
         Command::Roles => {
             let format = Format::choose(cli.global.output, cli.global.pretty, None);
@@ -67,8 +67,8 @@ fn usage(e: &clap::Error) -> ExitCode {
     let code = e.exit_code();
     if e.use_stderr() {
         echo::err(text);
-    } else if let Err(failure) = echo::out(text) {
-        return failure.report();
+    } else if let Err(unwritten) = echo::out(text) {
+        return Failure::from(unwritten).report();
     }
     ExitCode::from(u8::try_from(code).unwrap_or(exit::USAGE))
 }

@@ -107,9 +107,9 @@ pub fn print<'a>(
 ) -> Result<(), Failure> {
     match format {
         Format::Json { pretty: true } => {
-            echo::out_json(&serde_json::to_string_pretty(value).unwrap_or_default())
+            echo::out_json(&serde_json::to_string_pretty(value).unwrap_or_default())?;
         }
-        Format::Json { pretty: false } => echo::out_json(&value.to_string()),
+        Format::Json { pretty: false } => echo::out_json(&value.to_string())?,
         Format::Table => {
             let fields = fields();
             let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
@@ -117,9 +117,10 @@ pub fn print<'a>(
             for (k, v) in &fields {
                 table.push_str(&format!("{k:<width$}  {}\n", echo::field(v)));
             }
-            echo::out(&table)
+            echo::out(&table)?;
         }
     }
+    Ok(())
 }
 
 /// Table rows for a key.

@@ -10,34 +10,7 @@ pub use crate::seed::{ApiKey, Grants, Org, Project, Seed, ServiceAccount, defaul
 
 use crate::digest::DigestConfig;
 use crate::faults::FaultConfig;
-
-/// Which MongoDB product the emulator plays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum System {
-    /// Atlas: Admin API v2 under `/api/atlas/v2`, digest and OAuth.
-    Atlas,
-    /// Cloud Manager: public API v1.0 under `/api/public/v1.0`, digest and OAuth.
-    CloudManager,
-    /// Ops Manager: public API v1.0 under `/api/public/v1.0`, digest only.
-    OpsManager,
-}
-
-impl System {
-    /// `atlas`, `cloud-manager`, `ops-manager`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Atlas => "atlas",
-            Self::CloudManager => "cloud-manager",
-            Self::OpsManager => "ops-manager",
-        }
-    }
-
-    /// Whether the system offers service accounts (OAuth).
-    pub fn offers_oauth(self) -> bool {
-        !matches!(self, Self::OpsManager)
-    }
-}
+pub use crate::system::System;
 
 /// Request-rate limit per caller.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]

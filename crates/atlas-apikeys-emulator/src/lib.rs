@@ -36,16 +36,18 @@ mod script;
 mod seed;
 mod server;
 pub mod state;
+mod system;
 pub mod versioning;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use api::basic_credentials;
-pub use config::{Config, ConfigError, Grants, Project, RateLimitConfig, Seed, System, defaults};
+pub use config::{Config, ConfigError, Grants, Project, RateLimitConfig, Seed, defaults};
 pub use faults::{Fault, FaultConfig};
 pub use script::{MAX_SCRIPTED, MAX_SEEN, Reply, Seen};
 pub use state::Counters;
+pub use system::System;
 
 /// A running emulator; stops when dropped.
 pub struct Emulator {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::config::System;
+use crate::system::System;
 
 /// Organization and project roles a system accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
