@@ -129,7 +129,7 @@ async fn every_operation_on_every_system_with_every_auth_mode_it_offers() {
         }
         .build()
         .unwrap();
-        assert_eq!(keys.version().system, system.name());
+        assert_eq!(keys.version().system, system);
         three_operations(&keys, roles.clone())
             .await
             .unwrap_or_else(|e| panic!("{system:?} oauth={oauth}: {e}"));
@@ -176,7 +176,7 @@ async fn role_sets_differ_per_system_and_are_checked_before_sending() {
     let catalogue = |system: System| {
         atlas_apikeys::client::catalogue::CATALOGUE
             .iter()
-            .find(|e| e.system == system.name())
+            .find(|e| e.system == system)
             .expect("every system has a catalogue entry")
     };
 

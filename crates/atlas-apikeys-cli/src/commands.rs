@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use atlas_apikeys::client::PlannedRequest;
+use atlas_apikeys::client::{PlannedRequest, System};
 use atlas_apikeys::{
     ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, OrgId, ProjectId,
     ProjectRole, ProjectRoles, ScopedRole,
@@ -59,7 +59,7 @@ impl Commands<'_> {
     /// `project-key assign`: idempotent unless `--strict`.
     pub async fn assign(&self, args: &AssignArgs) -> Result<(), Failure> {
         let (project, key): (ProjectId, _) = self.setup.target(&args.target)?;
-        if args.strict && self.setup.system != "atlas" {
+        if args.strict && self.setup.system != System::Atlas {
             return Err(Failure::usage(
                 "--strict: Cloud Manager and Ops Manager assign with the PATCH that also replaces roles, and their answer does not say whether the key was in the project before; leave out --strict",
             ));

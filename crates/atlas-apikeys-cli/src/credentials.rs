@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use atlas_apikeys::client::Credentials;
+use atlas_apikeys::client::{Credentials, System};
 use atlas_apikeys::settings::{Settings, vars};
 
 use crate::limits::{self, SECRET_BYTES};
@@ -23,7 +23,7 @@ fn read_secret(path: &Path, what: &str) -> Result<String, String> {
 /// The credentials to use for `system`.
 pub fn resolve(
     settings: &Settings,
-    system: &str,
+    system: System,
     private_key_file: Option<&Path>,
     client_secret_file: Option<&Path>,
 ) -> Result<Credentials, String> {
@@ -39,7 +39,7 @@ pub fn resolve(
         Ok::<_, String>((id.to_owned(), read_secret(path, secret)?))
     };
     if let Some(path) = client_secret_file
-        && system != "ops-manager"
+        && system.offers_oauth()
     {
         let needs = ["--client-secret-file", "client id", vars::CLIENT_ID];
         let (id, secret) = from_file(path, settings.client_id(), needs, "client secret")?;

@@ -39,7 +39,7 @@ fn main() -> ExitCode {
         }
         Command::Roles => {
             let format = Format::choose(cli.global.output, cli.global.pretty, None);
-            let only = cli.global.system.map(setup::system_name);
+            let only = cli.global.system.map(atlas_apikeys::client::System::from);
             Some(format.and_then(|format| roles(format, only)))
         }
         _ => None,
@@ -74,7 +74,7 @@ fn usage(e: &clap::Error) -> ExitCode {
 }
 
 /// `atlas-apikeys roles`: the catalogue, per system and scope.
-fn roles(format: Format, only: Option<&str>) -> Result<(), Failure> {
+fn roles(format: Format, only: Option<atlas_apikeys::client::System>) -> Result<(), Failure> {
     let entries: Vec<_> = atlas_apikeys::client::catalogue::CATALOGUE
         .iter()
         .filter(|e| only.is_none_or(|s| s == e.system))
@@ -93,10 +93,10 @@ fn roles(format: Format, only: Option<&str>) -> Result<(), Failure> {
         let mut rows = Vec::new();
         for e in &entries {
             for r in e.org {
-                rows.push((e.system, format!("organization  {}", r.as_str())));
+                rows.push((e.system.as_str(), format!("organization  {}", r.as_str())));
             }
             for r in e.project {
-                rows.push((e.system, format!("project       {}", r.as_str())));
+                rows.push((e.system.as_str(), format!("project       {}", r.as_str())));
             }
         }
         rows

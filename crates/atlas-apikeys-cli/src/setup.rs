@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use atlas_apikeys::client::ApiVersion;
+use atlas_apikeys::client::{ApiVersion, System};
 use atlas_apikeys::settings::{ProcessEnv, Settings, vars};
 use atlas_apikeys::{ApiKeyId, ApiKeys, Error};
 
@@ -12,12 +12,13 @@ use crate::cli::{Global, SystemArg};
 use crate::exit::Failure;
 use crate::scope::{ScopeKind, Target};
 
-/// The system's name, as API version tables spell it.
-pub fn system_name(system: SystemArg) -> &'static str {
-    match system {
-        SystemArg::Atlas => "atlas",
-        SystemArg::CloudManager => "cloud-manager",
-        SystemArg::OpsManager => "ops-manager",
+impl From<SystemArg> for System {
+    fn from(system: SystemArg) -> Self {
+        match system {
+            SystemArg::Atlas => System::Atlas,
+            SystemArg::CloudManager => System::CloudManager,
+            SystemArg::OpsManager => System::OpsManager,
+        }
     }
 }
 
@@ -25,8 +26,8 @@ pub fn system_name(system: SystemArg) -> &'static str {
 pub struct Setup {
     /// Environment and profile.
     pub settings: Settings,
-    /// `atlas`, `cloud-manager` or `ops-manager`.
-    pub system: &'static str,
+    /// The product.
+    pub system: System,
     /// The version table requests follow.
     pub version: &'static ApiVersion,
     /// Print requests instead of sending them.
@@ -42,11 +43,11 @@ pub struct Setup {
 }
 
 fn version(
-    system: &'static str,
+    system: System,
     wanted: Option<&str>,
     from_flag: bool,
 ) -> Result<&'static ApiVersion, Failure> {
-    if system != "atlas"
+    if system != System::Atlas
         && let Some(v) = wanted.filter(|v| from_flag && *v != "v1.0" && *v != "1.0")
     {
         return Err(Failure::usage(format!(
@@ -58,7 +59,7 @@ fn version(
     } else {
         vars::API_VERSION
     };
-    let wanted = wanted.filter(|_| system == "atlas");
+    let wanted = wanted.filter(|_| system == System::Atlas);
     let chosen = atlas_apikeys::version_for(system, wanted).map_err(|e| {
         let known: Vec<&str> = atlas_apikeys::atlas_versions().map(|v| v.version).collect();
         Failure::usage(format!(
@@ -67,7 +68,7 @@ fn version(
         ))
     })?;
     match wanted {
-        None if system == "atlas" => crate::echo::err(&format!(
+        None if system == System::Atlas => crate::echo::err(&format!(
             "warning: no API version pinned; using {} (the newest this build knows). Pin one with --api-version, {} or the profile's api_version.",
             chosen.version.version,
             vars::API_VERSION
@@ -104,9 +105,9 @@ impl Setup {
         }
         let system = global
             .system
-            .map(system_name)
+            .map(System::from)
             .or(settings.system)
-            .unwrap_or("atlas");
+            .unwrap_or(System::Atlas);
         let (wanted, from_flag) = match &global.api_version {
             Some(v) => (Some(v.as_str()), true),
             None => (settings.api_version.as_deref(), false),
@@ -118,7 +119,7 @@ impl Setup {
             .or_else(|| settings.base_url_for(system))
         {
             Some(url) => url,
-            None if system == "ops-manager" => {
+            None if system == System::OpsManager => {
                 return Err(Failure::usage(format!(
                     "Ops Manager needs its URL: --base-url, {} or the profile's ops_manager_url (https://host:port)",
                     vars::OPS_MANAGER_URL

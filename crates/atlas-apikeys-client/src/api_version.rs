@@ -5,7 +5,7 @@
 #[non_exhaustive]
 pub struct ApiVersion {
     /// `atlas`, `cloud-manager` or `ops-manager`.
-    pub system: &'static str,
+    pub system: crate::System,
     /// The version: a date (`2025-02-19`) for Atlas, `v1.0` for the others.
     pub version: &'static str,
     /// The documented base URL, when the system has a fixed one.
@@ -81,7 +81,7 @@ pub struct OperationMedia {
 #[non_exhaustive]
 pub struct SystemRoles {
     /// `atlas`, `cloud-manager` or `ops-manager`.
-    pub system: &'static str,
+    pub system: crate::System,
     /// Organization roles.
     pub org: &'static [crate::OrgRole],
     /// Project roles.

@@ -47,6 +47,7 @@ pub mod open_enum;
 pub mod operations;
 mod options;
 mod secret;
+mod system;
 mod transport;
 mod wire;
 
@@ -61,6 +62,7 @@ pub use generated::*;
 pub use operations::KeyOperations;
 pub use options::{BuildError, ClientConfig, USER_AGENT};
 pub use secret::{Exposed, Secret};
+pub use system::{System, UnknownSystem};
 pub use wire::limit::{MAX_RESPONSE_BYTES, ResponseTooLarge};
 pub use wire::observe::{CallRecord, PlannedRequest, RateLimit, observe, plan};
 pub use wire::retry::RetryPolicy;

@@ -125,6 +125,6 @@ pub enum BuildError {
     #[error("{system} has no default base URL: give one")]
     NoBaseUrl {
         /// The system.
-        system: &'static str,
+        system: crate::System,
     },
 }

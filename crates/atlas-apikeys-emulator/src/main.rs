@@ -17,11 +17,16 @@ struct Cli {
     #[arg(long, env = "ATLAS_APIKEYS_EMULATOR_CONFIG")]
     config: Option<PathBuf>,
     /// Which product to play (overrides the configuration).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = system)]
     system: Option<System>,
     /// Address to listen on (default 127.0.0.1:8080; loopback only unless you say otherwise).
     #[arg(long)]
     bind: Option<SocketAddr>,
+}
+
+/// `--system`: a system's spelling, the choices named on refusal.
+fn system(name: &str) -> Result<System, String> {
+    name.parse().map_err(|e| format!("{e}"))
 }
 
 #[tokio::main]
@@ -54,7 +59,11 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("{} emulator listening on {}", system.name(), emulator.url());
+    println!(
+        "{} emulator listening on {}",
+        system.as_str(),
+        emulator.url()
+    );
     let _ = tokio::signal::ctrl_c().await;
     ExitCode::SUCCESS
 }

@@ -22,7 +22,7 @@ impl RoleSets {
     pub fn documented(system: System) -> Self {
         let entry = atlas_apikeys_client::catalogue::CATALOGUE
             .iter()
-            .find(|e| e.system == system.name());
+            .find(|e| e.system == system);
         Self {
             org: entry
                 .map(|e| e.org.iter().map(|r| r.as_str().to_owned()).collect())

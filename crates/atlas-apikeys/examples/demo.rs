@@ -208,11 +208,7 @@ async fn main() -> ExitCode {
     // Every version codegen emitted, with every authentication its system
     // offers (Ops Manager: API keys only).
     for version in atlas_apikeys::client::VERSIONS.iter().copied() {
-        let system = match version.system {
-            "atlas" => System::Atlas,
-            "cloud-manager" => System::CloudManager,
-            _ => System::OpsManager,
-        };
+        let system = version.system;
         let modes: &[bool] = if system == System::OpsManager {
             &[false]
         } else {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atlas_apikeys_client::operations::Flags;
-use atlas_apikeys_client::{ApiVersion, ClientConfig, Credentials, RetryPolicy, VERSIONS};
+use atlas_apikeys_client::{ApiVersion, ClientConfig, Credentials, RetryPolicy, System, VERSIONS};
 
 use crate::api_keys::ApiKeys;
 use crate::error::Error;
@@ -28,14 +28,14 @@ impl ApiKeysBuilder {
     /// Targets MongoDB Cloud Manager (public API v1.0,
     /// `https://cloud.mongodb.com` by default).
     pub fn cloud_manager(mut self) -> Self {
-        self.version = newest("cloud-manager").unwrap_or(self.version);
+        self.version = newest(System::CloudManager).unwrap_or(self.version);
         self
     }
 
     /// Targets a MongoDB Ops Manager at `base_url`
     /// (`https://{host}:{port}`; there is no default).
     pub fn ops_manager(mut self, base_url: impl Into<String>) -> Self {
-        self.version = newest("ops-manager").unwrap_or(self.version);
+        self.version = newest(System::OpsManager).unwrap_or(self.version);
         self.config = self.config.base_url(base_url);
         self
     }
@@ -154,7 +154,7 @@ impl ApiKeysBuilder {
         };
         let config = match self.credentials {
             Some(Credentials::ServiceAccount { .. } | Credentials::Bearer(_))
-                if version.system == "ops-manager" =>
+                if version.system == System::OpsManager =>
             {
                 return Err(Error::Config(
                     "Ops Manager offers no service accounts or access tokens: use a programmatic API key".into(),
@@ -212,7 +212,7 @@ impl ApiKeys {
 
     /// A client from resolved [`Settings`](crate::settings::Settings).
     pub fn from_settings(settings: &crate::settings::Settings) -> Result<ApiKeys, Error> {
-        let system = settings.system.unwrap_or("atlas");
+        let system = settings.system.unwrap_or(System::Atlas);
         let version = crate::versions::version_for(system, settings.api_version.as_deref())
             .map_err(|e| Error::Config(format!("{}: {e}", crate::settings::vars::API_VERSION)))?
             .version;
@@ -221,7 +221,7 @@ impl ApiKeys {
             .credentials(settings.credentials_for(system)?);
         if let Some(url) = settings.base_url_for(system) {
             builder = builder.base_url(url);
-        } else if system == "ops-manager" {
+        } else if system == System::OpsManager {
             return Err(Error::Config(format!(
                 "Ops Manager needs its URL: set {} (https://host:port)",
                 crate::settings::vars::OPS_MANAGER_URL

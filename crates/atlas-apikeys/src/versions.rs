@@ -1,27 +1,26 @@
 //! The API versions codegen emitted, and choosing one by date the way Atlas
 //! does: the newest release on or before the date asked for.
 
-use atlas_apikeys_client::{ApiVersion, VERSIONS};
+use atlas_apikeys_client::{ApiVersion, System, VERSIONS};
 
-fn versions_of(system: &'static str) -> impl Iterator<Item = &'static ApiVersion> {
+fn versions_of(system: System) -> impl Iterator<Item = &'static ApiVersion> {
     VERSIONS.iter().copied().filter(move |v| v.system == system)
 }
 
 /// Every Atlas API version this build drives, oldest first.
 pub fn atlas_versions() -> impl Iterator<Item = &'static ApiVersion> {
-    versions_of("atlas")
+    versions_of(System::Atlas)
 }
 
 /// The newest Atlas API version this build drives.
 pub fn latest_atlas_version() -> &'static ApiVersion {
-    newest_version("atlas")
+    newest_version(System::Atlas)
         .or_else(|| VERSIONS.last().copied())
         .expect("codegen emits at least one version")
 }
 
-/// The newest version of `system` (`"atlas"`, `"cloud-manager"`,
-/// `"ops-manager"`) this build drives.
-pub fn newest_version(system: &str) -> Option<&'static ApiVersion> {
+/// The newest version of `system` this build drives.
+pub fn newest_version(system: System) -> Option<&'static ApiVersion> {
     VERSIONS.iter().copied().rfind(|v| v.system == system)
 }
 
@@ -103,7 +102,7 @@ pub fn atlas_version_for(date: &str) -> Result<ChosenVersion, VersionError> {
     let version = VERSIONS
         .iter()
         .copied()
-        .rfind(|v| v.system == "atlas" && v.version <= date)
+        .rfind(|v| v.system == System::Atlas && v.version <= date)
         .or_else(|| atlas_versions().next())
         .unwrap_or_else(latest_atlas_version);
     Ok(ChosenVersion {
@@ -115,10 +114,10 @@ pub fn atlas_version_for(date: &str) -> Result<ChosenVersion, VersionError> {
 /// The version to speak for `system`: on Atlas, the one `date` chooses, or
 /// the newest when no date is pinned (then `exact` is false); elsewhere the
 /// system's only version. Cloud Manager and Ops Manager ignore `date`.
-pub fn version_for(system: &str, date: Option<&str>) -> Result<ChosenVersion, VersionError> {
+pub fn version_for(system: System, date: Option<&str>) -> Result<ChosenVersion, VersionError> {
     match (system, date) {
-        ("atlas", Some(date)) => atlas_version_for(date),
-        ("atlas", None) => Ok(ChosenVersion {
+        (System::Atlas, Some(date)) => atlas_version_for(date),
+        (System::Atlas, None) => Ok(ChosenVersion {
             version: latest_atlas_version(),
             exact: false,
         }),
@@ -127,7 +126,7 @@ pub fn version_for(system: &str, date: Option<&str>) -> Result<ChosenVersion, Ve
                 version,
                 exact: true,
             })
-            .ok_or_else(|| VersionError::UnknownSystem(other.to_owned())),
+            .ok_or_else(|| VersionError::UnknownSystem(other.to_string())),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use atlas_apikeys::client::Credentials;
+use atlas_apikeys::client::{Credentials, System};
 use atlas_apikeys::settings::{Env, Settings, vars};
 
 /// An environment made of a table.
@@ -31,7 +31,7 @@ fn with_config(config: &str, vars: &[(&'static str, &str)]) -> (tempfile::TempDi
 fn credentials_error(env: &Table) -> String {
     Settings::load(env, None)
         .unwrap()
-        .credentials_for("atlas")
+        .credentials_for(System::Atlas)
         .unwrap_err()
         .to_string()
 }
@@ -52,7 +52,7 @@ fn an_api_key_in_the_environment_beats_a_service_account_in_the_profile() {
         ],
     );
     let settings = Settings::load(&env, None).unwrap();
-    let chosen = settings.credentials_for("atlas").unwrap();
+    let chosen = settings.credentials_for(System::Atlas).unwrap();
     assert!(
         matches!(chosen, Credentials::ApiKey { ref public_key, .. } if public_key == "envpubky"),
         "{chosen:?}"
@@ -64,7 +64,7 @@ fn an_api_key_in_the_environment_beats_a_service_account_in_the_profile() {
     let (_dir, env) = with_config(PROFILE_SA, &[]);
     let chosen = Settings::load(&env, None)
         .unwrap()
-        .credentials_for("atlas")
+        .credentials_for(System::Atlas)
         .unwrap();
     assert!(
         matches!(chosen, Credentials::ServiceAccount { .. }),
@@ -84,12 +84,12 @@ fn only_credentials_the_system_takes_set_the_profiles_aside() {
         ],
     );
     let settings = Settings::load(&env, None).unwrap();
-    let om = settings.credentials_for("ops-manager").unwrap();
+    let om = settings.credentials_for(System::OpsManager).unwrap();
     assert!(
         matches!(om, Credentials::ApiKey { ref public_key, .. } if public_key == "profpubk"),
         "{om:?}"
     );
-    let atlas = settings.credentials_for("atlas").unwrap();
+    let atlas = settings.credentials_for(System::Atlas).unwrap();
     assert!(
         matches!(atlas, Credentials::ServiceAccount { .. }),
         "{atlas:?}"
@@ -126,7 +126,7 @@ fn a_malformed_configuration_matters_only_when_read_and_names_its_line() {
     // Everything from the environment: the file is never needed.
     let (_dir, env) = with_config(broken, &env_key);
     let settings = Settings::load(&env, None).unwrap();
-    assert!(settings.credentials_for("atlas").is_ok());
+    assert!(settings.credentials_for(System::Atlas).is_ok());
     // Said, since its other settings are not used either.
     assert!(
         settings

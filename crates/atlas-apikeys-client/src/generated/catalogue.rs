@@ -60,7 +60,7 @@ pub mod atlas {
     ];
     /// This system's catalogue entry.
     pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
-        system: "atlas",
+        system: crate::System::Atlas,
         org: ORG_ROLES,
         project: PROJECT_ROLES,
     };
@@ -115,7 +115,7 @@ pub mod cloud_manager {
     ];
     /// This system's catalogue entry.
     pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
-        system: "cloud-manager",
+        system: crate::System::CloudManager,
         org: ORG_ROLES,
         project: PROJECT_ROLES,
     };
@@ -164,7 +164,7 @@ pub mod ops_manager {
     ];
     /// This system's catalogue entry.
     pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
-        system: "ops-manager",
+        system: crate::System::OpsManager,
         org: ORG_ROLES,
         project: PROJECT_ROLES,
     };

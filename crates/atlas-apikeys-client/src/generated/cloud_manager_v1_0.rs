@@ -14,7 +14,7 @@ pub use super::enums::{OrgRole, ProjectRole, RoleName};
 pub const VERSION: &str = "v1.0";
 /// Media types per operation in version v1.0.
 pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
-    system: "cloud-manager",
+    system: crate::System::CloudManager,
     version: "v1.0",
     default_base_url: Some("https://cloud.mongodb.com"),
     operations: super::media::PUBLIC_V1_0,

@@ -14,7 +14,7 @@ pub use super::enums::{OrgRole, ProjectRole, RoleName};
 pub const VERSION: &str = "v1.0";
 /// Media types per operation in version v1.0.
 pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
-    system: "ops-manager",
+    system: crate::System::OpsManager,
     version: "v1.0",
     default_base_url: None,
     operations: super::media::PUBLIC_V1_0,

@@ -14,7 +14,7 @@ pub use super::enums::{OrgRole, ProjectRole, RoleName};
 pub const VERSION: &str = "2023-02-01";
 /// Media types per operation in version 2023-02-01.
 pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
-    system: "atlas",
+    system: crate::System::Atlas,
     version: "2023-02-01",
     default_base_url: Some("https://cloud.mongodb.com"),
     operations: super::media::ATLAS_V2_2023_01_01,

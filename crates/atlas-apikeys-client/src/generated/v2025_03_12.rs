@@ -14,7 +14,7 @@ pub use super::enums::{OrgRole, ProjectRole, RoleName};
 pub const VERSION: &str = "2025-03-12";
 /// Media types per operation in version 2025-03-12.
 pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
-    system: "atlas",
+    system: crate::System::Atlas,
     version: "2025-03-12",
     default_base_url: Some("https://cloud.mongodb.com"),
     operations: super::media::ATLAS_V2_2023_01_01,

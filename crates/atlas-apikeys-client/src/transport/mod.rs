@@ -35,7 +35,7 @@ pub(crate) fn exec<'a>(
     let span = tracing::info_span!(
         "atlas_apikeys.call",
         operation,
-        system = version.system,
+        system = version.system.as_str(),
         version = version.version,
         status = field::Empty,
         duration_ms = field::Empty,

@@ -108,7 +108,7 @@ fn warn_deprecation(found: &Reported<'_>, ctx: &Context, operation: &str) {
     if first {
         tracing::warn!(
             operation,
-            system = version.system,
+            system = version.system.as_str(),
             version = version.version,
             deprecation = deprecation.as_deref().unwrap_or("-"),
             sunset = sunset.as_deref().unwrap_or("-"),

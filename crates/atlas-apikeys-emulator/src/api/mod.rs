@@ -137,7 +137,10 @@ async fn respond(
             refuse(
                 404,
                 "RESOURCE_NOT_FOUND",
-                format!("No resource at {path} on this {} emulator.", system.name()),
+                format!(
+                    "No resource at {path} on this {} emulator.",
+                    system.as_str()
+                ),
             ),
             opts,
         );

@@ -39,7 +39,7 @@ pub enum Error {
     )]
     VersionGone {
         /// The system.
-        system: &'static str,
+        system: atlas_apikeys_client::System,
         /// The pinned version.
         version: &'static str,
         /// The server's explanation.

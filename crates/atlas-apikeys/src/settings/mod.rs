@@ -8,7 +8,7 @@ mod profile;
 
 use std::path::PathBuf;
 
-use atlas_apikeys_client::Credentials;
+use atlas_apikeys_client::{Credentials, System};
 use secrecy::{ExposeSecret, SecretString};
 
 pub use profile::{CONFIG_BYTES, Profile, atlas_cli_config_path};
@@ -96,7 +96,7 @@ pub struct Settings {
     /// The profile read, if any.
     pub profile: Option<Profile>,
     /// The system the profile's `service` names.
-    pub system: Option<&'static str>,
+    pub system: Option<System>,
     /// Default organization id.
     pub org_id: Option<String>,
     /// Default project id.
@@ -194,15 +194,16 @@ impl Settings {
     /// base URL only when that is unset; otherwise the base URL (Atlas for
     /// Government when the profile's service is `cloudgov`). `None`: the
     /// version's default.
-    pub fn base_url_for(&self, system: &str) -> Option<String> {
-        if system == "ops-manager" {
+    pub fn base_url_for(&self, system: System) -> Option<String> {
+        if system == System::OpsManager {
             return self
                 .ops_manager_url
                 .clone()
                 .or_else(|| self.base_url.clone());
         }
         self.base_url.clone().or_else(|| {
-            (self.cloudgov && system == "atlas").then(|| "https://cloud.mongodbgov.com".to_owned())
+            (self.cloudgov && system == System::Atlas)
+                .then(|| "https://cloud.mongodbgov.com".to_owned())
         })
     }
 
@@ -222,8 +223,8 @@ impl Settings {
 
     /// Credentials for `system`: a service account when one is configured
     /// and the system offers it, otherwise an API key.
-    pub fn credentials_for(&self, system: &str) -> Result<Credentials, SettingsError> {
-        let oauth = system != "ops-manager";
+    pub fn credentials_for(&self, system: System) -> Result<Credentials, SettingsError> {
+        let oauth = system.offers_oauth();
         // One place as a unit: the environment when it sets any credential
         // this system takes (a profile's service account must not beat an
         // API key exported for this run), else the profile.
@@ -334,7 +335,7 @@ mod tests {
         assert_eq!(s.org_id.as_deref(), Some("cccccccccccccccccccccccc"));
         assert_eq!(s.project_id.as_deref(), Some("bbbbbbbbbbbbbbbbbbbbbbbb"));
         // The profile names a key whose secret lives in the keychain.
-        let e = s.credentials_for("atlas").unwrap_err().to_string();
+        let e = s.credentials_for(System::Atlas).unwrap_err().to_string();
         assert!(e.contains("a public key is set but no private key"), "{e}");
         assert!(e.contains("keychain"), "{e}");
         let env = Table(HashMap::from([
@@ -346,7 +347,7 @@ mod tests {
             ),
         ]));
         let s = Settings::load(&env, None).unwrap();
-        assert!(s.credentials_for("atlas").is_ok());
+        assert!(s.credentials_for(System::Atlas).is_ok());
         std::fs::remove_dir_all(dir).ok();
     }
 
@@ -358,11 +359,11 @@ mod tests {
         ]));
         let s = Settings::load(&env, None).unwrap();
         assert_eq!(
-            s.base_url_for("ops-manager").as_deref(),
+            s.base_url_for(System::OpsManager).as_deref(),
             Some("https://om.example:8443")
         );
         assert_eq!(
-            s.base_url_for("atlas").as_deref(),
+            s.base_url_for(System::Atlas).as_deref(),
             Some("https://cloud.example")
         );
     }

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use atlas_apikeys_client::System;
 use secrecy::SecretString;
 
 use super::{Env, SettingsError};
@@ -218,11 +219,11 @@ impl Profile {
     }
 
     /// The system `service` names, if it names one.
-    pub fn system(&self) -> Option<&'static str> {
+    pub fn system(&self) -> Option<System> {
         match self.service.as_deref()? {
-            "cloud" | "cloudgov" | "atlas" => Some("atlas"),
-            "cloud-manager" | "cloud_manager" | "cm" => Some("cloud-manager"),
-            "ops-manager" | "ops_manager" | "om" => Some("ops-manager"),
+            "cloud" | "cloudgov" | "atlas" => Some(System::Atlas),
+            "cloud-manager" | "cloud_manager" | "cm" => Some(System::CloudManager),
+            "ops-manager" | "ops_manager" | "om" => Some(System::OpsManager),
             _ => None,
         }
     }
@@ -252,7 +253,7 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(p.org_id.as_deref(), Some("32b6e34b3d91647abb20e7b8"));
-        assert_eq!(p.system(), Some("atlas"));
+        assert_eq!(p.system(), Some(System::Atlas));
         let shown = format!("{p:?}");
         assert!(!shown.contains("6c6d7a5e"), "{shown}");
         assert!(
@@ -267,7 +268,7 @@ mod tests {
         let other = Profile::parse(text, Path::new("c.toml"), Some("other"))
             .unwrap()
             .unwrap();
-        assert_eq!(other.system(), Some("ops-manager"));
+        assert_eq!(other.system(), Some(System::OpsManager));
         let missing = Profile::parse(text, Path::new("c.toml"), Some("nope")).unwrap_err();
         assert!(missing.to_string().contains("default, other"), "{missing}");
     }

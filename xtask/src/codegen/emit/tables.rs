@@ -203,6 +203,7 @@ pub fn catalogue(
             list("RoleName", &both),
         );
         let (file, system) = (&r.file, &r.system);
+        let variant = system_variant(system);
         let source_org = r.source.get("org").cloned().unwrap_or_default();
         let source_project = r.source.get("project").cloned().unwrap_or_default();
         let reviewed = r.source.get("reviewed").cloned().unwrap_or_default();
@@ -226,7 +227,7 @@ pub fn catalogue(
                 pub const ROLE_NAMES: &[RoleName] = #names;
                 /// This system's catalogue entry.
                 pub static ENTRY: crate::SystemRoles = crate::SystemRoles {
-                    system: #system,
+                    system: crate::System::#variant,
                     org: ORG_ROLES,
                     project: PROJECT_ROLES,
                 };
@@ -265,6 +266,7 @@ pub fn version(
     );
     let version = &f.version;
     let system = &f.system;
+    let variant = system_variant(system);
     let base = match &f.default_base_url {
         Some(url) => quote!(Some(#url)),
         None => quote!(None),
@@ -286,7 +288,7 @@ pub fn version(
 
             #[doc = #doc_table]
             pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
-                system: #system,
+                system: crate::System::#variant,
                 version: #version,
                 default_base_url: #base,
                 operations: super::media::#table,
@@ -323,6 +325,12 @@ pub fn version(
         header(std::slice::from_ref(&f.source)),
         system_title(system)
     ))
+}
+
+/// The client's `System` variant for a system's spelling: `cloud-manager`
+/// is `CloudManager`.
+fn system_variant(system: &str) -> proc_macro2::Ident {
+    format_ident!("{}", system.to_pascal_case())
 }
 
 /// A system's name for titles: `Atlas`, `Cloud Manager`, `Ops Manager`.

@@ -83,7 +83,7 @@ fn roles_lists_the_catalogue() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|v| v["system"] == entry.system)
+            .find(|v| v["system"] == entry.system.as_str())
             .expect("every system");
         let org: Vec<&str> = entry.org.iter().map(|r| r.as_str()).collect();
         assert_eq!(found["organization"], serde_json::json!(org));
