@@ -55,8 +55,9 @@ mod wire;
 mod generated;
 
 pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles, calendar_date};
-pub use auth::{AuthError, Credentials};
+pub use auth::Credentials;
 pub use config::Context;
+pub use error::AuthError;
 pub use generated::enums::*;
 pub use generated::*;
 pub use operations::KeyOperations;

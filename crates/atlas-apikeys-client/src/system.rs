@@ -66,7 +66,7 @@ impl fmt::Display for System {
 
 /// A name that is not a system's spelling.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not a system: {0:?} (atlas, cloud-manager or ops-manager)")]
+#[error("not a system: {0:?} (one of {known})", known = System::ALL.map(System::as_str).join(", "))]
 pub struct UnknownSystem(
     /// The name given.
     pub String,

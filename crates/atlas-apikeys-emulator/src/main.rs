@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use atlas_apikeys_emulator::{Config, Emulator, System};
 use clap::Parser;
+use clap::builder::TypedValueParser as _;
 
 /// A local emulator of MongoDB Atlas / Cloud Manager / Ops Manager API key
 /// management, with digest and OAuth.
@@ -17,16 +18,11 @@ struct Cli {
     #[arg(long, env = "ATLAS_APIKEYS_EMULATOR_CONFIG")]
     config: Option<PathBuf>,
     /// Which product to play (overrides the configuration).
-    #[arg(long, value_parser = system)]
+    #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(System::ALL.map(System::as_str)).try_map(|s| s.parse::<System>()))]
     system: Option<System>,
     /// Address to listen on (default 127.0.0.1:8080; loopback only unless you say otherwise).
     #[arg(long)]
     bind: Option<SocketAddr>,
-}
-
-/// `--system`: a system's spelling, the choices named on refusal.
-fn system(name: &str) -> Result<System, String> {
-    name.parse().map_err(|e| format!("{e}"))
 }
 
 #[tokio::main]

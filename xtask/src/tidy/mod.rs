@@ -2,8 +2,8 @@
 //! every hand-written Rust file opens with a `//!` line saying what it
 //! holds and stays within [`MAX_LINES`]; every public item has a doc comment;
 //! the README's tables of roles, error variants, environment variables and
-//! media types match the code and the role catalogue; the client crate's
-//! top-level modules form layers, without an import cycle.
+//! media types match the code and the role catalogue; every crate's
+//! top-level modules form layers, without an import cycle (`layers`).
 
 mod layers;
 mod readme;

@@ -1,7 +1,7 @@
-//! What the transport observed during one call, for callers that need more
-//! than progenitor's result carries (its `InvalidResponsePayload` error, for
-//! one, has the body but not the status; an authentication failure has no
-//! variant of its own).
+//! What was observed during one call, its token requests included, for
+//! callers that need more than progenitor's result carries (its
+//! `InvalidResponsePayload` error, for one, has the body but not the status;
+//! an authentication failure has no variant of its own).
 
 use std::cell::RefCell;
 use std::future::Future;
