@@ -7,7 +7,7 @@ use std::io::IsTerminal;
 use std::collections::HashMap;
 
 use atlas_apikeys::{ApiKey, ProjectId};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::echo;
 use crate::exit::Failure;
@@ -64,37 +64,10 @@ impl Format {
     }
 }
 
-/// A key in Atlas's shape: `id`, `desc`, `publicKey`, and `roles[]` with
-/// `roleName` and `orgId` or `groupId`.
+/// A key in Atlas's shape: the type's own serialization (`id`, `desc`,
+/// `publicKey`, `roles[]`; never the private key).
 pub fn key_json(key: &ApiKey) -> Value {
-    let mut roles: Vec<Value> = key
-        .roles
-        .org
-        .iter()
-        .map(|r| json!({ "orgId": r.org_id.as_str(), "roleName": r.role.as_str() }))
-        .collect();
-    roles.extend(
-        key.roles
-            .project
-            .iter()
-            .map(|r| json!({ "groupId": r.project_id.as_str(), "roleName": r.role.as_str() })),
-    );
-    roles.extend(key.roles.other.iter().map(|r| {
-        let mut v = json!({ "roleName": r.role_name });
-        if let Some(org) = &r.org_id {
-            v["orgId"] = json!(org);
-        }
-        if let Some(group) = &r.group_id {
-            v["groupId"] = json!(group);
-        }
-        v
-    }));
-    json!({
-        "id": key.id.as_str(),
-        "desc": key.description,
-        "publicKey": key.public_key,
-        "roles": roles,
-    })
+    serde_json::to_value(key).unwrap_or(Value::Null)
 }
 
 /// Prints a result: `fields` for the table (made only for one), `value` for

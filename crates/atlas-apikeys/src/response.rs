@@ -106,6 +106,73 @@ pub struct OtherRoleAssignment {
     pub role_name: Option<String>,
 }
 
+/// Atlas's shape for a key, as the command line prints it: `id`, `desc`,
+/// `publicKey`, and `roles[]` with `roleName` and `orgId` or `groupId`
+/// (organization roles, then project roles, then entries kept as sent).
+/// Never the private key, whatever the server sent, nor the links.
+impl serde::Serialize for ApiKey {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut key = serializer.serialize_map(Some(4))?;
+        key.serialize_entry("id", self.id.as_str())?;
+        key.serialize_entry("desc", &self.description)?;
+        key.serialize_entry("publicKey", &self.public_key)?;
+        key.serialize_entry("roles", &Entries(&self.roles))?;
+        key.end()
+    }
+}
+
+/// A key's roles as one list of Atlas role entries.
+struct Entries<'a>(&'a KeyRoles);
+
+impl serde::Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        /// One entry: its scope's id field, if any, and its role name.
+        struct Entry<'a> {
+            scope: Option<(&'static str, &'a str)>,
+            other_scope: Option<(&'static str, &'a str)>,
+            role: Option<&'a str>,
+        }
+        impl serde::Serialize for Entry<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut m = s.serialize_map(None)?;
+                for (field, id) in self.scope.iter().chain(&self.other_scope) {
+                    m.serialize_entry(field, id)?;
+                }
+                m.serialize_entry("roleName", &self.role)?;
+                m.end()
+            }
+        }
+        let roles = self.0;
+        let mut list = serializer.serialize_seq(Some(
+            roles.org.len() + roles.project.len() + roles.other.len(),
+        ))?;
+        for r in &roles.org {
+            list.serialize_element(&Entry {
+                scope: Some(("orgId", r.org_id.as_str())),
+                other_scope: None,
+                role: Some(r.role.as_str()),
+            })?;
+        }
+        for r in &roles.project {
+            list.serialize_element(&Entry {
+                scope: Some(("groupId", r.project_id.as_str())),
+                other_scope: None,
+                role: Some(r.role.as_str()),
+            })?;
+        }
+        for r in &roles.other {
+            list.serialize_element(&Entry {
+                scope: r.org_id.as_deref().map(|id| ("orgId", id)),
+                other_scope: r.group_id.as_deref().map(|id| ("groupId", id)),
+                role: r.role_name.as_deref(),
+            })?;
+        }
+        list.end()
+    }
+}
+
 impl ApiKey {
     /// The key's roles in one project.
     pub fn roles_in(&self, project: &ProjectId) -> Vec<&ProjectRole> {

@@ -234,6 +234,22 @@ async fn responses_with_unknown_roles_extra_fields_and_nulls_are_read() {
     let debug = format!("{k:?}");
     assert!(!debug.contains("db2c132ca78d"), "{debug}");
     assert!(debug.contains("PrivateKey([REDACTED])"), "{debug}");
+    // Serialized, it is Atlas's shape again: every entry kept, in scope
+    // order, and never the private key.
+    assert_eq!(
+        serde_json::to_value(&k).unwrap(),
+        json!({
+            "id": "5d1113b25a115342acc2d1aa",
+            "desc": null,
+            "publicKey": "zmmrboas",
+            "roles": [
+                { "orgId": "32b6e34b3d91647abb20e7b8", "roleName": "ORG_FUTURE_ROLE" },
+                { "groupId": "5e2211c17a3e5a48f5497de3", "roleName": "GROUP_FUTURE_ROLE" },
+                { "roleName": "ORG_OWNER" },
+                { "orgId": "not-an-id", "roleName": null }
+            ]
+        })
+    );
     assert_eq!(
         k.private_key.unwrap().expose_secret(),
         "********-****-****-db2c132ca78d"
