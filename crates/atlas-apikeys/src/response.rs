@@ -127,49 +127,45 @@ struct Entries<'a>(&'a KeyRoles);
 
 impl serde::Serialize for Entries<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        /// One entry: its scope's id field, if any, and its role name.
-        struct Entry<'a> {
-            scope: Option<(&'static str, &'a str)>,
-            other_scope: Option<(&'static str, &'a str)>,
-            role: Option<&'a str>,
-        }
-        impl serde::Serialize for Entry<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let mut m = s.serialize_map(None)?;
-                for (field, id) in self.scope.iter().chain(&self.other_scope) {
-                    m.serialize_entry(field, id)?;
-                }
-                m.serialize_entry("roleName", &self.role)?;
-                m.end()
-            }
-        }
         let roles = self.0;
-        let mut list = serializer.serialize_seq(Some(
-            roles.org.len() + roles.project.len() + roles.other.len(),
-        ))?;
-        for r in &roles.org {
-            list.serialize_element(&Entry {
-                scope: Some(("orgId", r.org_id.as_str())),
-                other_scope: None,
-                role: Some(r.role.as_str()),
-            })?;
+        let org = roles.org.iter().map(|r| Entry {
+            org_id: Some(r.org_id.as_str()),
+            group_id: None,
+            role: Some(r.role.as_str()),
+        });
+        let project = roles.project.iter().map(|r| Entry {
+            org_id: None,
+            group_id: Some(r.project_id.as_str()),
+            role: Some(r.role.as_str()),
+        });
+        let other = roles.other.iter().map(|r| Entry {
+            org_id: r.org_id.as_deref(),
+            group_id: r.group_id.as_deref(),
+            role: r.role_name.as_deref(),
+        });
+        serializer.collect_seq(org.chain(project).chain(other))
+    }
+}
+
+/// One role entry: `orgId` and `groupId` when it has them, and `roleName`.
+struct Entry<'a> {
+    org_id: Option<&'a str>,
+    group_id: Option<&'a str>,
+    role: Option<&'a str>,
+}
+
+impl serde::Serialize for Entry<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut entry = serializer.serialize_map(None)?;
+        if let Some(id) = self.org_id {
+            entry.serialize_entry("orgId", id)?;
         }
-        for r in &roles.project {
-            list.serialize_element(&Entry {
-                scope: Some(("groupId", r.project_id.as_str())),
-                other_scope: None,
-                role: Some(r.role.as_str()),
-            })?;
+        if let Some(id) = self.group_id {
+            entry.serialize_entry("groupId", id)?;
         }
-        for r in &roles.other {
-            list.serialize_element(&Entry {
-                scope: r.org_id.as_deref().map(|id| ("orgId", id)),
-                other_scope: r.group_id.as_deref().map(|id| ("groupId", id)),
-                role: r.role_name.as_deref(),
-            })?;
-        }
-        list.end()
+        entry.serialize_entry("roleName", &self.role)?;
+        entry.end()
     }
 }
 
