@@ -1,36 +1,84 @@
-//! The operations this project covers, identified by method and path.
+//! The operations this project covers: one entry each. Import selects them by
+//! method and path, codegen emits the `Op` enum and the glue from them, and
+//! nothing else in the workspace lists operations.
 //!
 //! Upstream renamed their operationIds in late 2025; selecting by method and
 //! path and stamping the newest names keeps SDK method names stable across
 //! spec versions.
 
-/// One covered operation of the Atlas Admin API v2.
+/// One covered operation, as the Atlas Admin API v2 names it. The public API
+/// v1.0 fragments (Cloud Manager, Ops Manager) use the same operationIds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Operation {
+    /// The variant of the generated `Op` enum the SDK calls it by.
+    pub op: &'static str,
+    /// One line on what it does, for the generated docs.
+    pub doc: &'static str,
     /// Lower-case HTTP method, as OpenAPI path items key it.
     pub method: &'static str,
     /// Path template, as OpenAPI spells it.
     pub path: &'static str,
     /// The operationId the fragment records (upstream's newest name).
     pub operation_id: &'static str,
+    /// Whether every version must offer it. Operations added after the first
+    /// three are optional per version: a spec without them still imports.
+    pub required: bool,
+    /// Where a version lacks this operation, another that serves it (the
+    /// public API's project PATCH, which assigns or replaces).
+    pub stand_in: Option<&'static str>,
+    /// Request-body properties it always sends: the only ones a version may
+    /// require.
+    pub always_sends: &'static [&'static str],
+    /// The record its answer's body is read into (`records.json`), when the
+    /// answer has one.
+    pub returns: Option<&'static str>,
 }
 
-/// The three programmatic-API-key operations of Atlas Admin API v2.
-pub const ATLAS_OPERATIONS: [Operation; 3] = [
+/// The covered operations, in the order the fragments list them.
+pub const OPERATIONS: [Operation; 4] = [
     Operation {
+        op: "UpdateOrgKey",
+        doc: "Updates an organization API key: its description and/or organization roles.",
         method: "patch",
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
         operation_id: "updateOrgApiKey",
+        required: true,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("KeyRecord"),
     },
     Operation {
+        op: "GetOrgKey",
+        doc: "Returns one organization API key, with its roles in the organization and its projects.",
+        method: "get",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        operation_id: "getOrgApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("KeyRecord"),
+    },
+    Operation {
+        op: "AssignToProject",
+        doc: "Assigns an organization API key to a project with project roles.",
         method: "post",
         path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
         operation_id: "addGroupApiKey",
+        required: true,
+        stand_in: Some("updateGroupApiKeyRoles"),
+        always_sends: &["roles"],
+        returns: None,
     },
     Operation {
+        op: "UpdateProjectKey",
+        doc: "Replaces a key's roles (and, where taken, its description) in a project.",
         method: "patch",
         path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
         operation_id: "updateGroupApiKeyRoles",
+        required: true,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("KeyRecord"),
     },
 ];
 
@@ -39,50 +87,16 @@ impl Operation {
     pub fn label(&self) -> String {
         format!("{} {}", self.method.to_ascii_uppercase(), self.path)
     }
-}
 
-/// What the version-neutral `KeyOperations` trait asks of a generated client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Call {
-    /// `update_org_key`: description and/or organization roles.
-    UpdateOrgKey,
-    /// `assign_to_project`: a key into a project with roles.
-    AssignToProject,
-    /// `update_project_key`: a key's roles (and description) in a project.
-    UpdateProjectKey,
-}
-
-impl Call {
-    /// Every call, in trait order.
-    pub const ALL: [Call; 3] = [
-        Call::UpdateOrgKey,
-        Call::AssignToProject,
-        Call::UpdateProjectKey,
-    ];
-
-    /// The operationId serving this call among `available`, and whether it
-    /// is the project PATCH standing in for an assign (public API v1.0, whose
-    /// one PATCH assigns or replaces).
-    pub fn operation<'a>(self, available: &[&'a str]) -> Option<(&'a str, bool)> {
+    /// The operationId serving this operation among `available`, and whether
+    /// it is the stand-in.
+    pub fn served_by<'a>(&self, available: &[&'a str]) -> Option<(&'a str, bool)> {
         let find = |id: &str| available.iter().copied().find(|a| *a == id);
-        match self {
-            Call::UpdateOrgKey => find("updateOrgApiKey").map(|id| (id, false)),
-            Call::UpdateProjectKey => find("updateGroupApiKeyRoles").map(|id| (id, false)),
-            Call::AssignToProject => find("addGroupApiKey")
-                .map(|id| (id, false))
-                .or_else(|| find("updateGroupApiKeyRoles").map(|id| (id, true))),
-        }
-    }
-
-    /// Request-body properties this call always sends: the only ones a
-    /// version may require.
-    pub fn always_sends(self) -> &'static [&'static str] {
-        match self {
-            Call::AssignToProject => &["roles"],
-            Call::UpdateOrgKey | Call::UpdateProjectKey => &[],
-        }
+        find(self.operation_id)
+            .map(|id| (id, false))
+            .or_else(|| self.stand_in.and_then(find).map(|id| (id, true)))
     }
 }
 
-/// Parameters the glue fills from a call's arguments; any other must be optional.
+/// Parameters the glue fills from a request; any other must be optional.
 pub const KNOWN_PARAMETERS: [&str; 5] = ["orgId", "groupId", "apiUserId", "envelope", "pretty"];

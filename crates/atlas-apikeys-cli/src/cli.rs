@@ -183,6 +183,16 @@ pub enum OrgKey {
         IDS: ORG_ID KEY_ID, or KEY_ID with --orgId (or MONGODB_ATLAS_ORG_ID, or the profile's org_id).\n\
         Only the fields you give are sent; give --desc, --role, or both.")]
     Update(UpdateArgs<OrgScope>),
+    /// Show an organization API key: its description, public key and roles in the organization and its projects.
+    #[command(after_help = "EXAMPLES:\n  \
+        atlas-apikeys org-key describe 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa\n  \
+        atlas-apikeys org-key describe 5d1113b25a115342acc2d1aa --orgId 32b6e34b3d91647abb20e7b8 -o json\n\n\
+        IDS: ORG_ID KEY_ID, or KEY_ID with --orgId (or MONGODB_ATLAS_ORG_ID, or the profile's org_id).")]
+    Describe {
+        /// The organization's id and the key's.
+        #[command(flatten)]
+        target: Target<OrgScope>,
+    },
 }
 
 /// Project key commands.

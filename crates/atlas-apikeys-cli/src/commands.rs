@@ -1,5 +1,5 @@
-//! The key commands (`org-key update`, `project-key assign`,
-//! `project-key update-roles`): flags to a validated request, sent or only
+//! The key commands (`org-key update`, `org-key describe`, `project-key
+//! assign`, `project-key update-roles`): flags to a validated request, sent or only
 //! planned (`--dry-run`), and the result printed.
 
 use std::future::Future;
@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::cli::{AssignArgs, UpdateArgs};
 use crate::exit::Failure;
 use crate::output::{self, Format};
-use crate::scope::{OrgScope, ProjectScope};
+use crate::scope::{OrgScope, ProjectScope, Target};
 use crate::setup::Setup;
 
 /// What every key command runs with.
@@ -31,6 +31,18 @@ impl Commands<'_> {
         let update = self.key_update(args.desc.as_ref(), &args.roles)?;
         self.update(async move |keys| keys.update_org_key(&org, &key, &update).await)
             .await
+    }
+
+    /// `org-key describe`: the key in Atlas's shape.
+    pub async fn describe_org_key(&self, target: &Target<OrgScope>) -> Result<(), Failure> {
+        let (org, key): (OrgId, _) = self.setup.target(target)?;
+        let keys = self.setup.client()?;
+        let Some(found) = self.send_or_plan(keys.org_key(&org, &key)).await? else {
+            return Ok(());
+        };
+        output::print(self.format, &output::key_json(&found), || {
+            output::key_rows(&found)
+        })
     }
 
     /// `project-key update-roles`.

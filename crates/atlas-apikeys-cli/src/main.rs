@@ -118,6 +118,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     };
     match &cli.command {
         Command::OrgKey(OrgKey::Update(args)) => commands.update_org_key(args).await?,
+        Command::OrgKey(OrgKey::Describe { target }) => commands.describe_org_key(target).await?,
         Command::ProjectKey(ProjectKey::Assign(args)) => commands.assign(args).await?,
         Command::ProjectKey(ProjectKey::UpdateRoles(args)) => commands.update_roles(args).await?,
         Command::Apply { file, concurrency } => {

@@ -54,6 +54,14 @@ impl ApiVersion {
             .iter()
             .find(|op| op.operation_id == id || op.api_name == id)
     }
+
+    /// The media-table entry serving `op` in this version (its stand-in where
+    /// the version has one instead), or `None` when this version does not
+    /// offer it.
+    pub fn offers(&self, op: crate::Op) -> Option<&'static OperationMedia> {
+        self.operation(op.api_name())
+            .or_else(|| op.stand_in().and_then(|id| self.operation(id)))
+    }
 }
 
 /// The media types one operation sends and accepts.

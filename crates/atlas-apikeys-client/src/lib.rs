@@ -59,6 +59,7 @@ pub use auth::Credentials;
 pub use config::Context;
 pub use error::AuthError;
 pub use generated::enums::*;
+pub use generated::media::Op;
 pub use generated::*;
 pub use operations::KeyOperations;
 pub use options::{BuildError, ClientConfig, USER_AGENT};

@@ -1,7 +1,8 @@
-//! The three operations in version-neutral form: [`KeyOperations`], which
+//! The covered operations in version-neutral form: [`KeyOperations`], which
 //! codegen implements for every generated client, so code above this crate
 //! drives any version of any system without naming a version module or a
-//! generated type.
+//! generated type. An operation is an [`Op`] and a [`Request`]; its answer
+//! an [`Answer`].
 //!
 //! Why glue instead of the generated methods: progenitor's positional
 //! signatures and struct literals change when upstream adds an optional query
@@ -13,7 +14,7 @@ use std::pin::Pin;
 
 use progenitor_client::{Error, ResponseValue};
 
-use crate::{AuthError, OrgRole, ProjectRole};
+use crate::{AuthError, Op, OrgRole, ProjectRole};
 
 /// The `envelope` and `pretty` query flags every operation takes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -24,76 +25,81 @@ pub struct Flags {
     pub pretty: Option<bool>,
 }
 
-/// Where a call goes: the organization id (for the organization key) or the
-/// project id, the key's id, and the query flags.
-#[derive(Debug, Clone, Copy)]
-pub struct Target<'a> {
-    /// The organization or project id.
-    pub scope: &'a str,
-    /// The API key's id.
-    pub key: &'a str,
+/// One operation's inputs, version-neutral: the glue reads each generated
+/// method's parameters and body fields from it by name, so a new operation
+/// over the same inputs needs no new signature. Ids are validated above this
+/// crate. Build one as `Request { key: Some(id), ..Request::new(flags) }`,
+/// which keeps compiling when a field is added.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Request<'a> {
+    /// The organization id (`orgId`).
+    pub org: Option<&'a str>,
+    /// The project id (`groupId`).
+    pub project: Option<&'a str>,
+    /// The API key's id (`apiUserId`).
+    pub key: Option<&'a str>,
+    /// The description (`desc`) a body sends.
+    pub desc: Option<&'a str>,
+    /// The organization roles a body sends.
+    pub org_roles: Option<&'a [OrgRole]>,
+    /// The project roles a body sends.
+    pub project_roles: Option<&'a [ProjectRole]>,
     /// The query flags.
     pub flags: Flags,
 }
 
-/// A change to a key: its description, its roles (organization roles for
-/// the organization key, project roles in a project), or both.
-#[derive(Debug, Clone, Copy)]
-pub struct KeyChange<'a, R> {
-    /// The new description.
-    pub desc: Option<&'a str>,
-    /// The new roles (replacing the old ones).
-    pub roles: Option<&'a [R]>,
-}
-
-impl<R> Default for KeyChange<'_, R> {
-    fn default() -> Self {
-        Self {
-            desc: None,
-            roles: None,
+impl<'a> Request<'a> {
+    /// A request with these query flags and nothing else.
+    pub fn new(flags: Flags) -> Self {
+        Request {
+            flags,
+            ..Request::default()
         }
     }
 }
 
-/// A change to an organization API key.
-pub type OrgKeyChange<'a> = KeyChange<'a, OrgRole>;
-
-/// A change to a key in a project; the description only where the system
-/// takes it there (Atlas).
-pub type ProjectKeyChange<'a> = KeyChange<'a, ProjectRole>;
+/// What an operation answered, read into the version-neutral records.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Answer {
+    /// No body (a 204), or one the operation does not read.
+    Nothing,
+    /// An API key.
+    Key(KeyRecord),
+}
 
 /// A boxed call: one future type whatever the generated client.
-pub type Call<'a, T> =
-    Pin<Box<dyn Future<Output = Result<ResponseValue<T>, Error<ApiErrorRecord>>> + Send + 'a>>;
+pub type Call<'a> =
+    Pin<Box<dyn Future<Output = Result<ResponseValue<Answer>, Error<ApiErrorRecord>>> + Send + 'a>>;
 
-/// The three operations of one generated client. Codegen implements it for
-/// every generated client; `ApiVersion::connect` builds one.
+/// The covered operations of one generated client. Codegen implements it
+/// for every generated client; `ApiVersion::connect` builds one.
 pub trait KeyOperations: Send + Sync + std::fmt::Debug {
     /// Whether assigning a key that is already in the project replaces its
     /// roles (public API v1.0, whose one PATCH does both) rather than failing
     /// with `API_KEY_ALREADY_IN_GROUP` (Atlas).
     fn assign_replaces(&self) -> bool;
 
-    /// Updates an organization API key.
-    fn update_org_key<'a>(
-        &'a self,
-        at: Target<'a>,
-        change: OrgKeyChange<'a>,
-    ) -> Call<'a, KeyRecord>;
-
-    /// Assigns an organization API key to a project with `roles`.
-    fn assign_to_project<'a>(&'a self, at: Target<'a>, roles: &'a [ProjectRole]) -> Call<'a, ()>;
-
-    /// Changes a key's roles (and, where taken, description) in a project.
-    fn update_project_key<'a>(
-        &'a self,
-        at: Target<'a>,
-        change: ProjectKeyChange<'a>,
-    ) -> Call<'a, KeyRecord>;
+    /// Sends `op` with the inputs of `req` it takes. The version's media
+    /// table says whether it offers `op` ([`crate::ApiVersion::offers`]);
+    /// the hooks refuse one it does not, before sending.
+    fn call<'a>(&'a self, op: Op, req: Request<'a>) -> Call<'a>;
 
     /// Revokes the cached service-account token; a no-op for other
     /// credentials.
     fn revoke_token(&self) -> Pin<Box<dyn Future<Output = Result<(), AuthError>> + Send + '_>>;
+}
+
+/// An input the generated method needs, or the error that names it.
+#[doc(hidden)]
+pub fn need<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, Error<ApiErrorRecord>> {
+    value.ok_or_else(|| Error::InvalidRequest(format!("the request has no `{name}`")))
+}
+
+/// The error for an operation no generated method of this client serves.
+#[doc(hidden)]
+pub fn not_generated(op: Op) -> Error<ApiErrorRecord> {
+    Error::InvalidRequest(format!("{} is not offered by this client", op.api_name()))
 }
 
 pub use crate::generated::records::{

@@ -1,4 +1,4 @@
-//! `cargo demo`: the three operations through the SDK against the bundled
+//! `cargo demo`: the key operations through the SDK against the bundled
 //! emulator, on Atlas (every API version), Cloud Manager and Ops Manager,
 //! with digest and (where offered) a service account, printed as a
 //! transcript. Exits non-zero if anything fails.
@@ -191,6 +191,13 @@ async fn demo(run: &Run) -> Result<(), String> {
         ),
         Ok(other) => return Err(format!("ensure: expected an update, got {other:?}")),
         Err(e) => return Err(format!("ensure: {e}")),
+    }
+    // The read: the key as the server now holds it, where the version
+    // offers it.
+    match keys.org_key(&org, &key).await {
+        Ok(read) => step("4. describe org key", "getOrgApiKey", roles(&read)),
+        Err(e @ atlas_apikeys::Error::Unsupported { .. }) => println!("   describe: {e}"),
+        Err(e) => return Err(format!("describe: {e}")),
     }
     let c = emu.counters();
     println!("   roles after             {}", stored(&emu));

@@ -1,15 +1,16 @@
-//! [`ApiKeys`]: the three operations (and an idempotent assign) with typed,
+//! [`ApiKeys`]: the key operations (and an idempotent assign) with typed,
 //! validated inputs, on Atlas (Admin API v2), Cloud Manager or Ops Manager
 //! (public API v1.0). Switching systems is a change of builder call.
 
 use std::sync::{Arc, Mutex};
 
-use atlas_apikeys_client::operations::{ApiErrorRecord, Call, Flags, Target};
+use atlas_apikeys_client::operations::{Answer, ApiErrorRecord, Flags, Request};
 use atlas_apikeys_client::{
-    ApiVersion, CallRecord, KeyOperations, RateLimit, RetryPolicy, observe,
+    ApiVersion, CallRecord, KeyOperations, Op, RateLimit, RetryPolicy, observe,
 };
 use progenitor_client::Error as RawError;
 
+use crate::description::Description;
 use crate::error::convert::from_raw;
 use crate::error::{Error, ErrorCode, Rule, ValidationError};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
@@ -102,14 +103,23 @@ impl ApiKeys {
         self.ops.revoke_token().await.map_err(Error::Auth)
     }
 
-    /// Runs a call: its result in this crate's types, and what the transport
-    /// observed. Every operation awaits it directly, with no wrapper between:
-    /// each `async` layer would copy the one inside it.
-    async fn send<T>(&self, call: Call<'_, T>) -> (Result<T, Error>, CallRecord) {
+    /// Sends `op`: its answer in this crate's types, and what the transport
+    /// observed. An operation this version does not offer is refused before
+    /// anything is sent. Every operation awaits it directly, with no wrapper
+    /// between: each `async` layer would copy the one inside it.
+    async fn send(&self, op: Op, req: Request<'_>) -> (Result<Answer, Error>, CallRecord) {
+        if self.version.offers(op).is_none() {
+            let unsupported = Error::Unsupported {
+                operation: op.api_name(),
+                system: self.version.system,
+                version: self.version.version,
+            };
+            return (Err(unsupported), CallRecord::default());
+        }
         // The glue's calls are boxed already, so their state is not carried
         // (and moved) by every caller's future; so is the error path, which
         // may read a body.
-        let (result, record) = observe(call).await;
+        let (result, record) = observe(self.ops.call(op, req)).await;
         if let Some(limit) = record.rate_limit {
             *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(limit);
         }
@@ -140,12 +150,12 @@ impl ApiKeys {
         }
     }
 
-    /// Where a call goes, with this client's query flags.
-    fn at<'a>(&self, scope: &'a str, key: &'a ApiKeyId) -> Target<'a> {
-        Target {
-            scope,
-            key: key.as_str(),
-            flags: self.flags,
+    /// A request for `key` in the project, with this client's query flags.
+    fn in_project<'a>(&self, project: &'a ProjectId, key: &'a ApiKeyId) -> Request<'a> {
+        Request {
+            project: Some(project.as_str()),
+            key: Some(key.as_str()),
+            ..Request::new(self.flags)
         }
     }
 
@@ -162,11 +172,33 @@ impl ApiKeys {
         update: &OrgKeyUpdate,
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
-        let call = self
-            .ops
-            .update_org_key(self.at(org.as_str(), key), update.change());
+        let req = Request {
+            org: Some(org.as_str()),
+            key: Some(key.as_str()),
+            desc: update.description_value().map(Description::as_str),
+            org_roles: update.roles_value(),
+            ..Request::new(self.flags)
+        };
         // `send` directly: a helper's `async` layer would copy its future.
-        self.send(call).await.0.and_then(response::api_key)
+        self.send(Op::UpdateOrgKey, req)
+            .await
+            .0
+            .and_then(response::api_key)
+    }
+
+    /// One organization API key: its description, public key and roles in
+    /// the organization and in each project (`getOrgApiKey`). Needs a role
+    /// in the organization.
+    pub async fn org_key(&self, org: &OrgId, key: &ApiKeyId) -> Result<ApiKey, Error> {
+        let req = Request {
+            org: Some(org.as_str()),
+            key: Some(key.as_str()),
+            ..Request::new(self.flags)
+        };
+        self.send(Op::GetOrgKey, req)
+            .await
+            .0
+            .and_then(response::api_key)
     }
 
     /// Assigns an organization API key to a project with these project roles.
@@ -182,7 +214,7 @@ impl ApiKeys {
         key: &ApiKeyId,
         roles: &ProjectRoles,
     ) -> Result<(), Error> {
-        let at = self.at(project.as_str(), key);
+        let at = self.in_project(project, key);
         roles.validate(self.version)?;
         self.assign(at, roles, false).await.map(|_| ())
     }
@@ -196,20 +228,23 @@ impl ApiKeys {
     /// 409 is (a strict assign must not replace roles it did not set).
     async fn assign(
         &self,
-        at: Target<'_>,
+        at: Request<'_>,
         roles: &ProjectRoles,
         replace: bool,
     ) -> Result<Option<ApiKey>, Error> {
-        let post = || self.ops.assign_to_project(at, roles.roles());
-        let (first, record) = self.send(post()).await;
+        let post = Request {
+            project_roles: Some(roles.roles()),
+            ..at
+        };
+        let (first, record) = self.send(Op::AssignToProject, post).await;
         let Err(error) = first else { return Ok(None) };
         if !record.ambiguous || self.retry.max_attempts < 2 || self.ops.assign_replaces() {
             return Err(error);
         }
         tracing::info!(error = %error, "the assign may have been applied; retrying it once");
         tokio::time::sleep(self.retry.wait_before_retry(1)).await;
-        match self.send(post()).await.0 {
-            Ok(()) => Ok(None),
+        match self.send(Op::AssignToProject, post).await.0 {
+            Ok(_) => Ok(None),
             Err(e)
                 if replace && e.status() == Some(409) && e.is_code("API_KEY_ALREADY_IN_GROUP") =>
             {
@@ -235,7 +270,7 @@ impl ApiKeys {
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
         self.check_project_update(update)?;
-        self.project_key(self.at(project.as_str(), key), update)
+        self.project_key(self.in_project(project, key), update)
             .await
     }
 
@@ -265,11 +300,18 @@ impl ApiKeys {
 
     async fn project_key(
         &self,
-        at: Target<'_>,
+        at: Request<'_>,
         update: &ProjectKeyUpdate,
     ) -> Result<ApiKey, Error> {
-        let call = self.ops.update_project_key(at, update.change());
-        self.send(call).await.0.and_then(response::api_key)
+        let req = Request {
+            desc: update.description_value().map(Description::as_str),
+            project_roles: update.roles_value(),
+            ..at
+        };
+        self.send(Op::UpdateProjectKey, req)
+            .await
+            .0
+            .and_then(response::api_key)
     }
 
     /// Makes the key have exactly `roles` in the project, whether or not it
@@ -285,7 +327,7 @@ impl ApiKeys {
     ) -> Result<Ensured, Error> {
         let update = ProjectKeyUpdate::from(roles);
         roles.validate(self.version)?;
-        let at = self.at(project.as_str(), key);
+        let at = self.in_project(project, key);
         if self.ops.assign_replaces() {
             return self.project_key(at, &update).await.map(Ensured::Set);
         }

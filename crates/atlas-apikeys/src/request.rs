@@ -32,16 +32,6 @@ pub type OrgKeyUpdate = KeyUpdate<OrgRole>;
 /// replace its current ones there) and/or its description.
 pub type ProjectKeyUpdate = KeyUpdate<ProjectRole>;
 
-impl<R> KeyUpdate<R> {
-    /// The change as the client crate sends it.
-    pub(crate) fn change(&self) -> atlas_apikeys_client::operations::KeyChange<'_, R> {
-        atlas_apikeys_client::operations::KeyChange {
-            desc: self.desc.as_ref().map(|d| d.as_str()),
-            roles: self.roles.as_deref(),
-        }
-    }
-}
-
 impl<R: ScopedRole> Default for KeyUpdate<R> {
     fn default() -> Self {
         Self {

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use atlas_apikeys_client::operations::{KeyRecord, RoleRecord};
+use atlas_apikeys_client::operations::{Answer, RoleRecord};
 use atlas_apikeys_client::{OrgRole, ProjectRole};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -211,7 +211,14 @@ impl KeyRoles {
 }
 
 /// Builds an [`ApiKey`] from the key any generated client returns.
-pub(crate) fn api_key(raw: KeyRecord) -> Result<ApiKey, Error> {
+pub(crate) fn api_key(answer: Answer) -> Result<ApiKey, Error> {
+    let Answer::Key(raw) = answer else {
+        return Err(Error::InvalidResponse {
+            status: 200,
+            reason: "the answer holds no API key".into(),
+            excerpt: String::new(),
+        });
+    };
     let id = raw.id.as_deref().unwrap_or_default();
     let id = ApiKeyId::parse(id).map_err(|e| Error::InvalidResponse {
         status: 200,

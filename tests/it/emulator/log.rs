@@ -22,8 +22,8 @@ async fn every_request_is_logged_as_it_arrived() {
     // Unknown path, wrong method, unauthenticated PATCH, a token request.
     let nowhere = http.get(url("/nowhere?x=1")).send().await.unwrap();
     assert_eq!(nowhere.status(), 404);
-    let get = http.get(url(&org_key_path())).send().await.unwrap();
-    assert_eq!(get.status(), 405);
+    let put = http.put(url(&org_key_path())).send().await.unwrap();
+    assert_eq!(put.status(), 405);
     let unauthenticated = patch(
         &emu,
         &format!("{}?pretty=true", org_key_path()),
@@ -53,7 +53,7 @@ async fn every_request_is_logged_as_it_arrived() {
         summary,
         [
             ("GET", "/nowhere", Some("x=1")),
-            ("GET", path.as_str(), None),
+            ("PUT", path.as_str(), None),
             ("PATCH", path.as_str(), Some("pretty=true")),
             ("POST", "/api/oauth/token", None),
         ]

@@ -126,22 +126,17 @@ pub fn fragment_from_value(
     })
 }
 
-/// The family of a prepared spec: its operations, and a name from the
-/// paths' common prefix (`/api/atlas/v2/...` → `atlas_v2`).
-pub(super) fn family(spec: &Value) -> (Vec<String>, String) {
-    let mut ops = Vec::new();
+/// The family of a prepared spec, named by the paths' common prefix
+/// (`/api/atlas/v2/...` → `atlas_v2`): the versions of one family share one
+/// generated client, which holds the union of their operations.
+pub(super) fn family(spec: &Value) -> String {
     let mut prefix: Option<Vec<String>> = None;
-    for (path, item) in spec
+    for path in spec
         .get("paths")
         .and_then(Value::as_object)
         .into_iter()
-        .flatten()
+        .flat_map(|paths| paths.keys())
     {
-        for method in item.as_object().into_iter().flatten().map(|(k, _)| k) {
-            if method != "parameters" {
-                ops.push(format!("{method} {path}"));
-            }
-        }
         let segments: Vec<String> = path
             .split('/')
             .filter(|s| !s.is_empty() && !s.starts_with('{'))
@@ -157,11 +152,10 @@ pub(super) fn family(spec: &Value) -> (Vec<String>, String) {
                 .collect(),
         });
     }
-    ops.sort();
     let mut name: Vec<String> = prefix.unwrap_or_default();
     if name.first().is_some_and(|s| s == "api") {
         name.remove(0);
     }
     let name = snake(&name.join("_"));
-    (ops, if name.is_empty() { "api".into() } else { name })
+    if name.is_empty() { "api".into() } else { name }
 }

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{FnArg, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType, Type};
 
-use crate::operations::Call;
+use crate::operations::OPERATIONS;
 
 use super::records::Record;
 
@@ -138,32 +138,31 @@ fn outcome(sig: &syn::Signature) -> Result<(Option<String>, String), String> {
     Ok((success, error))
 }
 
-/// Emits `impl KeyOperations for Client` and the record conversions.
+/// Emits `impl KeyOperations for Client`, one arm per covered operation the
+/// client has, and the record conversions.
 pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
     let g = read(file);
-    let ids: Vec<String> = g.methods.keys().cloned().collect();
     // Generated method names are the snake_case of operationIds.
-    let by_api: BTreeMap<String, String> = [
-        "updateOrgApiKey",
-        "addGroupApiKey",
-        "updateGroupApiKeyRoles",
-    ]
-    .iter()
-    .filter(|id| ids.contains(&id.to_snake_case()))
-    .map(|id| ((*id).to_owned(), id.to_snake_case()))
-    .collect();
-    let available: Vec<&str> = by_api.keys().map(String::as_str).collect();
+    let available: Vec<&str> = OPERATIONS
+        .iter()
+        .flat_map(|op| [Some(op.operation_id), op.stand_in])
+        .flatten()
+        .filter(|id| g.methods.contains_key(&id.to_snake_case()))
+        .collect();
 
     let mut records: BTreeMap<String, TokenStream> = BTreeMap::new();
-    let mut methods = Vec::new();
+    let mut arms = Vec::new();
     let mut replaces = false;
-    for call in Call::ALL {
-        let (api, stands_in) = call
-            .operation(&available)
-            .ok_or_else(|| format!("no generated method serves {call:?}"))?;
+    for op in &OPERATIONS {
+        let Some((api, stands_in)) = op.served_by(&available) else {
+            if op.required {
+                return Err(format!("no generated method serves {}", op.op));
+            }
+            continue;
+        };
         replaces |= stands_in;
-        let name = &by_api[api];
-        let sig = &g.methods[name];
+        let name = api.to_snake_case();
+        let sig = &g.methods[&name];
         let method = format_ident!("{}", name);
         let (success, error) = outcome(sig)?;
         record_impls(&g, &error, Record::named("ApiErrorRecord")?, &mut records)?;
@@ -176,54 +175,57 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
             };
             let arg_name = ident.ident.to_string();
             args.push(match arg_name.as_str() {
-                // The scope a call is addressed by, and no other.
-                "org_id" if call == Call::UpdateOrgKey => quote!(at.scope),
-                "group_id" if call != Call::UpdateOrgKey => quote!(at.scope),
-                "api_user_id" => quote!(at.key),
-                "envelope" => quote!(at.flags.envelope),
-                "pretty" => quote!(at.flags.pretty),
+                "org_id" => quote!(crate::operations::need(req.org, "orgId")?),
+                "group_id" => quote!(crate::operations::need(req.project, "groupId")?),
+                "api_user_id" => quote!(crate::operations::need(req.key, "apiUserId")?),
+                "envelope" => quote!(req.flags.envelope),
+                "pretty" => quote!(req.flags.pretty),
                 "body" => {
-                    body = body_value(&g, &arg.ty, call)?;
+                    body = body_value(&g, &arg.ty)?;
                     quote!(&body)
                 }
                 _ if last_ident(&arg.ty).as_deref() == Some("Option") => quote!(None),
-                other => return Err(format!("{name} takes `{other}`, which no call supplies")),
+                other => return Err(format!("{name} takes `{other}`, which no request supplies")),
             });
         }
-        let convert = match (call, &success) {
-            (Call::AssignToProject, _) => quote!(|_| ()),
-            (_, Some(ty)) => {
-                record_impls(&g, ty, Record::named("KeyRecord")?, &mut records)?;
-                quote!(::std::convert::Into::into)
+        let convert = match (op.returns, &success) {
+            (Some(record), Some(ty)) if !stands_in => {
+                record_impls(&g, ty, Record::named(record)?, &mut records)?;
+                let variant = format_ident!("{}", record.trim_end_matches("Record"));
+                quote!(|v| crate::operations::Answer::#variant(v.into()))
             }
-            (_, None) => return Err(format!("{name} returns no key, but {call:?} needs one")),
+            (Some(_), None) if !stands_in => {
+                return Err(format!(
+                    "{name} answers with no body, but {} needs one",
+                    op.op
+                ));
+            }
+            _ => quote!(|_| crate::operations::Answer::Nothing),
         };
-        let send = quote! {
-            ::std::boxed::Box::pin(async move {
+        let variant = format_ident!("{}", op.op);
+        arms.push(quote! {
+            crate::Op::#variant => {
                 #body
                 match self.#method(#(#args),*).await {
                     Ok(v) => Ok(crate::operations::value_record(v, #convert)),
                     Err(e) => Err(crate::operations::error_record(e)),
                 }
-            })
-        };
-        methods.push(match call {
-            Call::UpdateOrgKey => quote! {
-                fn update_org_key<'a>(&'a self, at: crate::operations::Target<'a>, change: crate::operations::OrgKeyChange<'a>) -> crate::operations::Call<'a, crate::operations::KeyRecord> { #send }
-            },
-            Call::AssignToProject => quote! {
-                fn assign_to_project<'a>(&'a self, at: crate::operations::Target<'a>, roles: &'a [crate::ProjectRole]) -> crate::operations::Call<'a, ()> { #send }
-            },
-            Call::UpdateProjectKey => quote! {
-                fn update_project_key<'a>(&'a self, at: crate::operations::Target<'a>, change: crate::operations::ProjectKeyChange<'a>) -> crate::operations::Call<'a, crate::operations::KeyRecord> { #send }
-            },
+            }
         });
     }
     let records = records.values();
     Ok(quote! {
         impl crate::operations::KeyOperations for Client {
             fn assign_replaces(&self) -> bool { #replaces }
-            #(#methods)*
+            fn call<'a>(&'a self, op: crate::Op, req: crate::operations::Request<'a>) -> crate::operations::Call<'a> {
+                ::std::boxed::Box::pin(async move {
+                    #[allow(unreachable_patterns)]
+                    match op {
+                        #(#arms)*
+                        _ => Err(crate::operations::not_generated(op)),
+                    }
+                })
+            }
             fn revoke_token(&self) -> ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<(), crate::AuthError>> + Send + '_>> {
                 ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
             }
@@ -232,9 +234,10 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
     })
 }
 
-/// `let body = ...;` for a call: each field filled from the call's inputs or
-/// left at its default (the wire check made sure it may be).
-fn body_value(g: &Generated, ty: &Type, call: Call) -> Result<TokenStream, String> {
+/// `let body = ...;` for a request: each field filled from the request by
+/// wire name (roles by the catalogue type they hold) or left at its default
+/// (the wire check made sure it may be).
+fn body_value(g: &Generated, ty: &Type) -> Result<TokenStream, String> {
     let Type::Reference(r) = ty else {
         return Err("a body that is not passed by reference".into());
     };
@@ -248,14 +251,17 @@ fn body_value(g: &Generated, ty: &Type, call: Call) -> Result<TokenStream, Strin
         .get(&name)
         .ok_or_else(|| format!("body type {name} is not a generated struct"))?;
     let ty = format_ident!("{}", name);
-    let (desc, roles) = match call {
-        Call::UpdateOrgKey | Call::UpdateProjectKey => (quote!(change.desc), quote!(change.roles)),
-        Call::AssignToProject => (quote!(None::<&str>), quote!(Some(roles))),
-    };
-    let fields = s.fields.iter().map(|(ident, wire, _)| match wire.as_str() {
-        "desc" => quote!(#ident: crate::operations::Input::input(#desc)),
-        "roles" => quote!(#ident: crate::operations::Input::input(#roles)),
-        _ => quote!(#ident: ::std::default::Default::default()),
+    let fields = s.fields.iter().map(|(ident, wire, ty)| {
+        match (wire.as_str(), inner_type_name(ty).as_deref()) {
+            ("desc", _) => quote!(#ident: crate::operations::Input::input(req.desc)),
+            ("roles", Some("OrgRole")) => {
+                quote!(#ident: crate::operations::Input::input(req.org_roles))
+            }
+            ("roles", Some("ProjectRole")) => {
+                quote!(#ident: crate::operations::Input::input(req.project_roles))
+            }
+            _ => quote!(#ident: ::std::default::Default::default()),
+        }
     });
     let one = quote!(types::#ty { #(#fields),* });
     Ok(if list {

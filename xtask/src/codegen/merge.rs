@@ -38,19 +38,16 @@ fn paths(a: &Value, b: &Value) -> Result<Value, String> {
     let (Some(am), Some(bm)) = (a.as_object(), b.as_object()) else {
         return Err("#/paths: not a map".into());
     };
-    let mut out = Map::new();
-    for (path, item) in am {
+    // The union: an operation added after the first three may be offered by
+    // some versions only (each version's media table lists its own).
+    let mut out = am.clone();
+    for (path, item) in bm {
         let here = jsonpath::push("#/paths", path);
-        let other = bm
-            .get(path)
-            .ok_or_else(|| format!("{here}: only one version has this path"))?;
-        out.insert(path.clone(), path_item(item, other, &here)?);
-    }
-    if let Some(path) = bm.keys().find(|p| !am.contains_key(*p)) {
-        return Err(format!(
-            "{}: only one version has this path",
-            jsonpath::push("#/paths", path)
-        ));
+        let merged = match am.get(path) {
+            Some(mine) => path_item(mine, item, &here)?,
+            None => item.clone(),
+        };
+        out.insert(path.clone(), merged);
     }
     Ok(Value::Object(out))
 }
@@ -71,12 +68,8 @@ fn path_item(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
                     "{here}: only one version has path-level parameters"
                 ));
             }
-            _ => {
-                return Err(format!(
-                    "{here}: only one version has the {} operation",
-                    key.to_uppercase()
-                ));
-            }
+            (Some(only), None) | (None, Some(only)) => only.clone(),
+            (None, None) => continue,
         };
         out.insert(key.clone(), merged);
     }

@@ -23,6 +23,7 @@ mod wire;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use heck::ToSnakeCase;
 use serde_json::json;
 
 use crate::catalogue::{Catalogue, Scope};
@@ -139,9 +140,16 @@ fn media_table_name(
         .collect();
     dates.sort();
     dates.dedup();
+    // A version without an optional operation names what it lacks, so a
+    // table's name depends only on what it holds.
+    let lacks = crate::operations::OPERATIONS
+        .iter()
+        .filter(|op| !op.required && !media.iter().any(|m| m.api_name == op.operation_id))
+        .map(|op| format!("WITHOUT_{}", op.op.to_snake_case().to_uppercase()));
     let family = shape_module.trim_start_matches("shape_").to_uppercase();
     let mut name = std::iter::once(family)
         .chain(dates)
+        .chain(lacks)
         .collect::<Vec<_>>()
         .join("_");
     let base = name.clone();
@@ -159,15 +167,14 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
     // One shape per family, across systems too: Cloud Manager and Ops
     // Manager speak the same operations with different role sets.
     let mut shapes: Vec<Shape> = Vec::new();
-    let mut keys: Vec<Vec<String>> = Vec::new();
     for (i, f) in fragments.iter().enumerate() {
-        let (ops, name) = family(&f.prepared.spec);
-        match keys.iter().position(|k| *k == ops) {
+        let name = family(&f.prepared.spec);
+        let module = format!("shape_{name}");
+        match shapes.iter().position(|s| s.module == module) {
             Some(at) => shapes[at].members.push(i),
             None => {
-                keys.push(ops);
                 shapes.push(Shape {
-                    module: format!("shape_{name}"),
+                    module,
                     system: f.system.clone(),
                     members: vec![i],
                 });

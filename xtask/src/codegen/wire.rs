@@ -6,31 +6,37 @@
 use serde_json::Value;
 
 use crate::jsonpath;
-use crate::operations::{Call, KNOWN_PARAMETERS};
+use crate::operations::{KNOWN_PARAMETERS, OPERATIONS};
 
 /// Every problem found in one prepared spec, one line each.
 pub fn check(spec: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     let ops = operations(spec);
     let ids: Vec<&str> = ops.iter().map(|(id, ..)| id.as_str()).collect();
-    for call in Call::ALL {
-        if call.operation(&ids).is_none() {
+    for op in OPERATIONS.iter().filter(|op| op.required) {
+        if op.served_by(&ids).is_none() {
             problems.push(format!(
-                "no operation serves {call:?} (looked for updateOrgApiKey, addGroupApiKey, updateGroupApiKeyRoles)"
+                "no operation serves {} (looked for {})",
+                op.op,
+                [Some(op.operation_id), op.stand_in]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
     for (id, label, op, item) in &ops {
-        let serves: Vec<Call> = Call::ALL
-            .into_iter()
-            .filter(|c| c.operation(&ids).is_some_and(|(o, _)| o == id))
+        let serves: Vec<_> = OPERATIONS
+            .iter()
+            .filter(|o| o.served_by(&ids).is_some_and(|(s, _)| s == id))
             .collect();
         if serves.is_empty() {
             continue;
         }
         let sends: Vec<&str> = serves
             .iter()
-            .flat_map(|c| c.always_sends())
+            .flat_map(|o| o.always_sends)
             .copied()
             .collect();
         let at = format!("{id} ({label})");

@@ -46,6 +46,14 @@ pub enum ImportError {
         /// Where it was looked for.
         pointer: String,
     },
+    /// An optional operation has no dated media type.
+    #[error("{file}: operation {operation} has no dated media type")]
+    Undated {
+        /// The input file.
+        file: PathBuf,
+        /// `METHOD /path`.
+        operation: String,
+    },
     /// No content version of an operation is on or before the target date.
     #[error(
         "{file}: operation {operation} has no content version on or before {date} (versions: {available})"

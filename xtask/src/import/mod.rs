@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 
 use crate::catalogue::{self, RoleDrift};
 use crate::jsonpath;
-use crate::operations::{ATLAS_OPERATIONS, Operation};
+use crate::operations::{OPERATIONS, Operation};
 use crate::output;
 
 pub use error::ImportError;
@@ -152,8 +152,19 @@ pub fn fragment(doc: &Value, date: ApiDate, file: &Path) -> Result<Value, Import
 
     // Operations grouped by path, in the fixed order of the table.
     let mut paths: BTreeMap<&str, Map<String, Value>> = BTreeMap::new();
-    for op in &ATLAS_OPERATIONS {
-        let (path_params, operation) = ctx.select(op, date)?;
+    for op in &OPERATIONS {
+        let (path_params, operation) = match ctx.select(op, date) {
+            Ok(selected) => selected,
+            // An operation added after the first three is optional: a version
+            // without it, or without a dated content type for it on `date`,
+            // imports without it.
+            Err(
+                ImportError::MissingOperation { .. }
+                | ImportError::NoContentForDate { .. }
+                | ImportError::Undated { .. },
+            ) if !op.required => continue,
+            Err(e) => return Err(e),
+        };
         let item = paths.entry(op.path).or_default();
         if let Some(params) = path_params {
             item.insert("parameters".into(), params);

@@ -180,6 +180,14 @@ pub(super) fn resolve_operation(
     for (_, response, _) in &responses {
         all.extend(versions_of(response.get("content")));
     }
+    if all.is_empty() && !op.required {
+        // An optional operation without a dated media type is not offered
+        // as a version of the API.
+        return Err(ImportError::Undated {
+            file: ctx.file.to_owned(),
+            operation: op.label(),
+        });
+    }
     if all.is_empty() {
         return Ok(out); // Unversioned API: nothing to choose.
     }

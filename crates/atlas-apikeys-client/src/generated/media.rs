@@ -6,9 +6,51 @@
 //   openapi/cloud-manager-v1.0.json
 //   openapi/ops-manager-v1.0.json
 // Do not edit by hand: change the fragment or the xtask and regenerate.
-//! Media types per operation, one table per distinct set; each version
-//! module's `API_VERSION` points at its table.
+//! The covered operations ([`Op`]), and their media types per version:
+//! one table per distinct set; each version module's `API_VERSION` points
+//! at its table, which lists only the operations that version offers.
 
+/// A covered operation, whatever the system and version. Whether a
+/// version offers it is in its media table ([`crate::ApiVersion::offers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Op {
+    /// Updates an organization API key: its description and/or organization roles. (`updateOrgApiKey`)
+    UpdateOrgKey,
+    /// Returns one organization API key, with its roles in the organization and its projects. (`getOrgApiKey`)
+    GetOrgKey,
+    /// Assigns an organization API key to a project with project roles. (`addGroupApiKey`)
+    AssignToProject,
+    /// Replaces a key's roles (and, where taken, its description) in a project. (`updateGroupApiKeyRoles`)
+    UpdateProjectKey,
+}
+impl Op {
+    /// Every covered operation.
+    pub const ALL: &'static [Op] = &[
+        Op::UpdateOrgKey,
+        Op::GetOrgKey,
+        Op::AssignToProject,
+        Op::UpdateProjectKey,
+    ];
+    /// The operationId that serves it (upstream's newest name).
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Op::UpdateOrgKey => "updateOrgApiKey",
+            Op::GetOrgKey => "getOrgApiKey",
+            Op::AssignToProject => "addGroupApiKey",
+            Op::UpdateProjectKey => "updateGroupApiKeyRoles",
+        }
+    }
+    /// Where a version lacks it, the operationId that serves it instead.
+    pub fn stand_in(self) -> Option<&'static str> {
+        match self {
+            Op::UpdateOrgKey => None,
+            Op::GetOrgKey => None,
+            Op::AssignToProject => Some("updateGroupApiKeyRoles"),
+            Op::UpdateProjectKey => None,
+        }
+    }
+}
 /// Media types per operation.
 pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
     crate::OperationMedia {
@@ -28,6 +70,14 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
         content_type: Some("application/vnd.atlas.2023-01-01+json"),
     },
     crate::OperationMedia {
+        operation_id: "get_org_api_key",
+        api_name: "getOrgApiKey",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
         operation_id: "update_org_api_key",
         api_name: "updateOrgApiKey",
         method: "PATCH",
@@ -45,6 +95,14 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
         path: "/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}",
         accept: "application/json",
         content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "get_org_api_key",
+        api_name: "getOrgApiKey",
+        method: "GET",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/json",
+        content_type: None,
     },
     crate::OperationMedia {
         operation_id: "update_org_api_key",

@@ -250,6 +250,76 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /**Sends a `GET` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn get_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
+            encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            self
+                                .client
+                                .get(url)
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
+                                ),
+                            "envelope",
+                            &envelope,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        let info = OperationInfo {
+            operation_id: "get_org_api_key",
+        };
+        self.pre(&mut request, &info).await?;
+        let result = self.exec(request, &info).await;
+        self.post(&result, &info).await?;
+        let response = result?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /**Sends a `PATCH` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}`
 
 */
@@ -339,86 +409,120 @@ impl crate::operations::KeyOperations for Client {
     fn assign_replaces(&self) -> bool {
         true
     }
-    fn update_org_key<'a>(
+    fn call<'a>(
         &'a self,
-        at: crate::operations::Target<'a>,
-        change: crate::operations::OrgKeyChange<'a>,
-    ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
+        op: crate::Op,
+        req: crate::operations::Request<'a>,
+    ) -> crate::operations::Call<'a> {
         ::std::boxed::Box::pin(async move {
-            let body = types::OrgApiKeyUpdate {
-                desc: crate::operations::Input::input(change.desc),
-                roles: crate::operations::Input::input(change.roles),
-            };
-            match self
-                .update_org_api_key(
-                    at.scope,
-                    at.key,
-                    at.flags.envelope,
-                    None,
-                    None,
-                    at.flags.pretty,
-                    &body,
-                )
-                .await
-            {
-                Ok(v) => {
-                    Ok(crate::operations::value_record(v, ::std::convert::Into::into))
+            #[allow(unreachable_patterns)]
+            match op {
+                crate::Op::UpdateOrgKey => {
+                    let body = types::OrgApiKeyUpdate {
+                        desc: crate::operations::Input::input(req.desc),
+                        roles: crate::operations::Input::input(req.org_roles),
+                    };
+                    match self
+                        .update_org_api_key(
+                            crate::operations::need(req.org, "orgId")?,
+                            crate::operations::need(req.key, "apiUserId")?,
+                            req.flags.envelope,
+                            None,
+                            None,
+                            req.flags.pretty,
+                            &body,
+                        )
+                        .await
+                    {
+                        Ok(v) => {
+                            Ok(
+                                crate::operations::value_record(
+                                    v,
+                                    |v| crate::operations::Answer::Key(v.into()),
+                                ),
+                            )
+                        }
+                        Err(e) => Err(crate::operations::error_record(e)),
+                    }
                 }
-                Err(e) => Err(crate::operations::error_record(e)),
-            }
-        })
-    }
-    fn assign_to_project<'a>(
-        &'a self,
-        at: crate::operations::Target<'a>,
-        roles: &'a [crate::ProjectRole],
-    ) -> crate::operations::Call<'a, ()> {
-        ::std::boxed::Box::pin(async move {
-            let body = types::ProjectApiKeyRoles {
-                roles: crate::operations::Input::input(Some(roles)),
-            };
-            match self
-                .update_group_api_key_roles(
-                    at.scope,
-                    at.key,
-                    at.flags.envelope,
-                    None,
-                    None,
-                    at.flags.pretty,
-                    &body,
-                )
-                .await
-            {
-                Ok(v) => Ok(crate::operations::value_record(v, |_| ())),
-                Err(e) => Err(crate::operations::error_record(e)),
-            }
-        })
-    }
-    fn update_project_key<'a>(
-        &'a self,
-        at: crate::operations::Target<'a>,
-        change: crate::operations::ProjectKeyChange<'a>,
-    ) -> crate::operations::Call<'a, crate::operations::KeyRecord> {
-        ::std::boxed::Box::pin(async move {
-            let body = types::ProjectApiKeyRoles {
-                roles: crate::operations::Input::input(change.roles),
-            };
-            match self
-                .update_group_api_key_roles(
-                    at.scope,
-                    at.key,
-                    at.flags.envelope,
-                    None,
-                    None,
-                    at.flags.pretty,
-                    &body,
-                )
-                .await
-            {
-                Ok(v) => {
-                    Ok(crate::operations::value_record(v, ::std::convert::Into::into))
+                crate::Op::GetOrgKey => {
+                    match self
+                        .get_org_api_key(
+                            crate::operations::need(req.org, "orgId")?,
+                            crate::operations::need(req.key, "apiUserId")?,
+                            req.flags.envelope,
+                            None,
+                            None,
+                            req.flags.pretty,
+                        )
+                        .await
+                    {
+                        Ok(v) => {
+                            Ok(
+                                crate::operations::value_record(
+                                    v,
+                                    |v| crate::operations::Answer::Key(v.into()),
+                                ),
+                            )
+                        }
+                        Err(e) => Err(crate::operations::error_record(e)),
+                    }
                 }
-                Err(e) => Err(crate::operations::error_record(e)),
+                crate::Op::AssignToProject => {
+                    let body = types::ProjectApiKeyRoles {
+                        roles: crate::operations::Input::input(req.project_roles),
+                    };
+                    match self
+                        .update_group_api_key_roles(
+                            crate::operations::need(req.project, "groupId")?,
+                            crate::operations::need(req.key, "apiUserId")?,
+                            req.flags.envelope,
+                            None,
+                            None,
+                            req.flags.pretty,
+                            &body,
+                        )
+                        .await
+                    {
+                        Ok(v) => {
+                            Ok(
+                                crate::operations::value_record(
+                                    v,
+                                    |_| crate::operations::Answer::Nothing,
+                                ),
+                            )
+                        }
+                        Err(e) => Err(crate::operations::error_record(e)),
+                    }
+                }
+                crate::Op::UpdateProjectKey => {
+                    let body = types::ProjectApiKeyRoles {
+                        roles: crate::operations::Input::input(req.project_roles),
+                    };
+                    match self
+                        .update_group_api_key_roles(
+                            crate::operations::need(req.project, "groupId")?,
+                            crate::operations::need(req.key, "apiUserId")?,
+                            req.flags.envelope,
+                            None,
+                            None,
+                            req.flags.pretty,
+                            &body,
+                        )
+                        .await
+                    {
+                        Ok(v) => {
+                            Ok(
+                                crate::operations::value_record(
+                                    v,
+                                    |v| crate::operations::Answer::Key(v.into()),
+                                ),
+                            )
+                        }
+                        Err(e) => Err(crate::operations::error_record(e)),
+                    }
+                }
+                _ => Err(crate::operations::not_generated(op)),
             }
         })
     }

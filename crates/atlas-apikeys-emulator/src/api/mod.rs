@@ -1,5 +1,5 @@
 //! Request handling: routing, authentication, authorization, versioning,
-//! validation, the three operations, OAuth, and response rendering.
+//! validation, the key operations, OAuth, and response rendering.
 //!
 //! Routing is by hand so every refusal, an unknown path or a bad body
 //! included, is an `ApiError` body rather than a framework's plain text.

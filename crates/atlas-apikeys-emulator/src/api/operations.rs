@@ -1,4 +1,4 @@
-//! The three operations on the emulated state, with authorization,
+//! The key operations on the emulated state, with authorization,
 //! versioning and rate limits.
 
 use std::time::Duration;
@@ -100,6 +100,7 @@ pub(super) fn api(
     let system = app.config.system;
     let allowed = match (system, is_org) {
         (System::Atlas, false) => method == Method::POST || method == Method::PATCH,
+        (_, true) => method == Method::GET || method == Method::PATCH,
         _ => method == Method::PATCH,
     };
     if !allowed {
@@ -110,10 +111,10 @@ pub(super) fn api(
         );
         r.extra_headers.push((
             "allow",
-            if system == System::Atlas && !is_org {
-                "PATCH, POST"
-            } else {
-                "PATCH"
+            match (system, is_org) {
+                (_, true) => "GET, PATCH",
+                (System::Atlas, false) => "PATCH, POST",
+                _ => "PATCH",
             }
             .into(),
         ));
@@ -222,7 +223,13 @@ pub(super) fn operate(
             format!("apiUserId {key_id:?} is not 24 lowercase hexadecimal characters."),
         ));
     }
-    let body = parse_body(headers, body)?;
+    // A read takes no body, and none is read.
+    let read = method == Method::GET;
+    let body = if read {
+        Value::Null
+    } else {
+        parse_body(headers, body)?
+    };
     let (org_roles, project_roles) = (state.roles.org.clone(), state.roles.project.clone());
     let base = if system == System::Atlas {
         "/api/atlas/v2"
@@ -251,7 +258,11 @@ pub(super) fn operate(
     };
 
     if is_org {
-        let (desc, roles) = key_update(&body, &org_roles, &project_roles, "organization", false)?;
+        let (desc, roles) = if read {
+            (None, None)
+        } else {
+            key_update(&body, &org_roles, &project_roles, "organization", false)?
+        };
         if !state.orgs.contains_key(scope_id) {
             return Err(refuse(
                 404,
@@ -259,7 +270,10 @@ pub(super) fn operate(
                 format!("No organization with ID {scope_id} exists."),
             ));
         }
-        if caller_org != scope_id || !org_owner {
+        // Reading a key takes any role in the organization; changing it,
+        // Organization Owner.
+        let member = !grants.org_roles.is_empty();
+        if caller_org != scope_id || !(org_owner || (read && member)) {
             return Err(unauthorized());
         }
         let key = org_key(state, scope_id, key_id)?;

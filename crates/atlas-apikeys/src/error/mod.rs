@@ -45,6 +45,16 @@ pub enum Error {
         /// The server's explanation.
         detail: Option<String>,
     },
+    /// The pinned version does not offer the operation; nothing was sent.
+    #[error("{system} API version {version} does not offer {operation}; nothing was sent")]
+    Unsupported {
+        /// The operation (its operationId).
+        operation: &'static str,
+        /// The system.
+        system: atlas_apikeys_client::System,
+        /// The pinned version.
+        version: &'static str,
+    },
     /// The server refused for now (429, or 503) and asked to wait longer
     /// than the retry policy allows (`max_retry_after`, or past its
     /// deadline): the call failed at once instead of retrying early, which

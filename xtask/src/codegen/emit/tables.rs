@@ -158,8 +158,10 @@ pub fn media(
         .collect();
     dates.sort_unstable();
     dates.dedup();
+    let ops = ops_enum();
     let body = render(
         quote! {
+            #ops
             #(#items)*
             /// Every Atlas resource version the tables above name, oldest first.
             pub static ATLAS_RESOURCE_VERSIONS: &[&str] = &[#(#dates),*];
@@ -167,9 +169,46 @@ pub fn media(
         "media tables",
     )?;
     Ok(format!(
-        "{}//! Media types per operation, one table per distinct set; each version\n//! module's `API_VERSION` points at its table.\n\n{body}",
+        "{}//! The covered operations ([`Op`]), and their media types per version:\n//! one table per distinct set; each version module's `API_VERSION` points\n//! at its table, which lists only the operations that version offers.\n\n{body}",
         header(sources)
     ))
+}
+
+/// `Op`: the covered operations (`xtask/src/operations.rs`), by which the
+/// SDK calls any version.
+fn ops_enum() -> proc_macro2::TokenStream {
+    let ops = &crate::operations::OPERATIONS;
+    let variants: Vec<_> = ops.iter().map(|op| format_ident!("{}", op.op)).collect();
+    let docs = ops
+        .iter()
+        .map(|op| format!(" {} (`{}`)", op.doc, op.operation_id));
+    let names = ops.iter().map(|op| op.operation_id);
+    let stand_ins = ops.iter().map(|op| match op.stand_in {
+        Some(s) => quote!(Some(#s)),
+        None => quote!(None),
+    });
+    let v = &variants;
+    quote! {
+        /// A covered operation, whatever the system and version. Whether a
+        /// version offers it is in its media table ([`crate::ApiVersion::offers`]).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Op {
+            #(#[doc = #docs] #variants,)*
+        }
+        impl Op {
+            /// Every covered operation.
+            pub const ALL: &'static [Op] = &[#(Op::#v),*];
+            /// The operationId that serves it (upstream's newest name).
+            pub fn api_name(self) -> &'static str {
+                match self { #(Op::#v => #names,)* }
+            }
+            /// Where a version lacks it, the operationId that serves it instead.
+            pub fn stand_in(self) -> Option<&'static str> {
+                match self { #(Op::#v => #stand_ins,)* }
+            }
+        }
+    }
 }
 
 /// The role catalogue: a module per system with its role lists, and
