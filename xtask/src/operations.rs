@@ -98,5 +98,12 @@ impl Operation {
     }
 }
 
-/// Parameters the glue fills from a request; any other must be optional.
-pub const KNOWN_PARAMETERS: [&str; 5] = ["orgId", "groupId", "apiUserId", "envelope", "pretty"];
+/// Parameters the glue fills, by wire name, and the field of the client
+/// crate's `Request` each comes from; any other must be optional.
+pub const PARAMETERS: [(&str, &str); 5] = [
+    ("orgId", "org"),
+    ("groupId", "project"),
+    ("apiUserId", "key"),
+    ("envelope", "flags.envelope"),
+    ("pretty", "flags.pretty"),
+];

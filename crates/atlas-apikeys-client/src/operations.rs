@@ -92,6 +92,9 @@ pub trait KeyOperations: Send + Sync + std::fmt::Debug {
 
 /// An input the generated method needs, or the error that names it.
 #[doc(hidden)]
+// The glue's `?` returns the call's own error type; boxing it here would
+// only be undone there.
+#[allow(clippy::result_large_err)]
 pub fn need<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, Error<ApiErrorRecord>> {
     value.ok_or_else(|| Error::InvalidRequest(format!("the request has no `{name}`")))
 }

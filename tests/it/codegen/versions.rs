@@ -187,12 +187,18 @@ fn a_drift_only_version_builds_the_whole_workspace_and_passes_end_to_end() {
             "--",
             "apikeys::",
             "emulator::",
+            "--nocapture",
         ],
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(stdout.contains("test result: ok"), "{stdout}");
+    // The fixture predates the pilot read: the SDK refused it, unsent.
+    assert!(
+        stdout.contains("refused unsent: getOrgApiKey on atlas 2025-11-01"),
+        "{stdout}"
+    );
 }
 
 /// The shared client does not depend on the order versions are merged in,
@@ -238,4 +244,41 @@ fn merging_is_order_independent_and_keeps_what_either_version_has() {
         ab.pointer("/components/schemas/ApiKeyUserDetails/properties/expiresAt")
             .is_some()
     );
+}
+
+/// A spec without the pilot read (the fixtures predate it) imports and
+/// generates; that version's media table omits it, and is named for what it
+/// lacks, while the shared client keeps the read for the others. The SDK's
+/// answer for such a version is shown end to end by the scratch workspace
+/// above (`apikeys::operations::org_key_reads_or_is_refused_unsent_on_every_version`).
+#[test]
+fn a_version_without_an_optional_operation_imports_and_its_table_omits_it() {
+    let dir = with_version(&fixture("evolved-2025-11-01.yaml"), "2025-11-01");
+    let g = generate_from(dir.path());
+    let lacking = g
+        .fragments
+        .iter()
+        .find(|f| f.version == "2025-11-01")
+        .unwrap();
+    let offered: Vec<&str> = lacking
+        .prepared
+        .media
+        .iter()
+        .map(|m| m.api_name.as_str())
+        .collect();
+    assert!(!offered.contains(&"getOrgApiKey"), "{offered:?}");
+    assert!(file(&g, "shape_atlas_v2.rs").contains("pub async fn get_org_api_key"));
+    let module = file(&g, "v2025_11_01.rs");
+    assert!(module.contains("WITHOUT_GET_ORG_KEY"), "{module}");
+    for f in g.fragments.iter().filter(|f| f.version != "2025-11-01") {
+        assert!(
+            f.prepared
+                .media
+                .iter()
+                .any(|m| m.api_name == "getOrgApiKey"),
+            "{} {}",
+            f.system,
+            f.version
+        );
+    }
 }

@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{FnArg, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType, Type};
 
-use crate::operations::OPERATIONS;
+use crate::operations::{OPERATIONS, PARAMETERS};
 
 use super::records::Record;
 
@@ -174,18 +174,28 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
                 continue;
             };
             let arg_name = ident.ident.to_string();
-            args.push(match arg_name.as_str() {
-                "org_id" => quote!(crate::operations::need(req.org, "orgId")?),
-                "group_id" => quote!(crate::operations::need(req.project, "groupId")?),
-                "api_user_id" => quote!(crate::operations::need(req.key, "apiUserId")?),
-                "envelope" => quote!(req.flags.envelope),
-                "pretty" => quote!(req.flags.pretty),
-                "body" => {
+            let optional = last_ident(&arg.ty).as_deref() == Some("Option");
+            let known = PARAMETERS
+                .iter()
+                .find(|(wire, _)| wire.to_snake_case() == arg_name);
+            args.push(match (arg_name.as_str(), known) {
+                (_, Some((wire, field))) => {
+                    let field: syn::Expr = syn::parse_str(&format!("req.{field}"))
+                        .map_err(|e| format!("PARAMETERS names `{field}`: {e}"))?;
+                    if optional {
+                        quote!(#field)
+                    } else {
+                        quote!(crate::operations::need(#field, #wire)?)
+                    }
+                }
+                ("body", None) => {
                     body = body_value(&g, &arg.ty)?;
                     quote!(&body)
                 }
-                _ if last_ident(&arg.ty).as_deref() == Some("Option") => quote!(None),
-                other => return Err(format!("{name} takes `{other}`, which no request supplies")),
+                _ if optional => quote!(None),
+                (other, None) => {
+                    return Err(format!("{name} takes `{other}`, which no request supplies"));
+                }
             });
         }
         let convert = match (op.returns, &success) {

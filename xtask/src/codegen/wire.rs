@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::jsonpath;
-use crate::operations::{KNOWN_PARAMETERS, OPERATIONS};
+use crate::operations::{OPERATIONS, PARAMETERS};
 
 /// Every problem found in one prepared spec, one line each.
 pub fn check(spec: &Value) -> Vec<String> {
@@ -54,7 +54,9 @@ pub fn check(spec: &Value) -> Vec<String> {
         for p in params {
             let p = resolve(spec, p);
             let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
-            if p.get("required") == Some(&Value::Bool(true)) && !KNOWN_PARAMETERS.contains(&name) {
+            if p.get("required") == Some(&Value::Bool(true))
+                && !PARAMETERS.iter().any(|(p, _)| *p == name)
+            {
                 problems.push(format!(
                     "{at}: requires the {} parameter `{name}`, which atlas-apikeys does not send",
                     p.get("in").and_then(Value::as_str).unwrap_or("?")

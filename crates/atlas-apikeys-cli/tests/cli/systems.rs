@@ -111,6 +111,24 @@ fn every_command_on_every_system_in_both_formats() {
             .collect();
         assert_eq!(roles, [project_role, "GROUP_READ_ONLY"], "{what}");
 
+        // `org-key describe`, both id forms: the key in Atlas's shape, the
+        // update's answer without its `result`.
+        let mut updated = json(&out);
+        updated.as_object_mut().unwrap().remove("result");
+        let out = sh(base("json"), &format!("org-key describe {ORG} {KEY}"));
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        assert_eq!(json(&out), updated, "{what}");
+        let out = sh(
+            base("table"),
+            &format!("org-key describe {KEY} --orgId {ORG}"),
+        );
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        says(
+            &out.stdout,
+            &["again", "org roles", "ORG_READ_ONLY", project_role],
+            &["result"],
+        );
+
         let stored = e.emulator.api_key(KEY).unwrap();
         assert_eq!(stored.description, "again", "{what}");
         assert_eq!(
