@@ -12,7 +12,10 @@ use std::net::TcpListener as StdListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use atlas_apikeys::client::{ClientConfig, Credentials, RetryPolicy, newest_atlas as api, observe};
+use atlas_apikeys::client::operations::{Answer, Request};
+use atlas_apikeys::client::{
+    CallError, ClientConfig, Credentials, KeyOperations, Op, RetryPolicy, newest_atlas as api,
+};
 use atlas_apikeys_emulator::digest::Algorithm;
 use atlas_apikeys_emulator::{Config, defaults};
 
@@ -195,30 +198,32 @@ proxy.server = ("" => (("host" => "127.0.0.1", "port" => {backend_port})))
     panic!("lighttpd did not start on port {port}");
 }
 
-/// One observed `update_org_api_key` through `client`: the answered key's
-/// public key, or the error, and the record.
+/// One organization-key update through `client` (the client crate's
+/// `KeyOperations::call`): the answered key's public key, or the error, and
+/// what the call did.
 async fn observed_update(
-    client: &api::Client,
+    client: &dyn KeyOperations,
     desc: &str,
 ) -> (
-    Result<Option<String>, String>,
+    Result<Option<String>, CallError>,
     atlas_apikeys::client::CallRecord,
 ) {
-    let body = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some(desc.into()),
-        roles: vec![],
+    let request = Request {
+        org: Some(defaults::ORG),
+        key: Some(defaults::TARGET.id),
+        desc: Some(desc),
+        ..Request::default()
     };
-    let (result, record) =
-        observe(client.update_org_api_key(defaults::ORG, defaults::TARGET.id, None, None, &body))
-            .await;
-    let result = result
-        .map(|key| key.into_inner().public_key)
-        .map_err(|e| format!("{e:?}"));
+    let (result, record) = client.call(Op::UpdateOrgKey, request).await;
+    let result = result.map(|answer| match answer {
+        Answer::Key(key) => key.public_key,
+        other => panic!("not a key: {other:?}"),
+    });
     (result, record)
 }
 
-fn client(url: &str, private: &str) -> api::Client {
-    api::connect(
+fn client(url: &str, private: &str) -> Box<dyn KeyOperations> {
+    (api::API_VERSION.connect)(
         ClientConfig::new()
             .base_url(url)
             .credentials(Credentials::api_key(PUBLIC, private))
@@ -234,10 +239,11 @@ async fn the_client_authenticates_against_lighttpd_with_one_exchange_per_call() 
         let backend = vouching_emulator().await;
         let server = lighttpd(algorithms, &backend).await;
         let client = client(&server.url, PRIVATE);
+        let client = client.as_ref();
         let mut exchanges = Vec::new();
         for i in 0..20 {
             let (public_key, record) =
-                observed_update(&client, &format!("through lighttpd {i}")).await;
+                observed_update(client, &format!("through lighttpd {i}")).await;
             let public_key = public_key.unwrap_or_else(|e| panic!("{algorithms}: {e}"));
             let key = backend.api_key(defaults::TARGET.id).expect("seeded key");
             assert_eq!(public_key, Some(key.public_key));
@@ -273,14 +279,13 @@ async fn lighttpd_refusing_the_credentials_is_a_typed_error() {
     let backend = vouching_emulator().await;
     let server = lighttpd("MD5", &backend).await;
     let client = client(&server.url, "not-the-private-key");
-    let (result, record) = observed_update(&client, "x").await;
-    assert!(result.is_err());
+    let (result, record) = observed_update(client.as_ref(), "x").await;
     assert!(
         matches!(
-            record.auth_error,
-            Some(atlas_apikeys::client::AuthError::Rejected { .. })
+            result,
+            Err(CallError::Auth(atlas_apikeys::client::AuthError::Rejected { .. }))
         ),
-        "{record:?}"
+        "{result:?}"
     );
     assert_eq!(record.exchanges, 2);
     assert!(backend.take_seen().is_empty());

@@ -1,6 +1,6 @@
 //! The key commands (`org-key update`, `org-key describe`, `project-key
-//! assign`, `project-key update-roles`): flags to a validated request, sent or only
-//! planned (`--dry-run`), and the result printed.
+//! assign`, `project-key update-roles`): flags to a validated request, sent or
+//! held back by a dry-run client (`--dry-run`), and the result printed.
 
 use std::future::Future;
 
@@ -125,17 +125,19 @@ impl Commands<'_> {
         Ok(update)
     }
 
-    /// Runs `call` for real, or collects its requests on a dry run.
+    /// Runs `call`; on a dry run (a client that sends nothing), prints the
+    /// request it held back instead of a result.
     async fn send_or_plan<T>(
         &self,
         call: impl Future<Output = Result<T, Error>>,
     ) -> Result<Option<T>, Failure> {
-        if self.setup.dry_run {
-            let (_, requests) = atlas_apikeys::client::plan(call).await;
-            print_plan(self.format, &requests)?;
-            return Ok(None);
+        match call.await {
+            Err(Error::Planned(request)) => {
+                print_plan(self.format, std::slice::from_ref(&*request))?;
+                Ok(None)
+            }
+            other => other.map(Some).map_err(|e| self.setup.explain(e)),
         }
-        call.await.map(Some).map_err(|e| self.setup.explain(e))
     }
 }
 

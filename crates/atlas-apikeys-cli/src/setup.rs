@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use atlas_apikeys::client::{ApiVersion, System};
+use atlas_apikeys::client::{ApiVersion, DryRun, System};
 use atlas_apikeys::settings::{ProcessEnv, Settings, vars};
 use atlas_apikeys::{ApiKeyId, ApiKeys, Error};
 
@@ -193,7 +193,7 @@ impl Setup {
             .envelope(self.envelope)
             .pretty(self.pretty);
         builder = if self.dry_run {
-            builder.anonymous()
+            builder.anonymous().dry_run(DryRun::All)
         } else {
             let credentials = crate::credentials::resolve(
                 &self.settings,

@@ -82,6 +82,7 @@ impl ClientConfig {
             shared: Arc::new(Shared {
                 auth,
                 retry: self.retry,
+                dry_run: self.dry_run,
             }),
         };
         Ok((base_url, http, context))
@@ -107,6 +108,7 @@ pub(crate) enum Auth {
 pub(crate) struct Shared {
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
+    pub(crate) dry_run: crate::DryRun,
 }
 
 /// `raw` as an error may show it: what stands before its last `@` (a user
@@ -162,6 +164,7 @@ impl Context {
             shared: Arc::new(Shared {
                 auth: Auth::None,
                 retry: RetryPolicy::default(),
+                dry_run: crate::DryRun::Off,
             }),
         }
     }
@@ -174,17 +177,8 @@ impl Context {
     /// Revokes the cached service-account token, if any (`POST
     /// {base}/api/oauth/revoke`); the next call fetches a new one.
     pub async fn revoke_token(&self, http: &reqwest::Client) -> Result<(), crate::AuthError> {
-        use crate::auth::oauth::TokenFailure;
         match &self.shared.auth {
-            Auth::ServiceAccount(cache) => cache.revoke(http).await.map_err(|f| match f {
-                TokenFailure::Refused(_, e)
-                | TokenFailure::Unreadable(e)
-                | TokenFailure::Unreachable(e) => e,
-                TokenFailure::Transport(e) => crate::AuthError::TokenEndpoint {
-                    status: e.status().map_or(0, |s| s.as_u16()),
-                    code: None,
-                },
-            }),
+            Auth::ServiceAccount(cache) => cache.revoke(http).await,
             _ => Ok(()),
         }
     }
@@ -203,6 +197,7 @@ impl fmt::Debug for Context {
             .field("version", &self.version.version)
             .field("auth", &auth)
             .field("retry", &self.shared.retry)
+            .field("dry_run", &self.shared.dry_run)
             .finish()
     }
 }

@@ -1,4 +1,5 @@
-//! The `ClientHooks` implementation every generated client gets.
+//! The send paths of generated code: the glue's typed one ([`exchange`]),
+//! the generated methods' ([`respond`]), and the media types both restore.
 //!
 //! progenitor 0.15 cannot generate from vendor media types, so codegen
 //! rewrites them to `application/json` and records the real ones per
@@ -9,6 +10,93 @@
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
 use crate::Context;
+use crate::error::{CallError, ErrorResponse};
+use crate::operations::{Answer, Called};
+use crate::wire::record::{CallRecord, PlannedRequest};
+
+/// One exchange of the glue: the version's media types on the built
+/// request, then, unless a dry run holds it back, the transport; a success
+/// read by `decode`, an error status returned as it came.
+pub(crate) async fn exchange(
+    http: &reqwest::Client,
+    ctx: &Context,
+    request: Result<reqwest::Request, CallError>,
+    operation: &str,
+    decode: impl FnOnce(&[u8]) -> Result<Answer, serde_json::Error>,
+) -> Called {
+    let mut request = match request {
+        Ok(request) => request,
+        Err(e) => return (Err(e), CallRecord::default()),
+    };
+    if let Err(why) = pre(ctx, &mut request, operation) {
+        return (Err(CallError::Construction(why)), CallRecord::default());
+    }
+    if ctx.shared.dry_run.holds(request.method()) {
+        let planned = PlannedRequest::of(&request);
+        return (Ok(Answer::Planned(planned)), CallRecord::default());
+    }
+    let (sent, record) = crate::transport::send(http, ctx, request, operation).await;
+    let result = sent.and_then(|answered| {
+        if !answered.status.is_success() {
+            let retry_after = crate::wire::retry::retry_after(
+                &answered.headers,
+                std::time::SystemTime::now(),
+            );
+            return Err(CallError::Response(Box::new(ErrorResponse {
+                status: answered.status,
+                headers: answered.headers,
+                retry_after,
+                body: answered.body,
+            })));
+        }
+        decode(&answered.body).map_err(|e| CallError::Unreadable {
+            status: answered.status.as_u16(),
+            reason: e.to_string(),
+            body: answered.body.clone(),
+        })
+    });
+    (result, record)
+}
+
+/// The generated methods' send path: the version's media types, then the
+/// transport. The answer is handed to progenitor's decoding as it was
+/// received (an envelope's status and content when one was opened); a call
+/// that got none fails with the transport's own error where progenitor has
+/// a place for it (`CommunicationError`, `InvalidRequest`), and with its
+/// words otherwise (`Custom`: a media type the version table lacks,
+/// authentication, a dry run).
+pub(crate) async fn respond<E>(
+    http: &reqwest::Client,
+    ctx: &Context,
+    mut request: reqwest::Request,
+    operation_id: &str,
+) -> Result<reqwest::Response, progenitor_client::Error<E>> {
+    use progenitor_client::Error;
+    pre(ctx, &mut request, operation_id).map_err(Error::Custom)?;
+    if ctx.shared.dry_run.holds(request.method()) {
+        return Err(Error::Custom(format!(
+            "dry run: {} {} was not sent",
+            request.method(),
+            request.url().path()
+        )));
+    }
+    match crate::transport::send(http, ctx, request, operation_id).await.0 {
+        Ok(answered) => {
+            let mut response = http::Response::new(answered.body);
+            *response.status_mut() = answered.status;
+            *response.headers_mut() = answered.headers;
+            Ok(reqwest::Response::from(response))
+        }
+        Err(
+            CallError::Timeout(e)
+            | CallError::Tls(e)
+            | CallError::Connect(e)
+            | CallError::Dispatch(e),
+        ) => Err(Error::CommunicationError(e)),
+        Err(CallError::Construction(m)) => Err(Error::InvalidRequest(m)),
+        Err(other) => Err(Error::Custom(other.to_string())),
+    }
+}
 
 /// Sets the operation's media types on `request`. Fails (without sending)
 /// when the version's table lacks the operation or holds an invalid value.
@@ -91,30 +179,13 @@ impl QueryOpt for reqwest::RequestBuilder {
     }
 }
 
-/// Implements `ClientHooks<Context>` for a generated `Client`; codegen emits
-/// one invocation per generated client so new versions need no hand edits.
+/// Implements `ClientHooks<Context>` for a generated `Client`, whose
+/// generated code expects it; codegen emits one invocation per generated
+/// client. The hooks themselves are not used: codegen gives each method
+/// [`respond`] as its send path.
 macro_rules! impl_client_hooks {
     ($client:ty) => {
-        impl progenitor_client::ClientHooks<$crate::Context> for $client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                info: &progenitor_client::OperationInfo,
-            ) -> ::std::result::Result<(), progenitor_client::Error<E>> {
-                $crate::hooks::pre(&self.inner, request, info.operation_id)
-                    .map_err(progenitor_client::Error::Custom)
-            }
-
-            // Not `async`: an `async fn` would hold `request` in its own
-            // state before handing it on.
-            fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &progenitor_client::OperationInfo,
-            ) -> impl ::std::future::Future<Output = reqwest::Result<reqwest::Response>> {
-                $crate::transport::exec(&self.client, &self.inner, request, info.operation_id)
-            }
-        }
+        impl progenitor_client::ClientHooks<$crate::Context> for $client {}
     };
 }
 pub(crate) use impl_client_hooks;

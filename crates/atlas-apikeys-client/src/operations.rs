@@ -12,8 +12,8 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use progenitor_client::{Error, ResponseValue};
-
+use crate::error::CallError;
+use crate::wire::record::{CallRecord, PlannedRequest};
 use crate::{AuthError, Op, OrgRole, ProjectRole};
 
 /// The `envelope` and `pretty` query flags every operation takes.
@@ -66,11 +66,18 @@ pub enum Answer {
     Nothing,
     /// An API key.
     Key(KeyRecord),
+    /// A dry run held the request back: what would have been sent.
+    Planned(PlannedRequest),
 }
 
+/// What a call came to, and what it did. Failures are values: the
+/// transport's retries, authentication and the server's refusal are in the
+/// [`CallError`]; the exchanges, rate limits and whether a failed POST may
+/// have been applied in the [`CallRecord`].
+pub type Called = (Result<Answer, CallError>, CallRecord);
+
 /// A boxed call: one future type whatever the generated client.
-pub type Call<'a> =
-    Pin<Box<dyn Future<Output = Result<ResponseValue<Answer>, Error<ApiErrorRecord>>> + Send + 'a>>;
+pub type Call<'a> = Pin<Box<dyn Future<Output = Called> + Send + 'a>>;
 
 /// The covered operations of one generated client. Codegen implements it
 /// for every generated client; `ApiVersion::connect` builds one.
@@ -82,7 +89,7 @@ pub trait KeyOperations: Send + Sync + std::fmt::Debug {
 
     /// Sends `op` with the inputs of `req` it takes. The version's media
     /// table says whether it offers `op` ([`crate::ApiVersion::offers`]);
-    /// the hooks refuse one it does not, before sending.
+    /// one it does not is refused before sending.
     fn call<'a>(&'a self, op: Op, req: Request<'a>) -> Call<'a>;
 
     /// Revokes the cached service-account token; a no-op for other
@@ -92,22 +99,30 @@ pub trait KeyOperations: Send + Sync + std::fmt::Debug {
 
 /// An input the generated method needs, or the error that names it.
 #[doc(hidden)]
-// The glue's `?` returns the call's own error type; boxing it here would
-// only be undone there.
-#[allow(clippy::result_large_err)]
-pub fn need<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, Error<ApiErrorRecord>> {
-    value.ok_or_else(|| Error::InvalidRequest(format!("the request has no `{name}`")))
+pub fn need<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, CallError> {
+    value.ok_or_else(|| CallError::Construction(format!("the request has no `{name}`")))
 }
 
-/// The error for an operation no generated method of this client serves.
+/// A request that could not be built.
 #[doc(hidden)]
-pub fn not_generated(op: Op) -> Error<ApiErrorRecord> {
-    Error::InvalidRequest(format!("{} is not offered by this client", op.api_name()))
+pub fn construction(e: reqwest::Error) -> CallError {
+    CallError::Construction(e.to_string())
 }
 
-pub use crate::generated::records::{
-    ApiErrorRecord, BadRequestRecord, FieldRecord, KeyRecord, LinkRecord, RoleRecord,
-};
+/// The call for an operation no generated method of this client serves.
+#[doc(hidden)]
+pub async fn not_generated(op: Op) -> Called {
+    let why = format!("{} is not offered by this client", op.api_name());
+    (Err(CallError::Construction(why)), CallRecord::default())
+}
+
+/// Reads an answer's body as the generated type `T`.
+#[doc(hidden)]
+pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
+    serde_json::from_slice(body)
+}
+
+pub use crate::generated::records::{KeyRecord, LinkRecord, RoleRecord};
 
 /// Moves a generated field into a record field, whether the generated one is
 /// required (`T`), optional (`Option<T>`) or a list. The glue calls it for
@@ -168,32 +183,5 @@ impl<R: Clone> Input<Vec<R>> for Option<&[R]> {
 impl<R: Clone> Input<Option<Vec<R>>> for Option<&[R]> {
     fn input(self) -> Option<Vec<R>> {
         self.map(<[R]>::to_vec)
-    }
-}
-
-/// Converts a generated client's error into one over [`ApiErrorRecord`].
-#[doc(hidden)]
-pub fn error_record<E: Into<ApiErrorRecord>>(e: Error<E>) -> Error<ApiErrorRecord> {
-    match e {
-        Error::ErrorResponse(value) => Error::ErrorResponse(value_record(value, Into::into)),
-        Error::InvalidRequest(m) => Error::InvalidRequest(m),
-        Error::CommunicationError(e) => Error::CommunicationError(e),
-        Error::InvalidUpgrade(e) => Error::InvalidUpgrade(e),
-        Error::ResponseBodyError(e) => Error::ResponseBodyError(e),
-        Error::InvalidResponsePayload(b, e) => Error::InvalidResponsePayload(b, e),
-        Error::UnexpectedResponse(r) => Error::UnexpectedResponse(r),
-        Error::Custom(m) => Error::Custom(m),
-    }
-}
-
-/// Converts a successful generated response's payload.
-#[doc(hidden)]
-pub fn value_record<S, T: std::fmt::Debug>(
-    v: ResponseValue<S>,
-    f: impl FnOnce(S) -> T,
-) -> ResponseValue<T> {
-    match v.map::<T, _, std::convert::Infallible>(f) {
-        Ok(v) => v,
-        Err(never) => match never {},
     }
 }

@@ -34,6 +34,34 @@ pub struct ClientConfig {
     pub(crate) request_timeout: Duration,
     pub(crate) allow_insecure_http: bool,
     pub(crate) http: Option<reqwest::Client>,
+    pub(crate) dry_run: DryRun,
+}
+
+/// What a client sends. In a dry run, a request that is not sent is
+/// answered with what it would have been ([`crate::operations::Answer::Planned`]),
+/// never with a pretended server answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DryRun {
+    /// Everything is sent.
+    #[default]
+    Off,
+    /// Reads (GET) are sent; writes are recorded, not sent.
+    Writes,
+    /// Nothing is sent: reads are recorded too (a client without
+    /// credentials can plan).
+    All,
+}
+
+impl DryRun {
+    /// Whether a request with `method` is recorded instead of sent.
+    pub fn holds(self, method: &reqwest::Method) -> bool {
+        match self {
+            DryRun::Off => false,
+            DryRun::Writes => method != reqwest::Method::GET,
+            DryRun::All => true,
+        }
+    }
 }
 
 impl Default for ClientConfig {
@@ -46,6 +74,7 @@ impl Default for ClientConfig {
             request_timeout: Duration::from_secs(60),
             allow_insecure_http: false,
             http: None,
+            dry_run: DryRun::Off,
         }
     }
 }
@@ -60,6 +89,12 @@ impl ClientConfig {
     /// The API's base URL (scheme and host, and port or path prefix if any).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// Whether to send writes, or everything ([`DryRun`]); default: send.
+    pub fn dry_run(mut self, mode: DryRun) -> Self {
+        self.dry_run = mode;
         self
     }
 

@@ -4,14 +4,13 @@
 
 use std::sync::{Arc, Mutex};
 
-use atlas_apikeys_client::operations::{Answer, ApiErrorRecord, Flags, Request};
+use atlas_apikeys_client::operations::{Answer, Flags, Request};
 use atlas_apikeys_client::{
-    ApiVersion, CallRecord, KeyOperations, Op, RateLimit, RetryPolicy, observe,
+    ApiVersion, CallError, CallRecord, KeyOperations, Op, RateLimit, RetryPolicy,
 };
-use progenitor_client::Error as RawError;
 
 use crate::description::Description;
-use crate::error::convert::from_raw;
+use crate::error::convert::from_call;
 use crate::error::{Error, ErrorCode, Rule, ValidationError};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::{OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
@@ -103,10 +102,11 @@ impl ApiKeys {
         self.ops.revoke_token().await.map_err(Error::Auth)
     }
 
-    /// Sends `op`: its answer in this crate's types, and what the transport
-    /// observed. An operation this version does not offer is refused before
-    /// anything is sent. Every operation awaits it directly, with no wrapper
-    /// between: each `async` layer would copy the one inside it.
+    /// Sends `op`: its answer in this crate's types, and what the call did.
+    /// An operation this version does not offer is refused before anything
+    /// is sent; a request a dry run held back is [`Error::Planned`]. Every
+    /// operation awaits it directly, with no wrapper between: each `async`
+    /// layer would copy the one inside it.
     async fn send(&self, op: Op, req: Request<'_>) -> (Result<Answer, Error>, CallRecord) {
         if self.version.offers(op).is_none() {
             let unsupported = Error::Unsupported {
@@ -117,22 +117,21 @@ impl ApiKeys {
             return (Err(unsupported), CallRecord::default());
         }
         // The glue's calls are boxed already, so their state is not carried
-        // (and moved) by every caller's future; so is the error path, which
-        // may read a body.
-        let (result, record) = observe(self.ops.call(op, req)).await;
+        // (and moved) by every caller's future.
+        let (result, record) = self.ops.call(op, req).await;
         if let Some(limit) = record.rate_limit {
             *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner()) = Some(limit);
         }
-        let result = match (result, &record.auth_error) {
-            (_, Some(auth)) => Err(Error::Auth(auth.clone())),
-            (Ok(value), None) => Ok(value.into_inner()),
-            (Err(e), None) => Err(Box::pin(self.api_failure(e, &record)).await),
+        let result = match result {
+            Ok(Answer::Planned(planned)) => Err(Error::Planned(Box::new(planned))),
+            Ok(answer) => Ok(answer),
+            Err(e) => Err(self.failure(e, &record)),
         };
         (result, record)
     }
 
-    async fn api_failure(&self, e: RawError<ApiErrorRecord>, record: &CallRecord) -> Error {
-        match from_raw(e, record).await {
+    fn failure(&self, e: CallError, record: &CallRecord) -> Error {
+        match from_call(e) {
             Error::Api(api) if api.status == 410 && api.code == Some(ErrorCode::VersionGone) => {
                 Error::VersionGone {
                     system: self.version.system,

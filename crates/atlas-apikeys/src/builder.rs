@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use atlas_apikeys_client::operations::Flags;
-use atlas_apikeys_client::{ApiVersion, ClientConfig, Credentials, RetryPolicy, System, VERSIONS};
+use atlas_apikeys_client::{
+    ApiVersion, ClientConfig, Credentials, DryRun, RetryPolicy, System, VERSIONS,
+};
 
 use crate::api_keys::ApiKeys;
 use crate::error::Error;
@@ -135,6 +137,15 @@ impl ApiKeysBuilder {
     /// Asks the server to indent its JSON.
     pub fn pretty(mut self, on: bool) -> Self {
         self.flags.pretty = on.then_some(true);
+        self
+    }
+
+    /// A dry run: writes ([`DryRun::Writes`]), or every request
+    /// ([`DryRun::All`]), are held back, and the call that would have sent
+    /// one ends with [`Error::Planned`] holding it. Nothing pretends to be
+    /// the server's answer.
+    pub fn dry_run(mut self, mode: DryRun) -> Self {
+        self.config = self.config.dry_run(mode);
         self
     }
 

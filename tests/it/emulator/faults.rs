@@ -155,9 +155,10 @@ async fn an_assign_whose_answer_was_lost_reports_only_what_it_knows() {
 /// its retry budget; it still repeats the PATCHes after the same failure.
 #[tokio::test]
 async fn the_transport_does_not_repeat_a_post_after_an_ambiguous_failure() {
-    use atlas_apikeys::client::{ClientConfig, Credentials, newest_atlas as api, observe};
+    use atlas_apikeys::client::operations::Request;
+    use atlas_apikeys::client::{ClientConfig, Credentials, Op, ProjectRole, newest_atlas as api};
     let emu = emulator(Config::default()).await;
-    let client = api::connect(
+    let ops = (api::API_VERSION.connect)(
         ClientConfig::new()
             .base_url(emu.url())
             .credentials(Credentials::api_key(
@@ -167,54 +168,33 @@ async fn the_transport_does_not_repeat_a_post_after_an_ambiguous_failure() {
             .retry(fast()),
     )
     .unwrap();
-    let update = api::types::UpdateAtlasProjectApiKey {
-        desc: None,
-        roles: vec![api::ProjectRole::GroupReadOnly],
-    };
-    let patch = || {
-        client.update_group_api_key_roles(
-            defaults::OTHER_PROJECT,
-            defaults::TARGET.id,
-            None,
-            None,
-            None,
-            None,
-            None,
-            &update,
-        )
+    let roles = [ProjectRole::GroupReadOnly];
+    let in_project = Request {
+        project: Some(defaults::OTHER_PROJECT),
+        key: Some(defaults::TARGET.id),
+        project_roles: Some(&roles),
+        ..Request::default()
     };
     // Warm (a known challenge), through the organization endpoint.
-    let org_update = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some("warm".into()),
-        roles: vec![],
+    let warm = Request {
+        org: Some(defaults::ORG),
+        key: Some(defaults::TARGET.id),
+        desc: Some("warm"),
+        ..Request::default()
     };
-    client
-        .update_org_api_key(defaults::ORG, defaults::TARGET.id, None, None, &org_update)
-        .await
-        .unwrap();
+    ops.call(Op::UpdateOrgKey, warm).await.0.unwrap();
     for fault in [
         Fault::CommitThen502,
         Fault::CommitThenDrop,
         Fault::Status(504),
     ] {
         emu.inject(Some("/api/atlas/v2/groups/"), fault);
-        let body = vec![api::types::UserAccessRoleAssignment {
-            roles: vec![api::ProjectRole::GroupReadOnly],
-            user_id: None,
-        }];
-        let (result, record) = observe(client.add_group_api_key(
-            defaults::OTHER_PROJECT,
-            defaults::TARGET.id,
-            None,
-            None,
-            &body,
-        ))
-        .await;
+        let (result, record) = ops.call(Op::AssignToProject, in_project).await;
         assert!(result.is_err(), "{fault:?}");
         assert_eq!(record.exchanges, 1, "{fault:?}: the POST was sent once");
         assert!(record.ambiguous, "{fault:?}");
         emu.inject(Some("/api/atlas/v2/groups/"), fault);
-        let (result, record) = observe(patch()).await;
+        let (result, record) = ops.call(Op::UpdateProjectKey, in_project).await;
         result.unwrap_or_else(|e| panic!("{fault:?}: {e}"));
         assert_eq!(record.exchanges, 2, "{fault:?}: the PATCH was repeated");
     }

@@ -186,29 +186,29 @@ pub(crate) async fn concurrent_updates(
     out
 }
 
-/// `update_org_api_key` called `times` times on a generated client built
-/// from `config`, each observed: whether it succeeded, and its record.
+/// The organization-key update sent `times` times through the client crate
+/// built from `config` (`KeyOperations::call`, which codegen gives every
+/// generated client): each call's result, and what it did.
 pub(crate) async fn observed_updates(
     config: atlas_apikeys::client::ClientConfig,
     times: usize,
-) -> Vec<(bool, atlas_apikeys::client::CallRecord)> {
-    use atlas_apikeys::client::{newest_atlas as api, observe};
-    let client = api::connect(config).unwrap();
-    let body = api::types::UpdateAtlasOrganizationApiKey {
-        desc: Some("x".into()),
-        roles: vec![],
-    };
+) -> Vec<(
+    Result<(), atlas_apikeys::client::CallError>,
+    atlas_apikeys::client::CallRecord,
+)> {
+    use atlas_apikeys::client::operations::Request;
+    use atlas_apikeys::client::{Op, newest_atlas as api};
+    let ops = (api::API_VERSION.connect)(config).unwrap();
     let mut out = Vec::new();
     for _ in 0..times {
-        let (result, record) = observe(client.update_org_api_key(
-            defaults::ORG,
-            defaults::TARGET.id,
-            None,
-            None,
-            &body,
-        ))
-        .await;
-        out.push((result.is_ok(), record));
+        let request = Request {
+            org: Some(defaults::ORG),
+            key: Some(defaults::TARGET.id),
+            desc: Some("x"),
+            ..Request::default()
+        };
+        let (result, record) = ops.call(Op::UpdateOrgKey, request).await;
+        out.push((result.map(|_| ()), record));
     }
     out
 }

@@ -121,7 +121,7 @@ async fn revoke_forgets_the_token() {
 /// no token request at all.
 #[tokio::test]
 async fn an_unreachable_token_endpoint_is_retried_then_kept() {
-    use atlas_apikeys::client::{ClientConfig, Credentials};
+    use atlas_apikeys::client::{CallError, ClientConfig, Credentials};
     // A port nothing listens on.
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", closed.local_addr().unwrap());
@@ -134,20 +134,26 @@ async fn an_unreachable_token_endpoint_is_retried_then_kept() {
         2,
     )
     .await;
-    let (ok, record) = &calls[0];
-    assert!(!ok);
+    // The outage reaches a user of the client crate as a typed error.
+    for (result, _) in &calls {
+        assert!(
+            matches!(
+                result,
+                Err(CallError::Auth(AuthError::TokenEndpointUnreachable { .. }))
+            ),
+            "{result:?}"
+        );
+    }
+    let (_, record) = &calls[0];
     assert_eq!(
         record.token_requests, 3,
         "connect failures retried: {record:?}"
     );
-    let (ok, record) = &calls[1];
-    assert!(!ok);
+    assert_eq!(record.exchanges, 0, "the API was not called: {record:?}");
+    let (_, record) = &calls[1];
     assert_eq!(record.token_requests, 0, "the failure stands: {record:?}");
     assert!(
-        matches!(
-            record.auth_error,
-            Some(AuthError::TokenEndpointUnreachable { .. })
-        ),
+        record.status.is_none(),
         "{record:?}"
     );
 }

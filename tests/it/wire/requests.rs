@@ -42,18 +42,36 @@ async fn a_version_table_without_the_operation_fails_before_sending() {
     );
 }
 
+/// A 403 whose body is not JSON: progenitor's method says only that the
+/// payload did not read; the client crate's call says the status, and keeps
+/// the answer.
 #[tokio::test]
-async fn observe_reports_the_status_progenitor_drops() {
-    use atlas_apikeys_client::{newest_atlas as api, observe};
+async fn the_call_reports_the_status_progenitor_drops() {
+    use atlas_apikeys_client::operations::Request;
+    use atlas_apikeys_client::{CallError, Op, newest_atlas as api};
     let server = vouching_emulator().await;
     let client = api::client(&server.url()).unwrap();
     let body = newest_org_body();
-    server.reply(Reply::raw(
-        403,
-        "text/html",
-        "<html>blocked by a firewall</html>",
-    ));
-    let (result, record) = observe(client.update_org_api_key(ORG, KEY, None, None, &body)).await;
+    let page = "<html>blocked by a firewall</html>";
+    server.reply(Reply::raw(403, "text/html", page));
+    let result = client.update_org_api_key(ORG, KEY, None, None, &body).await;
     assert!(matches!(result, Err(Error::InvalidResponsePayload(..))));
+
+    let ops = one_attempt(&server, api::API_VERSION.connect);
+    server.reply(Reply::raw(403, "text/html", page));
+    let request = Request {
+        org: Some(ORG),
+        key: Some(KEY),
+        desc: Some("x"),
+        ..Request::default()
+    };
+    let (result, record) = ops.call(Op::UpdateOrgKey, request).await;
     assert_eq!(record.status.map(|s| s.as_u16()), Some(403));
+    match result {
+        Err(CallError::Response(r)) => {
+            assert_eq!(r.status.as_u16(), 403);
+            assert_eq!(&r.body[..], page.as_bytes());
+        }
+        other => panic!("{other:?}"),
+    }
 }

@@ -155,19 +155,31 @@ async fn undocumented_statuses_and_foreign_bodies_are_errors_not_panics() {
 
 #[tokio::test]
 async fn envelopes_are_unwrapped_and_their_status_is_the_one_that_counts() {
-    use atlas_apikeys_client::{newest_atlas as api, observe};
+    use atlas_apikeys_client::operations::{Answer, Flags, Request};
+    use atlas_apikeys_client::{CallError, Op, newest_atlas as api};
     let server = vouching_emulator().await;
     let client = one_attempt(&server, api::connect);
+    let ops = one_attempt(&server, api::API_VERSION.connect);
     let org_body = newest_org_body();
+    let enveloped = Request {
+        org: Some(ORG),
+        key: Some(KEY),
+        desc: Some("x"),
+        ..Request::new(Flags {
+            envelope: Some(true),
+            pretty: None,
+        })
+    };
 
     // A wrapped success.
     server.reply(Reply::json(
         200,
         json!({ "status": 200, "content": key_json() }),
     ));
-    let (result, record) =
-        observe(client.update_org_api_key(ORG, KEY, Some(true), None, &org_body)).await;
-    let key = result.expect("enveloped success").into_inner();
+    let (result, record) = ops.call(Op::UpdateOrgKey, enveloped).await;
+    let Ok(Answer::Key(key)) = result else {
+        panic!("enveloped success: {result:?}")
+    };
     assert_eq!(key.id.as_deref(), Some(KEY));
     assert!(record.unwrapped_envelope);
     assert_eq!(record.status.map(|s| s.as_u16()), Some(200));
@@ -200,9 +212,16 @@ async fn envelopes_are_unwrapped_and_their_status_is_the_one_that_counts() {
 
     // Asked for an envelope, got a proxy page: passed on, reported, no panic.
     server.reply(Reply::raw(503, "text/html", "<html>down</html>"));
-    let (result, record) =
-        observe(client.update_org_api_key(ORG, KEY, Some(true), None, &org_body)).await;
+    let result = client
+        .update_org_api_key(ORG, KEY, Some(true), None, &org_body)
+        .await;
     assert!(matches!(result, Err(Error::UnexpectedResponse(r)) if r.status().as_u16() == 503));
+    server.reply(Reply::raw(503, "text/html", "<html>down</html>"));
+    let (result, record) = ops.call(Op::UpdateOrgKey, enveloped).await;
+    assert!(
+        matches!(&result, Err(CallError::Response(r)) if r.status.as_u16() == 503),
+        "{result:?}"
+    );
     assert!(!record.unwrapped_envelope);
 
     // An envelope is only unwrapped when one was asked for.

@@ -119,23 +119,18 @@ fn inner_type_name(ty: &Type) -> Option<String> {
     Some(name)
 }
 
-/// `Result<ResponseValue<T>, Error<E>>` → (T's name or "()", E's name).
-fn outcome(sig: &syn::Signature) -> Result<(Option<String>, String), String> {
+/// `Result<ResponseValue<T>, Error<E>>` → T's name, or `None` for `()`.
+fn outcome(sig: &syn::Signature) -> Result<Option<String>, String> {
     let ReturnType::Type(_, ty) = &sig.output else {
         return Err(format!("{} returns nothing", sig.ident));
     };
-    let [ok, err] = type_args(ty)[..] else {
+    let [ok, _] = type_args(ty)[..] else {
         return Err(format!("{} does not return a Result", sig.ident));
     };
-    let success = type_args(ok).first().and_then(|t| match t {
+    Ok(type_args(ok).first().and_then(|t| match t {
         Type::Tuple(t) if t.elems.is_empty() => None,
         other => last_ident(other),
-    });
-    let error = type_args(err)
-        .first()
-        .and_then(|t| last_ident(t))
-        .ok_or_else(|| format!("{} has no error type", sig.ident))?;
-    Ok((success, error))
+    }))
 }
 
 /// Emits `impl KeyOperations for Client`, one arm per covered operation the
@@ -163,9 +158,7 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
         replaces |= stands_in;
         let name = api.to_snake_case();
         let sig = &g.methods[&name];
-        let method = format_ident!("{}", name);
-        let (success, error) = outcome(sig)?;
-        record_impls(&g, &error, Record::named("ApiErrorRecord")?, &mut records)?;
+        let success = outcome(sig)?;
         let mut args = Vec::new();
         let mut body = quote!();
         for input in sig.inputs.iter().skip(1) {
@@ -198,11 +191,15 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
                 }
             });
         }
-        let convert = match (op.returns, &success) {
+        let decode = match (op.returns, &success) {
             (Some(record), Some(ty)) if !stands_in => {
                 record_impls(&g, ty, Record::named(record)?, &mut records)?;
                 let variant = format_ident!("{}", record.trim_end_matches("Record"));
-                quote!(|v| crate::operations::Answer::#variant(v.into()))
+                let ty = format_ident!("{}", ty);
+                quote!(|body: &[u8]| {
+                    crate::operations::decode::<types::#ty>(body)
+                        .map(|v| crate::operations::Answer::#variant(v.into()))
+                })
             }
             (Some(_), None) if !stands_in => {
                 return Err(format!(
@@ -210,16 +207,17 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
                     op.op
                 ));
             }
-            _ => quote!(|_| crate::operations::Answer::Nothing),
+            _ => quote!(|_: &[u8]| Ok(crate::operations::Answer::Nothing)),
         };
         let variant = format_ident!("{}", op.op);
+        let builder = format_ident!("{}_request", name);
         arms.push(quote! {
             crate::Op::#variant => {
-                #body
-                match self.#method(#(#args),*).await {
-                    Ok(v) => Ok(crate::operations::value_record(v, #convert)),
-                    Err(e) => Err(crate::operations::error_record(e)),
-                }
+                let request = (|| {
+                    #body
+                    self.#builder(#(#args),*).map_err(crate::operations::construction)
+                })();
+                crate::hooks::exchange(&self.client, &self.inner, request, #name, #decode).await
             }
         });
     }
@@ -232,7 +230,7 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
                     #[allow(unreachable_patterns)]
                     match op {
                         #(#arms)*
-                        _ => Err(crate::operations::not_generated(op)),
+                        _ => crate::operations::not_generated(op).await,
                     }
                 })
             }

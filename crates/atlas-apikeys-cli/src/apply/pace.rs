@@ -204,8 +204,8 @@ fn fails_every_item(e: &Error) -> bool {
         Error::Auth(_) | Error::VersionGone { .. } | Error::ClientSetup(_) | Error::Config(_) => {
             true
         }
-        // Connecting covers an unreachable host, a refused port, DNS and TLS.
-        Error::Transport(TransportError::Http(h)) => h.is_connect(),
+        // An unreachable host, a refused port, DNS, TLS.
+        Error::Transport(TransportError::Connect(_) | TransportError::Tls(_)) => true,
         _ => e.status() == Some(401),
     }
 }

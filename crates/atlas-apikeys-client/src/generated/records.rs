@@ -40,34 +40,3 @@ pub struct RoleRecord {
     /// `roleName`.
     pub role_name: Option<crate::RoleName>,
 }
-/// A documented error body (`ApiError`) as any version returns it.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct ApiErrorRecord {
-    /// `errorCode`.
-    pub error_code: Option<String>,
-    /// `reason`.
-    pub reason: Option<String>,
-    /// `detail`.
-    pub detail: Option<String>,
-    /// `parameters`.
-    pub parameters: Vec<serde_json::Value>,
-    /// `badRequestDetail`.
-    pub bad_request_detail: Option<BadRequestRecord>,
-}
-/// `badRequestDetail` of an [`ApiErrorRecord`].
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct BadRequestRecord {
-    /// `fields`.
-    pub fields: Vec<FieldRecord>,
-}
-/// One field violation of a [`BadRequestRecord`].
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct FieldRecord {
-    /// `field`.
-    pub field: Option<String>,
-    /// `description`.
-    pub description: Option<String>,
-}

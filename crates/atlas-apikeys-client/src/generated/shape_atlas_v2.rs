@@ -205,17 +205,16 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Sends a `POST` request to `/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`
-
-*/
-    pub async fn add_group_api_key<'a>(
+    /// Builds the request [`Self::add_group_api_key`] sends.
+    #[doc(hidden)]
+    pub fn add_group_api_key_request<'a>(
         &'a self,
         group_id: &'a str,
         api_user_id: &'a str,
         envelope: Option<bool>,
         pretty: Option<bool>,
         body: &'a ::std::vec::Vec<types::UserAccessRoleAssignment>,
-    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+    ) -> Result<reqwest::Request, reqwest::Error> {
         let url = format!(
             "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(group_id),
             encode_path(api_user_id),
@@ -240,13 +239,31 @@ impl Client {
                 &pretty,
             )
             .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn add_group_api_key<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a ::std::vec::Vec<types::UserAccessRoleAssignment>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .add_group_api_key_request(group_id, api_user_id, envelope, pretty, body)?;
         let info = OperationInfo {
             operation_id: "add_group_api_key",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
             401u16 => {
@@ -267,10 +284,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Sends a `PATCH` request to `/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`
-
-*/
-    pub async fn update_group_api_key_roles<'a>(
+    /// Builds the request [`Self::update_group_api_key_roles`] sends.
+    #[doc(hidden)]
+    pub fn update_group_api_key_roles_request<'a>(
         &'a self,
         group_id: &'a str,
         api_user_id: &'a str,
@@ -280,7 +296,7 @@ impl Client {
         page_num: Option<i64>,
         pretty: Option<bool>,
         body: &'a types::UpdateAtlasProjectApiKey,
-    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+    ) -> Result<reqwest::Request, reqwest::Error> {
         let url = format!(
             "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(group_id),
             encode_path(api_user_id),
@@ -317,13 +333,43 @@ impl Client {
                 &pretty,
             )
             .build()?;
+        Ok(request)
+    }
+    /**Sends a `PATCH` request to `/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn update_group_api_key_roles<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+        body: &'a types::UpdateAtlasProjectApiKey,
+    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+        let request = self
+            .update_group_api_key_roles_request(
+                group_id,
+                api_user_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+                body,
+            )?;
         let info = OperationInfo {
             operation_id: "update_group_api_key_roles",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -347,16 +393,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Sends a `GET` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`
-
-*/
-    pub async fn get_org_api_key<'a>(
+    /// Builds the request [`Self::get_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn get_org_api_key_request<'a>(
         &'a self,
         org_id: &'a str,
         api_user_id: &'a str,
         envelope: Option<bool>,
         pretty: Option<bool>,
-    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+    ) -> Result<reqwest::Request, reqwest::Error> {
         let url = format!(
             "{}/api/atlas/v2/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
             encode_path(api_user_id),
@@ -380,13 +425,30 @@ impl Client {
                 &pretty,
             )
             .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn get_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+        let request = self
+            .get_org_api_key_request(org_id, api_user_id, envelope, pretty)?;
         let info = OperationInfo {
             operation_id: "get_org_api_key",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             401u16 => {
@@ -407,17 +469,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Sends a `PATCH` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`
-
-*/
-    pub async fn update_org_api_key<'a>(
+    /// Builds the request [`Self::update_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn update_org_api_key_request<'a>(
         &'a self,
         org_id: &'a str,
         api_user_id: &'a str,
         envelope: Option<bool>,
         pretty: Option<bool>,
         body: &'a types::UpdateAtlasOrganizationApiKey,
-    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+    ) -> Result<reqwest::Request, reqwest::Error> {
         let url = format!(
             "{}/api/atlas/v2/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
             encode_path(api_user_id),
@@ -442,13 +503,31 @@ impl Client {
                 &pretty,
             )
             .build()?;
+        Ok(request)
+    }
+    /**Sends a `PATCH` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn update_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::UpdateAtlasOrganizationApiKey,
+    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+        let request = self
+            .update_org_api_key_request(org_id, api_user_id, envelope, pretty, body)?;
         let info = OperationInfo {
             operation_id: "update_org_api_key",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -492,109 +571,110 @@ impl crate::operations::KeyOperations for Client {
             #[allow(unreachable_patterns)]
             match op {
                 crate::Op::UpdateOrgKey => {
-                    let body = types::UpdateAtlasOrganizationApiKey {
-                        desc: crate::operations::Input::input(req.desc),
-                        roles: crate::operations::Input::input(req.org_roles),
-                    };
-                    match self
-                        .update_org_api_key(
-                            crate::operations::need(req.org, "orgId")?,
-                            crate::operations::need(req.key, "apiUserId")?,
-                            req.flags.envelope,
-                            req.flags.pretty,
-                            &body,
+                    let request = (|| {
+                        let body = types::UpdateAtlasOrganizationApiKey {
+                            desc: crate::operations::Input::input(req.desc),
+                            roles: crate::operations::Input::input(req.org_roles),
+                        };
+                        self.update_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "update_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode::<types::ApiKeyUserDetails>(body)
+                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                            },
                         )
                         .await
-                    {
-                        Ok(v) => {
-                            Ok(
-                                crate::operations::value_record(
-                                    v,
-                                    |v| crate::operations::Answer::Key(v.into()),
-                                ),
-                            )
-                        }
-                        Err(e) => Err(crate::operations::error_record(e)),
-                    }
                 }
                 crate::Op::GetOrgKey => {
-                    match self
-                        .get_org_api_key(
-                            crate::operations::need(req.org, "orgId")?,
-                            crate::operations::need(req.key, "apiUserId")?,
-                            req.flags.envelope,
-                            req.flags.pretty,
+                    let request = (|| {
+                        self.get_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "get_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode::<types::ApiKeyUserDetails>(body)
+                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                            },
                         )
                         .await
-                    {
-                        Ok(v) => {
-                            Ok(
-                                crate::operations::value_record(
-                                    v,
-                                    |v| crate::operations::Answer::Key(v.into()),
-                                ),
-                            )
-                        }
-                        Err(e) => Err(crate::operations::error_record(e)),
-                    }
                 }
                 crate::Op::AssignToProject => {
-                    let body = ::std::vec![
-                        types::UserAccessRoleAssignment { roles : crate
-                        ::operations::Input::input(req.project_roles), user_id :
-                        ::std::default::Default::default() }
-                    ];
-                    match self
-                        .add_group_api_key(
-                            crate::operations::need(req.project, "groupId")?,
-                            crate::operations::need(req.key, "apiUserId")?,
-                            req.flags.envelope,
-                            req.flags.pretty,
-                            &body,
+                    let request = (|| {
+                        let body = ::std::vec![
+                            types::UserAccessRoleAssignment { roles : crate
+                            ::operations::Input::input(req.project_roles), user_id :
+                            ::std::default::Default::default() }
+                        ];
+                        self.add_group_api_key_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "add_group_api_key",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
                         )
                         .await
-                    {
-                        Ok(v) => {
-                            Ok(
-                                crate::operations::value_record(
-                                    v,
-                                    |_| crate::operations::Answer::Nothing,
-                                ),
-                            )
-                        }
-                        Err(e) => Err(crate::operations::error_record(e)),
-                    }
                 }
                 crate::Op::UpdateProjectKey => {
-                    let body = types::UpdateAtlasProjectApiKey {
-                        desc: crate::operations::Input::input(req.desc),
-                        roles: crate::operations::Input::input(req.project_roles),
-                    };
-                    match self
-                        .update_group_api_key_roles(
-                            crate::operations::need(req.project, "groupId")?,
-                            crate::operations::need(req.key, "apiUserId")?,
-                            req.flags.envelope,
-                            None,
-                            None,
-                            None,
-                            req.flags.pretty,
-                            &body,
+                    let request = (|| {
+                        let body = types::UpdateAtlasProjectApiKey {
+                            desc: crate::operations::Input::input(req.desc),
+                            roles: crate::operations::Input::input(req.project_roles),
+                        };
+                        self.update_group_api_key_roles_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                None,
+                                None,
+                                None,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "update_group_api_key_roles",
+                            |body: &[u8]| {
+                                crate::operations::decode::<types::ApiKeyUserDetails>(body)
+                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                            },
                         )
                         .await
-                    {
-                        Ok(v) => {
-                            Ok(
-                                crate::operations::value_record(
-                                    v,
-                                    |v| crate::operations::Answer::Key(v.into()),
-                                ),
-                            )
-                        }
-                        Err(e) => Err(crate::operations::error_record(e)),
-                    }
                 }
-                _ => Err(crate::operations::not_generated(op)),
+                _ => crate::operations::not_generated(op).await,
             }
         })
     }
@@ -610,17 +690,6 @@ impl crate::operations::KeyOperations for Client {
         ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
     }
 }
-impl ::std::convert::From<types::ApiError> for crate::operations::ApiErrorRecord {
-    fn from(v: types::ApiError) -> Self {
-        Self {
-            error_code: crate::operations::Field::field(v.error_code),
-            reason: crate::operations::Field::field(v.reason),
-            detail: crate::operations::Field::field(v.detail),
-            parameters: crate::operations::Field::field(v.parameters),
-            bad_request_detail: crate::operations::Field::field(v.bad_request_detail),
-        }
-    }
-}
 impl ::std::convert::From<types::ApiKeyUserDetails> for crate::operations::KeyRecord {
     fn from(v: types::ApiKeyUserDetails) -> Self {
         Self {
@@ -633,14 +702,6 @@ impl ::std::convert::From<types::ApiKeyUserDetails> for crate::operations::KeyRe
         }
     }
 }
-impl ::std::convert::From<types::BadRequestDetail>
-for crate::operations::BadRequestRecord {
-    fn from(v: types::BadRequestDetail) -> Self {
-        Self {
-            fields: crate::operations::Field::field(v.fields),
-        }
-    }
-}
 impl ::std::convert::From<types::CloudAccessRoleAssignment>
 for crate::operations::RoleRecord {
     fn from(v: types::CloudAccessRoleAssignment) -> Self {
@@ -648,14 +709,6 @@ for crate::operations::RoleRecord {
             org_id: crate::operations::Field::field(v.org_id),
             group_id: crate::operations::Field::field(v.group_id),
             role_name: crate::operations::Field::field(v.role_name),
-        }
-    }
-}
-impl ::std::convert::From<types::FieldViolation> for crate::operations::FieldRecord {
-    fn from(v: types::FieldViolation) -> Self {
-        Self {
-            field: crate::operations::Field::field(v.field),
-            description: crate::operations::Field::field(v.description),
         }
     }
 }

@@ -172,10 +172,9 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**Sends a `PATCH` request to `/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}`
-
-*/
-    pub async fn update_group_api_key_roles<'a>(
+    /// Builds the request [`Self::update_group_api_key_roles`] sends.
+    #[doc(hidden)]
+    pub fn update_group_api_key_roles_request<'a>(
         &'a self,
         group_id: &'a str,
         api_user_id: &'a str,
@@ -184,7 +183,7 @@ impl Client {
         page_num: Option<i64>,
         pretty: Option<bool>,
         body: &'a types::ProjectApiKeyRoles,
-    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+    ) -> Result<reqwest::Request, reqwest::Error> {
         let url = format!(
             "{}/api/public/v1.0/groups/{}/apiKeys/{}", self.baseurl,
             encode_path(group_id), encode_path(api_user_id),
@@ -217,13 +216,41 @@ impl Client {
                 &pretty,
             )
             .build()?;
+        Ok(request)
+    }
+    /**Sends a `PATCH` request to `/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn update_group_api_key_roles<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+        body: &'a types::ProjectApiKeyRoles,
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+        let request = self
+            .update_group_api_key_roles_request(
+                group_id,
+                api_user_id,
+                envelope,
+                items_per_page,
+                page_num,
+                pretty,
+                body,
+            )?;
         let info = OperationInfo {
             operation_id: "update_group_api_key_roles",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -250,10 +277,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Sends a `GET` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}`
-
-*/
-    pub async fn get_org_api_key<'a>(
+    /// Builds the request [`Self::get_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn get_org_api_key_request<'a>(
         &'a self,
         org_id: &'a str,
         api_user_id: &'a str,
@@ -261,7 +287,7 @@ impl Client {
         items_per_page: Option<i64>,
         page_num: Option<i64>,
         pretty: Option<bool>,
-    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+    ) -> Result<reqwest::Request, reqwest::Error> {
         let url = format!(
             "{}/api/public/v1.0/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
             encode_path(api_user_id),
@@ -293,13 +319,39 @@ impl Client {
                 &pretty,
             )
             .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn get_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+        let request = self
+            .get_org_api_key_request(
+                org_id,
+                api_user_id,
+                envelope,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
         let info = OperationInfo {
             operation_id: "get_org_api_key",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             401u16 => {
@@ -320,10 +372,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Sends a `PATCH` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}`
-
-*/
-    pub async fn update_org_api_key<'a>(
+    /// Builds the request [`Self::update_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn update_org_api_key_request<'a>(
         &'a self,
         org_id: &'a str,
         api_user_id: &'a str,
@@ -332,7 +383,7 @@ impl Client {
         page_num: Option<i64>,
         pretty: Option<bool>,
         body: &'a types::OrgApiKeyUpdate,
-    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+    ) -> Result<reqwest::Request, reqwest::Error> {
         let url = format!(
             "{}/api/public/v1.0/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
             encode_path(api_user_id),
@@ -365,13 +416,41 @@ impl Client {
                 &pretty,
             )
             .build()?;
+        Ok(request)
+    }
+    /**Sends a `PATCH` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn update_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+        body: &'a types::OrgApiKeyUpdate,
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+        let request = self
+            .update_org_api_key_request(
+                org_id,
+                api_user_id,
+                envelope,
+                items_per_page,
+                page_num,
+                pretty,
+                body,
+            )?;
         let info = OperationInfo {
             operation_id: "update_org_api_key",
         };
-        self.pre(&mut request, &info).await?;
-        let result = self.exec(request, &info).await;
-        self.post(&result, &info).await?;
-        let response = result?;
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
             400u16 => {
@@ -418,111 +497,112 @@ impl crate::operations::KeyOperations for Client {
             #[allow(unreachable_patterns)]
             match op {
                 crate::Op::UpdateOrgKey => {
-                    let body = types::OrgApiKeyUpdate {
-                        desc: crate::operations::Input::input(req.desc),
-                        roles: crate::operations::Input::input(req.org_roles),
-                    };
-                    match self
-                        .update_org_api_key(
-                            crate::operations::need(req.org, "orgId")?,
-                            crate::operations::need(req.key, "apiUserId")?,
-                            req.flags.envelope,
-                            None,
-                            None,
-                            req.flags.pretty,
-                            &body,
+                    let request = (|| {
+                        let body = types::OrgApiKeyUpdate {
+                            desc: crate::operations::Input::input(req.desc),
+                            roles: crate::operations::Input::input(req.org_roles),
+                        };
+                        self.update_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                None,
+                                None,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "update_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode::<types::ApiKey>(body)
+                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                            },
                         )
                         .await
-                    {
-                        Ok(v) => {
-                            Ok(
-                                crate::operations::value_record(
-                                    v,
-                                    |v| crate::operations::Answer::Key(v.into()),
-                                ),
-                            )
-                        }
-                        Err(e) => Err(crate::operations::error_record(e)),
-                    }
                 }
                 crate::Op::GetOrgKey => {
-                    match self
-                        .get_org_api_key(
-                            crate::operations::need(req.org, "orgId")?,
-                            crate::operations::need(req.key, "apiUserId")?,
-                            req.flags.envelope,
-                            None,
-                            None,
-                            req.flags.pretty,
+                    let request = (|| {
+                        self.get_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                None,
+                                None,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "get_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode::<types::ApiKey>(body)
+                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                            },
                         )
                         .await
-                    {
-                        Ok(v) => {
-                            Ok(
-                                crate::operations::value_record(
-                                    v,
-                                    |v| crate::operations::Answer::Key(v.into()),
-                                ),
-                            )
-                        }
-                        Err(e) => Err(crate::operations::error_record(e)),
-                    }
                 }
                 crate::Op::AssignToProject => {
-                    let body = types::ProjectApiKeyRoles {
-                        roles: crate::operations::Input::input(req.project_roles),
-                    };
-                    match self
-                        .update_group_api_key_roles(
-                            crate::operations::need(req.project, "groupId")?,
-                            crate::operations::need(req.key, "apiUserId")?,
-                            req.flags.envelope,
-                            None,
-                            None,
-                            req.flags.pretty,
-                            &body,
+                    let request = (|| {
+                        let body = types::ProjectApiKeyRoles {
+                            roles: crate::operations::Input::input(req.project_roles),
+                        };
+                        self.update_group_api_key_roles_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                None,
+                                None,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "update_group_api_key_roles",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
                         )
                         .await
-                    {
-                        Ok(v) => {
-                            Ok(
-                                crate::operations::value_record(
-                                    v,
-                                    |_| crate::operations::Answer::Nothing,
-                                ),
-                            )
-                        }
-                        Err(e) => Err(crate::operations::error_record(e)),
-                    }
                 }
                 crate::Op::UpdateProjectKey => {
-                    let body = types::ProjectApiKeyRoles {
-                        roles: crate::operations::Input::input(req.project_roles),
-                    };
-                    match self
-                        .update_group_api_key_roles(
-                            crate::operations::need(req.project, "groupId")?,
-                            crate::operations::need(req.key, "apiUserId")?,
-                            req.flags.envelope,
-                            None,
-                            None,
-                            req.flags.pretty,
-                            &body,
+                    let request = (|| {
+                        let body = types::ProjectApiKeyRoles {
+                            roles: crate::operations::Input::input(req.project_roles),
+                        };
+                        self.update_group_api_key_roles_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                None,
+                                None,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "update_group_api_key_roles",
+                            |body: &[u8]| {
+                                crate::operations::decode::<types::ApiKey>(body)
+                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                            },
                         )
                         .await
-                    {
-                        Ok(v) => {
-                            Ok(
-                                crate::operations::value_record(
-                                    v,
-                                    |v| crate::operations::Answer::Key(v.into()),
-                                ),
-                            )
-                        }
-                        Err(e) => Err(crate::operations::error_record(e)),
-                    }
                 }
-                _ => Err(crate::operations::not_generated(op)),
+                _ => crate::operations::not_generated(op).await,
             }
         })
     }
@@ -536,17 +616,6 @@ impl crate::operations::KeyOperations for Client {
         >,
     > {
         ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
-    }
-}
-impl ::std::convert::From<types::ApiError> for crate::operations::ApiErrorRecord {
-    fn from(v: types::ApiError) -> Self {
-        Self {
-            error_code: crate::operations::Field::field(v.error_code),
-            reason: crate::operations::Field::field(v.reason),
-            detail: crate::operations::Field::field(v.detail),
-            parameters: crate::operations::Field::field(v.parameters),
-            bad_request_detail: ::std::default::Default::default(),
-        }
     }
 }
 impl ::std::convert::From<types::ApiKey> for crate::operations::KeyRecord {

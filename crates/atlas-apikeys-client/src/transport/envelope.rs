@@ -1,13 +1,15 @@
 //! `envelope=true`: the server wraps a single result as
 //! `{"status": <code>, "content": <body>}` for clients that cannot read HTTP
-//! status codes. The transport unwraps it so the generated code sees the real
-//! status and body, whichever way the caller asked.
+//! status codes. The transport opens it so the caller sees the real status
+//! and body, whichever way it asked.
 
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
 
+use super::Answered;
+
 /// Whether the request asked for an envelope.
-pub(crate) fn requested(request: &reqwest::Request) -> bool {
+pub(super) fn requested(request: &reqwest::Request) -> bool {
     request
         .url()
         .query_pairs()
@@ -21,26 +23,30 @@ struct Envelope {
     content: serde_json::Value,
 }
 
-/// Unwraps an enveloped response. A body that is not an envelope (a proxy's
-/// error page, say) is passed on untouched, for the caller to report.
-pub(crate) async fn unwrap(response: reqwest::Response) -> reqwest::Result<reqwest::Response> {
+/// Opens an enveloped response: the real status and content, and whether
+/// it was an envelope. A body that is not one (a proxy's error page, say) is
+/// passed on untouched, for the caller to report.
+pub(super) async fn open(response: reqwest::Response) -> reqwest::Result<(Answered, bool)> {
     let status = response.status();
     let mut headers = response.headers().clone();
     let bytes = response.bytes().await?;
-    let (status, body) = match serde_json::from_slice::<Envelope>(&bytes) {
-        Ok(env) => match reqwest::StatusCode::from_u16(env.status) {
-            Ok(inner) => {
-                crate::wire::observe::note(|r| r.unwrapped_envelope = true);
-                let body = if env.content.is_null() {
-                    Vec::new()
-                } else {
-                    serde_json::to_vec(&env.content).unwrap_or_default()
-                };
-                (inner, body)
-            }
-            Err(_) => (status, bytes.to_vec()),
-        },
-        Err(_) => (status, bytes.to_vec()),
+    let opened = serde_json::from_slice::<Envelope>(&bytes)
+        .ok()
+        .and_then(|env| Some((reqwest::StatusCode::from_u16(env.status).ok()?, env.content)));
+    let Some((status, content)) = opened else {
+        return Ok((
+            Answered {
+                status,
+                headers,
+                body: bytes,
+            },
+            false,
+        ));
+    };
+    let body = if content.is_null() {
+        Vec::new()
+    } else {
+        serde_json::to_vec(&content).unwrap_or_default()
     };
     headers.remove(CONTENT_LENGTH);
     if body.is_empty() {
@@ -48,8 +54,13 @@ pub(crate) async fn unwrap(response: reqwest::Response) -> reqwest::Result<reqwe
     } else if !headers.contains_key(CONTENT_TYPE) {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+    let body = body.into();
+    Ok((
+        Answered {
+            status,
+            headers,
+            body,
+        },
+        true,
+    ))
 }

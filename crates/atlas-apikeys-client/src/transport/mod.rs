@@ -1,5 +1,7 @@
 //! One call from the wire's point of view: authenticate, send, retry, and
-//! report. Runs as the generated clients' `ClientHooks::exec`.
+//! report. What it returns is the answer as received, or why there is none
+//! ([`CallError`]), and what the call did ([`CallRecord`]): no answer is
+//! ever made up, and nothing travels beside the call.
 
 mod envelope;
 mod report;
@@ -12,25 +14,35 @@ use secrecy::{ExposeSecret, SecretString};
 use tracing::{Instrument, field};
 
 use crate::auth::digest::{After401, Lease, STALE_RESENDS};
-use crate::auth::oauth::TokenFailure;
 use crate::auth::{AuthError, sensitive};
 use crate::config::{Auth, Context};
+use crate::error::CallError;
 use crate::wire::limit;
-use crate::wire::observe::note;
+use crate::wire::record::CallRecord;
 use crate::wire::retry::Decision;
+
+/// An answer as received: its status (an envelope's, when one was
+/// unwrapped), headers and body (read within the response limit).
+pub(crate) struct Answered {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: bytes::Bytes,
+}
+
+/// What one call came to, and what it did.
+pub(crate) type Sent = (Result<Answered, CallError>, CallRecord);
 
 /// Sends `request` for `operation`, authenticating and retrying as the
 /// context says. Never logs bodies or credentials.
 ///
 /// A plain `fn`: the request goes straight into the boxed retry loop, so the
-/// futures that enclose this one (progenitor's method, `observe`, the
-/// caller's) carry a pointer, not the loop's state.
-pub(crate) fn exec<'a>(
+/// futures that enclose this one carry a pointer, not the loop's state.
+pub(crate) fn send<'a>(
     http: &'a reqwest::Client,
     ctx: &'a Context,
     request: reqwest::Request,
     operation: &'a str,
-) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
+) -> impl Future<Output = Sent> + Send + 'a {
     let version = ctx.version();
     let span = tracing::info_span!(
         "atlas_apikeys.call",
@@ -43,6 +55,29 @@ pub(crate) fn exec<'a>(
     Box::pin(run(http, ctx, request, operation)).instrument(span)
 }
 
+/// A response on its way: still streaming, or read already (an envelope
+/// had to be opened to find the real status).
+enum Got {
+    Streaming(Response),
+    Read(Answered),
+}
+
+impl Got {
+    fn status(&self) -> StatusCode {
+        match self {
+            Got::Streaming(r) => r.status(),
+            Got::Read(a) => a.status,
+        }
+    }
+
+    fn headers(&self) -> &HeaderMap {
+        match self {
+            Got::Streaming(r) => r.headers(),
+            Got::Read(a) => &a.headers,
+        }
+    }
+}
+
 /// The retry loop. A plain `fn` returning an `async move` block: an
 /// `async fn` would keep its argument twice in the future's state, and the
 /// request is its largest part.
@@ -52,15 +87,13 @@ fn run<'a>(
     ctx: &'a Context,
     mut req: reqwest::Request,
     operation: &'a str,
-) -> impl Future<Output = reqwest::Result<Response>> + Send + 'a {
+) -> impl Future<Output = Sent> + Send + 'a {
     async move {
-        if let Some(answer) = crate::wire::observe::planned(&req) {
-            return Ok(answer);
-        }
+        let mut record = CallRecord::default();
         let started = Instant::now();
         let shared = &ctx.shared;
         let policy = shared.retry;
-        let enveloped = crate::transport::envelope::requested(&req);
+        let enveloped = envelope::requested(&req);
         // Only the POST (assign) changes state in a way a repeat can trip over.
         let repeatable = req.method() != reqwest::Method::POST;
         // A copy for a next attempt is only worth taking when there can be one:
@@ -80,14 +113,15 @@ fn run<'a>(
             // attempt gets a fresh Authorization and a byte-identical body. A
             // streaming body cannot be copied, and gets one attempt.
             let replay = if may_resend { req.try_clone() } else { None };
-            let token = match authorize(http, &shared.auth, &mut req, &mut lease).await {
-                Authorized::Ready(token) => token,
-                Authorized::Answered(response) => {
-                    return report::finish(response, ctx, operation, started);
+            let token = match authorize(http, &shared.auth, &mut req, &mut lease, &mut record).await
+            {
+                Ok(token) => token,
+                Err(e) => {
+                    tracing::debug!(error = %e, "authentication failed");
+                    return (Err(CallError::Auth(e)), record);
                 }
-                Authorized::Failed(e) => return Err(e),
             };
-            note(|r| r.exchanges += 1);
+            record.exchanges += 1;
             let logged = crate::wire::exchange::Exchange::start(
                 &req,
                 learns_challenge(&shared.auth, &lease),
@@ -111,7 +145,7 @@ fn run<'a>(
                         retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
                     let may = policy.after_send_error(&e, repeatable);
                     if !repeatable && !e.is_connect() {
-                        note(|r| r.ambiguous = true);
+                        record.ambiguous = true;
                     }
                     if let (true, true, Some(next)) = (may, budget, replay) {
                         retries += 1;
@@ -124,21 +158,27 @@ fn run<'a>(
                     tracing::Span::current()
                         .record("duration_ms", started.elapsed().as_millis() as u64);
                     tracing::debug!(attempt, error = %e, "send failed");
-                    return Err(e);
+                    return (Err(CallError::from_send(e)), record);
                 }
             };
             // Decisions go by the real status: an envelope's, when one was asked for.
-            let response = if enveloped {
+            let got = if enveloped {
                 // Boxed: rare, and its body-reading state is large.
-                Box::pin(crate::transport::envelope::unwrap(response)).await?
+                match Box::pin(envelope::open(response)).await {
+                    Ok((answered, unwrapped)) => {
+                        record.unwrapped_envelope = unwrapped;
+                        Got::Read(answered)
+                    }
+                    Err(e) => return (Err(CallError::from_send(e)), record),
+                }
             } else {
-                response
+                Got::Streaming(response)
             };
-            let status = response.status();
+            let status = got.status();
             if status == StatusCode::UNAUTHORIZED {
                 match on_401(
                     &shared.auth,
-                    response.headers(),
+                    got.headers(),
                     token.as_ref(),
                     !auth_resent,
                     &mut lease,
@@ -153,31 +193,30 @@ fn run<'a>(
                     }
                     Next::Fail(e) => {
                         tracing::debug!(error = %e, "authentication failed");
-                        note(|r| r.auth_error = Some(e));
+                        report::finish(status, got.headers(), ctx, operation, started, &mut record);
+                        return (Err(CallError::Auth(e)), record);
                     }
                     Next::PassOn => {}
                 }
-                return report::finish(response, ctx, operation, started);
+                return finish(got, ctx, operation, started, record).await;
             }
-            let decision = policy.after_status(status, response.headers(), retries + 1, repeatable);
+            let decision = policy.after_status(status, got.headers(), retries + 1, repeatable);
             // A POST answered 5xx may have been applied, unless the server says
             // it was not (503 with `Retry-After`).
             let refused = status == StatusCode::SERVICE_UNAVAILABLE
-                && response
-                    .headers()
-                    .contains_key(reqwest::header::RETRY_AFTER);
+                && got.headers().contains_key(reqwest::header::RETRY_AFTER);
             if !repeatable && status.is_server_error() && !refused {
-                note(|r| r.ambiguous = true);
+                record.ambiguous = true;
             }
             let wait = match decision {
                 Decision::Stop => None,
                 Decision::TooLong(wait) => {
-                    note(|r| r.retry_after = Some(wait));
+                    record.retry_after = Some(wait);
                     None
                 }
                 Decision::Wait { wait, told } => {
                     if told && elapsed + wait > policy.deadline {
-                        note(|r| r.retry_after = Some(wait));
+                        record.retry_after = Some(wait);
                         None
                     } else {
                         Some(wait)
@@ -195,15 +234,41 @@ fn run<'a>(
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
                     );
-                    drop(response);
+                    drop(got);
                     tokio::time::sleep(wait).await;
                     req = next;
                     continue;
                 }
             }
-            return report::finish(response, ctx, operation, started);
+            return finish(got, ctx, operation, started, record).await;
         }
     }
+}
+
+/// Reports the final answer and reads what is left of its body.
+async fn finish(
+    got: Got,
+    ctx: &Context,
+    operation: &str,
+    started: Instant,
+    mut record: CallRecord,
+) -> Sent {
+    report::finish(got.status(), got.headers(), ctx, operation, started, &mut record);
+    let answered = match got {
+        Got::Read(answered) => Ok(answered),
+        Got::Streaming(response) => {
+            let (status, headers) = (response.status(), response.headers().clone());
+            match response.bytes().await {
+                Ok(body) => Ok(Answered {
+                    status,
+                    headers,
+                    body,
+                }),
+                Err(e) => Err(CallError::from_send(e)),
+            }
+        }
+    };
+    (answered, record)
 }
 
 /// Whether this attempt is a digest request with no challenge to answer,
@@ -212,29 +277,23 @@ fn learns_challenge(auth: &Auth, lease: &Option<Lease>) -> bool {
     matches!(auth, Auth::Digest(_)) && lease.is_none()
 }
 
-enum Authorized {
-    /// Ready to send; carries the bearer token used, for a 401.
-    Ready(Option<SecretString>),
-    /// The token endpoint refused; its answer stands in for the call's.
-    Answered(Response),
-    /// The token endpoint could not be reached.
-    Failed(reqwest::Error),
-}
-
 fn set_bearer(request: &mut reqwest::Request, token: &SecretString) {
     if let Some(v) = sensitive(&format!("Bearer {}", token.expose_secret())) {
         request.headers_mut().insert(AUTHORIZATION, v);
     }
 }
 
+/// Sets the request's credentials: the bearer token used, for a 401, or
+/// why there are none.
 async fn authorize(
     http: &reqwest::Client,
     auth: &Auth,
     request: &mut reqwest::Request,
     lease: &mut Option<Lease>,
-) -> Authorized {
+    record: &mut CallRecord,
+) -> Result<Option<SecretString>, AuthError> {
     match auth {
-        Auth::None => Authorized::Ready(None),
+        Auth::None => Ok(None),
         Auth::Digest(digest) => {
             if lease.is_none() {
                 *lease = digest.lease();
@@ -247,29 +306,17 @@ async fn authorize(
                 tracing::debug!(error = %e, "cannot answer the leased challenge");
                 *lease = None;
             }
-            Authorized::Ready(None)
+            Ok(None)
         }
         Auth::Bearer(token) => {
             set_bearer(request, token);
-            Authorized::Ready(None)
+            Ok(None)
         }
-        Auth::ServiceAccount(cache) => match cache.token(http).await {
-            Ok(token) => {
-                set_bearer(request, &token);
-                Authorized::Ready(Some(token))
-            }
-            Err(TokenFailure::Refused(response, e)) => {
-                note(|r| r.auth_error = Some(e));
-                Authorized::Answered(response)
-            }
-            Err(TokenFailure::Unreadable(e) | TokenFailure::Unreachable(e)) => {
-                note(|r| r.auth_error = Some(e));
-                let mut bad_gateway = http::Response::new(Vec::<u8>::new());
-                *bad_gateway.status_mut() = StatusCode::BAD_GATEWAY;
-                Authorized::Answered(Response::from(bad_gateway))
-            }
-            Err(TokenFailure::Transport(e)) => Authorized::Failed(e),
-        },
+        Auth::ServiceAccount(cache) => {
+            let token = cache.token(http, &mut record.token_requests).await?;
+            set_bearer(request, &token);
+            Ok(Some(token))
+        }
     }
 }
 

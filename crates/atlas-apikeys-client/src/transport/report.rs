@@ -6,35 +6,31 @@ use std::collections::HashSet;
 use std::sync::{Mutex, OnceLock};
 use std::time::Instant;
 
-use reqwest::Response;
 use reqwest::header::{HeaderMap, HeaderName};
 
 use crate::config::Context;
-use crate::wire::observe::{RateLimit, note};
+use crate::wire::record::{CallRecord, RateLimit};
 
 /// Reports the final response (already unwrapped from a requested
 /// envelope): rate limits, deprecation, status.
 pub(super) fn finish(
-    response: Response,
+    status: reqwest::StatusCode,
+    headers: &HeaderMap,
     ctx: &Context,
     operation: &str,
     started: Instant,
-) -> reqwest::Result<Response> {
-    let found = Reported::scan(response.headers());
-    let rate_limit = rate_limit(&found);
+    record: &mut CallRecord,
+) {
+    let found = Reported::scan(headers);
+    record.rate_limit = rate_limit(&found);
+    record.status = Some(status);
     warn_deprecation(&found, ctx, operation);
-    let status = response.status();
-    note(|r| {
-        r.status = Some(status);
-        r.rate_limit = rate_limit;
-    });
     // Without a subscriber the span is disabled: skip the clock read.
     let span = tracing::Span::current();
     if !span.is_disabled() {
         span.record("status", status.as_u16());
         span.record("duration_ms", started.elapsed().as_millis() as u64);
     }
-    Ok(response)
 }
 
 // Named once: a header looked up by `&str` is parsed on every lookup.

@@ -1,74 +1,37 @@
-//! Turning the generated clients' errors into this crate's [`Error`]:
-//! documented `ApiError`s, undocumented statuses (whose bodies are read
-//! here), bodies that are not JSON, and transport failures.
+//! Turning the client crate's [`CallError`] into this crate's [`Error`]:
+//! error answers read leniently as `ApiError`s (a body that is not one kept
+//! as an excerpt), unreadable answers, authentication and transport
+//! failures, the raw answer kept beside what was read of it.
 
-use atlas_apikeys_client::CallRecord;
-use atlas_apikeys_client::operations::ApiErrorRecord;
-use progenitor_client::Error as RawError;
+use atlas_apikeys_client::CallError;
 
-use crate::error::{ApiError, Error, ErrorCode, FieldViolation, TransportError};
+use crate::error::{ApiError, Error, ErrorCode, FieldViolation};
 
-/// Converts a generated client's error. Async because an undocumented
-/// status still has its body to read.
-pub(crate) async fn from_raw(e: RawError<ApiErrorRecord>, record: &CallRecord) -> Error {
+/// Converts a failed call's error.
+pub(crate) fn from_call(e: CallError) -> Error {
     match e {
-        RawError::ErrorResponse(value) => {
-            let status = value.status().as_u16();
-            let p = value.into_inner();
-            let fields = p
-                .bad_request_detail
-                .map(|d| {
-                    d.fields
-                        .into_iter()
-                        .map(|f| {
-                            (
-                                f.field.unwrap_or_default(),
-                                f.description.unwrap_or_default(),
-                            )
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            api_error(
-                status,
-                p.error_code,
-                p.reason,
-                p.detail,
-                p.parameters,
-                fields,
-            )
+        CallError::Response(response) => {
+            let mut api = error_body(response.status.as_u16(), &response.body);
+            api.response = Some(response);
+            Error::Api(Box::new(api))
         }
-        RawError::UnexpectedResponse(response) => {
-            let status = response.status().as_u16();
-            match response.bytes().await {
-                Ok(body) => error_body(status, &body),
-                Err(e) => Error::Transport(TransportError::Http(e)),
-            }
-        }
-        RawError::InvalidResponsePayload(body, why) => {
-            let status = record.status.map_or(0, |s| s.as_u16());
-            if status >= 400 {
-                error_body(status, &body)
-            } else {
-                Error::InvalidResponse {
-                    status,
-                    reason: why.to_string(),
-                    excerpt: excerpt(&body),
-                }
-            }
-        }
-        RawError::CommunicationError(e)
-        | RawError::ResponseBodyError(e)
-        | RawError::InvalidUpgrade(e) => Error::Transport(TransportError::Http(e)),
-        RawError::InvalidRequest(message) | RawError::Custom(message) => {
-            Error::Transport(TransportError::Request(message))
-        }
+        CallError::Unreadable {
+            status,
+            reason,
+            body,
+        } => Error::InvalidResponse {
+            status,
+            reason,
+            excerpt: excerpt(&body),
+        },
+        CallError::Auth(e) => Error::Auth(e),
+        other => Error::Transport(other),
     }
 }
 
 /// An error status's body: an `ApiError` if it reads as one (leniently),
 /// otherwise the status with an excerpt.
-fn error_body(status: u16, body: &[u8]) -> Error {
+fn error_body(status: u16, body: &[u8]) -> ApiError {
     #[derive(serde::Deserialize)]
     #[serde(rename_all = "camelCase")]
     struct Lenient {
@@ -109,7 +72,7 @@ fn error_body(status: u16, body: &[u8]) -> Error {
                     .collect(),
             )
         }
-        None => Error::Api(Box::new(ApiError {
+        None => ApiError {
             status,
             code: None,
             error_code: None,
@@ -118,7 +81,8 @@ fn error_body(status: u16, body: &[u8]) -> Error {
             parameters: Vec::new(),
             bad_request_detail: Vec::new(),
             excerpt: Some(excerpt(body)),
-        })),
+            response: None,
+        },
     }
 }
 
@@ -129,8 +93,8 @@ fn api_error(
     detail: Option<String>,
     parameters: Vec<serde_json::Value>,
     fields: Vec<(String, String)>,
-) -> Error {
-    Error::Api(Box::new(ApiError {
+) -> ApiError {
+    ApiError {
         status,
         code: error_code.as_deref().map(ErrorCode::from_raw),
         error_code,
@@ -142,7 +106,8 @@ fn api_error(
             .map(|(field, description)| FieldViolation { field, description })
             .collect(),
         excerpt: None,
-    }))
+        response: None,
+    }
 }
 
 /// The first 160 printable characters of a body, whitespace folded, with

@@ -45,6 +45,10 @@ pub enum Error {
         /// The server's explanation.
         detail: Option<String>,
     },
+    /// Not a failure: a dry run held this request back, and nothing that
+    /// depended on its answer ran.
+    #[error("dry run: {} {} was not sent", .0.method, .0.url)]
+    Planned(Box<atlas_apikeys_client::PlannedRequest>),
     /// The pinned version does not offer the operation; nothing was sent.
     #[error("{system} API version {version} does not offer {operation}; nothing was sent")]
     Unsupported {
@@ -71,7 +75,7 @@ pub enum Error {
     },
     /// The request could not be sent or the response not received.
     #[error("transport: {0}")]
-    Transport(#[from] TransportError),
+    Transport(#[source] TransportError),
     /// The HTTP client could not be set up: a base URL that cannot work,
     /// plain http beyond loopback, or the TLS stack.
     #[error("client setup: {0}")]
@@ -312,6 +316,9 @@ pub struct ApiError {
     /// For a body that is not an `ApiError` (a proxy's HTML page): a short,
     /// printable excerpt of it.
     pub excerpt: Option<String>,
+    /// The answer as received: status, headers, `Retry-After` and body.
+    /// Its `Debug` shows only headers known to hold no secret.
+    pub response: Option<Box<atlas_apikeys_client::ErrorResponse>>,
 }
 
 impl fmt::Display for ApiError {
@@ -384,14 +391,8 @@ impl ErrorCode {
     }
 }
 
-/// Why a request could not be sent or its response not received.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum TransportError {
-    /// Connecting, sending or receiving failed.
-    #[error("{0}")]
-    Http(#[source] reqwest::Error),
-    /// The request could not be built.
-    #[error("cannot build the request: {0}")]
-    Request(String),
-}
+/// Why a request could not be sent or its answer not received: the client
+/// crate's [`atlas_apikeys_client::CallError`] (in [`Error::Transport`],
+/// never its `Response`, `Unreadable` or `Auth`, which are [`Error::Api`],
+/// [`Error::InvalidResponse`] and [`Error::Auth`]).
+pub type TransportError = atlas_apikeys_client::CallError;

@@ -92,6 +92,7 @@ pub fn shape(
     rewrite::without_api_version_header(&mut parsed);
     rewrite::skipping_absent_query_parameters(&mut parsed);
     rewrite::encoding_path_segments_in_place(&mut parsed);
+    rewrite::with_request_builders(&mut parsed).map_err(fail)?;
     let body = render(
         quote! {
             #parsed

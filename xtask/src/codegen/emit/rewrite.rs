@@ -238,3 +238,91 @@ pub(super) fn encoding_path_segments_in_place(file: &mut syn::File) {
         Rewrite { strs }.visit_block_mut(&mut f.block);
     }
 }
+
+/// Splits each method in two and gives it this crate's send path:
+/// `<method>_request` builds the request (the glue sends it through the
+/// typed transport), and the method itself, whose signature and results stay
+/// progenitor's, sends it through `crate::hooks::respond` instead of the
+/// `pre`/`exec`/`post` hooks, whose `reqwest::Result` could not say why a
+/// call failed.
+pub(super) fn with_request_builders(file: &mut syn::File) -> Result<(), String> {
+    for item in &mut file.items {
+        let syn::Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some()
+            || !matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+        {
+            continue;
+        }
+        let mut out = Vec::new();
+        for it in std::mem::take(&mut imp.items) {
+            let syn::ImplItem::Fn(mut method) = it else {
+                out.push(it);
+                continue;
+            };
+            if method.sig.asyncness.is_none() {
+                out.push(syn::ImplItem::Fn(method));
+                continue;
+            }
+            let name = method.sig.ident.clone();
+            let text = |s: &syn::Stmt| quote!(#s).to_string();
+            let Some(info) = method
+                .block
+                .stmts
+                .iter()
+                .position(|s| text(s).starts_with("let info = OperationInfo"))
+            else {
+                return Err(format!("{name}: no `OperationInfo` in progenitor's method"));
+            };
+            let build = method.block.stmts[..info].to_vec();
+            let mut rest: Vec<syn::Stmt> = method.block.stmts[info..].to_vec();
+            // `pre`, `exec`, `post` and `let response = result?;` become one send.
+            let hooks = ["self . pre (", "let result = self . exec (", "self . post (", "let response = result ?"];
+            let before = rest.len();
+            rest.retain(|s| !hooks.iter().any(|h| text(s).starts_with(h)));
+            if before - rest.len() != hooks.len() {
+                return Err(format!("{name}: progenitor's hook calls changed shape"));
+            }
+            rest.insert(
+                1,
+                syn::parse_quote! {
+                    let response = crate::hooks::respond(
+                        &self.client, &self.inner, request, info.operation_id,
+                    ).await?;
+                },
+            );
+            let builder = quote::format_ident!("{}_request", name);
+            let mut sig = method.sig.clone();
+            sig.ident = builder.clone();
+            sig.asyncness = None;
+            sig.output = syn::parse_quote!(-> Result<reqwest::Request, reqwest::Error>);
+            let args: Vec<syn::Ident> = sig
+                .inputs
+                .iter()
+                .filter_map(|a| match a {
+                    syn::FnArg::Typed(t) => match &*t.pat {
+                        syn::Pat::Ident(i) => Some(i.ident.clone()),
+                        _ => None,
+                    },
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .collect();
+            let doc = format!(" Builds the request [`Self::{name}`] sends.");
+            let request_fn: syn::ImplItemFn = syn::parse_quote! {
+                #[doc = #doc]
+                #[doc(hidden)]
+                pub #sig {
+                    #(#build)*
+                    Ok(request)
+                }
+            };
+            let call: syn::Stmt = syn::parse_quote! {
+                let request = self.#builder(#(#args),*)?;
+            };
+            method.block.stmts = std::iter::once(call).chain(rest).collect();
+            out.push(syn::ImplItem::Fn(request_fn));
+            out.push(syn::ImplItem::Fn(method));
+        }
+        imp.items = out;
+    }
+    Ok(())
+}

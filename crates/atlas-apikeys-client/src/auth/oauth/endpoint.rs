@@ -31,25 +31,16 @@ pub(super) fn below(base: &reqwest::Url, rest: &str) -> Result<reqwest::Url, Str
     Ok(url)
 }
 
-/// Reads an error body's `errorCode` (Atlas) or `error` (OAuth), and rebuilds
-/// the response so it can still be handed on.
-pub(super) async fn error_code(
-    response: reqwest::Response,
-) -> reqwest::Result<(reqwest::Response, Option<String>)> {
-    let status = response.status();
-    let headers = response.headers().clone();
+/// Reads an error body's `errorCode` (Atlas) or `error` (OAuth).
+pub(super) async fn error_code(response: reqwest::Response) -> reqwest::Result<Option<String>> {
     let body = response.bytes().await?;
-    let code = serde_json::from_slice::<serde_json::Value>(&body)
+    Ok(serde_json::from_slice::<serde_json::Value>(&body)
         .ok()
         .and_then(|v| {
             v.get("errorCode")
                 .or_else(|| v.get("error"))
                 .and_then(|c| c.as_str().map(str::to_owned))
-        });
-    let mut rebuilt = http::Response::new(body.to_vec());
-    *rebuilt.status_mut() = status;
-    *rebuilt.headers_mut() = headers;
-    Ok((reqwest::Response::from(rebuilt), code))
+        }))
 }
 
 #[cfg(test)]

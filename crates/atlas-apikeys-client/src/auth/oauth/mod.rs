@@ -40,40 +40,6 @@ struct Token {
     refresh_at: Instant,
 }
 
-/// A token endpoint failure kept for the callers that arrive during its
-/// window: what it answered, rebuilt for each of them.
-#[derive(Clone)]
-enum Stored {
-    Refused {
-        status: reqwest::StatusCode,
-        headers: reqwest::header::HeaderMap,
-        body: Vec<u8>,
-        error: AuthError,
-    },
-    Unreadable(AuthError),
-    Unreachable(AuthError),
-}
-
-impl Stored {
-    fn failure(&self) -> TokenFailure {
-        match self {
-            Self::Refused {
-                status,
-                headers,
-                body,
-                error,
-            } => {
-                let mut rebuilt = http::Response::new(body.clone());
-                *rebuilt.status_mut() = *status;
-                *rebuilt.headers_mut() = headers.clone();
-                TokenFailure::Refused(reqwest::Response::from(rebuilt), error.clone())
-            }
-            Self::Unreadable(e) => TokenFailure::Unreadable(e.clone()),
-            Self::Unreachable(e) => TokenFailure::Unreachable(e.clone()),
-        }
-    }
-}
-
 /// A service account's token source.
 pub(crate) struct TokenCache {
     client_id: String,
@@ -82,23 +48,23 @@ pub(crate) struct TokenCache {
     revoke_url: reqwest::Url,
     current: Mutex<Option<Token>>,
     /// The last failure and until when it stands.
-    failed: Mutex<Option<(Instant, Stored)>>,
+    failed: Mutex<Option<(Instant, AuthError)>>,
     refresh: tokio::sync::Mutex<()>,
     policy: RetryPolicy,
 }
 
-/// A token request that failed.
-pub(crate) enum TokenFailure {
-    /// The endpoint answered, but not with a token: the response is handed
-    /// back so the caller can return it as the call's response.
-    Refused(reqwest::Response, AuthError),
-    /// The endpoint answered 200 with something unreadable.
-    Unreadable(AuthError),
-    /// The endpoint could not be reached (this call's own attempt).
+/// One token request that failed.
+enum Fetch {
+    /// The endpoint could not be reached.
     Transport(reqwest::Error),
-    /// The endpoint could not be reached moments ago, and the failure still
-    /// stands: no request was made for this call.
-    Unreachable(AuthError),
+    /// The endpoint answered, but not with a token.
+    Refused {
+        status: reqwest::StatusCode,
+        headers: reqwest::header::HeaderMap,
+        error: AuthError,
+    },
+    /// The endpoint answered 200 with something that is not a token.
+    Unreadable,
 }
 
 #[derive(Deserialize)]
@@ -140,17 +106,22 @@ impl TokenCache {
             .map(|t| t.access.clone())
     }
 
-    fn standing_failure(&self) -> Option<TokenFailure> {
+    fn standing_failure(&self) -> Option<AuthError> {
         let failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
         failed
             .as_ref()
             .filter(|(until, _)| Instant::now() < *until)
-            .map(|(_, stored)| stored.failure())
+            .map(|(_, error)| error.clone())
     }
 
     /// A valid access token, fetching one when needed (single flight; a
     /// failure is shared with every caller until its window passes).
-    pub(crate) async fn token(&self, http: &reqwest::Client) -> Result<SecretString, TokenFailure> {
+    /// `requests` counts the token requests this caller made.
+    pub(crate) async fn token(
+        &self,
+        http: &reqwest::Client,
+        requests: &mut u32,
+    ) -> Result<SecretString, AuthError> {
         if let Some(token) = self.fresh() {
             return Ok(token);
         }
@@ -159,11 +130,15 @@ impl TokenCache {
         }
         // Rare, and its state is large (the lock, retries, the token
         // request): boxed, so every call's future does not carry it.
-        Box::pin(self.refresh(http)).await
+        Box::pin(self.refresh(http, requests)).await
     }
 
     /// The single-flight fetch behind [`Self::token`].
-    async fn refresh(&self, http: &reqwest::Client) -> Result<SecretString, TokenFailure> {
+    async fn refresh(
+        &self,
+        http: &reqwest::Client,
+        requests: &mut u32,
+    ) -> Result<SecretString, AuthError> {
         let _flight = self.refresh.lock().await;
         // Whoever held the lock before us may have refreshed, or failed.
         if let Some(token) = self.fresh() {
@@ -172,30 +147,32 @@ impl TokenCache {
         if let Some(failure) = self.standing_failure() {
             return Err(failure);
         }
-        match self.fetch_with_retries(http).await {
+        match self.fetch_with_retries(http, requests).await {
             Ok(token) => {
                 let access = token.access.clone();
                 *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
                 *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = None;
                 Ok(access)
             }
-            Err((failure, stored, wait)) => {
+            Err((error, wait)) => {
                 let until = Instant::now()
                     .checked_add(wait.unwrap_or(FAILURE_BACKOFF))
                     .unwrap_or_else(Instant::now);
-                *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = Some((until, stored));
-                Err(failure)
+                *self.failed.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some((until, error.clone()));
+                Err(error)
             }
         }
     }
 
     /// Fetches a token, retrying the endpoint's 429, 5xx and connect
-    /// failures under the retry policy. On failure: what to return now, what
-    /// to keep for later callers, and the endpoint's `Retry-After`.
+    /// failures under the retry policy. On failure: why, and the endpoint's
+    /// `Retry-After`.
     async fn fetch_with_retries(
         &self,
         http: &reqwest::Client,
-    ) -> Result<Token, (TokenFailure, Stored, Option<Duration>)> {
+        requests: &mut u32,
+    ) -> Result<Token, (AuthError, Option<Duration>)> {
         let started = Instant::now();
         let mut attempt = 0u32;
         loop {
@@ -204,22 +181,23 @@ impl TokenCache {
                 attempt < self.policy.max_attempts
                     && started.elapsed() + wait <= self.policy.deadline
             };
-            match self.fetch(http).await {
+            match self.fetch(http, requests).await {
                 Ok(token) => return Ok(token),
-                Err(TokenFailure::Transport(e)) => {
+                Err(Fetch::Transport(e)) => {
                     let wait = self.policy.backoff_for(attempt);
                     if self.policy.after_send_error(&e, true) && budget(wait) {
                         tracing::info!(attempt, error = %e, "retrying the token request");
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    let stored = Stored::Unreachable(AuthError::TokenEndpointUnreachable {
-                        reason: e.to_string(),
-                    });
-                    return Err((TokenFailure::Transport(e), stored, None));
+                    let reason = with_causes(&e);
+                    return Err((AuthError::TokenEndpointUnreachable { reason }, None));
                 }
-                Err(TokenFailure::Refused(response, error)) => {
-                    let (status, headers) = (response.status(), response.headers().clone());
+                Err(Fetch::Refused {
+                    status,
+                    headers,
+                    error,
+                }) => {
                     let decision = self.policy.after_status(status, &headers, attempt, true);
                     let told =
                         crate::wire::retry::retry_after(&headers, std::time::SystemTime::now());
@@ -237,30 +215,12 @@ impl TokenCache {
                             status = status.as_u16(),
                             "retrying the token request"
                         );
-                        drop(response);
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    let body = response
-                        .bytes()
-                        .await
-                        .map(|b| b.to_vec())
-                        .unwrap_or_default();
-                    let stored = Stored::Refused {
-                        status,
-                        headers,
-                        body,
-                        error,
-                    };
-                    return Err((stored.failure(), stored, told));
+                    return Err((error, told));
                 }
-                Err(other) => {
-                    let stored = match &other {
-                        TokenFailure::Unreadable(e) => Stored::Unreadable(e.clone()),
-                        _ => Stored::Unreadable(AuthError::BadTokenResponse),
-                    };
-                    return Err((other, stored, None));
-                }
+                Err(Fetch::Unreadable) => return Err((AuthError::BadTokenResponse, None)),
             }
         }
     }
@@ -277,7 +237,7 @@ impl TokenCache {
         }
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<Token, TokenFailure> {
+    async fn fetch(&self, http: &reqwest::Client, requests: &mut u32) -> Result<Token, Fetch> {
         let started = Instant::now();
         // reqwest marks the Basic credentials header sensitive.
         let request = http
@@ -286,29 +246,32 @@ impl TokenCache {
             .header(ACCEPT, "application/json")
             .form(&[("grant_type", "client_credentials")])
             .build()
-            .map_err(TokenFailure::Transport)?;
-        crate::wire::observe::note(|r| r.token_requests += 1);
+            .map_err(Fetch::Transport)?;
+        *requests += 1;
         let path = request.url().path().to_owned();
         let response = http.execute(request).await.map_err(|e| {
             crate::wire::exchange::failed("POST", &path, 0, started, "token", &e);
-            TokenFailure::Transport(e)
+            Fetch::Transport(e)
         })?;
         let response = crate::wire::limit::bounded(response);
         let status = response.status();
         crate::wire::exchange::answered("POST", &path, 0, started, status, "token");
         if !status.is_success() {
-            let (response, code) = error_code(response)
-                .await
-                .map_err(TokenFailure::Transport)?;
+            let headers = response.headers().clone();
+            let code = error_code(response).await.map_err(Fetch::Transport)?;
             let error = AuthError::TokenEndpoint {
                 status: status.as_u16(),
                 code,
             };
-            return Err(TokenFailure::Refused(response, error));
+            return Err(Fetch::Refused {
+                status,
+                headers,
+                error,
+            });
         }
-        let body = response.bytes().await.map_err(TokenFailure::Transport)?;
-        let parsed: TokenResponse = serde_json::from_slice(&body)
-            .map_err(|_| TokenFailure::Unreadable(AuthError::BadTokenResponse))?;
+        let body = response.bytes().await.map_err(Fetch::Transport)?;
+        let parsed: TokenResponse =
+            serde_json::from_slice(&body).map_err(|_| Fetch::Unreadable)?;
         Ok(Token {
             access: SecretString::from(parsed.access_token),
             refresh_at: refresh_at(started, parsed.expires_in),
@@ -316,7 +279,7 @@ impl TokenCache {
     }
 
     /// Revokes the cached token, if any, and forgets it.
-    pub(crate) async fn revoke(&self, http: &reqwest::Client) -> Result<(), TokenFailure> {
+    pub(crate) async fn revoke(&self, http: &reqwest::Client) -> Result<(), AuthError> {
         let token = self
             .current
             .lock()
@@ -324,6 +287,9 @@ impl TokenCache {
             .take();
         let Some(token) = token else {
             return Ok(());
+        };
+        let unreachable = |e: reqwest::Error| AuthError::TokenEndpointUnreachable {
+            reason: with_causes(&e),
         };
         let request = http
             .post(self.revoke_url.clone())
@@ -333,26 +299,32 @@ impl TokenCache {
                 ("token_type_hint", "access_token"),
             ])
             .build()
-            .map_err(TokenFailure::Transport)?;
+            .map_err(unreachable)?;
         let response = http
             .execute(request)
             .await
             .map(crate::wire::limit::bounded)
-            .map_err(TokenFailure::Transport)?;
+            .map_err(unreachable)?;
         let status = response.status();
         if status.is_success() {
-            Ok(())
-        } else {
-            let (response, code) = error_code(response)
-                .await
-                .map_err(TokenFailure::Transport)?;
-            Err(TokenFailure::Refused(
-                response,
-                AuthError::TokenEndpoint {
-                    status: status.as_u16(),
-                    code,
-                },
-            ))
+            return Ok(());
         }
+        let code = error_code(response).await.map_err(unreachable)?;
+        Err(AuthError::TokenEndpoint {
+            status: status.as_u16(),
+            code,
+        })
     }
+}
+
+/// `e` and its causes, on one line: reqwest's own message leaves out the
+/// cause (a refused connection, the response limit).
+fn with_causes(e: &reqwest::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
 }
