@@ -283,7 +283,9 @@ async fn lighttpd_refusing_the_credentials_is_a_typed_error() {
     assert!(
         matches!(
             result,
-            Err(CallError::Auth(atlas_apikeys::client::AuthError::Rejected { .. }))
+            Err(CallError::Auth(
+                atlas_apikeys::client::AuthError::Rejected { .. }
+            ))
         ),
         "{result:?}"
     );

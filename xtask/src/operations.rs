@@ -99,11 +99,20 @@ impl Operation {
 }
 
 /// Parameters the glue fills, by wire name, and the field of the client
-/// crate's `Request` each comes from; any other must be optional.
-pub const PARAMETERS: [(&str, &str); 5] = [
+/// crate's `Request` each comes from. A generated client takes these and no
+/// other: an optional parameter upstream adds is left out of it (a required
+/// one is a wire change).
+pub const PARAMETERS: [(&str, &str); 8] = [
     ("orgId", "org"),
     ("groupId", "project"),
     ("apiUserId", "key"),
     ("envelope", "flags.envelope"),
     ("pretty", "flags.pretty"),
+    ("includeCount", "include_count"),
+    ("itemsPerPage", "items_per_page"),
+    ("pageNum", "page_num"),
 ];
+
+/// Request-body properties a generated request struct holds; an optional
+/// one upstream adds is left out of it.
+pub const BODY_PROPERTIES: [&str; 3] = ["desc", "roles", "userId"];

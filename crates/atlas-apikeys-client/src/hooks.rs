@@ -38,10 +38,8 @@ pub(crate) async fn exchange(
     let (sent, record) = crate::transport::send(http, ctx, request, operation).await;
     let result = sent.and_then(|answered| {
         if !answered.status.is_success() {
-            let retry_after = crate::wire::retry::retry_after(
-                &answered.headers,
-                std::time::SystemTime::now(),
-            );
+            let retry_after =
+                crate::wire::retry::retry_after(&answered.headers, std::time::SystemTime::now());
             return Err(CallError::Response(Box::new(ErrorResponse {
                 status: answered.status,
                 headers: answered.headers,
@@ -80,7 +78,10 @@ pub(crate) async fn respond<E>(
             request.url().path()
         )));
     }
-    match crate::transport::send(http, ctx, request, operation_id).await.0 {
+    match crate::transport::send(http, ctx, request, operation_id)
+        .await
+        .0
+    {
         Ok(answered) => {
             let mut response = http::Response::new(answered.body);
             *response.status_mut() = answered.status;

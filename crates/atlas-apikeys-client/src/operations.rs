@@ -46,6 +46,12 @@ pub struct Request<'a> {
     pub project_roles: Option<&'a [ProjectRole]>,
     /// The query flags.
     pub flags: Flags,
+    /// `includeCount`: whether a page says how many items there are in all.
+    pub include_count: Option<bool>,
+    /// `itemsPerPage`: the size of a page.
+    pub items_per_page: Option<i64>,
+    /// `pageNum`: which page, from 1.
+    pub page_num: Option<i64>,
 }
 
 impl<'a> Request<'a> {

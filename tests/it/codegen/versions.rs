@@ -150,8 +150,9 @@ fn a_real_wire_change_is_reported_by_codegen() {
 }
 
 /// Acceptance: a version that only drifts (nullable items, a project-role
-/// enum removed, 429 with RateLimit headers, renamed operationIds) needs
-/// `import` and `codegen` only. Then the whole workspace compiles,
+/// enum removed, 429 with RateLimit headers, renamed operationIds, and, added
+/// here, an optional query parameter, an optional body property and a
+/// renamed schema) needs `import` and `codegen` only. Then the whole workspace compiles,
 /// atlas-apikeys included, and its end-to-end tests pass against the
 /// emulator, driving the new version among the others.
 #[test]
@@ -165,6 +166,36 @@ fn a_drift_only_version_builds_the_whole_workspace_and_passes_end_to_end() {
         catalogue_dir: dir.path().join(xtask::catalogue::CATALOGUE_DIR),
     })
     .unwrap();
+    // Additive drift and a rename on top: an optional query parameter and an
+    // optional body property on the organization-key PATCH, and the key
+    // schema renamed without a change. Code calling the generated clients
+    // directly (the tests) must still compile.
+    let path = dir.path().join("openapi/atlas-2025-11-01.json");
+    let mut fragment: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let op = fragment.pointer_mut(ORG_OP).unwrap();
+    op["parameters"].as_array_mut().unwrap().push(json!({
+        "in": "query", "name": "auditReason", "schema": { "type": "string" }
+    }));
+    let body = op
+        .pointer("/requestBody/content")
+        .and_then(Value::as_object)
+        .and_then(|c| c.values().next())
+        .and_then(|m| m.pointer("/schema/$ref"))
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next())
+        .unwrap()
+        .to_owned();
+    fragment["components"]["schemas"][&body]["properties"]["expiresAfterDays"] =
+        json!({ "type": "integer" });
+    let schemas = fragment["components"]["schemas"].as_object_mut().unwrap();
+    let key = schemas.remove("ApiKeyUserDetails").unwrap();
+    schemas.insert("OrgApiKeyDetails".into(), key);
+    let text = serde_json::to_string(&fragment).unwrap().replace(
+        "#/components/schemas/ApiKeyUserDetails",
+        "#/components/schemas/OrgApiKeyDetails",
+    );
+    std::fs::write(&path, text).unwrap();
     let report = codegen::run(dir.path(), false).expect("codegen takes a drift-only version");
     let newest = &atlas_fragments(&report.generated)
         .last()

@@ -152,8 +152,5 @@ async fn an_unreachable_token_endpoint_is_retried_then_kept() {
     assert_eq!(record.exchanges, 0, "the API was not called: {record:?}");
     let (_, record) = &calls[1];
     assert_eq!(record.token_requests, 0, "the failure stands: {record:?}");
-    assert!(
-        record.status.is_none(),
-        "{record:?}"
-    );
+    assert!(record.status.is_none(), "{record:?}");
 }

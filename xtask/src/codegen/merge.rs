@@ -261,3 +261,122 @@ fn value(a: &Value, b: &Value, at: &str) -> Result<Value, String> {
         _ => Err(format!("{at}: {a} in one version, {b} in another")),
     }
 }
+
+/// Where `newer` names a schema differently from `older` at the same place
+/// (a request body, a response, a property), and the two merge as one, the
+/// schema takes `older`'s name in `newer`: a schema upstream renamed without
+/// changing it keeps its generated type's name. Versions merge oldest first,
+/// so the oldest name stands.
+pub fn align_names(older: &Value, newer: &mut Value) {
+    let mut renames: Vec<(String, String)> = Vec::new();
+    pairs(
+        older.get("paths"),
+        newer.get("paths"),
+        older,
+        newer,
+        &mut renames,
+    );
+    if renames.is_empty() {
+        return;
+    }
+    let mut renamed = newer.clone();
+    for (from, to) in &renames {
+        let Some(schemas) = renamed
+            .pointer_mut("/components/schemas")
+            .and_then(Value::as_object_mut)
+        else {
+            return;
+        };
+        if schemas.contains_key(to) {
+            return;
+        }
+        if let Some(schema) = schemas.remove(from) {
+            schemas.insert(to.clone(), schema);
+        }
+    }
+    let refs: Vec<(String, String)> = renames
+        .iter()
+        .map(|(from, to)| (schema_ref(from), schema_ref(to)))
+        .collect();
+    replace_refs(&mut renamed, &refs);
+    let same = renames.iter().all(|(_, to)| {
+        let at = jsonpath::push("/components/schemas", to);
+        match (older.pointer(&at), renamed.pointer(&at)) {
+            (Some(a), Some(b)) => value(a, b, &at).is_ok(),
+            _ => false,
+        }
+    });
+    if same {
+        *newer = renamed;
+    }
+}
+
+fn schema_ref(name: &str) -> String {
+    jsonpath::push("#/components/schemas", name)
+}
+
+/// `(newer name, older name)` of every schema reference that differs at the
+/// same place, the schemas' own insides included.
+fn pairs(
+    a: Option<&Value>,
+    b: Option<&Value>,
+    older: &Value,
+    newer: &Value,
+    out: &mut Vec<(String, String)>,
+) {
+    let name = |r: &str| match jsonpath::ref_tokens(r)?.as_slice() {
+        [components, schemas, name] if components == "components" && schemas == "schemas" => {
+            Some(name.clone())
+        }
+        _ => None,
+    };
+    match (a, b) {
+        (Some(Value::Object(am)), Some(Value::Object(bm))) => {
+            let refs = (
+                am.get("$ref").and_then(Value::as_str),
+                bm.get("$ref").and_then(Value::as_str),
+            );
+            if let (Some(ra), Some(rb)) = refs {
+                if let (Some(na), Some(nb)) = (name(ra), name(rb))
+                    && na != nb
+                    && !out.iter().any(|(from, _)| *from == nb)
+                {
+                    out.push((nb.clone(), na.clone()));
+                    let (pa, pb) = (
+                        jsonpath::push("/components/schemas", &na),
+                        jsonpath::push("/components/schemas", &nb),
+                    );
+                    pairs(older.pointer(&pa), newer.pointer(&pb), older, newer, out);
+                }
+                return;
+            }
+            for (k, av) in am {
+                pairs(Some(av), bm.get(k), older, newer, out);
+            }
+        }
+        (Some(Value::Array(al)), Some(Value::Array(bl))) => {
+            for (av, bv) in al.iter().zip(bl) {
+                pairs(Some(av), Some(bv), older, newer, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn replace_refs(value: &mut Value, refs: &[(String, String)]) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if k == "$ref"
+                    && let Some((_, to)) = refs.iter().find(|(from, _)| v == from)
+                {
+                    *v = Value::String(to.clone());
+                } else {
+                    replace_refs(v, refs);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| replace_refs(v, refs)),
+        _ => {}
+    }
+}

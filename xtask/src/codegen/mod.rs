@@ -13,6 +13,7 @@ mod emit;
 mod fragments;
 mod glue;
 mod growth;
+mod known;
 pub mod merge;
 mod prepare;
 mod records;
@@ -186,7 +187,9 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
         let mut spec = fragments[shape.members[0]].prepared.spec.clone();
         for &i in &shape.members[1..] {
             let f = &fragments[i];
-            spec = merge::merge(&spec, &f.prepared.spec).map_err(|problem| {
+            let mut other = f.prepared.spec.clone();
+            merge::align_names(&spec, &mut other);
+            spec = merge::merge(&spec, &other).map_err(|problem| {
                 let others: Vec<String> = shape
                     .members
                     .iter()
@@ -204,6 +207,7 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
                 }
             })?;
         }
+        known::only_known(&mut spec);
         specs.push(spec);
     }
 

@@ -654,9 +654,9 @@ impl crate::operations::KeyOperations for Client {
                                 crate::operations::need(req.project, "groupId")?,
                                 crate::operations::need(req.key, "apiUserId")?,
                                 req.flags.envelope,
-                                None,
-                                None,
-                                None,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
                                 req.flags.pretty,
                                 &body,
                             )

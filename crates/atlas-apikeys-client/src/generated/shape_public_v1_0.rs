@@ -506,8 +506,8 @@ impl crate::operations::KeyOperations for Client {
                                 crate::operations::need(req.org, "orgId")?,
                                 crate::operations::need(req.key, "apiUserId")?,
                                 req.flags.envelope,
-                                None,
-                                None,
+                                req.items_per_page,
+                                req.page_num,
                                 req.flags.pretty,
                                 &body,
                             )
@@ -531,8 +531,8 @@ impl crate::operations::KeyOperations for Client {
                                 crate::operations::need(req.org, "orgId")?,
                                 crate::operations::need(req.key, "apiUserId")?,
                                 req.flags.envelope,
-                                None,
-                                None,
+                                req.items_per_page,
+                                req.page_num,
                                 req.flags.pretty,
                             )
                             .map_err(crate::operations::construction)
@@ -558,8 +558,8 @@ impl crate::operations::KeyOperations for Client {
                                 crate::operations::need(req.project, "groupId")?,
                                 crate::operations::need(req.key, "apiUserId")?,
                                 req.flags.envelope,
-                                None,
-                                None,
+                                req.items_per_page,
+                                req.page_num,
                                 req.flags.pretty,
                                 &body,
                             )
@@ -583,8 +583,8 @@ impl crate::operations::KeyOperations for Client {
                                 crate::operations::need(req.project, "groupId")?,
                                 crate::operations::need(req.key, "apiUserId")?,
                                 req.flags.envelope,
-                                None,
-                                None,
+                                req.items_per_page,
+                                req.page_num,
                                 req.flags.pretty,
                                 &body,
                             )

@@ -253,7 +253,14 @@ async fn finish(
     started: Instant,
     mut record: CallRecord,
 ) -> Sent {
-    report::finish(got.status(), got.headers(), ctx, operation, started, &mut record);
+    report::finish(
+        got.status(),
+        got.headers(),
+        ctx,
+        operation,
+        started,
+        &mut record,
+    );
     let answered = match got {
         Got::Read(answered) => Ok(answered),
         Got::Streaming(response) => {

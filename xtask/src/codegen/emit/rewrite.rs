@@ -276,7 +276,12 @@ pub(super) fn with_request_builders(file: &mut syn::File) -> Result<(), String> 
             let build = method.block.stmts[..info].to_vec();
             let mut rest: Vec<syn::Stmt> = method.block.stmts[info..].to_vec();
             // `pre`, `exec`, `post` and `let response = result?;` become one send.
-            let hooks = ["self . pre (", "let result = self . exec (", "self . post (", "let response = result ?"];
+            let hooks = [
+                "self . pre (",
+                "let result = self . exec (",
+                "self . post (",
+                "let response = result ?",
+            ];
             let before = rest.len();
             rest.retain(|s| !hooks.iter().any(|h| text(s).starts_with(h)));
             if before - rest.len() != hooks.len() {

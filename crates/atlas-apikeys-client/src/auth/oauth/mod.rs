@@ -270,8 +270,7 @@ impl TokenCache {
             });
         }
         let body = response.bytes().await.map_err(Fetch::Transport)?;
-        let parsed: TokenResponse =
-            serde_json::from_slice(&body).map_err(|_| Fetch::Unreadable)?;
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| Fetch::Unreadable)?;
         Ok(Token {
             access: SecretString::from(parsed.access_token),
             refresh_at: refresh_at(started, parsed.expires_in),
