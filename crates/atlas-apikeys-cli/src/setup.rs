@@ -206,6 +206,11 @@ impl Setup {
         if self.allow_insecure_http {
             builder = builder.allow_insecure_http();
         }
+        // The keys' organization, when the settings name one: an assign
+        // whose answer was lost is then settled by reading the key back.
+        if let Some(org) = self.settings.org_id.as_deref().and_then(|o| o.parse().ok()) {
+            builder = builder.org(org);
+        }
         builder.build().map_err(Failure::from)
     }
 

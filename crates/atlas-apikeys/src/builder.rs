@@ -11,6 +11,7 @@ use atlas_apikeys_client::{
 
 use crate::api_keys::ApiKeys;
 use crate::error::Error;
+use crate::ids::OrgId;
 use crate::versions::{latest_atlas_version, newest_version as newest};
 
 /// Configures an [`ApiKeys`] client.
@@ -24,6 +25,8 @@ pub struct ApiKeysBuilder {
     /// Given to the connection at `build`, which checks them first.
     credentials: Option<Credentials>,
     anonymous: bool,
+    /// The organization the keys belong to, for reading a key back.
+    org: Option<OrgId>,
 }
 
 impl ApiKeysBuilder {
@@ -140,6 +143,15 @@ impl ApiKeysBuilder {
         self
     }
 
+    /// The organization the keys this client manages belong to. With it, an
+    /// assign whose answer was lost is settled by reading the key back
+    /// (`getOrgApiKey`); without it, `ensure_project_roles` settles it with
+    /// the idempotent project PATCH and a strict assign reports the failure.
+    pub fn org(mut self, org: OrgId) -> Self {
+        self.org = Some(org);
+        self
+    }
+
     /// A dry run: writes ([`DryRun::Writes`]), or every request
     /// ([`DryRun::All`]), are held back, and the call that would have sent
     /// one ends with [`Error::Planned`] holding it. Nothing pretends to be
@@ -184,6 +196,7 @@ impl ApiKeysBuilder {
             self.retry,
             version,
             self.flags,
+            self.org,
         ))
     }
 }
@@ -198,6 +211,7 @@ impl ApiKeys {
             flags: Flags::default(),
             credentials: None,
             anonymous: false,
+            org: None,
         }
     }
 
@@ -230,6 +244,9 @@ impl ApiKeys {
         let mut builder = Self::builder()
             .version(version)
             .credentials(settings.credentials_for(system)?);
+        if let Some(org) = settings.org_id.as_deref().and_then(|o| o.parse().ok()) {
+            builder = builder.org(org);
+        }
         if let Some(url) = settings.base_url_for(system) {
             builder = builder.base_url(url);
         } else if system == System::OpsManager {

@@ -70,26 +70,42 @@ async fn faults_are_survived_or_reported() {
 }
 
 /// An assign whose answer was lost (a proxy's 502, a dropped connection) is
-/// not repeated by the transport; the validation layer's one retry meets
-/// 409 `API_KEY_ALREADY_IN_GROUP`, which cannot say whether the lost assign
-/// put the key there or it was there already. `ensure_project_roles` sets
-/// the roles with the idempotent PATCH and answers `Present`, never
-/// `Updated` or `Assigned`; a strict `assign_to_project` fails with the 409
-/// and replaces nothing. Both whether the lost assign committed or not.
+/// repeated by nobody blind: the SDK finds out. With the organization known
+/// it reads the key back; without, `ensure_project_roles` sets the roles
+/// with the idempotent PATCH (a 404 says the key is not there). Found there,
+/// `ensure_project_roles` answers `Present` with exactly the roles asked,
+/// never `Updated` or `Assigned`, and a strict `assign_to_project` reports
+/// the failure and replaces nothing. Not there, the assign is sent once more.
+/// Whether the lost assign committed or not.
 #[tokio::test]
 async fn an_assign_whose_answer_was_lost_reports_only_what_it_knows() {
     let asked = [ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager];
-    let before_roles = ["GROUP_OWNER"];
-    // (fault, the key in the project beforehand)
-    for (fault, there) in [
-        (Fault::CommitThen502, false),
-        (Fault::CommitThenDrop, false),
-        (Fault::Html502, true),
+    let asked_names = ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"];
+    // (fault, whether it lets the POST commit, the key there beforehand)
+    for (fault, commits, there) in [
+        (Fault::CommitThen502, true, false),
+        (Fault::CommitThenDrop, true, false),
+        (Fault::Html502, false, true),
+        (Fault::Html502, false, false),
     ] {
-        let committed = u64::from(!there);
-        for strict in [false, true] {
+        for (strict, org_known) in [(false, true), (false, false), (true, true), (true, false)] {
             let emu = emulator(Config::default()).await;
-            let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
+            let mut b = ApiKeys::builder()
+                .version(atlas_apikeys::latest_atlas_version())
+                .base_url(emu.url())
+                .retry(fast())
+                .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key);
+            if org_known {
+                b = b.org(org());
+            }
+            let keys = b.build().unwrap();
+            // A version that predates the read settles as one without the
+            // organization.
+            let reads = org_known
+                && keys
+                    .version()
+                    .offers(atlas_apikeys::client::Op::GetOrgKey)
+                    .is_some();
             if there {
                 let owner = ProjectRoles::new([ProjectRole::GroupOwner]);
                 keys.assign_to_project(&other_project(), &target(), &owner)
@@ -102,7 +118,7 @@ async fn an_assign_whose_answer_was_lost_reports_only_what_it_knows() {
                     .await
                     .unwrap();
             }
-            let before = emu.counters().exchanges;
+            emu.take_seen();
             emu.inject(Some("/api/atlas/v2/groups/"), fault);
             let roles = ProjectRoles::new(asked.clone());
             let stored = |emu: &atlas_apikeys_emulator::Emulator| {
@@ -114,39 +130,67 @@ async fn an_assign_whose_answer_was_lost_reports_only_what_it_knows() {
                     .cloned()
                     .unwrap_or_default()
             };
-            let case = format!("{fault:?}, there before: {there}, strict: {strict}");
-            if strict {
-                let e = keys
-                    .assign_to_project(&other_project(), &target(), &roles)
+            let case =
+                format!("{fault:?}, there before: {there}, strict: {strict}, org: {org_known}");
+            let found = commits || there;
+            let after = if strict {
+                keys.assign_to_project(&other_project(), &target(), &roles)
                     .await
-                    .expect_err(&case);
-                assert!(e.is_code("API_KEY_ALREADY_IN_GROUP"), "{case}: {e}");
-                let expected: &[&str] = if there {
-                    &before_roles
-                } else {
-                    &["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"]
-                };
-                assert_eq!(stored(&emu), expected, "{case}: nothing replaced");
-                // The retry (409), and no PATCH; a committed POST counts too
-                // (an uncommitted one never reached the handler).
-                assert_eq!(emu.counters().exchanges - before, 1 + committed, "{case}");
+                    .map(|()| None)
             } else {
-                let ensured = keys
-                    .ensure_project_roles(&other_project(), &target(), &roles)
+                keys.ensure_project_roles(&other_project(), &target(), &roles)
                     .await
-                    .unwrap_or_else(|e| panic!("{case}: {e}"));
-                assert!(
-                    matches!(ensured, Ensured::Present(_)),
-                    "{case}: {ensured:?}"
-                );
-                assert_eq!(
-                    stored(&emu),
-                    ["GROUP_READ_ONLY", "GROUP_CLUSTER_MANAGER"],
-                    "{case}"
-                );
-                // The retry (409), the PATCH, and a committed POST.
-                assert_eq!(emu.counters().exchanges - before, 2 + committed, "{case}");
+                    .map(Some)
+            };
+            let requests: Vec<String> = emu.take_seen().iter().map(|s| s.method.clone()).collect();
+            // Never the same POST twice in a row: something else was asked
+            // in between, or nothing at all.
+            assert!(
+                !requests
+                    .windows(2)
+                    .any(|w| w[0] == "POST" && w[1] == "POST"),
+                "{case}: {requests:?}"
+            );
+            let patched = requests.contains(&"PATCH".to_owned());
+            match (found, strict) {
+                (true, false) => {
+                    let ensured = after.unwrap_or_else(|e| panic!("{case}: {e}"));
+                    assert!(
+                        matches!(ensured, Some(Ensured::Present(_))),
+                        "{case}: {ensured:?}"
+                    );
+                    assert_eq!(stored(&emu), asked_names, "{case}");
+                }
+                (true, true) => {
+                    let e = after.expect_err(&case);
+                    assert!(e.status().is_none_or(|s| s >= 500), "{case}: {e}");
+                    let expected: &[&str] = if there {
+                        &["GROUP_OWNER"]
+                    } else {
+                        &asked_names
+                    };
+                    assert_eq!(stored(&emu), expected, "{case}: nothing replaced");
+                    assert!(!patched, "{case}: {requests:?}");
+                }
+                (false, _) if reads || !strict => {
+                    // Not there: found out, then assigned once more.
+                    after.unwrap_or_else(|e| panic!("{case}: {e}"));
+                    assert_eq!(stored(&emu), asked_names, "{case}");
+                    assert_eq!(requests.last().map(String::as_str), Some("POST"), "{case}");
+                }
+                (false, _) => {
+                    // A strict assign with no way to read: the failure stands.
+                    after.expect_err(&case);
+                    assert!(stored(&emu).is_empty(), "{case}");
+                    assert_eq!(requests, ["POST"], "{case}");
+                }
             }
+            // Where the organization was known, a read settled it.
+            assert_eq!(
+                requests.contains(&"GET".to_owned()),
+                reads,
+                "{case}: {requests:?}"
+            );
         }
     }
 }
