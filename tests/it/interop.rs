@@ -209,8 +209,8 @@ async fn observed_update(
     atlas_apikeys::client::CallRecord,
 ) {
     let request = Request {
-        org: Some(defaults::ORG),
-        key: Some(defaults::TARGET.id),
+        org: Some(&defaults::ORG.parse().unwrap()),
+        key: Some(&defaults::TARGET.id.parse().unwrap()),
         desc: Some(desc),
         ..Request::default()
     };

@@ -29,8 +29,8 @@ pub struct Operation {
     /// Request-body properties it always sends: the only ones a version may
     /// require.
     pub always_sends: &'static [&'static str],
-    /// The record its answer's body is read into (`records.json`), when the
-    /// answer has one.
+    /// The `Answer` variant its answer's body is read into (its one public
+    /// type in the client crate), when the answer has one.
     pub returns: Option<&'static str>,
 }
 
@@ -45,7 +45,7 @@ pub const OPERATIONS: [Operation; 4] = [
         required: true,
         stand_in: None,
         always_sends: &[],
-        returns: Some("KeyRecord"),
+        returns: Some("Key"),
     },
     Operation {
         op: "GetOrgKey",
@@ -56,7 +56,7 @@ pub const OPERATIONS: [Operation; 4] = [
         required: false,
         stand_in: None,
         always_sends: &[],
-        returns: Some("KeyRecord"),
+        returns: Some("Key"),
     },
     Operation {
         op: "AssignToProject",
@@ -78,7 +78,7 @@ pub const OPERATIONS: [Operation; 4] = [
         required: true,
         stand_in: None,
         always_sends: &[],
-        returns: Some("KeyRecord"),
+        returns: Some("Key"),
     },
 ];
 

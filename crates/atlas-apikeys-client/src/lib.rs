@@ -1,5 +1,6 @@
-//! Generated client for MongoDB's programmatic API key management: update an
-//! organization API key, assign it to a project, and update its project roles.
+//! Generated client for MongoDB's programmatic API key management: read and
+//! update an organization API key, assign it to a project, and update its
+//! project roles.
 //!
 //! One module per Atlas Administration API version (`v2023_02_01`, ...,
 //! listed in [`VERSIONS`]; [`newest_atlas`] is the newest); a downstream
@@ -7,8 +8,7 @@
 //! share one generated client; [`KeyOperations`] drives any of them without
 //! naming a version. Each module's [`ApiVersion`] table says which
 //! versioned media type (`application/vnd.atlas.<date>+json`) every operation
-//! sends as `Accept` and `Content-Type`; the [`ClientHooks`] implementation
-//! puts it on the wire.
+//! sends as `Accept` and `Content-Type`; the send path puts it on the wire.
 //!
 //! This crate is the transport layer: it sends what it is given. The
 //! `atlas-apikeys` crate validates ids, descriptions and roles before anything
@@ -32,8 +32,6 @@
 //!
 //! Generated code lives in `src/generated/` (written by `cargo xtask codegen`,
 //! never by hand); everything else in this crate is hand-written.
-//!
-//! [`ClientHooks`]: progenitor_client::ClientHooks
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -42,11 +40,14 @@ mod auth;
 mod config;
 mod error;
 mod hooks;
+pub mod ids;
+pub mod key;
 #[doc(hidden)]
 pub mod open_enum;
 pub mod operations;
 mod options;
 mod secret;
+pub mod shown;
 mod system;
 mod transport;
 mod wire;
@@ -61,6 +62,8 @@ pub use error::{AuthError, CallError, ErrorResponse};
 pub use generated::enums::*;
 pub use generated::media::Op;
 pub use generated::*;
+pub use ids::{ApiKeyId, OrgId, ProjectId};
+pub use key::ApiKey;
 pub use operations::KeyOperations;
 pub use options::{BuildError, ClientConfig, DryRun, USER_AGENT};
 pub use secret::{Exposed, Secret};

@@ -13,6 +13,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::error::CallError;
+use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::wire::record::{CallRecord, PlannedRequest};
 use crate::{AuthError, Op, OrgRole, ProjectRole};
 
@@ -27,17 +28,18 @@ pub struct Flags {
 
 /// One operation's inputs, version-neutral: the glue reads each generated
 /// method's parameters and body fields from it by name, so a new operation
-/// over the same inputs needs no new signature. Ids are validated above this
-/// crate. Build one as `Request { key: Some(id), ..Request::new(flags) }`,
-/// which keeps compiling when a field is added.
+/// over the same inputs needs no new signature. Ids are typed down to here:
+/// an organization id cannot stand where a project id goes. Build one as
+/// `Request { key: Some(&id), ..Request::new(flags) }`, which keeps
+/// compiling when a field is added.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Request<'a> {
     /// The organization id (`orgId`).
-    pub org: Option<&'a str>,
+    pub org: Option<&'a OrgId>,
     /// The project id (`groupId`).
-    pub project: Option<&'a str>,
+    pub project: Option<&'a ProjectId>,
     /// The API key's id (`apiUserId`).
-    pub key: Option<&'a str>,
+    pub key: Option<&'a ApiKeyId>,
     /// The description (`desc`) a body sends.
     pub desc: Option<&'a str>,
     /// The organization roles a body sends.
@@ -64,14 +66,14 @@ impl<'a> Request<'a> {
     }
 }
 
-/// What an operation answered, read into the version-neutral records.
+/// What an operation answered, read into this crate's public types.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Answer {
     /// No body (a 204), or one the operation does not read.
     Nothing,
     /// An API key.
-    Key(KeyRecord),
+    Key(crate::ApiKey),
     /// A dry run held the request back: what would have been sent.
     Planned(PlannedRequest),
 }
@@ -105,8 +107,13 @@ pub trait KeyOperations: Send + Sync + std::fmt::Debug {
 
 /// An input the generated method needs, or the error that names it.
 #[doc(hidden)]
-pub fn need<'a>(value: Option<&'a str>, name: &str) -> Result<&'a str, CallError> {
-    value.ok_or_else(|| CallError::Construction(format!("the request has no `{name}`")))
+pub fn need<'a, T: AsRef<str> + ?Sized>(
+    value: Option<&'a T>,
+    name: &str,
+) -> Result<&'a str, CallError> {
+    value
+        .map(AsRef::as_ref)
+        .ok_or_else(|| CallError::Construction(format!("the request has no `{name}`")))
 }
 
 /// A request that could not be built.
@@ -126,44 +133,6 @@ pub async fn not_generated(op: Op) -> Called {
 #[doc(hidden)]
 pub fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     serde_json::from_slice(body)
-}
-
-pub use crate::generated::records::{KeyRecord, LinkRecord, RoleRecord};
-
-/// Moves a generated field into a record field, whether the generated one is
-/// required (`T`), optional (`Option<T>`) or a list. The glue calls it for
-/// every field, so a field that turns optional in a new version still fits.
-#[doc(hidden)]
-pub trait Field<T> {
-    /// The converted value.
-    fn field(self) -> T;
-}
-
-impl<S: Into<T>, T> Field<Option<T>> for Option<S> {
-    fn field(self) -> Option<T> {
-        self.map(Into::into)
-    }
-}
-
-impl Field<Option<String>> for String {
-    fn field(self) -> Option<String> {
-        Some(self)
-    }
-}
-
-impl<S: Into<T>, T> Field<Vec<T>> for Vec<S> {
-    fn field(self) -> Vec<T> {
-        self.into_iter().map(Into::into).collect()
-    }
-}
-
-impl<S: Into<T>, T> Field<Vec<T>> for Option<Vec<S>> {
-    fn field(self) -> Vec<T> {
-        self.unwrap_or_default()
-            .into_iter()
-            .map(Into::into)
-            .collect()
-    }
 }
 
 /// Fills a generated body field from an operation's input, whatever its

@@ -31,27 +31,32 @@ mod api_keys;
 mod builder;
 mod description;
 mod error;
-mod ids;
 mod request;
-mod response;
 mod roles;
 pub mod settings;
-pub mod shown;
 mod versions;
+
+/// How input appears in messages: quoted, truncated, secret shapes withheld.
+pub use atlas_apikeys_client::shown;
+// The typed ids and the key live in the client crate, which decodes the
+// wire straight into them; named here as this crate always named them.
+pub(crate) use atlas_apikeys_client::{ids, key as response};
 
 pub use api_keys::{ApiKeys, Ensured};
 pub use atlas_apikeys_client as client;
+pub use atlas_apikeys_client::ids::{
+    ApiKeyId, ID_LEN, IdError, IdKind, IdProblem, OrgId, ProjectId,
+};
+pub use atlas_apikeys_client::key::{
+    ApiKey, KeyRoles, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey,
+    ProjectRoleAssignment,
+};
 pub use builder::ApiKeysBuilder;
 pub use description::{Description, DescriptionError, MAX_CHARS, MIN_CHARS};
 pub use error::{
     ApiError, Error, ErrorCode, FieldViolation, Rule, TransportError, ValidationError,
 };
-pub use ids::{ApiKeyId, ID_LEN, IdError, IdKind, IdProblem, OrgId, ProjectId};
 pub use request::{KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
-pub use response::{
-    ApiKey, KeyRoles, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey,
-    ProjectRoleAssignment,
-};
 pub use roles::{OrgRole, ProjectRole, RoleName, RoleScope, ScopedRole};
 pub use versions::{
     ChosenVersion, VersionError, atlas_version_for, atlas_versions, first_atlas_release,

@@ -214,15 +214,15 @@ async fn the_transport_does_not_repeat_a_post_after_an_ambiguous_failure() {
     .unwrap();
     let roles = [ProjectRole::GroupReadOnly];
     let in_project = Request {
-        project: Some(defaults::OTHER_PROJECT),
-        key: Some(defaults::TARGET.id),
+        project: Some(&defaults::OTHER_PROJECT.parse().unwrap()),
+        key: Some(&defaults::TARGET.id.parse().unwrap()),
         project_roles: Some(&roles),
         ..Request::default()
     };
     // Warm (a known challenge), through the organization endpoint.
     let warm = Request {
-        org: Some(defaults::ORG),
-        key: Some(defaults::TARGET.id),
+        org: Some(&defaults::ORG.parse().unwrap()),
+        key: Some(&defaults::TARGET.id.parse().unwrap()),
         desc: Some("warm"),
         ..Request::default()
     };

@@ -202,8 +202,8 @@ pub(crate) async fn observed_updates(
     let mut out = Vec::new();
     for _ in 0..times {
         let request = Request {
-            org: Some(defaults::ORG),
-            key: Some(defaults::TARGET.id),
+            org: Some(&defaults::ORG.parse().unwrap()),
+            key: Some(&defaults::TARGET.id.parse().unwrap()),
             desc: Some("x"),
             ..Request::default()
         };

@@ -60,8 +60,8 @@ async fn the_call_reports_the_status_progenitor_drops() {
     let ops = one_attempt(&server, api::API_VERSION.connect);
     server.reply(Reply::raw(403, "text/html", page));
     let request = Request {
-        org: Some(ORG),
-        key: Some(KEY),
+        org: Some(&ORG.parse().unwrap()),
+        key: Some(&KEY.parse().unwrap()),
         desc: Some("x"),
         ..Request::default()
     };

@@ -162,8 +162,8 @@ async fn envelopes_are_unwrapped_and_their_status_is_the_one_that_counts() {
     let ops = one_attempt(&server, api::API_VERSION.connect);
     let org_body = newest_org_body();
     let enveloped = Request {
-        org: Some(ORG),
-        key: Some(KEY),
+        org: Some(&ORG.parse().unwrap()),
+        key: Some(&KEY.parse().unwrap()),
         desc: Some("x"),
         ..Request::new(Flags {
             envelope: Some(true),
@@ -180,7 +180,7 @@ async fn envelopes_are_unwrapped_and_their_status_is_the_one_that_counts() {
     let Ok(Answer::Key(key)) = result else {
         panic!("enveloped success: {result:?}")
     };
-    assert_eq!(key.id.as_deref(), Some(KEY));
+    assert_eq!(key.id.as_str(), KEY);
     assert!(record.unwrapped_envelope);
     assert_eq!(record.status.map(|s| s.as_u16()), Some(200));
 

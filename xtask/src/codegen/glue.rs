@@ -1,9 +1,9 @@
 //! The glue between one generated client and the version-neutral
-//! `KeyOperations` trait, emitted from progenitor's own output: the methods'
-//! parameters are matched by name, bodies are filled field by field, and
-//! response and error types are moved into the neutral records. Drift that
-//! adds an optional parameter or field changes this glue, never the code
-//! that uses the trait.
+//! `KeyOperations` trait, emitted from progenitor's own output: an arm per
+//! covered operation, whose parameters are matched by name and body filled
+//! field by field from the neutral `Request`, and whose answer is read into
+//! the client crate's public type. Drift that adds an optional parameter or
+//! field changes this glue, never the code that uses the trait.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +13,6 @@ use quote::{format_ident, quote};
 use syn::{FnArg, GenericArgument, ImplItem, Item, Pat, PathArguments, ReturnType, Type};
 
 use crate::operations::{OPERATIONS, PARAMETERS};
-
-use super::records::Record;
 
 /// One generated struct: field ident → wire name, and field types.
 struct Struct {
@@ -145,7 +143,6 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
         .filter(|id| g.methods.contains_key(&id.to_snake_case()))
         .collect();
 
-    let mut records: BTreeMap<String, TokenStream> = BTreeMap::new();
     let mut arms = Vec::new();
     let mut replaces = false;
     for op in &OPERATIONS {
@@ -192,13 +189,10 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
             });
         }
         let decode = match (op.returns, &success) {
-            (Some(record), Some(ty)) if !stands_in => {
-                record_impls(&g, ty, Record::named(record)?, &mut records)?;
-                let variant = format_ident!("{}", record.trim_end_matches("Record"));
-                let ty = format_ident!("{}", ty);
+            (Some(answer), Some(_)) if !stands_in => {
+                let variant = format_ident!("{}", answer);
                 quote!(|body: &[u8]| {
-                    crate::operations::decode::<types::#ty>(body)
-                        .map(|v| crate::operations::Answer::#variant(v.into()))
+                    crate::operations::decode(body).map(crate::operations::Answer::#variant)
                 })
             }
             (Some(_), None) if !stands_in => {
@@ -221,7 +215,6 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
             }
         });
     }
-    let records = records.values();
     Ok(quote! {
         impl crate::operations::KeyOperations for Client {
             fn assign_replaces(&self) -> bool { #replaces }
@@ -238,7 +231,6 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
                 ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
             }
         }
-        #(#records)*
     })
 }
 
@@ -277,51 +269,4 @@ fn body_value(g: &Generated, ty: &Type) -> Result<TokenStream, String> {
     } else {
         quote!(let body = #one;)
     })
-}
-
-/// `impl From<types::X> for Record`, and the same for nested records.
-fn record_impls(
-    g: &Generated,
-    source: &str,
-    record: &Record,
-    out: &mut BTreeMap<String, TokenStream>,
-) -> Result<(), String> {
-    let key = format!("{source}->{}", record.name);
-    if out.contains_key(&key) {
-        return Ok(());
-    }
-    let s = g.structs.get(source).ok_or_else(|| {
-        format!(
-            "{source} is not a generated struct ({} expected)",
-            record.name
-        )
-    })?;
-    let mut fields = Vec::new();
-    for (wire, rust_type, _) in &record.fields {
-        let target = format_ident!("{}", Record::field_name(wire));
-        match s.fields.iter().find(|(_, w, _)| w == wire) {
-            Some((ident, _, ty)) => {
-                if let Some(nested) = Record::nested(rust_type) {
-                    let inner = inner_type_name(ty)
-                        .ok_or_else(|| format!("{source}.{wire} has no named item type"))?;
-                    record_impls(g, &inner, nested, out)?;
-                }
-                fields.push(quote!(#target: crate::operations::Field::field(v.#ident)));
-            }
-            None => fields.push(quote!(#target: ::std::default::Default::default())),
-        }
-    }
-    let src = format_ident!("{}", source);
-    let rec = format_ident!("{}", record.name);
-    out.insert(
-        key,
-        quote! {
-            impl ::std::convert::From<types::#src> for crate::operations::#rec {
-                fn from(v: types::#src) -> Self {
-                    Self { #(#fields),* }
-                }
-            }
-        },
-    );
-    Ok(())
 }

@@ -16,7 +16,6 @@ mod growth;
 mod known;
 pub mod merge;
 mod prepare;
-mod records;
 mod schemas;
 pub mod surface;
 mod wire;
@@ -289,7 +288,6 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
         }
     }
 
-    files.insert(dir.join("records.rs"), records::emit()?);
     files.insert(
         dir.join("media.rs"),
         emit::media(&media_tables, &all_sources)?,

@@ -14,7 +14,6 @@ pub mod shape_atlas_v2;
 pub mod shape_public_v1_0;
 pub mod catalogue;
 pub mod media;
-pub mod records;
 pub mod enums;
 pub mod v2023_02_01;
 pub mod v2024_05_30;

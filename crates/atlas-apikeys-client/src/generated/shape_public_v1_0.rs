@@ -519,8 +519,8 @@ impl crate::operations::KeyOperations for Client {
                             request,
                             "update_org_api_key",
                             |body: &[u8]| {
-                                crate::operations::decode::<types::ApiKey>(body)
-                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
                             },
                         )
                         .await
@@ -543,8 +543,8 @@ impl crate::operations::KeyOperations for Client {
                             request,
                             "get_org_api_key",
                             |body: &[u8]| {
-                                crate::operations::decode::<types::ApiKey>(body)
-                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
                             },
                         )
                         .await
@@ -596,8 +596,8 @@ impl crate::operations::KeyOperations for Client {
                             request,
                             "update_group_api_key_roles",
                             |body: &[u8]| {
-                                crate::operations::decode::<types::ApiKey>(body)
-                                    .map(|v| crate::operations::Answer::Key(v.into()))
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
                             },
                         )
                         .await
@@ -616,34 +616,5 @@ impl crate::operations::KeyOperations for Client {
         >,
     > {
         ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
-    }
-}
-impl ::std::convert::From<types::ApiKey> for crate::operations::KeyRecord {
-    fn from(v: types::ApiKey) -> Self {
-        Self {
-            id: crate::operations::Field::field(v.id),
-            desc: crate::operations::Field::field(v.desc),
-            public_key: crate::operations::Field::field(v.public_key),
-            private_key: crate::operations::Field::field(v.private_key),
-            links: crate::operations::Field::field(v.links),
-            roles: crate::operations::Field::field(v.roles),
-        }
-    }
-}
-impl ::std::convert::From<types::Link> for crate::operations::LinkRecord {
-    fn from(v: types::Link) -> Self {
-        Self {
-            href: crate::operations::Field::field(v.href),
-            rel: crate::operations::Field::field(v.rel),
-        }
-    }
-}
-impl ::std::convert::From<types::RoleAssignment> for crate::operations::RoleRecord {
-    fn from(v: types::RoleAssignment) -> Self {
-        Self {
-            org_id: crate::operations::Field::field(v.org_id),
-            group_id: crate::operations::Field::field(v.group_id),
-            role_name: crate::operations::Field::field(v.role_name),
-        }
     }
 }

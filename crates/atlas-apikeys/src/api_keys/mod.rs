@@ -14,11 +14,23 @@ use crate::error::convert::from_call;
 use crate::error::{Error, ErrorCode};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::OrgKeyUpdate;
-use crate::response::{self, ApiKey};
+use crate::response::ApiKey;
 
 mod project;
 
 pub use project::Ensured;
+
+/// The key an operation answered with.
+fn key_of(answer: Answer) -> Result<ApiKey, Error> {
+    match answer {
+        Answer::Key(key) => Ok(key),
+        _ => Err(Error::InvalidResponse {
+            status: 200,
+            reason: "the answer holds no API key".into(),
+            excerpt: String::new(),
+        }),
+    }
+}
 
 // Every generated version is driven through `KeyOperations`, which codegen
 // implements for each generated client: this crate names no version module
@@ -140,8 +152,8 @@ impl ApiKeys {
     /// A request for `key` in the project, with this client's query flags.
     fn in_project<'a>(&self, project: &'a ProjectId, key: &'a ApiKeyId) -> Request<'a> {
         Request {
-            project: Some(project.as_str()),
-            key: Some(key.as_str()),
+            project: Some(project),
+            key: Some(key),
             ..Request::new(self.flags)
         }
     }
@@ -160,17 +172,14 @@ impl ApiKeys {
     ) -> Result<ApiKey, Error> {
         update.validate(self.version)?;
         let req = Request {
-            org: Some(org.as_str()),
-            key: Some(key.as_str()),
+            org: Some(org),
+            key: Some(key),
             desc: update.description_value().map(Description::as_str),
             org_roles: update.roles_value(),
             ..Request::new(self.flags)
         };
         // `send` directly: a helper's `async` layer would copy its future.
-        self.send(Op::UpdateOrgKey, req)
-            .await
-            .0
-            .and_then(response::api_key)
+        self.send(Op::UpdateOrgKey, req).await.0.and_then(key_of)
     }
 
     /// One organization API key: its description, public key and roles in
@@ -178,13 +187,10 @@ impl ApiKeys {
     /// in the organization.
     pub async fn org_key(&self, org: &OrgId, key: &ApiKeyId) -> Result<ApiKey, Error> {
         let req = Request {
-            org: Some(org.as_str()),
-            key: Some(key.as_str()),
+            org: Some(org),
+            key: Some(key),
             ..Request::new(self.flags)
         };
-        self.send(Op::GetOrgKey, req)
-            .await
-            .0
-            .and_then(response::api_key)
+        self.send(Op::GetOrgKey, req).await.0.and_then(key_of)
     }
 }

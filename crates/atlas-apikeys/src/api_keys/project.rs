@@ -5,12 +5,12 @@
 use atlas_apikeys_client::Op;
 use atlas_apikeys_client::operations::Request;
 
-use super::ApiKeys;
+use super::{ApiKeys, key_of};
 use crate::description::Description;
 use crate::error::{Error, Rule, ValidationError};
 use crate::ids::{ApiKeyId, ProjectId};
 use crate::request::{ProjectKeyUpdate, ProjectRoles};
-use crate::response::{self, ApiKey};
+use crate::response::ApiKey;
 
 /// The outcome of [`ApiKeys::ensure_project_roles`].
 #[derive(Debug, Clone)]
@@ -125,14 +125,10 @@ impl ApiKeys {
             .filter(|_| self.version.offers(Op::GetOrgKey).is_some());
         if let Some(org) = read {
             let req = Request {
-                org: Some(org.as_str()),
+                org: Some(org),
                 ..at
             };
-            let key = self
-                .send(Op::GetOrgKey, req)
-                .await
-                .0
-                .and_then(response::api_key)?;
+            let key = self.send(Op::GetOrgKey, req).await.0.and_then(key_of)?;
             let there = !key.roles_in(project).is_empty();
             return Ok(if there {
                 Found::There(key)
@@ -204,7 +200,7 @@ impl ApiKeys {
         self.send(Op::UpdateProjectKey, req)
             .await
             .0
-            .and_then(response::api_key)
+            .and_then(key_of)
     }
 
     /// Makes the key have exactly `roles` in the project, whether or not it

@@ -18,7 +18,6 @@ pub fn module_list(
     let catalogue = quote!(
         pub mod catalogue;
         pub mod media;
-        pub mod records;
     );
     let version_mods: Vec<_> = versions.iter().map(|(_, v)| format_ident!("{v}")).collect();
     let macros = systems.iter().map(|system| {

@@ -258,11 +258,11 @@ hex_id!(
     /// An organization id: 24 lowercase hex characters.
     ///
     /// ```
-    /// use atlas_apikeys::OrgId;
+    /// use atlas_apikeys_client::OrgId;
     /// let org: OrgId = "32b6e34b3d91647abb20e7b8".parse()?;
     /// assert_eq!(org.as_str(), "32b6e34b3d91647abb20e7b8");
     /// assert!("32B6E34B3D91647ABB20E7B8".parse::<OrgId>().is_err());
-    /// # Ok::<(), atlas_apikeys::IdError>(())
+    /// # Ok::<(), atlas_apikeys_client::ids::IdError>(())
     /// ```
     OrgId,
     IdKind::Org
@@ -273,10 +273,10 @@ hex_id!(
     /// *groups*, so the API names this `groupId`.
     ///
     /// ```
-    /// use atlas_apikeys::ProjectId;
+    /// use atlas_apikeys_client::ProjectId;
     /// let project = ProjectId::parse("5e2211c17a3e5a48f5497de3")?;
     /// assert_eq!(project.to_string(), "5e2211c17a3e5a48f5497de3");
-    /// # Ok::<(), atlas_apikeys::IdError>(())
+    /// # Ok::<(), atlas_apikeys_client::ids::IdError>(())
     /// ```
     ProjectId,
     IdKind::Project
@@ -287,7 +287,7 @@ hex_id!(
     /// characters. Not the key's 8-character public key.
     ///
     /// ```
-    /// use atlas_apikeys::ApiKeyId;
+    /// use atlas_apikeys_client::ApiKeyId;
     /// let err = ApiKeyId::parse("zmmrboas").unwrap_err();
     /// assert!(err.to_string().contains("public key"));
     /// ```

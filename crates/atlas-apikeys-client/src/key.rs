@@ -1,15 +1,12 @@
-//! What the server answers, made safe to consume: the private key never
-//! prints, roles are split by scope, and unknown roles or extra fields do not
-//! fail the response.
+//! An API key, the one type every version's answer is read into, straight
+//! from the wire: the private key never prints, roles are split by scope,
+//! and unknown roles or extra fields do not fail the response. It
+//! serializes in Atlas's shape, which the command line prints.
 
 use std::fmt;
 
-use atlas_apikeys_client::operations::{Answer, RoleRecord};
-use atlas_apikeys_client::{OrgRole, ProjectRole};
-use secrecy::{ExposeSecret, SecretString};
-
-use crate::error::Error;
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
+use crate::{OrgRole, ProjectRole, Secret};
 
 /// An organization API key as the server describes it.
 #[derive(Debug, Clone)]
@@ -49,7 +46,7 @@ pub struct KeyRoles {
 /// A private key. `Debug` shows `PrivateKey([REDACTED])`; there is no
 /// `Display`.
 #[derive(Clone)]
-pub struct PrivateKey(SecretString);
+pub struct PrivateKey(Secret);
 
 impl PrivateKey {
     /// The key's text. Keep it out of logs.
@@ -183,11 +180,14 @@ impl ApiKey {
 
 impl KeyRoles {
     /// Splits the role entries of a response by scope.
-    fn split(records: Vec<RoleRecord>) -> Self {
+    fn split(entries: Vec<WireRole>) -> Self {
         let mut roles = Self::default();
-        for r in records {
-            let (org_id, group_id) = (r.org_id, r.group_id);
-            let role_name = r.role_name.map(|n| n.as_str().to_owned());
+        for r in entries {
+            let WireRole {
+                org_id,
+                group_id,
+                role_name,
+            } = r;
             let org = org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
             let project = group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
             match (project, org, &role_name) {
@@ -210,36 +210,58 @@ impl KeyRoles {
     }
 }
 
-/// Builds an [`ApiKey`] from the key any generated client returns.
-pub(crate) fn api_key(answer: Answer) -> Result<ApiKey, Error> {
-    let Answer::Key(raw) = answer else {
-        return Err(Error::InvalidResponse {
-            status: 200,
-            reason: "the answer holds no API key".into(),
-            excerpt: String::new(),
-        });
-    };
-    let id = raw.id.as_deref().unwrap_or_default();
-    let id = ApiKeyId::parse(id).map_err(|e| Error::InvalidResponse {
-        status: 200,
-        reason: format!("the key's id is not valid: {}", e.problem()),
-        excerpt: e.shown().to_owned(),
-    })?;
-    Ok(ApiKey {
-        id,
-        description: raw.desc,
-        roles: KeyRoles::split(raw.roles),
-        public_key: raw.public_key,
-        private_key: raw
-            .private_key
-            .map(|k| PrivateKey(SecretString::from(k.expose_secret().to_owned()))),
-        links: raw
-            .links
-            .into_iter()
-            .map(|l| Link {
-                href: l.href,
-                rel: l.rel,
-            })
-            .collect(),
-    })
+/// A key as the wire has it, read leniently: every field may be missing or
+/// null, and fields this SDK does not know are ignored.
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Wire {
+    id: Option<String>,
+    desc: Option<String>,
+    public_key: Option<String>,
+    private_key: Option<Secret>,
+    links: Option<Vec<WireLink>>,
+    roles: Option<Vec<WireRole>>,
+}
+
+#[derive(serde::Deserialize)]
+struct WireLink {
+    href: Option<String>,
+    rel: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireRole {
+    org_id: Option<String>,
+    group_id: Option<String>,
+    role_name: Option<String>,
+}
+
+/// Any version's key, from Atlas's shape (public API v1.0 answers in it
+/// too): straight from the wire into the one public type. Only an id that
+/// is not one fails it.
+impl<'de> serde::Deserialize<'de> for ApiKey {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let wire = Wire::deserialize(deserializer)?;
+        let id = ApiKeyId::parse(wire.id.as_deref().unwrap_or_default()).map_err(|e| {
+            D::Error::custom(format_args!("the key's id is not valid: {}", e.problem()))
+        })?;
+        Ok(ApiKey {
+            id,
+            description: wire.desc,
+            roles: KeyRoles::split(wire.roles.unwrap_or_default()),
+            public_key: wire.public_key,
+            private_key: wire.private_key.map(PrivateKey),
+            links: wire
+                .links
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| Link {
+                    href: l.href,
+                    rel: l.rel,
+                })
+                .collect(),
+        })
+    }
 }

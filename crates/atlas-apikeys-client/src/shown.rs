@@ -8,7 +8,7 @@
 //! - an OAuth access token: a JSON Web Token (`eyJ…`).
 //!
 //! ```
-//! use atlas_apikeys::shown::{holds_secret, withhold_secrets};
+//! use atlas_apikeys_client::shown::{holds_secret, withhold_secrets};
 //! let pasted = "key a0b1c2d3-e4f5-a6b7-c8d9-e0f1a2b3c4d5 and mdb_sa_sk_Zx9_q";
 //! assert!(holds_secret(pasted));
 //! assert_eq!(withhold_secrets(pasted), "key [withheld] and [withheld]");
@@ -106,7 +106,8 @@ fn token_len(b: &[u8]) -> usize {
 
 /// A short, quoted rendering of user input for error messages: truncated
 /// when long, withheld whole when it holds a secret.
-pub(crate) fn show(input: &str) -> String {
+#[doc(hidden)]
+pub fn show(input: &str) -> String {
     const MAX: usize = 40;
     if holds_secret(input) {
         return "(withheld: it holds something shaped like a secret)".to_owned();
