@@ -80,7 +80,9 @@ impl Commands<'_> {
         if self.allow_unlisted {
             wanted = wanted.allow_unlisted_roles();
         }
-        wanted.validate(self.setup.version).map_err(Failure::from)?;
+        // Checked once, here, before credentials are read; the client sends
+        // it without checking again.
+        let wanted = wanted.checked(self.setup.version).map_err(Failure::from)?;
         let keys = self.setup.client()?;
         let role_list: Vec<&str> = wanted.roles().iter().map(ProjectRole::as_str).collect();
         let format = self.format;
@@ -121,8 +123,7 @@ impl Commands<'_> {
         if self.allow_unlisted {
             update = update.allow_unlisted_roles();
         }
-        update.validate(self.setup.version).map_err(Failure::from)?;
-        Ok(update)
+        update.checked(self.setup.version).map_err(Failure::from)
     }
 
     /// Runs `call`; on a dry run (a client that sends nothing), prints the

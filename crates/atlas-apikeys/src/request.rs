@@ -1,7 +1,37 @@
-//! The three requests, built from typed parts and checked against the chosen
-//! system and version before anything is sent.
+//! The requests, built from typed parts and checked against the chosen
+//! system and version before anything is sent: once, by whoever checks
+//! first ([`KeyUpdate::checked`]), or by the call that sends them.
 
 use atlas_apikeys_client::ApiVersion;
+
+/// The version a value was checked for: sending it to a client of that
+/// version checks nothing again. A note about the value, not part of it:
+/// it never makes two values unequal, and every change clears it.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct CheckedFor(Option<&'static ApiVersion>);
+
+impl std::fmt::Debug for CheckedFor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(v) => write!(f, "{} {}", v.system, v.version),
+            None => f.write_str("no"),
+        }
+    }
+}
+
+impl CheckedFor {
+    fn holds(self, version: &ApiVersion) -> bool {
+        self.0.is_some_and(|v| v == version)
+    }
+}
+
+impl PartialEq for CheckedFor {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for CheckedFor {}
 
 use crate::description::Description;
 use crate::error::{Rule, ValidationError};
@@ -23,6 +53,7 @@ pub struct KeyUpdate<R> {
     pub(crate) desc: Option<Description>,
     pub(crate) roles: Option<Vec<R>>,
     pub(crate) allow_unlisted: bool,
+    checked: CheckedFor,
 }
 
 /// Update an organization API key: description and/or organization roles.
@@ -38,6 +69,7 @@ impl<R: ScopedRole> Default for KeyUpdate<R> {
             desc: None,
             roles: None,
             allow_unlisted: false,
+            checked: CheckedFor::default(),
         }
     }
 }
@@ -51,12 +83,14 @@ impl<R: ScopedRole> KeyUpdate<R> {
     /// Sets the new description.
     pub fn description(mut self, desc: Description) -> Self {
         self.desc = Some(desc);
+        self.checked = CheckedFor::default();
         self
     }
 
     /// Sets the roles (replacing the current ones of this scope).
     pub fn roles(mut self, roles: impl IntoIterator<Item = R>) -> Self {
         self.roles = Some(roles.into_iter().collect());
+        self.checked = CheckedFor::default();
         self
     }
 
@@ -75,7 +109,24 @@ impl<R: ScopedRole> KeyUpdate<R> {
     /// SDK does.
     pub fn allow_unlisted_roles(mut self) -> Self {
         self.allow_unlisted = true;
+        self.checked = CheckedFor::default();
         self
+    }
+
+    /// [`Self::validate`]d for `version`, and so marked: a client of that
+    /// version sends it without checking it again.
+    pub fn checked(mut self, version: &'static ApiVersion) -> Result<Self, ValidationError> {
+        self.validate(version)?;
+        self.checked = CheckedFor(Some(version));
+        Ok(self)
+    }
+
+    /// What sending checks: nothing again when it was checked for `version`.
+    pub(crate) fn ensure_valid(&self, version: &ApiVersion) -> Result<(), ValidationError> {
+        if self.checked.holds(version) {
+            return Ok(());
+        }
+        self.validate(version)
     }
 
     /// Checks the documented rules for `version` (what sending does first):
@@ -103,6 +154,7 @@ impl<R: ScopedRole> KeyUpdate<R> {
 pub struct ProjectRoles {
     pub(crate) roles: Vec<ProjectRole>,
     pub(crate) allow_unlisted: bool,
+    checked: CheckedFor,
 }
 
 impl ProjectRoles {
@@ -111,13 +163,31 @@ impl ProjectRoles {
         Self {
             roles: roles.into_iter().collect(),
             allow_unlisted: false,
+            checked: CheckedFor::default(),
         }
     }
 
     /// Lets well-formed `GROUP_*` names the SDK does not know through.
     pub fn allow_unlisted_roles(mut self) -> Self {
         self.allow_unlisted = true;
+        self.checked = CheckedFor::default();
         self
+    }
+
+    /// [`Self::validate`]d for `version`, and so marked: a client of that
+    /// version sends it without checking it again.
+    pub fn checked(mut self, version: &'static ApiVersion) -> Result<Self, ValidationError> {
+        self.validate(version)?;
+        self.checked = CheckedFor(Some(version));
+        Ok(self)
+    }
+
+    /// What sending checks: nothing again when it was checked for `version`.
+    pub(crate) fn ensure_valid(&self, version: &ApiVersion) -> Result<(), ValidationError> {
+        if self.checked.holds(version) {
+            return Ok(());
+        }
+        self.validate(version)
     }
 
     /// The roles.
@@ -138,6 +208,8 @@ impl From<&ProjectRoles> for ProjectKeyUpdate {
             desc: None,
             roles: Some(roles.roles.clone()),
             allow_unlisted: roles.allow_unlisted,
+            // Roles valid for a version make this update valid for it.
+            checked: roles.checked,
         }
     }
 }

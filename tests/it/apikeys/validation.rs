@@ -195,3 +195,54 @@ async fn bad_ids_and_descriptions_never_become_requests() {
     );
     assert!(err.to_string().contains("(251 characters)"), "{err}");
 }
+
+/// A value checked once (as the command line checks before it reads
+/// credentials) is sent without being checked again, but only to a client
+/// of the version it was checked for, and only as it was: a change after
+/// the check, or another version, is checked again before sending.
+#[tokio::test]
+async fn a_checked_value_is_checked_again_after_a_change_or_for_another_version() {
+    let server = vouching_emulator().await;
+    let version = atlas_apikeys::latest_atlas_version();
+    let keys = keys_for(&server, version).await;
+
+    let checked = OrgKeyUpdate::new()
+        .roles([OrgRole::OrgMember])
+        .checked(version)
+        .unwrap();
+    let changed = checked.roles([OrgRole::from("GROUP_OWNER")]);
+    rejected(
+        &server,
+        keys.update_org_key(&org(), &key(), &changed).await,
+        "roles[0]",
+        &Rule::WrongScope {
+            expected: "organization",
+        },
+    );
+
+    // A project role one version documents and this one does not, if the
+    // catalogue has one: checked for that version, refused by this one.
+    let elsewhere = atlas_apikeys::client::VERSIONS.iter().find_map(|other| {
+        let role = other
+            .project_roles
+            .iter()
+            .find(|r| !version.project_roles.contains(r))?;
+        Some((*other, role.clone()))
+    });
+    let Some((other, role)) = elsewhere else {
+        return;
+    };
+    let roles = ProjectRoles::new([role]).checked(other).unwrap();
+    let err = keys
+        .assign_to_project(&project(), &key(), &roles)
+        .await
+        .expect_err("checked for another version");
+    assert!(
+        matches!(
+            err.validation().map(|v| &v.rule),
+            Some(Rule::NotDocumented { .. })
+        ),
+        "{err}"
+    );
+    assert!(server.take_seen().is_empty());
+}

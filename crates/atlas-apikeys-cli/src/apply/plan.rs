@@ -157,8 +157,8 @@ impl Check<'_> {
         if self.allow_unlisted {
             update = update.allow_unlisted_roles();
         }
-        update
-            .validate(self.setup.version)
+        let update = update
+            .checked(self.setup.version)
             .map_err(|e| invalid(&at, "org_roles", e))?;
         Ok(Work::Org(org, key, update))
     }
@@ -170,8 +170,8 @@ impl Check<'_> {
             true => ProjectRoles::new(roles).allow_unlisted_roles(),
             false => ProjectRoles::new(roles),
         };
-        roles
-            .validate(self.setup.version)
+        let roles = roles
+            .checked(self.setup.version)
             .map_err(|e| invalid(at, "roles", e))?;
         Ok(Work::Project(project, key, roles))
     }

@@ -170,7 +170,7 @@ impl ApiKeys {
         key: &ApiKeyId,
         update: &OrgKeyUpdate,
     ) -> Result<ApiKey, Error> {
-        update.validate(self.version)?;
+        update.ensure_valid(self.version)?;
         let req = Request {
             org: Some(org),
             key: Some(key),

@@ -57,7 +57,7 @@ impl ApiKeys {
         key: &ApiKeyId,
         roles: &ProjectRoles,
     ) -> Result<(), Error> {
-        roles.validate(self.version)?;
+        roles.ensure_valid(self.version)?;
         self.assign(project, key, roles, false).await.map(|_| ())
     }
 
@@ -166,7 +166,7 @@ impl ApiKeys {
     /// `update`'s own rules, and the public API's: its project endpoint
     /// takes roles only.
     fn check_project_update(&self, update: &ProjectKeyUpdate) -> Result<(), Error> {
-        update.validate(self.version)?;
+        update.ensure_valid(self.version)?;
         if !self.ops.assign_replaces() {
             return Ok(());
         }
@@ -215,7 +215,7 @@ impl ApiKeys {
         roles: &ProjectRoles,
     ) -> Result<Ensured, Error> {
         let update = ProjectKeyUpdate::from(roles);
-        roles.validate(self.version)?;
+        roles.ensure_valid(self.version)?;
         let at = self.in_project(project, key);
         if self.ops.assign_replaces() {
             return self.project_key(at, &update).await.map(Ensured::Set);
