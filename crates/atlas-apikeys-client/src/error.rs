@@ -82,7 +82,7 @@ pub enum CallError {
         /// Why it could not be read.
         reason: String,
         /// The body as received (bounded by the response limit).
-        body: bytes::Bytes,
+        body: Body,
     },
 }
 
@@ -133,7 +133,27 @@ pub struct ErrorResponse {
     /// `Retry-After`, when the server sent one that reads.
     pub retry_after: Option<std::time::Duration>,
     /// The body.
-    pub body: bytes::Bytes,
+    pub body: Body,
+}
+
+/// An answer's body as received (within the response limit). Its `Debug`
+/// shows only its length: a body may hold a secret (a created key's private
+/// key, a token).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Body(pub bytes::Bytes);
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Body({} bytes)", self.0.len())
+    }
+}
+
+impl std::ops::Deref for Body {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 /// Headers an error answer's `Debug` shows: none of them carries a
@@ -161,7 +181,7 @@ impl std::fmt::Debug for ErrorResponse {
             .field("status", &self.status.as_u16())
             .field("headers", &headers)
             .field("retry_after", &self.retry_after)
-            .field("body_bytes", &self.body.len())
+            .field("body", &self.body)
             .finish()
     }
 }

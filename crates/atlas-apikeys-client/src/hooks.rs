@@ -10,7 +10,7 @@
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 
 use crate::Context;
-use crate::error::{CallError, ErrorResponse};
+use crate::error::{Body, CallError, ErrorResponse};
 use crate::operations::{Answer, Called};
 use crate::wire::record::{CallRecord, PlannedRequest};
 
@@ -44,13 +44,13 @@ pub(crate) async fn exchange(
                 status: answered.status,
                 headers: answered.headers,
                 retry_after,
-                body: answered.body,
+                body: Body(answered.body),
             })));
         }
         decode(&answered.body).map_err(|e| CallError::Unreadable {
             status: answered.status.as_u16(),
             reason: e.to_string(),
-            body: answered.body.clone(),
+            body: Body(answered.body.clone()),
         })
     });
     (result, record)

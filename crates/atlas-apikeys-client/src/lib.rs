@@ -58,7 +58,7 @@ mod generated;
 pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles, calendar_date};
 pub use auth::Credentials;
 pub use config::Context;
-pub use error::{AuthError, CallError, ErrorResponse};
+pub use error::{AuthError, Body, CallError, ErrorResponse};
 pub use generated::enums::*;
 pub use generated::media::Op;
 pub use generated::*;

@@ -71,6 +71,12 @@ async fn the_call_reports_the_status_progenitor_drops() {
         Err(CallError::Response(r)) => {
             assert_eq!(r.status.as_u16(), 403);
             assert_eq!(&r.body[..], page.as_bytes());
+            // A body may hold a secret: `Debug` shows its length only.
+            let shown = format!("{r:?}");
+            assert!(
+                !shown.contains("firewall") && shown.contains("34 bytes"),
+                "{shown}"
+            );
         }
         other => panic!("{other:?}"),
     }
