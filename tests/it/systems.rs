@@ -1,4 +1,4 @@
-//! The same three operations on Atlas, Cloud Manager and Ops Manager against
+//! The same key operations on Atlas, Cloud Manager and Ops Manager against
 //! the emulator: one program, one builder call apart; role sets that differ
 //! per system are enforced before anything is sent.
 

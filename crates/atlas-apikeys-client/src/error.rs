@@ -89,12 +89,13 @@ pub enum CallError {
 impl CallError {
     /// A send failure of `reqwest`, by what went wrong.
     pub(crate) fn from_send(e: reqwest::Error) -> Self {
-        if e.is_timeout() {
-            CallError::Timeout(e)
-        } else if is_tls(&e) {
+        // A connect timeout is a connect failure: the host is unreachable.
+        if is_tls(&e) {
             CallError::Tls(e)
         } else if e.is_connect() {
             CallError::Connect(e)
+        } else if e.is_timeout() {
+            CallError::Timeout(e)
         } else if e.is_builder() {
             CallError::Construction(e.to_string())
         } else {
@@ -140,7 +141,10 @@ pub struct ErrorResponse {
 /// shows only its length: a body may hold a secret (a created key's private
 /// key, a token).
 #[derive(Clone, Default, PartialEq, Eq)]
-pub struct Body(pub bytes::Bytes);
+pub struct Body(
+    /// The bytes.
+    pub bytes::Bytes,
+);
 
 impl std::fmt::Debug for Body {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -49,7 +49,8 @@ pub(crate) async fn exchange(
         }
         decode(&answered.body).map_err(|e| CallError::Unreadable {
             status: answered.status.as_u16(),
-            reason: e.to_string(),
+            // serde quotes a value it could not take: withheld if secret.
+            reason: crate::shown::withhold_secrets(&e.to_string()).into_owned(),
             body: Body(answered.body.clone()),
         })
     });

@@ -20,8 +20,9 @@ impl std::fmt::Debug for CheckedFor {
 }
 
 impl CheckedFor {
+    /// The very table: a copy with other role lists is not it.
     fn holds(self, version: &ApiVersion) -> bool {
-        self.0.is_some_and(|v| v == version)
+        self.0.is_some_and(|v| std::ptr::eq(v, version))
     }
 }
 

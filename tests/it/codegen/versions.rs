@@ -188,13 +188,23 @@ fn a_drift_only_version_builds_the_whole_workspace_and_passes_end_to_end() {
         .to_owned();
     fragment["components"]["schemas"][&body]["properties"]["expiresAfterDays"] =
         json!({ "type": "integer" });
+    // Renamed: the key (a response body), and a schema nested in one that
+    // keeps its name (the error's detail, behind a shared response).
     let schemas = fragment["components"]["schemas"].as_object_mut().unwrap();
     let key = schemas.remove("ApiKeyUserDetails").unwrap();
     schemas.insert("OrgApiKeyDetails".into(), key);
-    let text = serde_json::to_string(&fragment).unwrap().replace(
-        "#/components/schemas/ApiKeyUserDetails",
-        "#/components/schemas/OrgApiKeyDetails",
-    );
+    let detail = schemas.remove("BadRequestDetail").unwrap();
+    schemas.insert("BadRequestInfo".into(), detail);
+    let text = serde_json::to_string(&fragment)
+        .unwrap()
+        .replace(
+            "#/components/schemas/ApiKeyUserDetails",
+            "#/components/schemas/OrgApiKeyDetails",
+        )
+        .replace(
+            "#/components/schemas/BadRequestDetail",
+            "#/components/schemas/BadRequestInfo",
+        );
     std::fs::write(&path, text).unwrap();
     let report = codegen::run(dir.path(), false).expect("codegen takes a drift-only version");
     let newest = &atlas_fragments(&report.generated)

@@ -195,6 +195,43 @@ async fn an_assign_whose_answer_was_lost_reports_only_what_it_knows() {
     }
 }
 
+/// The settings' organization need not be the key's: a read-back that
+/// fails (here 403, another organization) is settled as without one, by
+/// the idempotent PATCH, and never by a blind second POST.
+#[tokio::test]
+async fn a_failed_read_back_falls_back_to_the_patch() {
+    let emu = emulator(Config::default()).await;
+    let keys = ApiKeys::builder()
+        .version(atlas_apikeys::latest_atlas_version())
+        .base_url(emu.url())
+        .retry(fast())
+        .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
+        .org(defaults::FOREIGN_ORG.parse().unwrap())
+        .build()
+        .unwrap();
+    keys.update_org_key(&org(), &target(), &describe("warm"))
+        .await
+        .unwrap();
+    emu.take_seen();
+    emu.inject(Some("/api/atlas/v2/groups/"), Fault::CommitThen502);
+    let roles = ProjectRoles::new([ProjectRole::GroupReadOnly]);
+    let ensured = keys
+        .ensure_project_roles(&other_project(), &target(), &roles)
+        .await
+        .unwrap();
+    assert!(matches!(ensured, Ensured::Present(_)), "{ensured:?}");
+    let methods: Vec<String> = emu.take_seen().iter().map(|s| s.method.clone()).collect();
+    let offers_read = atlas_apikeys::latest_atlas_version()
+        .offers(atlas_apikeys::client::Op::GetOrgKey)
+        .is_some();
+    let expected: &[&str] = if offers_read {
+        &["POST", "GET", "PATCH"]
+    } else {
+        &["POST", "PATCH"]
+    };
+    assert_eq!(methods, expected);
+}
+
 /// The transport never repeats a POST after an ambiguous failure, whatever
 /// its retry budget; it still repeats the PATCHes after the same failure.
 #[tokio::test]

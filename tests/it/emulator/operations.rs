@@ -1,4 +1,4 @@
-//! The three operations on every system, version and authentication mode, and what the emulator enforces on them: authorization, roles, gone versions, rate limits.
+//! The key operations on every system, version and authentication mode, and what the emulator enforces on them: authorization, roles, gone versions, rate limits.
 
 use super::*;
 

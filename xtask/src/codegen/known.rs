@@ -1,9 +1,11 @@
 //! What a generated client exposes: the parameters and request-body
 //! properties this project knows (`xtask/src/operations.rs`). An optional
 //! one upstream adds stays in the fragment and the merged spec, and out of
-//! the generated signatures and request structs, so a spec refresh never
-//! breaks code that calls the generated clients directly. A required one is
-//! a wire change, which `wire` reports.
+//! the generated signatures and request structs, so a spec refresh does not
+//! break code that calls the generated clients directly. A required one is
+//! a wire change, which `wire` reports. Bodies given by reference are
+//! trimmed; a body schema an answer shares keeps every property, as answers
+//! are read whole.
 
 use serde_json::Value;
 

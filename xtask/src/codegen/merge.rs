@@ -274,6 +274,7 @@ pub fn align_names(older: &Value, newer: &mut Value) {
         newer.get("paths"),
         older,
         newer,
+        &mut Vec::new(),
         &mut renames,
     );
     if renames.is_empty() {
@@ -316,12 +317,15 @@ fn schema_ref(name: &str) -> String {
 }
 
 /// `(newer name, older name)` of every schema reference that differs at the
-/// same place, the schemas' own insides included.
+/// same place, the referenced schemas' and responses' insides included (each
+/// newer reference walked once, so a rename nested in a schema or response
+/// both name alike is found too).
 fn pairs(
     a: Option<&Value>,
     b: Option<&Value>,
     older: &Value,
     newer: &Value,
+    seen: &mut Vec<String>,
     out: &mut Vec<(String, String)>,
 ) {
     let name = |r: &str| match jsonpath::ref_tokens(r)?.as_slice() {
@@ -337,26 +341,30 @@ fn pairs(
                 bm.get("$ref").and_then(Value::as_str),
             );
             if let (Some(ra), Some(rb)) = refs {
+                if seen.iter().any(|r| r == rb) {
+                    return;
+                }
+                seen.push(rb.to_owned());
                 if let (Some(na), Some(nb)) = (name(ra), name(rb))
                     && na != nb
-                    && !out.iter().any(|(from, _)| *from == nb)
                 {
-                    out.push((nb.clone(), na.clone()));
-                    let (pa, pb) = (
-                        jsonpath::push("/components/schemas", &na),
-                        jsonpath::push("/components/schemas", &nb),
-                    );
-                    pairs(older.pointer(&pa), newer.pointer(&pb), older, newer, out);
+                    out.push((nb, na));
                 }
+                let (pa, pb) = (ra.strip_prefix('#'), rb.strip_prefix('#'));
+                let (ia, ib) = (
+                    pa.and_then(|p| older.pointer(p)),
+                    pb.and_then(|p| newer.pointer(p)),
+                );
+                pairs(ia, ib, older, newer, seen, out);
                 return;
             }
             for (k, av) in am {
-                pairs(Some(av), bm.get(k), older, newer, out);
+                pairs(Some(av), bm.get(k), older, newer, seen, out);
             }
         }
         (Some(Value::Array(al)), Some(Value::Array(bl))) => {
             for (av, bv) in al.iter().zip(bl) {
-                pairs(Some(av), Some(bv), older, newer, out);
+                pairs(Some(av), Some(bv), older, newer, seen, out);
             }
         }
         _ => {}

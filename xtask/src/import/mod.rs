@@ -155,7 +155,7 @@ pub fn fragment(doc: &Value, date: ApiDate, file: &Path) -> Result<Value, Import
     for op in &OPERATIONS {
         let (path_params, operation) = match ctx.select(op, date) {
             Ok(selected) => selected,
-            // An operation added after the first three is optional: a version
+            // An operation not marked `required` is optional: a version
             // without it, or without a dated content type for it on `date`,
             // imports without it.
             Err(

@@ -1,5 +1,5 @@
 //! `atlas-apikeys apply FILE`: bring keys to the state a file declares, with
-//! the three operations, concurrently, continuing past an item's failure,
+//! the key operations, concurrently, continuing past an item's failure,
 //! and reporting each item. Idempotent: a re-run redoes what is already so
 //! (harmlessly) and completes what failed.
 //!
