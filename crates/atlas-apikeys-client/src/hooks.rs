@@ -181,16 +181,6 @@ impl QueryOpt for reqwest::RequestBuilder {
     }
 }
 
-/// Implements `ClientHooks<Context>` for a generated `Client`, whose
-/// generated code expects it; codegen emits one invocation per generated
-/// client. The hooks themselves are not used: codegen gives each method
-/// [`respond`] as its send path.
-macro_rules! impl_client_hooks {
-    ($client:ty) => {
-        impl progenitor_client::ClientHooks<$crate::Context> for $client {}
-    };
-}
-pub(crate) use impl_client_hooks;
 
 #[cfg(test)]
 mod tests {

@@ -196,13 +196,7 @@ impl ClientInfo<crate::Context> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::Context>,
-    {}
-};
+impl ClientHooks<crate::Context> for &Client {}
 #[allow(clippy::all)]
 impl Client {
     /// Builds the request [`Self::add_group_api_key`] sends.
@@ -557,7 +551,6 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
-crate::hooks::impl_client_hooks!(Client);
 impl crate::operations::KeyOperations for Client {
     fn assign_replaces(&self) -> bool {
         false

@@ -163,13 +163,7 @@ impl ClientInfo<crate::Context> for Client {
         &self.inner
     }
 }
-const _: () = {
-    #[allow(dead_code)]
-    fn assert_client_hooks()
-    where
-        Client: ClientHooks<crate::Context>,
-    {}
-};
+impl ClientHooks<crate::Context> for &Client {}
 #[allow(clippy::all)]
 impl Client {
     /// Builds the request [`Self::update_group_api_key_roles`] sends.
@@ -483,7 +477,6 @@ pub mod prelude {
     #[allow(unused_imports)]
     pub use super::Client;
 }
-crate::hooks::impl_client_hooks!(Client);
 impl crate::operations::KeyOperations for Client {
     fn assign_replaces(&self) -> bool {
         true

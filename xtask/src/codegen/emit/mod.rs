@@ -2,7 +2,7 @@
 //! system, a thin module per version, and the `mod.rs` that lists them.
 
 use proc_macro2::TokenStream;
-use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
+use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
 mod registry;
@@ -52,7 +52,6 @@ pub fn shape(
     settings
         .with_interface(InterfaceStyle::Positional)
         .with_tag(TagStyle::Merged)
-        .with_hooks(HooksMode::Expected)
         .with_inner_type(quote!(crate::Context));
     for name in enums {
         settings.with_replacement(
@@ -96,7 +95,6 @@ pub fn shape(
     let body = render(
         quote! {
             #parsed
-            crate::hooks::impl_client_hooks!(Client);
             #glue
         },
         what,
