@@ -181,7 +181,6 @@ impl QueryOpt for reqwest::RequestBuilder {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -107,19 +107,25 @@ struct Raw {
     body: Value,
 }
 
+/// `application/vnd.atlas.<date>+json`: what a client pinned to `version`
+/// may ask for.
+fn dated(version: &ApiVersion) -> String {
+    format!("application/vnd.atlas.{}+json", version.version)
+}
+
 async fn raw(
     http: &reqwest::Client,
     emu: &Emulator,
     bearer: &str,
-    method: &str,
+    (method, accept): (&str, &str),
     path: &str,
     body: &str,
 ) -> Raw {
     let request = http
         .request(method.parse().unwrap(), format!("{}{path}", emu.url()))
         .bearer_auth(bearer)
-        .header("accept", "application/vnd.atlas.2025-02-19+json")
-        .header("content-type", "application/vnd.atlas.2023-01-01+json")
+        .header("accept", accept)
+        .header("content-type", accept)
         .body(body.to_owned());
     let response = request.send().await.unwrap();
     let status = response.status().as_u16();

@@ -266,9 +266,16 @@ async fn a_gone_version_is_a_distinct_error() {
         defaults::TARGET.id
     );
     assert_eq!(
-        raw(&http, &emu, &bearer, "PATCH", &path, r#"{"desc":"x"}"#)
-            .await
-            .status,
+        raw(
+            &http,
+            &emu,
+            &bearer,
+            ("PATCH", &dated(atlas_apikeys::latest_atlas_version())),
+            &path,
+            r#"{"desc":"x"}"#
+        )
+        .await
+        .status,
         200
     );
 }

@@ -121,3 +121,39 @@ fn hygiene_secrets_withheld_control_characters_escaped_env_trimmed() {
         0
     );
 }
+
+/// A key in several projects: the table has one row per project, in the
+/// order the server lists them, each with that project's roles in order.
+#[test]
+fn the_table_groups_a_keys_roles_by_project() {
+    let e = env(System::Atlas);
+    let other = defaults::OTHER_PROJECT;
+    for (project, roles) in [
+        (PROJECT, "GROUP_READ_ONLY,GROUP_CLUSTER_MANAGER"),
+        (other, "GROUP_OWNER"),
+    ] {
+        let out = run(
+            atlas(&e),
+            &["project-key", "assign", project, KEY, "--role", roles],
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    let out = run(atlas(&e), &["-o", "table", "org-key", "describe", ORG, KEY]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("project roles"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", out.stdout);
+    assert!(
+        rows[0].ends_with(&format!(
+            "{PROJECT}: GROUP_READ_ONLY, GROUP_CLUSTER_MANAGER"
+        )),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].ends_with(&format!("{other}: GROUP_OWNER")),
+        "{rows:?}"
+    );
+}

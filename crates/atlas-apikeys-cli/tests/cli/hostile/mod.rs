@@ -118,7 +118,16 @@ fn a_result_that_cannot_be_written_says_the_command_ran_and_exits_5() {
 
 #[test]
 fn concurrency_is_bounded_by_clap_not_by_a_panic() {
-    for n in ["0", "65", "18446744073709551615", "-1"] {
+    // One over the limit the help states ("1 to N"), whatever N is.
+    let help = run(cli(), &["apply", "--help"]).stdout;
+    let limit: u64 = help
+        .split("1 to ")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no limit in the help: {help}"));
+    let over = (limit + 1).to_string();
+    for n in ["0", over.as_str(), "18446744073709551615", "-1"] {
         let out = run(
             cli(),
             &["apply", "plan.json", &format!("--concurrency={n}")],
