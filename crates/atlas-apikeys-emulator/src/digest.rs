@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::time::{Duration, Instant};
 
-use md5::Digest as _;
+use md5::Digest;
 
 /// At most this many live nonces; the oldest are dropped first.
 pub const MAX_NONCES: usize = 65_536;
@@ -49,21 +49,21 @@ impl Algorithm {
             .find(|a| a.name().eq_ignore_ascii_case(name))
     }
 
+    /// The hash of `parts` joined by `:`, in lower-case hex (RFC 7616).
     fn h(self, parts: &[&[u8]]) -> String {
-        fn hex(bytes: &[u8]) -> String {
-            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        fn run<D: Digest>(parts: &[&[u8]]) -> String {
+            let mut d = D::new();
+            for (i, p) in parts.iter().enumerate() {
+                if i > 0 {
+                    d.update(b":");
+                }
+                d.update(p);
+            }
+            d.finalize().iter().map(|b| format!("{b:02x}")).collect()
         }
         match self {
-            Self::Md5 | Self::Md5Sess => {
-                let mut d = md5::Md5::new();
-                parts.iter().for_each(|p| d.update(p));
-                hex(&d.finalize())
-            }
-            Self::Sha256 | Self::Sha256Sess => {
-                let mut d = sha2::Sha256::new();
-                parts.iter().for_each(|p| d.update(p));
-                hex(&d.finalize())
-            }
+            Self::Md5 | Self::Md5Sess => run::<md5::Md5>(parts),
+            Self::Sha256 | Self::Sha256Sess => run::<sha2::Sha256>(parts),
         }
     }
 
@@ -260,8 +260,8 @@ impl Nonces {
             return Verdict::Challenge { stale: true };
         }
         let realm = config.realm.as_bytes();
-        let mut ha1 = algorithm.h(&[user.as_bytes(), b":", realm, b":", password.as_bytes()]);
-        let mut ha2 = algorithm.h(&[method.as_bytes(), b":", uri.as_bytes()]);
+        let mut ha1 = algorithm.h(&[user.as_bytes(), realm, password.as_bytes()]);
+        let mut ha2 = algorithm.h(&[method.as_bytes(), uri.as_bytes()]);
         let ok = if config.qop {
             let (Some(qop), Some(nc), Some(cnonce)) = (param("qop"), param("nc"), param("cnonce"))
             else {
@@ -276,13 +276,7 @@ impl Nonces {
             }
             if auth_int {
                 let body_hash = algorithm.h(&[body]);
-                ha2 = algorithm.h(&[
-                    method.as_bytes(),
-                    b":",
-                    uri.as_bytes(),
-                    b":",
-                    body_hash.as_bytes(),
-                ]);
+                ha2 = algorithm.h(&[method.as_bytes(), uri.as_bytes(), body_hash.as_bytes()]);
             }
             let replay = if config.nc_window == 0 {
                 count <= state.max_nc
@@ -294,25 +288,14 @@ impl Nonces {
                 return fresh;
             }
             if algorithm.session() {
-                ha1 = algorithm.h(&[
-                    ha1.as_bytes(),
-                    b":",
-                    nonce.as_bytes(),
-                    b":",
-                    cnonce.as_bytes(),
-                ]);
+                ha1 = algorithm.h(&[ha1.as_bytes(), nonce.as_bytes(), cnonce.as_bytes()]);
             }
             let expected = algorithm.h(&[
                 ha1.as_bytes(),
-                b":",
                 nonce.as_bytes(),
-                b":",
                 nc.as_bytes(),
-                b":",
                 cnonce.as_bytes(),
-                b":",
                 qop.as_bytes(),
-                b":",
                 ha2.as_bytes(),
             ]);
             let ok = expected == response;
@@ -328,7 +311,7 @@ impl Nonces {
             }
             ok
         } else {
-            algorithm.h(&[ha1.as_bytes(), b":", nonce.as_bytes(), b":", ha2.as_bytes()]) == response
+            algorithm.h(&[ha1.as_bytes(), nonce.as_bytes(), ha2.as_bytes()]) == response
         };
         if ok {
             Verdict::Valid { user, algorithm }

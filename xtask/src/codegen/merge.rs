@@ -312,7 +312,7 @@ pub fn align_names(older: &Value, newer: &mut Value) {
     }
 }
 
-fn schema_ref(name: &str) -> String {
+pub(super) fn schema_ref(name: &str) -> String {
     jsonpath::push("#/components/schemas", name)
 }
 
@@ -371,7 +371,7 @@ fn pairs(
     }
 }
 
-fn replace_refs(value: &mut Value, refs: &[(String, String)]) {
+pub(super) fn replace_refs(value: &mut Value, refs: &[(String, String)]) {
     match value {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {

@@ -261,33 +261,12 @@ pub(super) fn strip_version_suffixes(spec: &mut Value) {
         };
         schemas.remove(&old);
         schemas.insert(new.clone(), merged);
-        done.push((old, new));
+        done.push((
+            super::merge::schema_ref(&old),
+            super::merge::schema_ref(&new),
+        ));
     }
-    let renames = done;
-    if renames.is_empty() {
-        return;
-    }
-    pub(super) fn rewrite(value: &mut Value, renames: &[(String, String)]) {
-        match value {
-            Value::Object(map) => {
-                for (k, v) in map.iter_mut() {
-                    if k == "$ref"
-                        && let Value::String(r) = v
-                        && let Some((_, new)) = renames
-                            .iter()
-                            .find(|(old, _)| *r == format!("#/components/schemas/{old}"))
-                    {
-                        *r = format!("#/components/schemas/{new}");
-                    } else {
-                        rewrite(v, renames);
-                    }
-                }
-            }
-            Value::Array(items) => items.iter_mut().for_each(|v| rewrite(v, renames)),
-            _ => {}
-        }
-    }
-    rewrite(spec, &renames);
+    super::merge::replace_refs(spec, &done);
 }
 
 /// A schema without the value constraints `prepare` drops anyway.

@@ -175,22 +175,14 @@ async fn perform(keys: &ApiKeys, known: &Known, work: &Work) -> Result<&'static 
             if known.already(key, project, roles) {
                 return Ok(UNCHANGED);
             }
-            let ensured = keys.ensure_project_roles(project, key, roles).await?;
-            Ok(match ensured {
-                Ensured::Updated(k) => {
-                    known.record(&k);
-                    "updated"
-                }
-                Ensured::Set(k) => {
-                    known.record(&k);
-                    "assigned"
-                }
-                Ensured::Present(k) => {
-                    known.record(&k);
-                    "present"
-                }
-                _ => "assigned",
-            })
+            let (key, result) = match keys.ensure_project_roles(project, key, roles).await? {
+                Ensured::Updated(k) => (k, "updated"),
+                Ensured::Set(k) => (k, "assigned"),
+                Ensured::Present(k) => (k, "present"),
+                _ => return Ok("assigned"),
+            };
+            known.record(&key);
+            Ok(result)
         }
     }
 }
@@ -200,14 +192,15 @@ pub(super) const UNCHANGED: &str = "unchanged";
 
 /// Whether `e` would fail every item of the run alike.
 fn fails_every_item(e: &Error) -> bool {
-    match e {
-        Error::Auth(_) | Error::VersionGone { .. } | Error::ClientSetup(_) | Error::Config(_) => {
-            true
-        }
-        // An unreachable host, a refused port, DNS, TLS.
-        Error::Transport(TransportError::Connect(_) | TransportError::Tls(_)) => true,
-        _ => e.status() == Some(401),
-    }
+    // An unreachable host (a refused port, DNS, TLS) fails them all too.
+    matches!(
+        e,
+        Error::Auth(_)
+            | Error::VersionGone { .. }
+            | Error::ClientSetup(_)
+            | Error::Config(_)
+            | Error::Transport(TransportError::Connect(_) | TransportError::Tls(_))
+    ) || e.status() == Some(401)
 }
 
 /// Does one item, once: the transport has already retried what it may, and

@@ -132,7 +132,9 @@ impl RetryPolicy {
     /// Whether a failed send may be retried: any failure for a repeatable
     /// request, only a connection never made otherwise.
     pub(crate) fn after_send_error(&self, error: &reqwest::Error, repeatable: bool) -> bool {
-        error.is_connect() || (repeatable && is_retryable(error))
+        // Not sent, or the connection broke: a repeatable request may go again.
+        error.is_connect()
+            || (repeatable && (error.is_timeout() || error.is_request() || error.is_body()))
     }
 
     /// The wait before attempt `attempt + 1` under this policy's backoff
@@ -151,12 +153,6 @@ pub(crate) enum Decision {
     Wait { wait: Duration, told: bool },
     /// The server asks for a wait longer than the policy allows.
     TooLong(Duration),
-}
-
-/// Whether a failed send is worth retrying: the request may not have reached
-/// the server, or the connection broke.
-pub(crate) fn is_retryable(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body()
 }
 
 /// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3).

@@ -103,20 +103,14 @@ pub(super) fn key_update(
         Some(Value::String(s)) => {
             let n = s.chars().count();
             if !(1..=250).contains(&n) {
-                return Err(bad_field(
-                    "INVALID_ATTRIBUTE",
-                    "desc",
-                    format!("must be 1 to 250 characters, not {n}"),
-                ));
+                let why = format!("must be 1 to 250 characters, not {n}");
+                return Err(bad_field("INVALID_ATTRIBUTE", "desc", why));
             }
             Some(s.clone())
         }
         Some(_) => {
-            return Err(bad_field(
-                "INVALID_ATTRIBUTE",
-                "desc",
-                "must be a string".into(),
-            ));
+            let why = "must be a string".into();
+            return Err(bad_field("INVALID_ATTRIBUTE", "desc", why));
         }
     };
     let roles = match obj.get("roles") {
@@ -146,42 +140,30 @@ pub(super) fn role_list(
     other_roles: &[String],
     scope: &str,
 ) -> Result<Vec<String>, Refused> {
+    let bad = |code, why: String| Err(bad_field(code, "roles", why));
+    let not_names = || bad("INVALID_ATTRIBUTE", "must be an array of role names".into());
     let Some(items) = value.as_array() else {
-        return Err(bad_field(
-            "INVALID_ATTRIBUTE",
-            "roles",
-            "must be an array of role names".into(),
-        ));
+        return not_names();
     };
     if items.is_empty() {
-        return Err(bad_field(
-            "INVALID_ATTRIBUTE",
-            "roles",
-            "must name at least one role".into(),
-        ));
+        return bad("INVALID_ATTRIBUTE", "must name at least one role".into());
     }
     let mut out = Vec::new();
     for item in items {
         let Some(name) = item.as_str() else {
-            return Err(bad_field(
-                "INVALID_ATTRIBUTE",
-                "roles",
-                "must be an array of role names".into(),
-            ));
+            return not_names();
         };
         if other_roles.iter().any(|r| r == name) {
-            return Err(bad_field(
+            return bad(
                 "INVALID_ROLE_FOR_SCOPE",
-                "roles",
                 format!("{name} is not an {scope} role"),
-            ));
+            );
         }
         if !scope_roles.iter().any(|r| r == name) {
-            return Err(bad_field(
+            return bad(
                 "INVALID_ENUM_VALUE",
-                "roles",
                 format!("{name} is not a role of this API"),
-            ));
+            );
         }
         if !out.iter().any(|r: &String| r == name) {
             out.push(name.to_owned());

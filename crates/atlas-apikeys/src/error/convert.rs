@@ -45,34 +45,13 @@ fn error_body(status: u16, body: &[u8]) -> ApiError {
     #[derive(serde::Deserialize)]
     struct LenientDetail {
         #[serde(default)]
-        fields: Vec<LenientField>,
-    }
-    #[derive(serde::Deserialize)]
-    struct LenientField {
-        #[serde(default)]
-        field: String,
-        #[serde(default)]
-        description: String,
+        fields: Vec<FieldViolation>,
     }
     let parsed = serde_json::from_slice::<Lenient>(body)
         .ok()
         .filter(|l| l.error_code.is_some() || l.detail.is_some());
-    match parsed {
-        Some(l) => {
-            let fields = l.bad_request_detail.map(|d| d.fields).unwrap_or_default();
-            api_error(
-                status,
-                l.error_code,
-                l.reason,
-                l.detail,
-                l.parameters,
-                fields
-                    .into_iter()
-                    .map(|f| (f.field, f.description))
-                    .collect(),
-            )
-        }
-        None => ApiError {
+    let Some(l) = parsed else {
+        return ApiError {
             status,
             code: None,
             error_code: None,
@@ -82,29 +61,16 @@ fn error_body(status: u16, body: &[u8]) -> ApiError {
             bad_request_detail: Vec::new(),
             excerpt: Some(excerpt(body)),
             response: None,
-        },
-    }
-}
-
-fn api_error(
-    status: u16,
-    error_code: Option<String>,
-    reason: Option<String>,
-    detail: Option<String>,
-    parameters: Vec<serde_json::Value>,
-    fields: Vec<(String, String)>,
-) -> ApiError {
+        };
+    };
     ApiError {
         status,
-        code: error_code.as_deref().map(ErrorCode::from_raw),
-        error_code,
-        reason,
-        detail,
-        parameters,
-        bad_request_detail: fields
-            .into_iter()
-            .map(|(field, description)| FieldViolation { field, description })
-            .collect(),
+        code: l.error_code.as_deref().map(ErrorCode::from_raw),
+        error_code: l.error_code,
+        reason: l.reason,
+        detail: l.detail,
+        parameters: l.parameters,
+        bad_request_detail: l.bad_request_detail.map(|d| d.fields).unwrap_or_default(),
         excerpt: None,
         response: None,
     }

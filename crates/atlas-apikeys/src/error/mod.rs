@@ -342,8 +342,9 @@ impl fmt::Display for ApiError {
     }
 }
 
-/// One field the server rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One field the server rejected (read leniently: a missing part is empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default)]
 #[non_exhaustive]
 pub struct FieldViolation {
     /// The field.

@@ -125,10 +125,10 @@ pub fn media(
                 &op.path,
                 &op.accept,
             );
-            let ct = match &op.content_type {
-                Some(c) => quote!(Some(#c)),
-                None => quote!(None),
-            };
+            let ct = op
+                .content_type
+                .as_ref()
+                .map_or(quote!(None), |c| quote!(Some(#c)));
             quote! {
                 crate::OperationMedia {
                     operation_id: #id,
@@ -183,10 +183,9 @@ fn ops_enum() -> proc_macro2::TokenStream {
         .iter()
         .map(|op| format!(" {} (`{}`)", op.doc, op.operation_id));
     let names = ops.iter().map(|op| op.operation_id);
-    let stand_ins = ops.iter().map(|op| match op.stand_in {
-        Some(s) => quote!(Some(#s)),
-        None => quote!(None),
-    });
+    let stand_ins = ops
+        .iter()
+        .map(|op| op.stand_in.map_or(quote!(None), |s| quote!(Some(#s))));
     let v = &variants;
     quote! {
         /// A covered operation, whatever the system and version. Whether a
@@ -306,10 +305,10 @@ pub fn version(
     let version = &f.version;
     let system = &f.system;
     let variant = system_variant(system);
-    let base = match &f.default_base_url {
-        Some(url) => quote!(Some(#url)),
-        None => quote!(None),
-    };
+    let base = f
+        .default_base_url
+        .as_ref()
+        .map_or(quote!(None), |url| quote!(Some(#url)));
     let table = format_ident!("{}", media_table);
     let catalogue = format_ident!("{}", system.replace('-', "_"));
     let lists = quote! {

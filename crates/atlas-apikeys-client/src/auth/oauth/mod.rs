@@ -27,11 +27,17 @@ use crate::wire::retry::{Decision, RetryPolicy};
 /// tokens: half their lifetime).
 pub(crate) const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 
-/// How long a token endpoint failure is kept when the endpoint gives no
-/// `Retry-After`.
 use endpoint::{below, error_code, refresh_at};
 
+/// How long a token endpoint failure is kept when the endpoint gives no
+/// `Retry-After`.
 const FAILURE_BACKOFF: Duration = Duration::from_secs(2);
+
+/// The value behind `mutex`, even after a panic elsewhere poisoned it: the
+/// cache holds plain data, whole at every step.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 #[derive(Clone)]
 struct Token {
@@ -70,12 +76,8 @@ enum Fetch {
 #[derive(Deserialize)]
 struct TokenResponse {
     access_token: String,
-    #[serde(default = "default_expiry")]
-    expires_in: u64,
-}
-
-fn default_expiry() -> u64 {
-    3600
+    /// Seconds; an hour when not said.
+    expires_in: Option<u64>,
 }
 
 impl TokenCache {
@@ -99,7 +101,7 @@ impl TokenCache {
 
     /// The cached token, while it is not due for refresh.
     fn fresh(&self) -> Option<SecretString> {
-        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let current = lock(&self.current);
         current
             .as_ref()
             .filter(|t| Instant::now() < t.refresh_at)
@@ -107,7 +109,7 @@ impl TokenCache {
     }
 
     fn standing_failure(&self) -> Option<AuthError> {
-        let failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        let failed = lock(&self.failed);
         failed
             .as_ref()
             .filter(|(until, _)| Instant::now() < *until)
@@ -150,16 +152,15 @@ impl TokenCache {
         match self.fetch_with_retries(http, requests).await {
             Ok(token) => {
                 let access = token.access.clone();
-                *self.current.lock().unwrap_or_else(|e| e.into_inner()) = Some(token);
-                *self.failed.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                *lock(&self.current) = Some(token);
+                *lock(&self.failed) = None;
                 Ok(access)
             }
             Err((error, wait)) => {
                 let until = Instant::now()
                     .checked_add(wait.unwrap_or(FAILURE_BACKOFF))
                     .unwrap_or_else(Instant::now);
-                *self.failed.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some((until, error.clone()));
+                *lock(&self.failed) = Some((until, error.clone()));
                 Err(error)
             }
         }
@@ -228,7 +229,7 @@ impl TokenCache {
     /// Drops `used` if it is still the cached token (a 401 says it is no
     /// longer good); a token another task fetched meanwhile is kept.
     pub(crate) fn invalidate(&self, used: &SecretString) {
-        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let mut current = lock(&self.current);
         if current
             .as_ref()
             .is_some_and(|t| t.access.expose_secret() == used.expose_secret())
@@ -273,17 +274,13 @@ impl TokenCache {
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| Fetch::Unreadable)?;
         Ok(Token {
             access: SecretString::from(parsed.access_token),
-            refresh_at: refresh_at(started, parsed.expires_in),
+            refresh_at: refresh_at(started, parsed.expires_in.unwrap_or(3600)),
         })
     }
 
     /// Revokes the cached token, if any, and forgets it.
     pub(crate) async fn revoke(&self, http: &reqwest::Client) -> Result<(), AuthError> {
-        let token = self
-            .current
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .take();
+        let token = lock(&self.current).take();
         let Some(token) = token else {
             return Ok(());
         };
