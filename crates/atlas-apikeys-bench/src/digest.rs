@@ -22,13 +22,7 @@ pub(crate) async fn digest(s: &Settings) -> Result<Section, String> {
         let mut config = Config::default();
         config.faults.latency_ms = latency_ms;
         let emu = Emulator::start(config).await.map_err(|e| e.to_string())?;
-        let sdk_keys = ApiKeys::builder()
-            .base_url(emu.url())
-            .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
-            .retry(RetryPolicy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
-        let sdk = sdk_call(sdk_keys);
+        let sdk = sdk_call(digest_keys(&emu.url())?);
         let two = two_exchange_digest_call(&emu.url());
         assert!(sdk().await && two().await, "digest sides work");
         // Exchanges per call, counted by the server.
@@ -123,14 +117,7 @@ pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
             .await
             .map_err(|e| e.to_string())?;
         let call = if side.starts_with("SDK") {
-            sdk_call(
-                ApiKeys::builder()
-                    .base_url(emu.url())
-                    .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
-                    .retry(RetryPolicy::none())
-                    .build()
-                    .map_err(|e| e.to_string())?,
-            )
+            sdk_call(digest_keys(&emu.url())?)
         } else {
             two_exchange_digest_call(&emu.url())
         };
@@ -182,4 +169,14 @@ pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
         );
     }
     Ok(section)
+}
+
+/// The SDK with the example owner's API key (digest), no retries.
+fn digest_keys(url: &str) -> Result<ApiKeys, String> {
+    ApiKeys::builder()
+        .base_url(url)
+        .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
+        .retry(RetryPolicy::none())
+        .build()
+        .map_err(|e| e.to_string())
 }

@@ -62,7 +62,7 @@ impl fmt::Debug for PrivateKey {
 }
 
 /// A link to a related resource.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Link {
     /// The URL.
@@ -219,14 +219,8 @@ struct Wire {
     desc: Option<String>,
     public_key: Option<String>,
     private_key: Option<Secret>,
-    links: Option<Vec<WireLink>>,
+    links: Option<Vec<Link>>,
     roles: Option<Vec<WireRole>>,
-}
-
-#[derive(serde::Deserialize)]
-struct WireLink {
-    href: Option<String>,
-    rel: Option<String>,
 }
 
 #[derive(serde::Deserialize)]
@@ -253,15 +247,7 @@ impl<'de> serde::Deserialize<'de> for ApiKey {
             roles: KeyRoles::split(wire.roles.unwrap_or_default()),
             public_key: wire.public_key,
             private_key: wire.private_key.map(PrivateKey),
-            links: wire
-                .links
-                .unwrap_or_default()
-                .into_iter()
-                .map(|l| Link {
-                    href: l.href,
-                    rel: l.rel,
-                })
-                .collect(),
+            links: wire.links.unwrap_or_default(),
         })
     }
 }

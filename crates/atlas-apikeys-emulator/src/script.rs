@@ -30,12 +30,7 @@ pub struct Reply {
 impl Reply {
     /// A JSON reply.
     pub fn json(status: u16, body: serde_json::Value) -> Self {
-        Self {
-            status,
-            content_type: Some("application/json"),
-            body: body.to_string().into_bytes(),
-            headers: Vec::new(),
-        }
+        Self::raw(status, "application/json", &body.to_string())
     }
 
     /// A reply with an explicit content type and raw body.
@@ -51,10 +46,8 @@ impl Reply {
     /// A reply without a body.
     pub fn empty(status: u16) -> Self {
         Self {
-            status,
             content_type: None,
-            body: Vec::new(),
-            headers: Vec::new(),
+            ..Self::raw(status, "", "")
         }
     }
 

@@ -97,13 +97,15 @@ impl Digest {
         request: &mut reqwest::Request,
         lease: &mut Lease,
     ) -> Result<(), AuthError> {
-        let uri = request_uri(request.url());
+        // The digest `uri`: the request target as sent (path and query).
+        let url = request.url();
+        let uri = &url[url::Position::BeforePath..url::Position::AfterQuery];
         let header = lease
             .client
             .respond(&PasswordParams {
                 username: &self.username,
                 password: self.password.expose_secret(),
-                uri: &uri,
+                uri,
                 method: request.method().as_str(),
                 // Never `auth-int`: see the module docs.
                 body: None,
@@ -227,14 +229,6 @@ fn rank(client: &DigestClient) -> u8 {
         _ => 0,
     };
     algorithm * 2 + u8::from(!client.rfc2069_compat())
-}
-
-/// The digest `uri`: the request target as sent (path and query).
-pub(crate) fn request_uri(url: &reqwest::Url) -> String {
-    match url.query() {
-        Some(q) => format!("{}?{q}", url.path()),
-        None => url.path().to_owned(),
-    }
 }
 
 #[cfg(test)]

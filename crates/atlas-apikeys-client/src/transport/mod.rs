@@ -122,10 +122,9 @@ fn run<'a>(
                 }
             };
             record.exchanges += 1;
-            let logged = crate::wire::exchange::Exchange::start(
-                &req,
-                learns_challenge(&shared.auth, &lease),
-            );
+            // A digest request with no challenge to answer is sent to learn one.
+            let learns = matches!(shared.auth, Auth::Digest(_)) && lease.is_none();
+            let logged = crate::wire::exchange::Exchange::start(&req, learns);
             // `req` is spent here; every path that goes round again sets it from
             // `replay`.
             let result = http.execute(req).await;
@@ -276,12 +275,6 @@ async fn finish(
         }
     };
     (answered, record)
-}
-
-/// Whether this attempt is a digest request with no challenge to answer,
-/// sent to learn one.
-fn learns_challenge(auth: &Auth, lease: &Option<Lease>) -> bool {
-    matches!(auth, Auth::Digest(_)) && lease.is_none()
 }
 
 fn set_bearer(request: &mut reqwest::Request, token: &SecretString) {

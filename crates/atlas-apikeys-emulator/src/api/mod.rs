@@ -197,18 +197,16 @@ async fn respond(
         }
     }
     let max = app.config.max_body_bytes;
-    let too_large = || {
-        let mut r = render_error(
-            refuse(
-                413,
-                "PAYLOAD_TOO_LARGE",
-                format!("The request body exceeds {max} bytes."),
-            ),
-            opts,
-        );
+    // A refused body may still be arriving: the connection is closed after.
+    let closing = |status, code, detail: String| {
+        let mut r = render_error(refuse(status, code, detail), opts);
         r.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));
         r
+    };
+    let too_large = || {
+        let detail = format!("The request body exceeds {max} bytes.");
+        closing(413, "PAYLOAD_TOO_LARGE", detail)
     };
     // Refused on the declared length, before waiting for a body that may
     // never come.
@@ -225,17 +223,8 @@ async fn respond(
         Ok(Ok(b)) => b,
         Ok(Err(_)) => return too_large(),
         Err(_) => {
-            let mut r = render_error(
-                refuse(
-                    408,
-                    "REQUEST_TIMEOUT",
-                    "The request body did not arrive in time.",
-                ),
-                opts,
-            );
-            r.headers_mut()
-                .insert(header::CONNECTION, HeaderValue::from_static("close"));
-            return r;
+            let detail = "The request body did not arrive in time.".into();
+            return closing(408, "REQUEST_TIMEOUT", detail);
         }
     };
     // A reference count, not a copy of the body.
