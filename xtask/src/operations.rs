@@ -20,8 +20,9 @@ pub struct Operation {
     pub path: &'static str,
     /// The operationId the fragment records (upstream's newest name).
     pub operation_id: &'static str,
-    /// Whether every version must offer it. Operations added after the first
-    /// three are optional per version: a spec without them still imports.
+    /// Whether every version must offer it (the three this project began
+    /// with). The others are optional per version: a spec without them
+    /// still imports.
     pub required: bool,
     /// Where a version lacks this operation, another that serves it (the
     /// public API's project PATCH, which assigns or replaces).

@@ -1,4 +1,4 @@
-//! `atlas-apikeys`: the three API key operations on Atlas, Cloud Manager and
+//! `atlas-apikeys`: the API key operations on Atlas, Cloud Manager and
 //! Ops Manager, from a shell, plus `apply` for many keys and projects at
 //! once. Run `atlas-apikeys --help`.
 #![forbid(unsafe_code)]

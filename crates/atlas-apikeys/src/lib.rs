@@ -4,6 +4,7 @@
 //! description and roles") is checked **before anything is sent**, with
 //! errors that name the field, the rule and the offending value.
 //!
+//! - [`ApiKeys::org_key`]: read a key, with its roles everywhere.
 //! - [`ApiKeys::update_org_key`]: description and/or organization roles.
 //! - [`ApiKeys::assign_to_project`]: give a key project roles in a project.
 //! - [`ApiKeys::update_project_roles`]: replace its roles there (and/or its

@@ -38,7 +38,7 @@ fn paths(a: &Value, b: &Value) -> Result<Value, String> {
     let (Some(am), Some(bm)) = (a.as_object(), b.as_object()) else {
         return Err("#/paths: not a map".into());
     };
-    // The union: an operation added after the first three may be offered by
+    // The union: an operation that is not `required` may be offered by
     // some versions only (each version's media table lists its own).
     let mut out = am.clone();
     for (path, item) in bm {
