@@ -284,6 +284,17 @@ fn rewrite_content(holder: &mut Value, record: bool) -> Result<Vec<String>, Stri
     Ok(seen)
 }
 
+/// A parameter's `in` and `name`.
+fn located(p: &Value) -> (String, String) {
+    let field = |f: &str| {
+        p.get(f)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    (field("in"), field("name"))
+}
+
 /// Path parameters first, in template order, then the rest by location and
 /// name: versions that list the same parameters in another order compare
 /// equal, and the glue calls them by name anyway.
@@ -293,18 +304,7 @@ pub(super) fn sort_parameters(spec: &mut Value) {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(k, p)| {
-            let field = |f: &str| {
-                p.get(f)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned()
-            };
-            (
-                format!("#/components/parameters/{k}"),
-                (field("in"), field("name")),
-            )
-        })
+        .map(|(k, p)| (format!("#/components/parameters/{k}"), located(p)))
         .collect();
     let Some(paths) = spec.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
@@ -320,15 +320,7 @@ pub(super) fn sort_parameters(spec: &mut Value) {
             params.sort_by_key(|p| {
                 let (location, name) = match p.get("$ref").and_then(Value::as_str) {
                     Some(r) => named.get(r).cloned().unwrap_or_default(),
-                    None => {
-                        let field = |f: &str| {
-                            p.get(f)
-                                .and_then(Value::as_str)
-                                .unwrap_or_default()
-                                .to_owned()
-                        };
-                        (field("in"), field("name"))
-                    }
+                    None => located(p),
                 };
                 let at = path
                     .find(&format!("{{{name}}}"))

@@ -60,11 +60,6 @@ impl ApiDate {
         let at = media_type.find("vnd.atlas.")? + "vnd.atlas.".len();
         Self::parse(media_type.get(at..at + 10)?).ok()
     }
-
-    /// The module-name form, `2025_02_19`.
-    pub fn snake(&self) -> String {
-        self.to_string().replace('-', "_")
-    }
 }
 
 fn days_in_month(year: u16, month: u16) -> u16 {
@@ -118,11 +113,8 @@ pub fn declared_dates(doc: &Value) -> BTreeSet<ApiDate> {
         }
     }
     let mut out = BTreeSet::new();
-    if let Some(paths) = doc.get("paths") {
-        walk(paths, &mut out);
-    }
-    if let Some(components) = doc.get("components") {
-        walk(components, &mut out);
+    for part in ["paths", "components"].iter().filter_map(|k| doc.get(k)) {
+        walk(part, &mut out);
     }
     out
 }
@@ -159,10 +151,10 @@ pub(super) fn resolve_operation(
 ) -> Result<Value, ImportError> {
     let mut out = operation.clone();
     let body_ptr = jsonpath::push(op_ptr, "requestBody");
-    let body = match operation.get("requestBody") {
-        Some(b) => Some(ctx.resolve(b, &body_ptr)?),
-        None => None,
-    };
+    let body = operation
+        .get("requestBody")
+        .map(|b| ctx.resolve(b, &body_ptr))
+        .transpose()?;
     let responses_ptr = jsonpath::push(op_ptr, "responses");
     let mut responses = Vec::new();
     match operation.get("responses") {

@@ -300,17 +300,9 @@ pub(super) fn with_request_builders(file: &mut syn::File) -> Result<(), String> 
             sig.ident = builder.clone();
             sig.asyncness = None;
             sig.output = syn::parse_quote!(-> Result<reqwest::Request, reqwest::Error>);
-            let args: Vec<syn::Ident> = sig
-                .inputs
-                .iter()
-                .filter_map(|a| match a {
-                    syn::FnArg::Typed(t) => match &*t.pat {
-                        syn::Pat::Ident(i) => Some(i.ident.clone()),
-                        _ => None,
-                    },
-                    syn::FnArg::Receiver(_) => None,
-                })
-                .collect();
+            let args = parameters(&sig, |_| true)
+                .into_iter()
+                .map(|a| quote::format_ident!("{a}"));
             let doc = format!(" Builds the request [`Self::{name}`] sends.");
             let request_fn: syn::ImplItemFn = syn::parse_quote! {
                 #[doc = #doc]
