@@ -181,7 +181,8 @@ impl Setup {
                 "give `{name} KEY_ID` or `KEY_ID {flag} {name}`"
             ))),
         }?;
-        Ok((parse(&id, name)?, parse(&key, "KEY_ID")?))
+        let id = parse_id(&id, name).map_err(Failure::usage)?;
+        Ok((id, parse_id(&key, "KEY_ID").map_err(Failure::usage)?))
     }
 
     /// A client for the resolved settings. A dry run needs no credentials,
@@ -236,14 +237,6 @@ impl Setup {
             failure
         }
     }
-}
-
-/// Parses an id, saying which argument it was in the command line's words.
-fn parse<T: std::str::FromStr<Err = atlas_apikeys::IdError>>(
-    value: &str,
-    what: &str,
-) -> Result<T, Failure> {
-    parse_id(value, what).map_err(Failure::usage)
 }
 
 /// An id, trimmed and parsed; the message names `what` and the problem

@@ -3,13 +3,12 @@
 
 use atlas_apikeys_client::{ApiVersion, System, VERSIONS};
 
-fn versions_of(system: System) -> impl Iterator<Item = &'static ApiVersion> {
-    VERSIONS.iter().copied().filter(move |v| v.system == system)
-}
-
 /// Every Atlas API version this build drives, oldest first.
 pub fn atlas_versions() -> impl Iterator<Item = &'static ApiVersion> {
-    versions_of(System::Atlas)
+    VERSIONS
+        .iter()
+        .copied()
+        .filter(|v| v.system == System::Atlas)
 }
 
 /// The newest Atlas API version this build drives.

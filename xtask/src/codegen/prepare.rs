@@ -171,7 +171,7 @@ pub fn prepare(
     Ok(Prepared {
         spec,
         media,
-        enums: hoister.finish(),
+        enums: hoister.sets,
         uses_secret,
     })
 }

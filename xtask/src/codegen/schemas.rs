@@ -178,10 +178,6 @@ impl Schemas {
             }
         }
     }
-
-    pub(super) fn finish(self) -> Vec<EnumSet> {
-        self.sets
-    }
 }
 
 /// Schemas directly under a response or media-type map entry.
