@@ -4,6 +4,10 @@
 
 use atlas_apikeys_client::ApiVersion;
 
+use crate::description::Description;
+use crate::error::{Rule, ValidationError};
+use crate::roles::{self, OrgRole, ProjectRole, ScopedRole};
+
 /// The version a value was checked for: sending it to a client of that
 /// version checks nothing again. A note about the value, not part of it:
 /// it never makes two values unequal, and every change clears it.
@@ -20,9 +24,17 @@ impl std::fmt::Debug for CheckedFor {
 }
 
 impl CheckedFor {
-    /// The very table: a copy with other role lists is not it.
-    fn holds(self, version: &ApiVersion) -> bool {
-        self.0.is_some_and(|v| std::ptr::eq(v, version))
+    /// `check`, unless the value was checked for this very table (a copy
+    /// with other role lists is not it).
+    fn or(
+        self,
+        version: &ApiVersion,
+        check: impl FnOnce() -> Result<(), ValidationError>,
+    ) -> Result<(), ValidationError> {
+        match self.0 {
+            Some(v) if std::ptr::eq(v, version) => Ok(()),
+            _ => check(),
+        }
     }
 }
 
@@ -33,10 +45,6 @@ impl PartialEq for CheckedFor {
 }
 
 impl Eq for CheckedFor {}
-
-use crate::description::Description;
-use crate::error::{Rule, ValidationError};
-use crate::roles::{self, OrgRole, ProjectRole, ScopedRole};
 
 /// An update of an API key's description and/or roles of one scope. Only
 /// what is set is sent. Use it as [`OrgKeyUpdate`] or [`ProjectKeyUpdate`].
@@ -124,10 +132,7 @@ impl<R: ScopedRole> KeyUpdate<R> {
 
     /// What sending checks: nothing again when it was checked for `version`.
     pub(crate) fn ensure_valid(&self, version: &ApiVersion) -> Result<(), ValidationError> {
-        if self.checked.holds(version) {
-            return Ok(());
-        }
-        self.validate(version)
+        self.checked.or(version, || self.validate(version))
     }
 
     /// Checks the documented rules for `version` (what sending does first):
@@ -185,10 +190,7 @@ impl ProjectRoles {
 
     /// What sending checks: nothing again when it was checked for `version`.
     pub(crate) fn ensure_valid(&self, version: &ApiVersion) -> Result<(), ValidationError> {
-        if self.checked.holds(version) {
-            return Ok(());
-        }
-        self.validate(version)
+        self.checked.or(version, || self.validate(version))
     }
 
     /// The roles.
