@@ -26,7 +26,7 @@
 //! let key = client
 //!     .update_org_api_key("32b6e34b3d91647abb20e7b8", "5d1113b25a115342acc2d1aa", None, None, &body)
 //!     .await?;
-//! println!("{:?}", key.roles);
+//! assert_eq!(key.id.as_deref(), Some("5d1113b25a115342acc2d1aa"));
 //! # Ok(()) }
 //! ```
 //!

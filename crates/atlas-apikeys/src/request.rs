@@ -38,6 +38,25 @@ impl CheckedFor {
     }
 }
 
+/// `checked` and `ensure_valid`, the same for every request type that
+/// carries a [`CheckedFor`] and a `validate(version)`.
+macro_rules! checked_methods {
+    () => {
+        /// [`Self::validate`]d for `version`, and so marked: a client of that
+        /// version sends it without checking it again.
+        pub fn checked(mut self, version: &'static ApiVersion) -> Result<Self, ValidationError> {
+            self.validate(version)?;
+            self.checked = CheckedFor(Some(version));
+            Ok(self)
+        }
+
+        /// What sending checks: nothing again when it was checked for `version`.
+        pub(crate) fn ensure_valid(&self, version: &ApiVersion) -> Result<(), ValidationError> {
+            self.checked.or(version, || self.validate(version))
+        }
+    };
+}
+
 impl PartialEq for CheckedFor {
     fn eq(&self, _: &Self) -> bool {
         true
@@ -122,18 +141,7 @@ impl<R: ScopedRole> KeyUpdate<R> {
         self
     }
 
-    /// [`Self::validate`]d for `version`, and so marked: a client of that
-    /// version sends it without checking it again.
-    pub fn checked(mut self, version: &'static ApiVersion) -> Result<Self, ValidationError> {
-        self.validate(version)?;
-        self.checked = CheckedFor(Some(version));
-        Ok(self)
-    }
-
-    /// What sending checks: nothing again when it was checked for `version`.
-    pub(crate) fn ensure_valid(&self, version: &ApiVersion) -> Result<(), ValidationError> {
-        self.checked.or(version, || self.validate(version))
-    }
+    checked_methods!();
 
     /// Checks the documented rules for `version` (what sending does first):
     /// at least one of description and roles; roles, if given, non-empty,
@@ -180,18 +188,7 @@ impl ProjectRoles {
         self
     }
 
-    /// [`Self::validate`]d for `version`, and so marked: a client of that
-    /// version sends it without checking it again.
-    pub fn checked(mut self, version: &'static ApiVersion) -> Result<Self, ValidationError> {
-        self.validate(version)?;
-        self.checked = CheckedFor(Some(version));
-        Ok(self)
-    }
-
-    /// What sending checks: nothing again when it was checked for `version`.
-    pub(crate) fn ensure_valid(&self, version: &ApiVersion) -> Result<(), ValidationError> {
-        self.checked.or(version, || self.validate(version))
-    }
+    checked_methods!();
 
     /// The roles.
     pub fn roles(&self) -> &[ProjectRole] {
