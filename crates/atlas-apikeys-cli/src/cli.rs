@@ -222,10 +222,10 @@ pub struct UpdateArgs<S: ScopeKind> {
     #[command(flatten)]
     pub target: Target<S>,
     /// New description.
-    #[arg(long, value_name = "TEXT", help = S::SCOPE.desc_help())]
+    #[arg(long, value_name = "TEXT", help = S::SCOPE.desc_help)]
     pub desc: Option<String>,
     /// New roles.
-    #[arg(long = "role", value_name = "ROLE", value_delimiter = ',', value_parser = Offer(S::roles), help = S::SCOPE.roles_help())]
+    #[arg(long = "role", value_name = "ROLE", value_delimiter = ',', value_parser = Offer(S::roles), help = S::SCOPE.roles_help)]
     pub roles: Vec<String>,
 }
 

@@ -71,7 +71,7 @@ impl Commands<'_> {
     /// `project-key assign`: idempotent unless `--strict`.
     pub async fn assign(&self, args: &AssignArgs) -> Result<(), Failure> {
         let (project, key): (ProjectId, _) = self.setup.target(&args.target)?;
-        if args.strict && self.setup.system != System::Atlas {
+        if args.strict && self.setup.version.system != System::Atlas {
             return Err(Failure::usage(
                 "--strict: Cloud Manager and Ops Manager assign with the PATCH that also replaces roles, and their answer does not say whether the key was in the project before; leave out --strict",
             ));
@@ -114,8 +114,12 @@ impl Commands<'_> {
         R: ScopedRole + for<'a> From<&'a str>,
     {
         let mut update = KeyUpdate::<R>::new();
-        if let Some(d) = description(desc)? {
-            update = update.description(d);
+        if let Some(d) = desc {
+            let chars = d.chars().count();
+            update = update
+                .description(Description::new(d.clone()).map_err(|e| {
+                    Failure::usage(format!("--desc: {e} (got {chars} characters)"))
+                })?);
         }
         if !roles.is_empty() {
             update = update.roles(roles.iter().map(|r| R::from(r.trim())));
@@ -140,19 +144,6 @@ impl Commands<'_> {
             other => other.map(Some).map_err(|e| self.setup.explain(e)),
         }
     }
-}
-
-fn description(desc: Option<&String>) -> Result<Option<Description>, Failure> {
-    desc.map(|d| {
-        Description::new(d.clone()).map_err(|e| {
-            Failure::usage(format!(
-                "--desc: {} (got {} characters)",
-                e,
-                d.chars().count()
-            ))
-        })
-    })
-    .transpose()
 }
 
 /// Prints the requests a dry run collected.

@@ -46,21 +46,14 @@ impl Format {
                 )));
             }
         };
-        Ok(Self::of(output, pretty))
-    }
-
-    fn of(output: Option<crate::cli::OutputArg>, pretty: Option<bool>) -> Self {
         let terminal = std::io::stdout().is_terminal();
-        match output {
-            Some(crate::cli::OutputArg::Table) => Format::Table,
-            Some(crate::cli::OutputArg::Json) => Format::Json {
-                pretty: pretty.unwrap_or(terminal),
-            },
+        Ok(match output {
+            Some(OutputArg::Table) => Format::Table,
             None if terminal && pretty.is_none() => Format::Table,
-            None => Format::Json {
+            _ => Format::Json {
                 pretty: pretty.unwrap_or(terminal),
             },
-        }
+        })
     }
 }
 

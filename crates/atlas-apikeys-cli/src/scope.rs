@@ -5,79 +5,65 @@
 use std::marker::PhantomData;
 
 use atlas_apikeys::settings::{Settings, vars};
-use clap::{Arg, ArgMatches, Args, Command, FromArgMatches};
+use clap::Args;
 
-/// What a command's first id names.
+/// What a command's first id names, an organization or a project, and its
+/// spellings.
 #[derive(Debug, Clone, Copy)]
-pub enum Scope {
-    /// An organization (`ORG_ID`, `--orgId`).
-    Org,
-    /// A project (`PROJECT_ID`, `--projectId`).
-    Project,
+pub struct Scope {
+    /// The id's name in usage and messages.
+    pub name: &'static str,
+    /// The Atlas CLI's flag, without its dashes.
+    pub long: &'static str,
+    /// The flag's kebab-case alias.
+    pub kebab: &'static str,
+    /// The environment variable that gives a default.
+    pub variable: &'static str,
+    /// The flag's help.
+    pub flag_help: &'static str,
+    /// `--desc`'s help.
+    pub desc_help: &'static str,
+    /// `--role`'s help.
+    pub roles_help: &'static str,
+    org: bool,
 }
 
 impl Scope {
-    /// The id's name in usage and messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Org => "ORG_ID",
-            Self::Project => "PROJECT_ID",
-        }
-    }
+    /// An organization (`ORG_ID`, `--orgId`).
+    pub const ORG: Self = Self {
+        name: "ORG_ID",
+        long: "orgId",
+        kebab: "org-id",
+        variable: vars::ORG_ID,
+        flag_help: "The organization's 24-hex id (Atlas CLI spelling)",
+        desc_help: "New description (1 to 250 characters)",
+        roles_help: "Organization roles (comma-separated or repeated; replaces the current ones)",
+        org: true,
+    };
 
-    /// The Atlas CLI's flag, without its dashes.
-    fn long(self) -> &'static str {
-        match self {
-            Self::Org => "orgId",
-            Self::Project => "projectId",
-        }
-    }
+    /// A project (`PROJECT_ID`, `--projectId`).
+    pub const PROJECT: Self = Self {
+        name: "PROJECT_ID",
+        long: "projectId",
+        kebab: "project-id",
+        variable: vars::PROJECT_ID,
+        flag_help: "The project's 24-hex id (Atlas CLI spelling; Atlas calls it groupId)",
+        desc_help: "New description (Atlas only)",
+        roles_help: "Project roles (comma-separated or repeated; replaces the current ones)",
+        org: false,
+    };
 
     /// The flag as typed.
     pub fn flag(self) -> String {
-        format!("--{}", self.long())
-    }
-
-    /// The environment variable that gives a default.
-    pub fn variable(self) -> &'static str {
-        match self {
-            Self::Org => vars::ORG_ID,
-            Self::Project => vars::PROJECT_ID,
-        }
+        format!("--{}", self.long)
     }
 
     /// The default from the environment or the profile.
     pub fn default(self, settings: &Settings) -> Option<&str> {
-        match self {
-            Self::Org => settings.org_id.as_deref(),
-            Self::Project => settings.project_id.as_deref(),
-        }
-    }
-
-    fn flag_help(self) -> &'static str {
-        match self {
-            Self::Org => "The organization's 24-hex id (Atlas CLI spelling)",
-            Self::Project => "The project's 24-hex id (Atlas CLI spelling; Atlas calls it groupId)",
-        }
-    }
-
-    /// `--desc`'s help.
-    pub fn desc_help(self) -> &'static str {
-        match self {
-            Self::Org => "New description (1 to 250 characters)",
-            Self::Project => "New description (Atlas only)",
-        }
-    }
-
-    /// `--role`'s help.
-    pub fn roles_help(self) -> &'static str {
-        match self {
-            Self::Org => {
-                "Organization roles (comma-separated or repeated; replaces the current ones)"
-            }
-            Self::Project => {
-                "Project roles (comma-separated or repeated; replaces the current ones)"
-            }
+        if self.org {
+            settings.org_id.as_deref()
+        } else {
+            settings.project_id.as_deref()
         }
     }
 
@@ -86,9 +72,10 @@ impl Scope {
     pub fn roles(self) -> Vec<&'static str> {
         let mut out: Vec<&'static str> = Vec::new();
         for entry in atlas_apikeys::client::catalogue::CATALOGUE {
-            let roles = match self {
-                Self::Org => entry.org.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                Self::Project => entry.project.iter().map(|r| r.as_str()).collect(),
+            let roles = if self.org {
+                entry.org.iter().map(|r| r.as_str()).collect::<Vec<_>>()
+            } else {
+                entry.project.iter().map(|r| r.as_str()).collect()
             };
             for role in roles {
                 if !out.contains(&role) {
@@ -97,13 +84,6 @@ impl Scope {
             }
         }
         out
-    }
-
-    fn kebab(self) -> &'static str {
-        match self {
-            Self::Org => "org-id",
-            Self::Project => "project-id",
-        }
     }
 }
 
@@ -123,7 +103,7 @@ pub trait ScopeKind: std::fmt::Debug + Send + Sync + 'static {
 pub struct OrgScope;
 
 impl ScopeKind for OrgScope {
-    const SCOPE: Scope = Scope::Org;
+    const SCOPE: Scope = Scope::ORG;
 }
 
 /// The project scope.
@@ -131,17 +111,21 @@ impl ScopeKind for OrgScope {
 pub struct ProjectScope;
 
 impl ScopeKind for ProjectScope {
-    const SCOPE: Scope = Scope::Project;
+    const SCOPE: Scope = Scope::PROJECT;
 }
 
 /// A key command's ids: `SCOPE_ID KEY_ID`, or `KEY_ID` with the Atlas CLI's
 /// flag (or the default `Setup::target` finds).
-#[derive(Debug)]
-pub struct Target<S> {
+#[derive(Debug, Args)]
+pub struct Target<S: ScopeKind> {
     /// The positional ids, one or two.
+    #[arg(id = "ids", value_name = "ID", num_args = 1..=2, required = true, action = clap::ArgAction::Set,
+          help = format!("`{} KEY_ID`, or just `KEY_ID` with {} (the Atlas CLI's order) or {}", S::SCOPE.name, S::SCOPE.flag(), S::SCOPE.variable))]
     pub ids: Vec<String>,
     /// The flag's value.
+    #[arg(id = "scope_id", long = S::SCOPE.long, alias = S::SCOPE.kebab, value_name = S::SCOPE.name, help = S::SCOPE.flag_help)]
     pub flag: Option<String>,
+    #[arg(skip)]
     scope: PhantomData<S>,
 }
 
@@ -149,56 +133,5 @@ impl<S: ScopeKind> Target<S> {
     /// The scope these ids are for.
     pub fn scope(&self) -> Scope {
         S::SCOPE
-    }
-}
-
-const IDS: &str = "ids";
-const FLAG: &str = "scope_id";
-
-impl<S: ScopeKind> FromArgMatches for Target<S> {
-    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
-        Ok(Self {
-            ids: m
-                .get_many::<String>(IDS)
-                .into_iter()
-                .flatten()
-                .cloned()
-                .collect(),
-            flag: m.get_one::<String>(FLAG).cloned(),
-            scope: PhantomData,
-        })
-    }
-
-    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
-        *self = Self::from_arg_matches(m)?;
-        Ok(())
-    }
-}
-
-impl<S: ScopeKind> Args for Target<S> {
-    fn augment_args(cmd: Command) -> Command {
-        let scope = S::SCOPE;
-        let (name, flag) = (scope.name(), scope.flag());
-        cmd.arg(
-            Arg::new(IDS)
-                .value_name("ID")
-                .num_args(1..=2)
-                .required(true)
-                .help(format!(
-                    "`{name} KEY_ID`, or just `KEY_ID` with {flag} (the Atlas CLI's order) or {}",
-                    scope.variable()
-                )),
-        )
-        .arg(
-            Arg::new(FLAG)
-                .long(scope.long())
-                .alias(scope.kebab())
-                .value_name(name)
-                .help(scope.flag_help()),
-        )
-    }
-
-    fn augment_args_for_update(cmd: Command) -> Command {
-        Self::augment_args(cmd)
     }
 }

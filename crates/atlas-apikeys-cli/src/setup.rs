@@ -26,18 +26,14 @@ impl From<SystemArg> for System {
 pub struct Setup {
     /// Environment and profile.
     pub settings: Settings,
-    /// The product.
-    pub system: System,
     /// The version table requests follow.
     pub version: &'static ApiVersion,
     /// Print requests instead of sending them.
     pub dry_run: bool,
-    base_url: String,
+    /// Everything the client needs but credentials and the dry run.
+    builder: atlas_apikeys::ApiKeysBuilder,
     private_key_file: Option<std::path::PathBuf>,
     client_secret_file: Option<std::path::PathBuf>,
-    envelope: bool,
-    pretty: bool,
-    allow_insecure_http: bool,
     /// Both ids came as positionals, in this tool's order.
     positional_pair: Cell<bool>,
 }
@@ -132,17 +128,26 @@ impl Setup {
                 "base URL {base_url:?} has no scheme: write https://{base_url} (or http:// for a local server)"
             )));
         }
+        let mut builder = ApiKeys::builder()
+            .version(version)
+            .base_url(base_url)
+            .envelope(global.envelope)
+            .pretty(global.pretty == Some(true));
+        if global.allow_insecure_http {
+            builder = builder.allow_insecure_http();
+        }
+        // The keys' organization, when the settings name one: an assign
+        // whose answer was lost is then settled by reading the key back.
+        if let Some(org) = settings.org_id.as_deref().and_then(|o| o.parse().ok()) {
+            builder = builder.org(org);
+        }
         Ok(Setup {
             settings,
-            system,
             version,
             dry_run: global.dry_run,
-            base_url,
+            builder,
             private_key_file: global.private_key_file.clone(),
             client_secret_file: global.client_secret_file.clone(),
-            envelope: global.envelope,
-            pretty: global.pretty == Some(true),
-            allow_insecure_http: global.allow_insecure_http,
             positional_pair: Cell::new(false),
         })
     }
@@ -156,7 +161,7 @@ impl Setup {
         Id: std::str::FromStr<Err = atlas_apikeys::IdError>,
     {
         let scope = target.scope();
-        let (name, flag) = (scope.name(), scope.flag());
+        let (name, flag) = (scope.name, scope.flag());
         let (id, key) = match (target.ids.as_slice(), target.flag.as_deref()) {
             ([_, _], Some(_)) => Err(Failure::usage(format!(
                 "{name} given twice: as the first ID and with {flag}; give `KEY_ID {flag} {name}` or `{name} KEY_ID`"
@@ -170,7 +175,7 @@ impl Setup {
                 Some(id) => Ok((id.to_owned(), key.clone())),
                 None => Err(Failure::usage(format!(
                     "missing {name}: give `{name} KEY_ID`, or `KEY_ID {flag} {name}`, or set {}{}",
-                    scope.variable(),
+                    scope.variable,
                     self.settings
                         .profile_error()
                         .map(|e| format!(" (the profile could not be read: {e})"))
@@ -188,30 +193,18 @@ impl Setup {
     /// A client for the resolved settings. A dry run needs no credentials,
     /// and reads none.
     pub fn client(&self) -> Result<ApiKeys, Failure> {
-        let mut builder = ApiKeys::builder()
-            .version(self.version)
-            .base_url(self.base_url.clone())
-            .envelope(self.envelope)
-            .pretty(self.pretty);
-        builder = if self.dry_run {
+        let builder = self.builder.clone();
+        let builder = if self.dry_run {
             builder.anonymous().dry_run(DryRun::All)
         } else {
             let credentials = crate::credentials::resolve(
                 &self.settings,
-                self.system,
+                self.version.system,
                 self.private_key_file.as_deref(),
                 self.client_secret_file.as_deref(),
             );
             builder.credentials(credentials.map_err(Failure::transport)?)
         };
-        if self.allow_insecure_http {
-            builder = builder.allow_insecure_http();
-        }
-        // The keys' organization, when the settings name one: an assign
-        // whose answer was lost is then settled by reading the key back.
-        if let Some(org) = self.settings.org_id.as_deref().and_then(|o| o.parse().ok()) {
-            builder = builder.org(org);
-        }
         builder.build().map_err(Failure::from)
     }
 

@@ -41,18 +41,23 @@ impl IdKind {
     }
 }
 
+const RULE: &str = "must be 24 hexadecimal characters (0-9, a-f, lower case)";
+
 /// How an input breaks the id rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IdProblem {
     /// The input is empty.
+    #[error("{RULE}; got an empty string")]
     Empty,
     /// Valid characters, wrong count (counted in characters).
+    #[error("{RULE}; got {found} characters")]
     Length {
         /// Characters found.
         found: usize,
     },
     /// An upper-case hex digit; ids are lower case.
+    #[error("{RULE}; character {position} ({found:?}) is upper case, use {:?}", found.to_ascii_lowercase())]
     Uppercase {
         /// 1-based character position.
         position: usize,
@@ -60,6 +65,7 @@ pub enum IdProblem {
         found: char,
     },
     /// A character that is not a hex digit.
+    #[error("{RULE}; character {position} ({found:?}) is not a hex digit")]
     NotHex {
         /// 1-based character position.
         position: usize,
@@ -67,38 +73,15 @@ pub enum IdProblem {
         found: char,
     },
     /// Eight letters or digits: an API key's public key, not its id.
+    #[error(
+        "{RULE}; this looks like an API key's 8-character public key: pass the key's 24-hex id (its `id` field) instead"
+    )]
     PublicKey,
     /// Shaped like a private key (a UUID); the input is not shown.
+    #[error(
+        "{RULE}; this looks like a secret (a private key or a client secret), so it is not shown: pass the key's 24-hex id instead"
+    )]
     PrivateKey,
-}
-
-impl fmt::Display for IdProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const RULE: &str = "must be 24 hexadecimal characters (0-9, a-f, lower case)";
-        match self {
-            Self::Empty => write!(f, "{RULE}; got an empty string"),
-            Self::Length { found } => write!(f, "{RULE}; got {found} characters"),
-            Self::Uppercase { position, found } => write!(
-                f,
-                "{RULE}; character {position} ({found:?}) is upper case, use {:?}",
-                found.to_ascii_lowercase()
-            ),
-            Self::NotHex { position, found } => {
-                write!(
-                    f,
-                    "{RULE}; character {position} ({found:?}) is not a hex digit"
-                )
-            }
-            Self::PublicKey => write!(
-                f,
-                "{RULE}; this looks like an API key's 8-character public key: pass the key's 24-hex id (its `id` field) instead"
-            ),
-            Self::PrivateKey => write!(
-                f,
-                "{RULE}; this looks like a secret (a private key or a client secret), so it is not shown: pass the key's 24-hex id instead"
-            ),
-        }
-    }
 }
 
 /// An id that failed to parse.

@@ -92,7 +92,8 @@ pub struct ProjectRoleAssignment {
 }
 
 /// A role entry that fits neither scope.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OtherRoleAssignment {
     /// `orgId` as sent.
@@ -114,56 +115,43 @@ impl serde::Serialize for ApiKey {
         key.serialize_entry("id", self.id.as_str())?;
         key.serialize_entry("desc", &self.description)?;
         key.serialize_entry("publicKey", &self.public_key)?;
-        key.serialize_entry("roles", &Entries(&self.roles))?;
+        key.serialize_entry("roles", &self.roles)?;
         key.end()
     }
 }
 
-/// A key's roles as one list of Atlas role entries.
-struct Entries<'a>(&'a KeyRoles);
-
-impl serde::Serialize for Entries<'_> {
+/// A key's roles as one list of Atlas role entries: organization roles,
+/// then project roles, then entries kept as sent.
+impl serde::Serialize for KeyRoles {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let roles = self.0;
-        let org = roles.org.iter().map(|r| Entry {
+        let org = self.org.iter().map(|r| Entry {
             org_id: Some(r.org_id.as_str()),
             group_id: None,
-            role: Some(r.role.as_str()),
+            role_name: Some(r.role.as_str()),
         });
-        let project = roles.project.iter().map(|r| Entry {
+        let project = self.project.iter().map(|r| Entry {
             org_id: None,
             group_id: Some(r.project_id.as_str()),
-            role: Some(r.role.as_str()),
+            role_name: Some(r.role.as_str()),
         });
-        let other = roles.other.iter().map(|r| Entry {
+        let other = self.other.iter().map(|r| Entry {
             org_id: r.org_id.as_deref(),
             group_id: r.group_id.as_deref(),
-            role: r.role_name.as_deref(),
+            role_name: r.role_name.as_deref(),
         });
         serializer.collect_seq(org.chain(project).chain(other))
     }
 }
 
 /// One role entry: `orgId` and `groupId` when it has them, and `roleName`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 struct Entry<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
     org_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     group_id: Option<&'a str>,
-    role: Option<&'a str>,
-}
-
-impl serde::Serialize for Entry<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut entry = serializer.serialize_map(None)?;
-        if let Some(id) = self.org_id {
-            entry.serialize_entry("orgId", id)?;
-        }
-        if let Some(id) = self.group_id {
-            entry.serialize_entry("groupId", id)?;
-        }
-        entry.serialize_entry("roleName", &self.role)?;
-        entry.end()
-    }
+    role_name: Option<&'a str>,
 }
 
 impl ApiKey {
@@ -180,17 +168,12 @@ impl ApiKey {
 
 impl KeyRoles {
     /// Splits the role entries of a response by scope.
-    fn split(entries: Vec<WireRole>) -> Self {
+    fn split(entries: Vec<OtherRoleAssignment>) -> Self {
         let mut roles = Self::default();
         for r in entries {
-            let WireRole {
-                org_id,
-                group_id,
-                role_name,
-            } = r;
-            let org = org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
-            let project = group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
-            match (project, org, &role_name) {
+            let org = r.org_id.as_deref().and_then(|s| OrgId::parse(s).ok());
+            let project = r.group_id.as_deref().and_then(|s| ProjectId::parse(s).ok());
+            match (project, org, &r.role_name) {
                 (Some(project_id), _, Some(n)) => roles.project.push(ProjectRoleAssignment {
                     project_id,
                     role: ProjectRole::from_wire(n),
@@ -199,11 +182,7 @@ impl KeyRoles {
                     org_id,
                     role: OrgRole::from_wire(n),
                 }),
-                _ => roles.other.push(OtherRoleAssignment {
-                    org_id,
-                    group_id,
-                    role_name,
-                }),
+                _ => roles.other.push(r),
             }
         }
         roles
@@ -220,15 +199,7 @@ struct Wire {
     public_key: Option<String>,
     private_key: Option<Secret>,
     links: Option<Vec<Link>>,
-    roles: Option<Vec<WireRole>>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct WireRole {
-    org_id: Option<String>,
-    group_id: Option<String>,
-    role_name: Option<String>,
+    roles: Option<Vec<OtherRoleAssignment>>,
 }
 
 /// Any version's key, from Atlas's shape (public API v1.0 answers in it

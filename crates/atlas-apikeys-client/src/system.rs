@@ -10,14 +10,14 @@
 //! assert_eq!(s, System::CloudManager);
 //! assert!(s == "cloud-manager" && "cloud-manager" == s);
 //! assert_eq!(s.to_string(), "cloud-manager");
-//! assert_eq!(s.title(), "Cloud Manager");
 //! ```
 
 use std::fmt;
 use std::str::FromStr;
 
 /// A MongoDB product with programmatic API keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum System {
     /// MongoDB Atlas: the Admin API v2, versioned by date.
     Atlas,
@@ -38,16 +38,6 @@ impl System {
             Self::Atlas => "atlas",
             Self::CloudManager => "cloud-manager",
             Self::OpsManager => "ops-manager",
-        }
-    }
-
-    /// The product's name, for people: `Atlas`, `Cloud Manager`, `Ops
-    /// Manager`.
-    pub const fn title(self) -> &'static str {
-        match self {
-            Self::Atlas => "Atlas",
-            Self::CloudManager => "Cloud Manager",
-            Self::OpsManager => "Ops Manager",
         }
     }
 
@@ -104,12 +94,6 @@ impl PartialEq<System> for str {
 impl PartialEq<System> for &str {
     fn eq(&self, other: &System) -> bool {
         *self == other.as_str()
-    }
-}
-
-impl serde::Serialize for System {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
     }
 }
 

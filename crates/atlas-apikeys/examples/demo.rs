@@ -56,13 +56,12 @@ fn request(
 }
 
 struct Run {
-    system: System,
     version: &'static ApiVersion,
     oauth: bool,
 }
 
 fn builder(run: &Run, url: &str) -> ApiKeysBuilder {
-    let b = match run.system {
+    let b = match run.version.system {
         System::OpsManager => ApiKeys::builder().ops_manager(url).version(run.version),
         _ => ApiKeys::builder().version(run.version).base_url(url),
     };
@@ -78,7 +77,7 @@ fn builder(run: &Run, url: &str) -> ApiKeysBuilder {
 
 async fn demo(run: &Run) -> Result<(), String> {
     let emu = Emulator::start(Config {
-        system: run.system,
+        system: run.version.system,
         ..Config::default()
     })
     .await
@@ -130,15 +129,17 @@ async fn demo(run: &Run) -> Result<(), String> {
         .roles([OrgRole::OrgMember, OrgRole::OrgReadOnly]);
     // Atlas assigns with POST (204); the public API's one PATCH assigns or
     // replaces (200), and its projects take other roles.
-    let (first, second, assign_op, assigned) = if run.system == System::Atlas {
-        let roles = (ProjectRole::GroupReadOnly, ProjectRole::GroupClusterManager);
-        (roles.0, roles.1, "addGroupApiKey", "204")
+    let (first, second, assign_op, assigned) = if run.version.system == System::Atlas {
+        use ProjectRole::{GroupClusterManager, GroupReadOnly};
+        (GroupReadOnly, GroupClusterManager, "addGroupApiKey", "204")
     } else {
-        let roles = (
-            ProjectRole::GroupMonitoringAdmin,
-            ProjectRole::GroupAutomationAdmin,
-        );
-        (roles.0, roles.1, "updateGroupApiKeyRoles", "200")
+        use ProjectRole::{GroupAutomationAdmin, GroupMonitoringAdmin};
+        (
+            GroupMonitoringAdmin,
+            GroupAutomationAdmin,
+            "updateGroupApiKeyRoles",
+            "200",
+        )
     };
     let step = |label: &str, op: &str, outcome: String| {
         println!("{label:<26}{}", request(version, op, &org, &project, &key));
@@ -179,7 +180,7 @@ async fn demo(run: &Run) -> Result<(), String> {
         )
         .await
     {
-        Ok(Ensured::Updated(k)) if run.system == System::Atlas => {
+        Ok(Ensured::Updated(k)) if run.version.system == System::Atlas => {
             println!(
                 "   ensure GROUP_OWNER      409 API_KEY_ALREADY_IN_GROUP -> roles replaced: {}",
                 roles(&k)
@@ -215,18 +216,10 @@ async fn main() -> ExitCode {
     // Every version codegen emitted, with every authentication its system
     // offers (Ops Manager: API keys only).
     for version in atlas_apikeys::client::VERSIONS.iter().copied() {
-        let system = version.system;
-        let modes: &[bool] = if system == System::OpsManager {
-            &[false]
-        } else {
-            &[false, true]
-        };
-        for &oauth in modes {
-            runs.push(Run {
-                system,
-                version,
-                oauth,
-            });
+        for oauth in [false, true] {
+            if !oauth || version.system.offers_oauth() {
+                runs.push(Run { version, oauth });
+            }
         }
     }
     let mut failures = 0;

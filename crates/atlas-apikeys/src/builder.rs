@@ -191,13 +191,14 @@ impl ApiKeysBuilder {
                 ));
             }
         };
-        Ok(ApiKeys::assemble(
-            Arc::from((version.connect)(config)?),
-            self.retry,
+        Ok(ApiKeys {
+            ops: Arc::from((version.connect)(config)?),
+            retry: self.retry,
             version,
-            self.flags,
-            self.org,
-        ))
+            flags: self.flags,
+            rate_limit: Arc::default(),
+            org: self.org,
+        })
     }
 }
 

@@ -23,21 +23,6 @@ impl std::fmt::Debug for CheckedFor {
     }
 }
 
-impl CheckedFor {
-    /// `check`, unless the value was checked for this very table (a copy
-    /// with other role lists is not it).
-    fn or(
-        self,
-        version: &ApiVersion,
-        check: impl FnOnce() -> Result<(), ValidationError>,
-    ) -> Result<(), ValidationError> {
-        match self.0 {
-            Some(v) if std::ptr::eq(v, version) => Ok(()),
-            _ => check(),
-        }
-    }
-}
-
 /// `checked` and `ensure_valid`, the same for every request type that
 /// carries a [`CheckedFor`] and a `validate(version)`.
 macro_rules! checked_methods {
@@ -50,9 +35,13 @@ macro_rules! checked_methods {
             Ok(self)
         }
 
-        /// What sending checks: nothing again when it was checked for `version`.
+        /// What sending checks: nothing again when it was checked for this
+        /// very table (a copy with other role lists is not it).
         pub(crate) fn ensure_valid(&self, version: &ApiVersion) -> Result<(), ValidationError> {
-            self.checked.or(version, || self.validate(version))
+            match self.checked.0 {
+                Some(v) if std::ptr::eq(v, version) => Ok(()),
+                _ => self.validate(version),
+            }
         }
     };
 }

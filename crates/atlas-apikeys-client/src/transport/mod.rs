@@ -124,7 +124,10 @@ fn run<'a>(
             record.exchanges += 1;
             // A digest request with no challenge to answer is sent to learn one.
             let learns = matches!(shared.auth, Auth::Digest(_)) && lease.is_none();
-            let logged = crate::wire::exchange::Exchange::start(&req, learns);
+            let logged = crate::wire::exchange::Exchange::start(
+                &req,
+                if learns { "digest challenge" } else { "api" },
+            );
             // `req` is spent here; every path that goes round again sets it from
             // `replay`.
             let result = http.execute(req).await;
@@ -139,7 +142,7 @@ fn run<'a>(
             let response = match result {
                 Ok(response) => limit::bounded(response),
                 Err(e) => {
-                    let wait = policy.backoff_for(retries + 1);
+                    let wait = policy.wait_before_retry(retries + 1);
                     let budget =
                         retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
                     let may = policy.after_send_error(&e, repeatable);

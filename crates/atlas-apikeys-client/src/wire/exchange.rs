@@ -6,8 +6,6 @@
 
 use std::time::Instant;
 
-use reqwest::StatusCode;
-
 /// The log target of exchange lines.
 pub const TARGET: &str = "atlas_apikeys::http";
 
@@ -41,17 +39,11 @@ pub(crate) struct Exchange {
 }
 
 impl Exchange {
-    /// Starts logging `request`, if anyone listens. `learns_challenge`: a
-    /// digest request with no challenge to answer, which is sent to learn one.
-    pub(crate) fn start(request: &reqwest::Request, learns_challenge: bool) -> Option<Self> {
+    /// Starts logging `request`, if anyone listens; `what` it is for.
+    pub(crate) fn start(request: &reqwest::Request, what: &'static str) -> Option<Self> {
         if !enabled() {
             return None;
         }
-        let what = if learns_challenge {
-            "digest challenge"
-        } else {
-            "api"
-        };
         tracing::debug!(target: TARGET, headers = %headers(request.headers()), "request headers");
         Some(Exchange {
             method: request.method().clone(),
@@ -61,72 +53,25 @@ impl Exchange {
         })
     }
 
-    /// Logs the outcome.
+    /// Logs the outcome. `attempt` 0: a token request, which has its own
+    /// count.
     pub(crate) fn finish(&self, result: &reqwest::Result<reqwest::Response>, attempt: u32) {
+        let (method, path, what) = (&self.method, &self.path, self.what);
+        let attempt = match attempt {
+            0 => String::new(),
+            n => format!(", attempt {n}"),
+        };
+        let ms = self.started.elapsed().as_millis();
         match result {
             Ok(response) => {
-                answered(
-                    self.method.as_str(),
-                    &self.path,
-                    attempt,
-                    self.started,
-                    response.status(),
-                    self.what,
-                );
+                let status = response.status().as_u16();
+                tracing::info!(target: TARGET, "{method} {path} -> {status} ({what}{attempt}, {ms} ms)");
                 tracing::debug!(target: TARGET, headers = %headers(response.headers()), "response headers");
             }
-            Err(e) => failed(
-                self.method.as_str(),
-                &self.path,
-                attempt,
-                self.started,
-                self.what,
-                e,
+            Err(e) => tracing::info!(
+                target: TARGET,
+                "{method} {path} -> no answer ({what}{attempt}, {ms} ms): {e}"
             ),
         }
-    }
-}
-
-/// Logs an exchange that got an answer.
-pub(crate) fn answered(
-    method: &str,
-    path: &str,
-    attempt: u32,
-    started: Instant,
-    status: StatusCode,
-    what: &str,
-) {
-    tracing::info!(
-        target: TARGET,
-        "{method} {path} -> {} ({what}{}, {} ms)",
-        status.as_u16(),
-        attempt_text(attempt),
-        started.elapsed().as_millis()
-    );
-}
-
-/// Logs an exchange that got no answer.
-pub(crate) fn failed(
-    method: &str,
-    path: &str,
-    attempt: u32,
-    started: Instant,
-    what: &str,
-    error: &reqwest::Error,
-) {
-    tracing::info!(
-        target: TARGET,
-        "{method} {path} -> no answer ({what}{}, {} ms): {error}",
-        attempt_text(attempt),
-        started.elapsed().as_millis()
-    );
-}
-
-/// `, attempt N` for API exchanges; token requests (0) have their own count.
-fn attempt_text(attempt: u32) -> String {
-    if attempt == 0 {
-        String::new()
-    } else {
-        format!(", attempt {attempt}")
     }
 }

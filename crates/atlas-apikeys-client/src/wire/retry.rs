@@ -91,9 +91,10 @@ impl RetryPolicy {
         self
     }
 
-    /// The full-jitter wait before attempt `attempt + 1` (attempt counts
-    /// from 1).
-    pub(crate) fn backoff_for(&self, attempt: u32) -> Duration {
+    /// The wait before attempt `attempt + 1` (attempt counts from 1) under
+    /// this policy's backoff (full jitter), for callers that retry on their
+    /// own.
+    pub fn wait_before_retry(&self, attempt: u32) -> Duration {
         let exp = self
             .initial_backoff
             .saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
@@ -117,12 +118,8 @@ impl RetryPolicy {
         match (code, told) {
             (429 | 503, Some(wait)) if wait > self.max_retry_after => Decision::TooLong(wait),
             (429 | 503, Some(wait)) => Decision::Wait { wait, told: true },
-            (429, None) => Decision::Wait {
-                wait: self.backoff_for(attempt),
-                told: false,
-            },
-            (502..=504, _) if repeatable => Decision::Wait {
-                wait: self.backoff_for(attempt),
+            (429, None) | (502..=504, _) if code == 429 || repeatable => Decision::Wait {
+                wait: self.wait_before_retry(attempt),
                 told: false,
             },
             _ => Decision::Stop,
@@ -135,12 +132,6 @@ impl RetryPolicy {
         // Not sent, or the connection broke: a repeatable request may go again.
         error.is_connect()
             || (repeatable && (error.is_timeout() || error.is_request() || error.is_body()))
-    }
-
-    /// The wait before attempt `attempt + 1` under this policy's backoff
-    /// (full jitter), for callers that retry on their own.
-    pub fn wait_before_retry(&self, attempt: u32) -> Duration {
-        self.backoff_for(attempt)
     }
 }
 

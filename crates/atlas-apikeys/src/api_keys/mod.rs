@@ -56,35 +56,17 @@ fn key_of(answer: Answer) -> Result<ApiKey, Error> {
 /// ```
 #[derive(Debug, Clone)]
 pub struct ApiKeys {
-    ops: Arc<dyn KeyOperations>,
-    retry: RetryPolicy,
-    version: &'static ApiVersion,
+    pub(crate) ops: Arc<dyn KeyOperations>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) version: &'static ApiVersion,
     /// The query flags every call sends.
-    flags: Flags,
-    rate_limit: Arc<Mutex<Option<RateLimit>>>,
+    pub(crate) flags: Flags,
+    pub(crate) rate_limit: Arc<Mutex<Option<RateLimit>>>,
     /// The keys' organization, when known: to read a key back.
-    org: Option<OrgId>,
+    pub(crate) org: Option<OrgId>,
 }
 
 impl ApiKeys {
-    /// The client the builder configured.
-    pub(crate) fn assemble(
-        ops: Arc<dyn KeyOperations>,
-        retry: RetryPolicy,
-        version: &'static ApiVersion,
-        flags: Flags,
-        org: Option<OrgId>,
-    ) -> Self {
-        ApiKeys {
-            ops,
-            retry,
-            version,
-            flags,
-            rate_limit: Arc::default(),
-            org,
-        }
-    }
-
     /// The system and API version this client speaks.
     pub fn version(&self) -> &'static ApiVersion {
         self.version

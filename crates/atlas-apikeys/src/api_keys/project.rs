@@ -94,10 +94,7 @@ impl ApiKeys {
             Found::There(_) => return Err(error),
             Found::Absent => {
                 tracing::info!("the assign did not take; sending it once more");
-                return match self.send(Op::AssignToProject, post).await.0 {
-                    Ok(_) => Ok(None),
-                    Err(e) => Err(e),
-                };
+                return self.send(Op::AssignToProject, post).await.0.map(|_| None);
             }
         };
         let have = found.roles_in(project);

@@ -32,7 +32,7 @@ pub(crate) fn from_call(e: CallError) -> Error {
 /// An error status's body: an `ApiError` if it reads as one (leniently),
 /// otherwise the status with an excerpt.
 fn error_body(status: u16, body: &[u8]) -> ApiError {
-    #[derive(serde::Deserialize)]
+    #[derive(serde::Deserialize, Default)]
     #[serde(rename_all = "camelCase")]
     struct Lenient {
         error_code: Option<String>,
@@ -50,19 +50,8 @@ fn error_body(status: u16, body: &[u8]) -> ApiError {
     let parsed = serde_json::from_slice::<Lenient>(body)
         .ok()
         .filter(|l| l.error_code.is_some() || l.detail.is_some());
-    let Some(l) = parsed else {
-        return ApiError {
-            status,
-            code: None,
-            error_code: None,
-            reason: None,
-            detail: None,
-            parameters: Vec::new(),
-            bad_request_detail: Vec::new(),
-            excerpt: Some(excerpt(body)),
-            response: None,
-        };
-    };
+    let excerpt = parsed.is_none().then(|| excerpt(body));
+    let l = parsed.unwrap_or_default();
     ApiError {
         status,
         code: l.error_code.as_deref().map(ErrorCode::from_raw),
@@ -71,7 +60,7 @@ fn error_body(status: u16, body: &[u8]) -> ApiError {
         detail: l.detail,
         parameters: l.parameters,
         bad_request_detail: l.bad_request_detail.map(|d| d.fields).unwrap_or_default(),
-        excerpt: None,
+        excerpt,
         response: None,
     }
 }

@@ -190,25 +190,36 @@ impl From<DescriptionError> for ValidationError {
 }
 
 /// The documented rules a request can break.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Rule {
     /// Ids are 24 lowercase hex characters.
+    #[error("{0}")]
     IdFormat(crate::ids::IdProblem),
     /// Descriptions are 1 to 250 characters.
+    #[error(
+        "must be {} to {} characters (Unicode code points)",
+        crate::description::MIN_CHARS,
+        crate::description::MAX_CHARS
+    )]
     DescriptionLength,
     /// An update must change the description, the roles, or both.
+    #[error("give a description, roles, or both: an empty update changes nothing")]
     NothingToUpdate,
     /// A role list, when given, must not be empty.
+    #[error("must list at least one role when given")]
     EmptyRoles,
     /// A role may appear once per list.
+    #[error("lists a role more than once")]
     DuplicateRole,
     /// The role belongs to the other scope (organization vs project).
+    #[error("belongs to the other scope: this field takes {expected} roles")]
     WrongScope {
         /// `organization` or `project`: what the field takes.
         expected: &'static str,
     },
     /// The chosen system and version do not document this role.
+    #[error("{}; to send a role this SDK does not know yet, allow unlisted roles on the request", self.finding())]
     NotDocumented {
         /// `organization` or `project`.
         scope: &'static str,
@@ -219,13 +230,18 @@ pub enum Rule {
     },
     /// Even with unlisted roles allowed, a role name is upper-case words
     /// joined by underscores.
+    #[error("is not a role name (A-Z, 0-9 and _)")]
     RoleNameFormat,
     /// The chosen system's endpoint does not take this field.
+    #[error(
+        "is not accepted by {target}'s project endpoint (change the description with update_org_key)"
+    )]
     NotAccepted {
         /// `cloud-manager v1.0`, ...
         target: String,
     },
     /// The chosen system's endpoint requires this field.
+    #[error("is required by {target}'s project endpoint")]
     Required {
         /// `cloud-manager v1.0`, ...
         target: String,
@@ -252,45 +268,6 @@ impl Rule {
                 documented.join(", ")
             ),
             other => other.to_string(),
-        }
-    }
-}
-
-impl fmt::Display for Rule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::IdFormat(problem) => write!(f, "{problem}"),
-            Self::DescriptionLength => write!(
-                f,
-                "must be {} to {} characters (Unicode code points)",
-                crate::description::MIN_CHARS,
-                crate::description::MAX_CHARS
-            ),
-            Self::NothingToUpdate => {
-                write!(
-                    f,
-                    "give a description, roles, or both: an empty update changes nothing"
-                )
-            }
-            Self::EmptyRoles => write!(f, "must list at least one role when given"),
-            Self::DuplicateRole => write!(f, "lists a role more than once"),
-            Self::WrongScope { expected } => {
-                write!(
-                    f,
-                    "belongs to the other scope: this field takes {expected} roles"
-                )
-            }
-            Self::NotDocumented { .. } => write!(
-                f,
-                "{}; to send a role this SDK does not know yet, allow unlisted roles on the request",
-                self.finding()
-            ),
-            Self::RoleNameFormat => write!(f, "is not a role name (A-Z, 0-9 and _)"),
-            Self::NotAccepted { target } => write!(
-                f,
-                "is not accepted by {target}'s project endpoint (change the description with update_org_key)"
-            ),
-            Self::Required { target } => write!(f, "is required by {target}'s project endpoint"),
         }
     }
 }

@@ -185,7 +185,7 @@ impl TokenCache {
             match self.fetch(http, requests).await {
                 Ok(token) => return Ok(token),
                 Err(Fetch::Transport(e)) => {
-                    let wait = self.policy.backoff_for(attempt);
+                    let wait = self.policy.wait_before_retry(attempt);
                     if self.policy.after_send_error(&e, true) && budget(wait) {
                         tracing::info!(attempt, error = %e, "retrying the token request");
                         tokio::time::sleep(wait).await;
@@ -205,7 +205,7 @@ impl TokenCache {
                     let retried = match decision {
                         Decision::Wait { wait, .. } => Some(wait),
                         Decision::Stop if status.is_server_error() => {
-                            Some(self.policy.backoff_for(attempt))
+                            Some(self.policy.wait_before_retry(attempt))
                         }
                         Decision::Stop | Decision::TooLong(_) => None,
                     }
@@ -249,14 +249,13 @@ impl TokenCache {
             .build()
             .map_err(Fetch::Transport)?;
         *requests += 1;
-        let path = request.url().path().to_owned();
-        let response = http.execute(request).await.map_err(|e| {
-            crate::wire::exchange::failed("POST", &path, 0, started, "token", &e);
-            Fetch::Transport(e)
-        })?;
-        let response = crate::wire::limit::bounded(response);
+        let logged = crate::wire::exchange::Exchange::start(&request, "token");
+        let result = http.execute(request).await;
+        if let Some(logged) = &logged {
+            logged.finish(&result, 0);
+        }
+        let response = crate::wire::limit::bounded(result.map_err(Fetch::Transport)?);
         let status = response.status();
-        crate::wire::exchange::answered("POST", &path, 0, started, status, "token");
         if !status.is_success() {
             let headers = response.headers().clone();
             let code = error_code(response).await.map_err(Fetch::Transport)?;
