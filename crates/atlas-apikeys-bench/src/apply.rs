@@ -138,7 +138,7 @@ pub(crate) async fn apply_at_scale() -> Result<Section, String> {
         let (text, config) = plan(projects);
         let file = dir.join(format!("plan-{projects}.toml"));
         std::fs::write(&file, &text).map_err(|e| e.to_string())?;
-        let emu = Emulator::start(config).await.map_err(|e| e.to_string())?;
+        let emu = crate::sides::emulator(config).await?;
         let first = run(&cli, &file, &emu).await?;
         let again = run(&cli, &file, &emu).await?;
         let ratio = again.items_per_second() / first.items_per_second();
@@ -174,7 +174,7 @@ pub(crate) async fn apply_at_scale() -> Result<Section, String> {
     });
     let file = dir.join("plan-limited.toml");
     std::fs::write(&file, &text).map_err(|e| e.to_string())?;
-    let emu = Emulator::start(config).await.map_err(|e| e.to_string())?;
+    let emu = crate::sides::emulator(config).await?;
     for status in [502, 503, 504, 503, 502] {
         emu.inject(None, Fault::Status(status));
     }

@@ -5,8 +5,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use atlas_apikeys::ApiKeys;
-use atlas_apikeys::client::RetryPolicy;
-use atlas_apikeys_emulator::{Config, Emulator, defaults};
+use atlas_apikeys_emulator::{Config, defaults};
 
 use crate::measure::{Call, compare, ms};
 use crate::report::*;
@@ -21,8 +20,8 @@ pub(crate) async fn digest(s: &Settings) -> Result<Section, String> {
     for (concurrency, latency_ms) in [(1, 0), (16, 0), (1, 1)] {
         let mut config = Config::default();
         config.faults.latency_ms = latency_ms;
-        let emu = Emulator::start(config).await.map_err(|e| e.to_string())?;
-        let sdk = sdk_call(digest_keys(&emu.url())?);
+        let emu = emulator(config).await?;
+        let sdk = digest_side(&emu.url())?;
         let two = two_exchange_digest_call(&emu.url());
         assert!(sdk().await && two().await, "digest sides work");
         // Exchanges per call, counted by the server.
@@ -113,11 +112,9 @@ pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
         "challenge every call (Go SDK, curl --digest)",
         "SDK, one challenge per request in flight",
     ] {
-        let emu = Emulator::start(Config::default())
-            .await
-            .map_err(|e| e.to_string())?;
+        let emu = emulator(Config::default()).await?;
         let call = if side.starts_with("SDK") {
-            sdk_call(digest_keys(&emu.url())?)
+            digest_side(&emu.url())?
         } else {
             two_exchange_digest_call(&emu.url())
         };
@@ -172,11 +169,10 @@ pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
 }
 
 /// The SDK with the example owner's API key (digest), no retries.
-fn digest_keys(url: &str) -> Result<ApiKeys, String> {
-    ApiKeys::builder()
-        .base_url(url)
-        .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
-        .retry(RetryPolicy::none())
-        .build()
-        .map_err(|e| e.to_string())
+fn digest_side(url: &str) -> Result<Call, String> {
+    no_retry(
+        ApiKeys::builder()
+            .base_url(url)
+            .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key),
+    )
 }

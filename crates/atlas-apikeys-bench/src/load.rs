@@ -4,8 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use atlas_apikeys::ApiKeys;
-use atlas_apikeys::client::RetryPolicy;
-use atlas_apikeys_emulator::{Config, Emulator, defaults};
+use atlas_apikeys_emulator::{Config, defaults};
 
 use crate::measure::compare;
 use crate::report::*;
@@ -16,26 +15,17 @@ pub(crate) async fn emulator_load(s: &Settings) -> Result<Section, String> {
     let out = &mut body;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let base = minimal_server(seen).await;
-    let emu = Emulator::start(Config::default())
-        .await
-        .map_err(|e| e.to_string())?;
-    let make = |b: atlas_apikeys::ApiKeysBuilder| {
-        b.retry(RetryPolicy::none())
-            .build()
-            .map_err(|e| e.to_string())
-    };
-    let baseline = sdk_call(make(ApiKeys::builder().anonymous().base_url(&base))?);
-    let bearer = sdk_call(make(
-        ApiKeys::builder().base_url(emu.url()).service_account(
-            defaults::SERVICE_ACCOUNT.client_id,
-            defaults::SERVICE_ACCOUNT.client_secret,
-        ),
-    )?);
-    let digest = sdk_call(make(
+    let emu = emulator(Config::default()).await?;
+    let baseline = no_retry(ApiKeys::builder().anonymous().base_url(&base))?;
+    let bearer = no_retry(ApiKeys::builder().base_url(emu.url()).service_account(
+        defaults::SERVICE_ACCOUNT.client_id,
+        defaults::SERVICE_ACCOUNT.client_secret,
+    ))?;
+    let digest = no_retry(
         ApiKeys::builder()
             .base_url(emu.url())
             .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key),
-    )?);
+    )?;
     assert!(baseline().await && bearer().await && digest().await);
     let r = compare(&[&baseline, &bearer, &digest], s.rounds, s.calls, 64).await;
     out.push_str(HEADER);

@@ -45,16 +45,9 @@ async fn main() {
         .and_then(|i| args.get(i + 1))
         .cloned();
     let quick = args.iter().any(|a| a == "--quick");
-    let settings = if quick {
-        Settings {
-            rounds: 3,
-            calls: 2_000,
-        }
-    } else {
-        Settings {
-            rounds: 5,
-            calls: 12_000,
-        }
+    let settings = Settings {
+        rounds: if quick { 3 } else { 5 },
+        calls: if quick { 2_000 } else { 12_000 },
     };
     let mut out = String::new();
     let _ = writeln!(out, "# Benchmarks\n");

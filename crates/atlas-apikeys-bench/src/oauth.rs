@@ -19,9 +19,7 @@ pub(crate) async fn token_outage(quick: bool) -> Result<Section, String> {
         "## 3b. A token endpoint outage: {secs} s of 429 with `Retry-After: 2`, 16 callers calling throughout\n\n"
     );
     let out = &mut body;
-    let emu = Emulator::start(Config::default())
-        .await
-        .map_err(|e| e.to_string())?;
+    let emu = emulator(Config::default()).await?;
     for _ in 0..100_000 {
         emu.inject(
             Some("/api/oauth/token"),
@@ -90,9 +88,7 @@ pub(crate) async fn oauth() -> Result<Section, String> {
         "| concurrent calls on a cold cache | token requests | API requests |\n|---|---|---|"
     );
     for n in [1usize, 100, 1000] {
-        let emu = Emulator::start(Config::default())
-            .await
-            .map_err(|e| e.to_string())?;
+        let emu = emulator(Config::default()).await?;
         let call = service_account_call(&emu)?;
         let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
         for t in tasks {
@@ -103,30 +99,19 @@ pub(crate) async fn oauth() -> Result<Section, String> {
         judged.push((n, c.token_requests));
     }
     // What the first call costs: a cold client's first call vs its second.
-    let emu = Emulator::start(Config::default())
-        .await
-        .map_err(|e| e.to_string())?;
+    let emu = emulator(Config::default()).await?;
     let (mut cold, mut warm, mut digest_cold) = (Vec::new(), Vec::new(), Vec::new());
     // A new client each time: nothing cached.
-    let fresh = |credentials: atlas_apikeys::client::Credentials| {
-        ApiKeys::builder()
-            .base_url(emu.url())
-            .credentials(credentials)
-            .build()
-            .map(sdk_call)
-            .map_err(|e| e.to_string())
-    };
     for _ in 0..31 {
-        let call = fresh(atlas_apikeys::client::Credentials::service_account(
-            defaults::SERVICE_ACCOUNT.client_id,
-            defaults::SERVICE_ACCOUNT.client_secret,
-        ))?;
+        let call = service_account_call(&emu)?;
         cold.push(timed(&call).await);
         warm.push(timed(&call).await);
-        let call = fresh(atlas_apikeys::client::Credentials::api_key(
-            defaults::OWNER.public_key,
-            defaults::OWNER.private_key,
-        ))?;
+        let call = ApiKeys::builder()
+            .base_url(emu.url())
+            .api_key(defaults::OWNER.public_key, defaults::OWNER.private_key)
+            .build()
+            .map(sdk_call)
+            .map_err(|e| e.to_string())?;
         digest_cold.push(timed(&call).await);
     }
     for v in [&mut cold, &mut warm, &mut digest_cold] {

@@ -5,8 +5,7 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 use atlas_apikeys::ApiKeys;
-use atlas_apikeys::client::RetryPolicy;
-use atlas_apikeys_emulator::{Config, Emulator};
+use atlas_apikeys_emulator::Config;
 
 use crate::measure::{every_round, median_rounds, paired_p50_ratio};
 use crate::report::*;
@@ -21,14 +20,7 @@ pub(crate) async fn sdk_overhead(s: &Settings) -> Result<Section, String> {
     // Same bytes on the wire: checked, not assumed.
     let seen = Arc::new(Mutex::new(Vec::new()));
     let url = minimal_server(seen.clone()).await;
-    let sdk = sdk_call(
-        ApiKeys::builder()
-            .anonymous()
-            .base_url(&url)
-            .retry(RetryPolicy::none())
-            .build()
-            .map_err(|e| e.to_string())?,
-    );
+    let sdk = no_retry(ApiKeys::builder().anonymous().base_url(&url))?;
     let raw = raw_call(&url, None);
     assert!(sdk().await && raw().await);
     let identical = {
@@ -41,18 +33,9 @@ pub(crate) async fn sdk_overhead(s: &Settings) -> Result<Section, String> {
         if identical { "yes" } else { "NO" }
     );
 
-    let emu = Emulator::start(Config::default())
-        .await
-        .map_err(|e| e.to_string())?;
+    let emu = emulator(Config::default()).await?;
     let bearer = token(&emu.url()).await;
-    let emu_sdk = sdk_call(
-        ApiKeys::builder()
-            .base_url(emu.url())
-            .bearer_token(&bearer)
-            .retry(RetryPolicy::none())
-            .build()
-            .map_err(|e| e.to_string())?,
-    );
+    let emu_sdk = no_retry(ApiKeys::builder().base_url(emu.url()).bearer_token(&bearer))?;
     let emu_raw = raw_call(&emu.url(), Some(bearer));
     for (server, sdk, raw) in [
         ("minimal loopback server", &sdk, &raw),
@@ -236,14 +219,7 @@ type Counts = std::collections::BTreeMap<String, u64>;
 pub(crate) async fn profile(side: &str, n: usize, concurrency: usize) {
     let url = minimal_server(Arc::new(Mutex::new(Vec::new()))).await;
     let call = match side {
-        "sdk" => sdk_call(
-            ApiKeys::builder()
-                .anonymous()
-                .base_url(&url)
-                .retry(RetryPolicy::none())
-                .build()
-                .expect("client"),
-        ),
+        "sdk" => no_retry(ApiKeys::builder().anonymous().base_url(&url)).expect("client"),
         _ => raw_call(&url, None),
     };
     let tasks: Vec<_> = (0..concurrency)

@@ -4,8 +4,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use atlas_apikeys::{ApiKeyId, ApiKeys, Description, OrgId, OrgKeyUpdate};
-use atlas_apikeys_emulator::defaults;
+use atlas_apikeys::client::RetryPolicy;
+use atlas_apikeys::{ApiKeyId, ApiKeys, ApiKeysBuilder, Description, OrgId, OrgKeyUpdate};
+use atlas_apikeys_emulator::{Config, Emulator, defaults};
 
 use crate::measure::Call;
 
@@ -17,17 +18,13 @@ fn media() -> &'static str {
         .map_or("application/json", |op| op.accept)
 }
 
-pub(crate) fn key_json() -> String {
-    defaults::key_json().to_string()
-}
-
 /// Requests as a server saw them: sorted headers and the body.
 pub(crate) type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, Vec<u8>)>>>;
 
 /// A loopback server that answers every request with the same key and keeps
 /// the first requests it sees (to check both sides send the same bytes).
 pub(crate) async fn minimal_server(seen: Seen) -> String {
-    let body = key_json();
+    let body = defaults::key_json().to_string();
     let app = axum::Router::new().fallback(move |request: axum::extract::Request| {
         let body = body.clone();
         let seen = seen.clone();
@@ -61,20 +58,27 @@ pub(crate) async fn minimal_server(seen: Seen) -> String {
     url
 }
 
-pub(crate) fn ids() -> (OrgId, ApiKeyId) {
-    (
-        defaults::ORG.parse().expect("id"),
-        defaults::TARGET.id.parse().expect("id"),
-    )
-}
-
 pub(crate) fn sdk_call(keys: ApiKeys) -> Call {
-    let (org, key) = ids();
+    let org: OrgId = defaults::ORG.parse().expect("id");
+    let key: ApiKeyId = defaults::TARGET.id.parse().expect("id");
     let update = OrgKeyUpdate::new().description(Description::new("bench").expect("desc"));
     Arc::new(move || {
         let (keys, update) = (keys.clone(), update.clone());
         Box::pin(async move { keys.update_org_key(&org, &key, &update).await.is_ok() })
     })
+}
+
+/// The SDK side on a new client built from `b`, without retries.
+pub(crate) fn no_retry(b: ApiKeysBuilder) -> Result<Call, String> {
+    b.retry(RetryPolicy::none())
+        .build()
+        .map(sdk_call)
+        .map_err(|e| e.to_string())
+}
+
+/// An emulator, or why it did not start.
+pub(crate) async fn emulator(config: Config) -> Result<Emulator, String> {
+    Emulator::start(config).await.map_err(|e| e.to_string())
 }
 
 pub(crate) fn raw_call(url: &str, bearer: Option<String>) -> Call {

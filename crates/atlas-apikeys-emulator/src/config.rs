@@ -114,6 +114,13 @@ pub enum ConfigError {
     Seed(String),
 }
 
+/// Whether `s` is 24 lowercase hexadecimal characters, as every id is.
+pub(crate) fn hex24(s: &str) -> bool {
+    s.len() == 24
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
 impl Config {
     /// Reads a configuration file: `.toml` as TOML, anything else as JSON.
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
@@ -122,17 +129,15 @@ impl Config {
             path: name.clone(),
             source,
         })?;
-        let config: Self = if path.extension().is_some_and(|e| e == "toml") {
-            toml::from_str(&text).map_err(|e| ConfigError::Parse {
-                path: name,
-                message: e.to_string(),
-            })?
+        let parsed: Result<Self, String> = if path.extension().is_some_and(|e| e == "toml") {
+            toml::from_str(&text).map_err(|e| e.to_string())
         } else {
-            serde_json::from_str(&text).map_err(|e| ConfigError::Parse {
-                path: name,
-                message: e.to_string(),
-            })?
+            serde_json::from_str(&text).map_err(|e| e.to_string())
         };
+        let config = parsed.map_err(|message| ConfigError::Parse {
+            path: name,
+            message,
+        })?;
         config.check()?;
         Ok(config)
     }
@@ -140,11 +145,6 @@ impl Config {
     /// Checks that the seed's references hold together.
     pub fn check(&self) -> Result<(), ConfigError> {
         let seed = &self.seed;
-        let hex24 = |s: &str| {
-            s.len() == 24
-                && s.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        };
         let org = |id: &str| seed.organizations.iter().any(|o| o.id == id);
         let project = |id: &str| seed.projects.iter().any(|p| p.id == id);
         for o in &seed.organizations {

@@ -235,12 +235,10 @@ impl Nonces {
         ) else {
             return fresh;
         };
-        let algorithm = match param("algorithm") {
-            Some(a) => match Algorithm::parse(&a) {
-                Some(a) => a,
-                None => return fresh,
-            },
-            None => Algorithm::Md5,
+        let Some(algorithm) =
+            param("algorithm").map_or(Some(Algorithm::Md5), |a| Algorithm::parse(&a))
+        else {
+            return fresh;
         };
         if !config.algorithms.contains(&algorithm)
             || uri != target

@@ -5,7 +5,6 @@
 //! generator so a run can be repeated.
 
 use std::collections::VecDeque;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -120,25 +119,15 @@ impl Faults {
         (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// The queued fault aimed at `path` by an explicit route, if any: the
-    /// OAuth endpoints get only these, never random ones.
-    pub fn draw_queued(&mut self, path: &str) -> Vec<Fault> {
-        let at = self
-            .queue
-            .iter()
-            .position(|(route, _)| route.as_deref().is_some_and(|r| path.starts_with(r)));
-        at.and_then(|i| self.queue.remove(i))
-            .map(|(_, fault)| vec![fault])
-            .unwrap_or_default()
-    }
-
-    /// The faults for one request to `path`, in order.
-    pub fn draw(&mut self, path: &str) -> Vec<Fault> {
+    /// The faults for one request to `path`, in order. Without `random`
+    /// (the OAuth endpoints) only a fault queued for `path` by an explicit
+    /// route, never an untargeted or random one.
+    pub fn draw(&mut self, path: &str, random: bool) -> Vec<Fault> {
         let mut out = Vec::new();
         if let Some(i) = self
             .queue
             .iter()
-            .position(|(route, _)| route.as_deref().is_none_or(|r| path.starts_with(r)))
+            .position(|(route, _)| route.as_deref().map_or(random, |r| path.starts_with(r)))
             && let Some((_, fault)) = self.queue.remove(i)
         {
             out.push(fault);
@@ -149,7 +138,7 @@ impl Faults {
                 .routes
                 .iter()
                 .any(|r| path.starts_with(r.as_str()));
-        if !in_scope {
+        if !random || !in_scope {
             return out;
         }
         self.requests += 1;
@@ -174,17 +163,4 @@ impl Faults {
         }
         out
     }
-}
-
-/// The delay a list of faults asks for.
-pub fn latency(faults: &[Fault]) -> Duration {
-    Duration::from_millis(
-        faults
-            .iter()
-            .map(|f| match f {
-                Fault::Latency(ms) => *ms,
-                _ => 0,
-            })
-            .sum(),
-    )
 }

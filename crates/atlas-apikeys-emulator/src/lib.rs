@@ -82,11 +82,6 @@ impl Emulator {
         self.addr
     }
 
-    /// The product played.
-    pub fn system(&self) -> System {
-        self.app.config.system
-    }
-
     /// What the emulator counted so far.
     pub fn counters(&self) -> Counters {
         self.app.lock().counters

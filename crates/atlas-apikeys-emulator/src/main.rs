@@ -28,25 +28,19 @@ struct Cli {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut config = match &cli.config {
-        Some(path) => match Config::from_file(path) {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::from(2);
-            }
-        },
+    let mut config = match cli.config.as_deref().map(Config::from_file) {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
         None => Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             ..Config::default()
         },
     };
-    if let Some(system) = cli.system {
-        config.system = system;
-    }
-    if let Some(bind) = cli.bind {
-        config.bind = bind;
-    }
+    config.system = cli.system.unwrap_or(config.system);
+    config.bind = cli.bind.unwrap_or(config.bind);
     let system = config.system;
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,

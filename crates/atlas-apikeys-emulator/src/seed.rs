@@ -190,33 +190,24 @@ impl Seed {
             description: desc.into(),
             grants: Grants::org(org, role),
         };
+        let org = |id: &str, name: &str| Org {
+            id: id.into(),
+            name: name.into(),
+        };
+        let project = |id: &str, org_id: &str, name: &str| Project {
+            id: id.into(),
+            org_id: org_id.into(),
+            name: name.into(),
+        };
         Self {
             organizations: vec![
-                Org {
-                    id: ORG.into(),
-                    name: "Example Org".into(),
-                },
-                Org {
-                    id: FOREIGN_ORG.into(),
-                    name: "Someone Else's Org".into(),
-                },
+                org(ORG, "Example Org"),
+                org(FOREIGN_ORG, "Someone Else's Org"),
             ],
             projects: vec![
-                Project {
-                    id: PROJECT.into(),
-                    org_id: ORG.into(),
-                    name: "payments".into(),
-                },
-                Project {
-                    id: OTHER_PROJECT.into(),
-                    org_id: ORG.into(),
-                    name: "analytics".into(),
-                },
-                Project {
-                    id: FOREIGN_PROJECT.into(),
-                    org_id: FOREIGN_ORG.into(),
-                    name: "theirs".into(),
-                },
+                project(PROJECT, ORG, "payments"),
+                project(OTHER_PROJECT, ORG, "analytics"),
+                project(FOREIGN_PROJECT, FOREIGN_ORG, "theirs"),
             ],
             api_keys: vec![
                 key(OWNER, "automation owner", ORG, "ORG_OWNER"),

@@ -10,16 +10,9 @@ use crate::api::App;
 use crate::faults::Fault;
 
 /// The error that makes hyper close a connection without a response.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("connection dropped by fault injection")]
 struct Dropped;
-
-impl std::fmt::Display for Dropped {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("connection dropped by fault injection")
-    }
-}
-
-impl std::error::Error for Dropped {}
 
 /// Serves `listener` until the task is aborted.
 pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
@@ -50,16 +43,20 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
                     let app = app.clone();
                     async move {
                         let path = request.uri().path().to_owned();
-                        let faults = if path.starts_with("/api/oauth/") {
-                            app.lock().faults.draw_queued(&path)
-                        } else {
-                            app.lock().faults.draw(&path)
-                        };
+                        let random = !path.starts_with("/api/oauth/");
+                        let faults = app.lock().faults.draw(&path, random);
                         if faults.contains(&Fault::Drop) {
                             app.lock().counters.faults += 1;
                             return Err(Dropped);
                         }
-                        let delay = crate::faults::latency(&faults);
+                        let delay: u64 = faults
+                            .iter()
+                            .map(|f| match f {
+                                Fault::Latency(ms) => *ms,
+                                _ => 0,
+                            })
+                            .sum();
+                        let delay = std::time::Duration::from_millis(delay);
                         if !delay.is_zero() {
                             tokio::time::sleep(delay).await;
                         }

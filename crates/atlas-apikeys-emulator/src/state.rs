@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
-use crate::config::{ApiKey, Config, Grants, Org, Project, ServiceAccount, System};
+use crate::config::{ApiKey, Config, Grants, Org, Project, RateLimitConfig, ServiceAccount};
 use crate::digest::Nonces;
 use crate::faults::Faults;
 use crate::roles::RoleSets;
@@ -42,8 +42,6 @@ pub enum Principal {
 
 /// Everything mutable.
 pub struct State {
-    /// The product played.
-    pub system: System,
     /// Accepted roles.
     pub roles: RoleSets,
     /// Organizations by id.
@@ -66,7 +64,6 @@ pub struct State {
     pub counters: Counters,
     /// Scripted answers and the request log.
     pub script: crate::script::Script,
-    issued: u64,
 }
 
 /// At most this many live tokens; expired ones are dropped first.
@@ -79,7 +76,6 @@ impl State {
     pub fn new(config: &Config) -> Self {
         let seed = &config.seed;
         Self {
-            system: config.system,
             roles: config
                 .roles
                 .clone()
@@ -94,16 +90,7 @@ impl State {
             windows: HashMap::new(),
             counters: Counters::default(),
             script: Default::default(),
-            issued: 0,
         }
-    }
-
-    /// The private key of the key with this public key.
-    pub fn password_of(&self, public_key: &str) -> Option<String> {
-        self.keys
-            .values()
-            .find(|k| k.public_key == public_key)
-            .map(|k| k.private_key.clone())
     }
 
     /// The key id of a public key.
@@ -131,7 +118,6 @@ impl State {
             self.tokens.retain(|_, (_, exp)| *exp > now);
             evict_earliest(&mut self.tokens, |(_, exp)| *exp, MAX_TOKENS);
         }
-        self.issued += 1;
         let mut bits = [0u8; 32];
         getrandom::getrandom(&mut bits).ok()?;
         let hex: String = bits.iter().map(|b| format!("{b:02x}")).collect();
@@ -158,8 +144,9 @@ impl State {
     }
 
     /// Counts a request against `caller`'s window: `Ok(remaining)` or
-    /// `Err(seconds until the window resets)`.
-    pub fn take_rate(&mut self, caller: &str, limit: u32, window: Duration) -> Result<u32, u64> {
+    /// `Err(seconds until the window resets)`, counted as rate limited.
+    pub fn take_rate(&mut self, caller: &str, limit: RateLimitConfig) -> Result<u32, u64> {
+        let (limit, window) = (limit.requests, Duration::from_millis(limit.window_ms));
         let now = Instant::now();
         if self.windows.len() >= MAX_WINDOWS {
             self.windows
@@ -171,6 +158,7 @@ impl State {
             *entry = (now, 0);
         }
         if entry.1 >= limit {
+            self.counters.rate_limited += 1;
             let left = window.saturating_sub(now.duration_since(entry.0));
             return Err(left.as_secs().max(1));
         }

@@ -40,18 +40,14 @@ pub(super) fn authenticate(
             state.counters.stale += 1;
         }
         let mut r = refuse(401, "UNAUTHORIZED", "Authentication is required.");
-        r.extra_headers = match &state.script.challenge_override {
-            Some(over) => over
-                .iter()
-                .map(|c| ("www-authenticate", c.clone()))
-                .collect(),
-            None => state
-                .nonces
-                .challenges(&app.config.digest, stale)
-                .into_iter()
-                .map(|c| ("www-authenticate", c))
-                .collect(),
+        let values = match &state.script.challenge_override {
+            Some(over) => over.iter().cloned().collect(),
+            None => state.nonces.challenges(&app.config.digest, stale),
         };
+        r.extra_headers = values
+            .into_iter()
+            .map(|c| ("www-authenticate", c))
+            .collect();
         r
     };
     match authorization {

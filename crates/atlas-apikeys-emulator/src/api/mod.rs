@@ -29,6 +29,7 @@ use auth::*;
 use oauth::*;
 use operations::*;
 use render::*;
+use render::{Refused, refuse};
 use validate::*;
 
 /// Shared by every request.
@@ -83,10 +84,6 @@ pub async fn handle(
     let mut note = AuthNote::default();
     let mut read = Bytes::new();
     let response = respond(&app, &parts, body, &faults, &mut note, &mut read).await;
-    let AuthNote {
-        authenticated,
-        algorithm,
-    } = note;
     let mut headers = parts.headers;
     // Kept for tests to read, but never printed by `Debug`.
     if let header::Entry::Occupied(mut entry) = headers.entry(header::AUTHORIZATION) {
@@ -100,8 +97,8 @@ pub async fn handle(
         query: parts.uri.query().map(str::to_owned),
         headers,
         body: read,
-        authenticated,
-        algorithm,
+        authenticated: note.authenticated,
+        algorithm: note.algorithm,
     });
     response
 }
@@ -115,14 +112,12 @@ async fn respond(
     note: &mut AuthNote,
     read: &mut Bytes,
 ) -> Response {
+    let not_found =
+        |detail: String, opts: Opts| render_error(refuse(404, "RESOURCE_NOT_FOUND", detail), opts);
     let prefix = app.config.path_prefix.trim_end_matches('/');
     let Some(path) = parts.uri.path().strip_prefix(prefix).map(str::to_owned) else {
-        return render_error(
-            refuse(
-                404,
-                "RESOURCE_NOT_FOUND",
-                format!("Nothing is served outside {prefix}."),
-            ),
+        return not_found(
+            format!("Nothing is served outside {prefix}."),
             Opts::default(),
         );
     };
@@ -133,17 +128,11 @@ async fn respond(
         ..Opts::default()
     };
     let Some(route) = route(system, &path) else {
-        return render_error(
-            refuse(
-                404,
-                "RESOURCE_NOT_FOUND",
-                format!(
-                    "No resource at {path} on this {} emulator.",
-                    system.as_str()
-                ),
-            ),
-            opts,
+        let detail = format!(
+            "No resource at {path} on this {} emulator.",
+            system.as_str()
         );
+        return not_found(detail, opts);
     };
     if matches!(route, Route::Token) {
         // Counted on arrival: a fault may answer it.
@@ -164,12 +153,8 @@ async fn respond(
     for fault in faults {
         match fault {
             Fault::Status(status) => {
-                return render(
-                    *status,
-                    Some(json!({ "error": status, "detail": "injected" })),
-                    injected,
-                    true,
-                );
+                let body = json!({ "error": status, "detail": "injected" });
+                return render(*status, Some(body), injected, true);
             }
             Fault::Refuse {
                 status,
@@ -180,15 +165,10 @@ async fn respond(
                 } else {
                     "SERVICE_UNAVAILABLE"
                 };
-                let mut r = render(
-                    *status,
-                    Some(json!({ "error": status, "errorCode": code, "detail": "injected" })),
-                    injected,
-                    true,
-                );
-                if let Ok(v) = HeaderValue::from_str(&retry_after.to_string()) {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
+                let body = json!({ "error": status, "errorCode": code, "detail": "injected" });
+                let mut r = render(*status, Some(body), injected, true);
+                r.headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
                 return r;
             }
             Fault::Html502 => return html_502(),
@@ -244,15 +224,7 @@ async fn respond(
                     k.grants.project_roles.remove(scope);
                 }
             }
-            let request = Call {
-                method: &parts.method,
-                // As sent, prefix included: the digest `uri` names it so.
-                path: parts.uri.path(),
-                query: &query,
-                headers: &parts.headers,
-                body: &body,
-            };
-            match api(app, &request, &mut opts, is_org, scope, key, note) {
+            match api(app, parts, &body, &mut opts, is_org, scope, key, note) {
                 Ok(response) => response,
                 Err(refused) => render_error(refused, opts),
             }
@@ -301,7 +273,7 @@ fn flood(bytes: u64, declared: bool) -> Response {
 /// Sends the headers and half the body, then fails the body stream: the
 /// client sees a response cut short.
 async fn truncate(response: Response) -> Response {
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
     let bytes = axum::body::to_bytes(body, usize::MAX)
         .await
         .unwrap_or_default();
@@ -313,7 +285,6 @@ async fn truncate(response: Response) -> Response {
             "injected truncation",
         )),
     ];
-    let mut parts = parts;
     parts.headers.insert(
         header::CONTENT_LENGTH,
         HeaderValue::from(bytes.len().max(1)),

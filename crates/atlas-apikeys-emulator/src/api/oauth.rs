@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::response::Response;
 use serde_json::json;
 
@@ -63,21 +63,11 @@ pub(super) fn token(app: &App, method: &Method, headers: &HeaderMap, body: &Byte
     }
     let mut state = app.lock();
     if let Some(limit) = app.config.rate_limit
-        && let Err(retry) = state.take_rate(
-            &format!("token:{client}"),
-            limit.requests,
-            Duration::from_millis(limit.window_ms),
-        )
+        && let Err(retry) = state.take_rate(&format!("token:{client}"), limit)
     {
-        state.counters.rate_limited += 1;
-        let mut r = render_error(
-            refuse(429, "RATE_LIMITED", "Too many token requests."),
-            Opts::default(),
-        );
-        if let Ok(v) = HeaderValue::from_str(&retry.to_string()) {
-            r.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return r;
+        let mut r = refuse(429, "RATE_LIMITED", "Too many token requests.");
+        r.extra_headers.push(("retry-after", retry.to_string()));
+        return render_error(r, Opts::default());
     }
     let lifetime = app.config.token_lifetime_secs;
     let Some(access) = state.issue_token(&client, Duration::from_secs(lifetime)) else {

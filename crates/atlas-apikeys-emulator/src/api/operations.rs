@@ -1,10 +1,9 @@
 //! The key operations on the emulated state, with authorization,
 //! versioning and rate limits.
 
-use std::time::Duration;
-
 use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
@@ -68,31 +67,19 @@ pub(super) fn key_json(state: &State, id: &str, base: &str) -> Value {
     })
 }
 
-/// The parts of a request the API routes read.
-pub(super) struct Call<'a> {
-    pub(super) method: &'a Method,
-    pub(super) path: &'a str,
-    pub(super) query: &'a str,
-    pub(super) headers: &'a HeaderMap,
-    pub(super) body: &'a Bytes,
-}
-
+#[allow(clippy::too_many_arguments)]
 pub(super) fn api(
     app: &App,
-    call: &Call<'_>,
+    parts: &Parts,
+    body: &Bytes,
     opts: &mut Opts,
     is_org: bool,
     scope_id: &str,
     key_id: &str,
     note: &mut crate::script::AuthNote,
 ) -> Result<Response, Refused> {
-    let Call {
-        method,
-        path,
-        query,
-        headers,
-        ..
-    } = *call;
+    // As sent, prefix included: the digest `uri` names it so.
+    let (method, path, query) = (&parts.method, parts.uri.path(), parts.uri.query());
     let system = app.config.system;
     let allow = match (system, is_org) {
         (_, true) => "GET, PATCH",
@@ -105,14 +92,13 @@ pub(super) fn api(
         r.extra_headers.push(("allow", allow.into()));
         return Err(r);
     }
-    let target = if query.is_empty() {
-        path.to_owned()
-    } else {
-        format!("{path}?{query}")
+    let target = match query.filter(|q| !q.is_empty()) {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
     };
     let mut state = app.lock();
     state.counters.exchanges += 1;
-    let who = authenticate(app, &mut state, method, &target, headers, call.body, note)?;
+    let who = authenticate(app, &mut state, method, &target, &parts.headers, body, note)?;
     state.counters.authenticated += 1;
     if let Some(reply) = state.script.replies.pop_front() {
         if std::mem::take(&mut state.script.rotate_after_reply) {
@@ -120,22 +106,12 @@ pub(super) fn api(
         }
         return Ok(reply.into_response());
     }
-    let mut rate_headers = Vec::new();
+    let mut rate = None;
     if let Some(limit) = app.config.rate_limit {
         let caller = format!("{who:?}");
-        match state.take_rate(
-            &caller,
-            limit.requests,
-            Duration::from_millis(limit.window_ms),
-        ) {
-            Ok(remaining) => {
-                rate_headers = vec![
-                    ("ratelimit-limit", limit.requests.to_string()),
-                    ("ratelimit-remaining", remaining.to_string()),
-                ];
-            }
+        match state.take_rate(&caller, limit) {
+            Ok(remaining) => rate = Some((limit.requests, remaining)),
             Err(retry_after) => {
-                state.counters.rate_limited += 1;
                 let mut r = refuse(429, "RATE_LIMITED", "Too many requests; retry later.");
                 r.extra_headers = vec![
                     ("retry-after", retry_after.to_string()),
@@ -146,16 +122,18 @@ pub(super) fn api(
             }
         }
     }
-    let result = operate(app, &mut state, call, opts, is_org, scope_id, key_id, &who);
+    let result = operate(
+        app, &mut state, parts, body, opts, is_org, scope_id, key_id, &who,
+    );
     drop(state);
     let mut response = match result {
         Ok(r) => r,
         Err(refused) => render_error(refused, *opts),
     };
-    for (name, value) in rate_headers {
-        if let Ok(v) = HeaderValue::from_str(&value) {
-            response.headers_mut().insert(name, v);
-        }
+    if let Some((limit, remaining)) = rate {
+        let headers = response.headers_mut();
+        headers.insert("ratelimit-limit", HeaderValue::from(limit));
+        headers.insert("ratelimit-remaining", HeaderValue::from(remaining));
     }
     Ok(response)
 }
@@ -164,20 +142,16 @@ pub(super) fn api(
 pub(super) fn operate(
     app: &App,
     state: &mut State,
-    call: &Call<'_>,
+    parts: &Parts,
+    body: &Bytes,
     opts: &mut Opts,
     is_org: bool,
     scope_id: &str,
     key_id: &str,
     who: &Principal,
 ) -> Result<Response, Refused> {
-    let Call {
-        method,
-        query,
-        headers,
-        body,
-        ..
-    } = *call;
+    let (method, headers) = (&parts.method, &parts.headers);
+    let query = parts.uri.query().unwrap_or_default();
     let system = app.config.system;
     opts.envelope = query_flag(query, "envelope")?;
     opts.pretty = query_flag(query, "pretty")?;
@@ -194,19 +168,13 @@ pub(super) fn operate(
     } else {
         ("INVALID_GROUP_ID", "groupId")
     };
-    if !is_hex24(scope_id) {
-        return Err(refuse(
-            400,
-            id_code,
-            format!("{id_name} {scope_id:?} is not 24 lowercase hexadecimal characters."),
-        ));
-    }
-    if !is_hex24(key_id) {
-        return Err(refuse(
-            400,
-            "INVALID_API_KEY_ID",
-            format!("apiUserId {key_id:?} is not 24 lowercase hexadecimal characters."),
-        ));
+    let ids = [
+        (scope_id, id_code, id_name),
+        (key_id, "INVALID_API_KEY_ID", "apiUserId"),
+    ];
+    if let Some((id, code, name)) = ids.into_iter().find(|(id, ..)| !crate::config::hex24(id)) {
+        let why = format!("{name} {id:?} is not 24 lowercase hexadecimal characters.");
+        return Err(refuse(400, code, why));
     }
     // A read takes no body, and none is read.
     let read = method == Method::GET;
@@ -228,12 +196,6 @@ pub(super) fn operate(
     };
     let caller_org = grants.org_id.to_owned();
     let org_owner = grants.org_roles.iter().any(|r| r == "ORG_OWNER");
-    let project_owner = |p: &str| {
-        grants
-            .project_roles
-            .get(p)
-            .is_some_and(|rs| rs.iter().any(|r| r == "GROUP_OWNER"))
-    };
     let unauthorized = || {
         refuse(
             403,
@@ -278,12 +240,15 @@ pub(super) fn operate(
             format!("No project with ID {scope_id} exists."),
         ));
     };
-    let authorized = (caller_org == project.org_id && org_owner) || project_owner(scope_id);
+    let owns = grants.project_roles.get(scope_id);
+    let owns = owns.is_some_and(|rs| rs.iter().any(|r| r == "GROUP_OWNER"));
+    let authorized = (caller_org == project.org_id && org_owner) || owns;
     // Validate before authorizing, as a real API does.
     enum Op {
         Assign(Vec<String>),
-        Update(Option<String>, Option<Vec<String>>),
-        AssignOrReplace(Option<String>, Vec<String>),
+        /// `must_exist`: Atlas's PATCH changes an assignment; v1.0's makes
+        /// or replaces it.
+        Update(Option<String>, Option<Vec<String>>, bool),
     }
     let op = match (system, method.clone()) {
         (System::Atlas, Method::POST) => {
@@ -313,13 +278,10 @@ pub(super) fn operate(
             }
             Op::Assign(roles)
         }
-        (System::Atlas, _) => {
-            let (d, r) = key_update(&body, &project_roles, &org_roles, "project", false)?;
-            Op::Update(d, r)
-        }
         _ => {
-            let (d, r) = key_update(&body, &project_roles, &org_roles, "project", true)?;
-            Op::AssignOrReplace(d, r.unwrap_or_default())
+            let atlas = system == System::Atlas;
+            let (d, r) = key_update(&body, &project_roles, &org_roles, "project", !atlas)?;
+            Op::Update(d, r, atlas)
         }
     };
     if !authorized {
@@ -338,8 +300,8 @@ pub(super) fn operate(
             key.grants.project_roles.insert(scope_id.to_owned(), roles);
             Ok(render(204, None, *opts, false))
         }
-        Op::Update(desc, roles) => {
-            if !key.grants.project_roles.contains_key(scope_id) {
+        Op::Update(desc, roles, must_exist) => {
+            if must_exist && !key.grants.project_roles.contains_key(scope_id) {
                 return Err(refuse(
                     404,
                     "API_KEY_NOT_FOUND",
@@ -352,13 +314,6 @@ pub(super) fn operate(
             if let Some(r) = roles {
                 key.grants.project_roles.insert(scope_id.to_owned(), r);
             }
-            Ok(answer_key(state, key_id, base, opts))
-        }
-        Op::AssignOrReplace(desc, roles) => {
-            if let Some(d) = desc {
-                key.description = d;
-            }
-            key.grants.project_roles.insert(scope_id.to_owned(), roles);
             Ok(answer_key(state, key_id, base, opts))
         }
     }

@@ -33,13 +33,6 @@ pub(super) fn refuse(status: u16, code: &'static str, detail: impl Into<String>)
     }
 }
 
-pub(super) fn reason(status: u16) -> &'static str {
-    StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("Error")
-}
-
 pub(super) fn render(status: u16, body: Option<Value>, opts: Opts, error: bool) -> Response {
     // Enveloped answers are HTTP 200: the envelope exists for clients that
     // cannot read the status, so the status lives in the body only.
@@ -71,12 +64,15 @@ pub(super) fn render(status: u16, body: Option<Value>, opts: Opts, error: bool) 
 }
 
 pub(super) fn render_error(r: Refused, opts: Opts) -> Response {
+    let reason = StatusCode::from_u16(r.status)
+        .ok()
+        .and_then(|s| s.canonical_reason());
     let mut body = json!({
         "detail": r.detail,
         "error": r.status,
         "errorCode": r.code,
         "parameters": [],
-        "reason": reason(r.status),
+        "reason": reason.unwrap_or("Error"),
     });
     if !r.fields.is_empty() {
         body["badRequestDetail"] = json!({

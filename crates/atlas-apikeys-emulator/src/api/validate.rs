@@ -6,12 +6,6 @@ use axum::http::{HeaderMap, header};
 use serde_json::Value;
 
 use super::*;
-pub(super) fn is_hex24(s: &str) -> bool {
-    s.len() == 24
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 pub(super) fn query_flag(query: &str, name: &str) -> Result<bool, Refused> {
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
