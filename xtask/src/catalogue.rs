@@ -86,31 +86,22 @@ impl Catalogue {
     /// Every role of a scope across systems, first appearance first (system
     /// order: Atlas, then the others alphabetically), for the shared enums.
     pub fn union(&self, scope: Scope) -> Vec<String> {
+        let mut systems: Vec<&SystemRoles> = self.systems.iter().collect();
+        systems.sort_by_key(|s| (s.system != "atlas", s.system.clone()));
         let mut out: Vec<String> = Vec::new();
-        let mut push = |list: &[String]| {
-            for r in list {
+        for s in systems {
+            let lists = match scope {
+                Scope::Org => vec![&s.org],
+                Scope::Project => vec![&s.project],
+                Scope::Any => vec![&s.org, &s.project],
+            };
+            for r in lists.into_iter().flatten() {
                 if !out.contains(r) {
                     out.push(r.clone());
                 }
             }
-        };
-        for s in self.ordered() {
-            match scope {
-                Scope::Org => push(&s.org),
-                Scope::Project => push(&s.project),
-                Scope::Any => {
-                    push(&s.org);
-                    push(&s.project);
-                }
-            }
         }
         out
-    }
-
-    fn ordered(&self) -> Vec<&SystemRoles> {
-        let mut v: Vec<&SystemRoles> = self.systems.iter().collect();
-        v.sort_by_key(|s| (s.system != "atlas", s.system.clone()));
-        v
     }
 }
 

@@ -5,7 +5,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Why a write or check did not succeed.
 #[derive(Debug, thiserror::Error)]
@@ -51,25 +51,11 @@ pub enum OutputError {
 /// and a trailing newline, so equal documents are byte-identical whatever map
 /// type `serde_json` was built with.
 pub fn canonical_json(value: &Value) -> String {
-    let mut text = serde_json::to_string_pretty(&sorted(value)).expect("JSON values serialise");
+    let mut value = value.clone();
+    value.sort_all_objects();
+    let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
     text.push('\n');
     text
-}
-
-fn sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            let mut out = Map::new();
-            for key in keys {
-                out.insert(key.clone(), sorted(&map[key]));
-            }
-            Value::Object(out)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
-    }
 }
 
 /// Replaces `path` with `contents` atomically: a reader sees the old file or

@@ -130,32 +130,24 @@ pub fn fragment_from_value(
 /// (`/api/atlas/v2/...` → `atlas_v2`): the versions of one family share one
 /// generated client, which holds the union of their operations.
 pub(super) fn family(spec: &Value) -> String {
-    let mut prefix: Option<Vec<String>> = None;
-    for path in spec
+    let prefix = spec
         .get("paths")
         .and_then(Value::as_object)
         .into_iter()
         .flat_map(|paths| paths.keys())
-    {
-        let segments: Vec<String> = path
-            .split('/')
-            .filter(|s| !s.is_empty() && !s.starts_with('{'))
-            .map(str::to_owned)
-            .collect();
-        prefix = Some(match prefix {
-            None => segments,
-            Some(p) => p
-                .into_iter()
-                .zip(segments)
+        .map(|path| {
+            path.split('/')
+                .filter(|s| !s.is_empty() && !s.starts_with('{'))
+                .collect::<Vec<_>>()
+        })
+        .reduce(|p, s| {
+            p.into_iter()
+                .zip(s)
                 .take_while(|(a, b)| a == b)
                 .map(|(a, _)| a)
-                .collect(),
-        });
-    }
-    let mut name: Vec<String> = prefix.unwrap_or_default();
-    if name.first().is_some_and(|s| s == "api") {
-        name.remove(0);
-    }
-    let name = snake(&name.join("_"));
+                .collect()
+        })
+        .unwrap_or_default();
+    let name = snake(&prefix.strip_prefix(&["api"]).unwrap_or(&prefix).join("_"));
     if name.is_empty() { "api".into() } else { name }
 }

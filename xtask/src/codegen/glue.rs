@@ -30,7 +30,10 @@ fn read(file: &syn::File) -> Generated {
     let mut structs = BTreeMap::new();
     for item in &file.items {
         match item {
-            Item::Impl(imp) if imp.trait_.is_none() && is_named(&imp.self_ty, "Client") => {
+            Item::Impl(imp)
+                if imp.trait_.is_none()
+                    && matches!(&*imp.self_ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Client")) =>
+            {
                 for it in &imp.items {
                     if let ImplItem::Fn(f) = it {
                         methods.insert(f.sig.ident.to_string(), f.sig.clone());
@@ -60,10 +63,6 @@ fn read(file: &syn::File) -> Generated {
         }
     }
     Generated { methods, structs }
-}
-
-fn is_named(ty: &Type, name: &str) -> bool {
-    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
 }
 
 fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {

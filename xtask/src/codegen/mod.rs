@@ -12,7 +12,6 @@
 mod emit;
 mod fragments;
 mod glue;
-mod growth;
 mod known;
 pub mod merge;
 mod prepare;
@@ -24,14 +23,12 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use heck::ToSnakeCase;
-use serde_json::json;
 
 use crate::catalogue::{Catalogue, Scope};
 use crate::output::{self, OutputError};
 
 use fragments::family;
 pub use fragments::{Fragment, fragment_from_value, read_catalogue, read_fragments};
-pub use growth::{Growth, growth};
 pub use prepare::{EnumSet, OperationMedia, Prepared, prepare};
 pub use schemas::ROLE_TYPES;
 
@@ -95,8 +92,6 @@ pub const GENERATED_DIR: &str = "crates/atlas-apikeys-client/src/generated";
 pub struct Shape {
     /// The module name, after the family (`shape_atlas_v2`).
     pub module: String,
-    /// The system.
-    pub system: String,
     /// Indexes into [`Generated::fragments`], oldest first.
     pub members: Vec<usize>,
 }
@@ -170,44 +165,13 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
     for (i, f) in fragments.iter().enumerate() {
         let name = family(&f.prepared.spec);
         let module = format!("shape_{name}");
-        match shapes.iter().position(|s| s.module == module) {
-            Some(at) => shapes[at].members.push(i),
-            None => {
-                shapes.push(Shape {
-                    module,
-                    system: f.system.clone(),
-                    members: vec![i],
-                });
-            }
+        match shapes.iter_mut().find(|s| s.module == module) {
+            Some(s) => s.members.push(i),
+            None => shapes.push(Shape {
+                module,
+                members: vec![i],
+            }),
         }
-    }
-    let mut specs = Vec::new();
-    for shape in &shapes {
-        let mut spec = fragments[shape.members[0]].prepared.spec.clone();
-        for &i in &shape.members[1..] {
-            let f = &fragments[i];
-            let mut other = f.prepared.spec.clone();
-            merge::align_names(&spec, &mut other);
-            spec = merge::merge(&spec, &other).map_err(|problem| {
-                let others: Vec<String> = shape
-                    .members
-                    .iter()
-                    .filter(|&&j| j != i)
-                    .map(|&j| format!("{} {}", fragments[j].system, fragments[j].version))
-                    .collect();
-                CodegenError::WireChange {
-                    version: format!("{} {}", f.system, f.version),
-                    file: f.source.clone(),
-                    problems: vec![format!(
-                        "{problem} (compared with {}, which share {})",
-                        others.join(", "),
-                        shape.module
-                    )],
-                }
-            })?;
-        }
-        known::only_known(&mut spec);
-        specs.push(spec);
     }
 
     let dir = Path::new(GENERATED_DIR);
@@ -258,14 +222,36 @@ pub fn generate(fragments: Vec<Fragment>) -> Result<Generated, CodegenError> {
     );
 
     let mut media_tables: Vec<(String, Vec<OperationMedia>)> = Vec::new();
-    for (shape, merged) in shapes.iter().zip(&specs) {
+    for shape in &shapes {
+        let mut spec = fragments[shape.members[0]].prepared.spec.clone();
+        for &i in &shape.members[1..] {
+            let f = &fragments[i];
+            let mut other = f.prepared.spec.clone();
+            merge::align_names(&spec, &mut other);
+            spec = merge::merge(&spec, &other).map_err(|problem| {
+                let others: Vec<String> = shape
+                    .members
+                    .iter()
+                    .filter(|&&j| j != i)
+                    .map(|&j| format!("{} {}", fragments[j].system, fragments[j].version))
+                    .collect();
+                CodegenError::WireChange {
+                    version: format!("{} {}", f.system, f.version),
+                    file: f.source.clone(),
+                    problems: vec![format!(
+                        "{problem} (compared with {}, which share {})",
+                        others.join(", "),
+                        shape.module
+                    )],
+                }
+            })?;
+        }
+        known::only_known(&mut spec);
         let sources: Vec<String> = shape
             .members
             .iter()
             .map(|&i| fragments[i].source.clone())
             .collect();
-        let mut spec = merged.clone();
-        spec["info"] = json!({ "title": "atlas-apikeys", "version": "0" });
         let mut enums: Vec<String> = Vec::new();
         let mut uses_secret = false;
         for &i in &shape.members {
@@ -330,8 +316,7 @@ pub fn run(root: &Path, check: bool) -> Result<Report, CodegenError> {
         .into_iter()
         .filter(|p| {
             p.strip_prefix(root)
-                .map(|rel| !generated.files.contains_key(rel))
-                .unwrap_or(false)
+                .is_ok_and(|rel| !generated.files.contains_key(rel))
         })
         .collect();
     let mut changed = Vec::new();

@@ -17,11 +17,6 @@ fn is_pub(vis: &syn::Visibility) -> bool {
     matches!(vis, syn::Visibility::Public(_))
 }
 
-fn keep_attr(attr: &syn::Attribute) -> bool {
-    let path = attr.path();
-    path.is_ident("derive") || path.is_ident("serde") || path.is_ident("non_exhaustive")
-}
-
 fn public(item: &syn::Item) -> bool {
     match item {
         syn::Item::Const(i) => is_pub(&i.vis),
@@ -36,10 +31,6 @@ fn public(item: &syn::Item) -> bool {
         syn::Item::Impl(_) | syn::Item::Macro(_) => true,
         _ => false,
     }
-}
-
-fn empty_block() -> syn::Block {
-    syn::parse_quote!({})
 }
 
 impl VisitMut for Surface {
@@ -57,7 +48,11 @@ impl VisitMut for Surface {
     }
 
     fn visit_attributes_mut(&mut self, attrs: &mut Vec<syn::Attribute>) {
-        attrs.retain(keep_attr);
+        attrs.retain(|a| {
+            ["derive", "serde", "non_exhaustive"]
+                .iter()
+                .any(|n| a.path().is_ident(n))
+        });
     }
 
     fn visit_item_impl_mut(&mut self, i: &mut syn::ItemImpl) {
@@ -80,12 +75,12 @@ impl VisitMut for Surface {
     }
 
     fn visit_item_fn_mut(&mut self, f: &mut syn::ItemFn) {
-        *f.block = empty_block();
+        *f.block = syn::parse_quote!({});
         syn::visit_mut::visit_item_fn_mut(self, f);
     }
 
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
-        f.block = empty_block();
+        f.block = syn::parse_quote!({});
         syn::visit_mut::visit_impl_item_fn_mut(self, f);
     }
 }

@@ -40,17 +40,10 @@ pub fn check(spec: &Value) -> Vec<String> {
             .copied()
             .collect();
         let at = format!("{id} ({label})");
-        let params = item
-            .get("parameters")
-            .and_then(Value::as_array)
+        let params = [*item, *op]
             .into_iter()
-            .flatten()
-            .chain(
-                op.get("parameters")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten(),
-            );
+            .filter_map(|v| v.get("parameters")?.as_array())
+            .flatten();
         for p in params {
             let p = resolve(spec, p);
             let name = p.get("name").and_then(Value::as_str).unwrap_or_default();
@@ -86,28 +79,24 @@ pub fn check(spec: &Value) -> Vec<String> {
 
 /// `(operationId, "METHOD /path", operation, path item)` for every operation.
 fn operations(spec: &Value) -> Vec<(String, String, &Value, &Value)> {
-    let mut out = Vec::new();
-    for (path, item) in spec
+    let paths = spec
         .get("paths")
         .and_then(Value::as_object)
         .into_iter()
-        .flatten()
-    {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if method == "parameters" {
-                continue;
-            }
-            if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                out.push((
-                    id.to_owned(),
-                    format!("{} {path}", method.to_uppercase()),
-                    op,
-                    item,
-                ));
-            }
-        }
-    }
-    out
+        .flatten();
+    paths
+        .flat_map(|(path, item)| {
+            let ops = item
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(m, _)| *m != "parameters");
+            ops.filter_map(move |(method, op)| {
+                let id = op.get("operationId")?.as_str()?.to_owned();
+                Some((id, format!("{} {path}", method.to_uppercase()), op, item))
+            })
+        })
+        .collect()
 }
 
 /// The value a `$ref` points at; the value itself when it cannot be

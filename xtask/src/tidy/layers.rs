@@ -109,14 +109,10 @@ impl<'ast> syn::visit::Visit<'ast> for Named {
 /// The first names of a use tree: `{a, b::c}` names `a` and `b`.
 fn firsts(tree: &syn::UseTree, out: &mut BTreeSet<String>) {
     match tree {
-        syn::UseTree::Path(p) => {
-            out.insert(p.ident.to_string());
-        }
-        syn::UseTree::Name(n) => {
-            out.insert(n.ident.to_string());
-        }
-        syn::UseTree::Rename(r) => {
-            out.insert(r.ident.to_string());
+        syn::UseTree::Path(syn::UsePath { ident, .. })
+        | syn::UseTree::Name(syn::UseName { ident })
+        | syn::UseTree::Rename(syn::UseRename { ident, .. }) => {
+            out.insert(ident.to_string());
         }
         syn::UseTree::Group(g) => g.items.iter().for_each(|t| firsts(t, out)),
         syn::UseTree::Glob(_) => {}
@@ -129,11 +125,9 @@ fn reexported(lib: &str) -> BTreeMap<String, String> {
     fn names(tree: &syn::UseTree, module: &str, out: &mut BTreeMap<String, String>) {
         match tree {
             syn::UseTree::Path(p) => names(&p.tree, module, out),
-            syn::UseTree::Name(n) => {
-                out.insert(n.ident.to_string(), module.to_owned());
-            }
-            syn::UseTree::Rename(r) => {
-                out.insert(r.rename.to_string(), module.to_owned());
+            syn::UseTree::Name(syn::UseName { ident })
+            | syn::UseTree::Rename(syn::UseRename { rename: ident, .. }) => {
+                out.insert(ident.to_string(), module.to_owned());
             }
             syn::UseTree::Group(g) => g.items.iter().for_each(|t| names(t, module, out)),
             syn::UseTree::Glob(_) => {}

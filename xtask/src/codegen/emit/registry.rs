@@ -3,7 +3,7 @@
 
 use quote::{format_ident, quote};
 
-use super::{header, render};
+use super::render;
 use crate::codegen::CodegenError;
 
 /// The module list: shapes (hidden), enums, versions, a registry of version
@@ -44,7 +44,7 @@ pub fn module_list(
             pub use #newest as #alias;
         }
     });
-    let body = render(
+    render(
         quote! {
             #(#[doc(hidden)] pub mod #shapes;)*
             #catalogue
@@ -57,9 +57,7 @@ pub fn module_list(
             #(#macros)*
         },
         "module list",
-    )?;
-    Ok(format!(
-        "{}//! Generated modules. The hand-written crate root re-exports them.\n\n{body}",
-        header(sources)
-    ))
+        sources,
+        "//! Generated modules. The hand-written crate root re-exports them.",
+    )
 }

@@ -84,38 +84,24 @@ pub(super) fn skipping_absent_query_parameters(file: &mut syn::File) {
     impl VisitMut for Rewrite {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             syn::visit_mut::visit_expr_mut(self, expr);
-            let syn::Expr::MethodCall(call) = expr else {
-                return;
-            };
-            if call.method != "query" || call.args.len() != 1 {
-                return;
-            }
             // `.query(&progenitor_client::QueryParam::new("name", &var))`
-            let syn::Expr::Reference(r) = &call.args[0] else {
-                return;
-            };
-            let syn::Expr::Call(new) = &*r.expr else {
-                return;
-            };
-            let (name, value) = (new.args.first(), new.args.get(1));
-            let (Some(name), Some(syn::Expr::Reference(value))) = (name, value) else {
-                return;
-            };
-            let syn::Expr::Path(var) = &*value.expr else {
-                return;
-            };
-            let Some(ident) = var.path.get_ident() else {
-                return;
-            };
-            if !quote!(#new).to_string().contains("QueryParam :: new")
-                || !self.optional.contains(&ident.to_string())
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "query"
+                && call.args.len() == 1
+                && let syn::Expr::Reference(r) = &call.args[0]
+                && let syn::Expr::Call(new) = &*r.expr
+                && let (Some(name), Some(syn::Expr::Reference(value))) =
+                    (new.args.first(), new.args.get(1))
+                && let syn::Expr::Path(var) = &*value.expr
+                && let Some(ident) = var.path.get_ident()
+                && quote!(#new).to_string().contains("QueryParam :: new")
+                && self.optional.contains(&ident.to_string())
             {
-                return;
+                let receiver = &call.receiver;
+                *expr = syn::parse_quote! {
+                    crate::hooks::QueryOpt::query_opt(#receiver, #name, &#ident)
+                };
             }
-            let receiver = &call.receiver;
-            *expr = syn::parse_quote! {
-                crate::hooks::QueryOpt::query_opt(#receiver, #name, &#ident)
-            };
         }
     }
     for f in client_methods(file) {
@@ -185,33 +171,21 @@ pub(super) fn encoding_path_segments_in_place(file: &mut syn::File) {
     impl VisitMut for Rewrite {
         fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
             syn::visit_mut::visit_expr_mut(self, expr);
-            let syn::Expr::Call(call) = expr else { return };
-            let syn::Expr::Path(func) = &*call.func else {
-                return;
-            };
-            if !func.path.is_ident("encode_path") || call.args.len() != 1 {
-                return;
-            }
             // `encode_path(&name.to_string())`
-            let syn::Expr::Reference(r) = &call.args[0] else {
-                return;
-            };
-            let syn::Expr::MethodCall(m) = &*r.expr else {
-                return;
-            };
-            let syn::Expr::Path(var) = &*m.receiver else {
-                return;
-            };
-            let Some(ident) = var.path.get_ident() else {
-                return;
-            };
-            if m.method != "to_string"
-                || !m.args.is_empty()
-                || !self.strs.contains(&ident.to_string())
+            if let syn::Expr::Call(call) = expr
+                && let syn::Expr::Path(func) = &*call.func
+                && func.path.is_ident("encode_path")
+                && call.args.len() == 1
+                && let syn::Expr::Reference(r) = &call.args[0]
+                && let syn::Expr::MethodCall(m) = &*r.expr
+                && let syn::Expr::Path(var) = &*m.receiver
+                && let Some(ident) = var.path.get_ident()
+                && m.method == "to_string"
+                && m.args.is_empty()
+                && self.strs.contains(&ident.to_string())
             {
-                return;
+                *expr = syn::parse_quote! { encode_path(#ident) };
             }
-            *expr = syn::parse_quote! { encode_path(#ident) };
         }
 
         // The URL is built in `format!`, whose arguments syn keeps as tokens.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use heck::ToPascalCase;
 use quote::{format_ident, quote};
 
-use super::{header, render};
+use super::render;
 use crate::catalogue::SystemRoles;
 use crate::codegen::prepare::{EnumSet, OperationMedia};
 use crate::codegen::{CodegenError, Fragment};
@@ -102,11 +102,12 @@ pub fn enums(sets: &[EnumSet], sources: &[String]) -> Result<String, CodegenErro
             crate::open_enum::impl_open_enum!(#name);
         }
     });
-    let body = render(quote! { #(#items)* }, "enums")?;
-    Ok(format!(
-        "{}//! Open enums shared by every version module of every system. Which\n//! values a version documents is in its module (`ORG_ROLES`, ...).\n\n{body}",
-        header(sources)
-    ))
+    render(
+        quote! { #(#items)* },
+        "enums",
+        sources,
+        "//! Open enums shared by every version module of every system. Which\n//! values a version documents is in its module (`ORG_ROLES`, ...).",
+    )
 }
 
 /// The distinct media-type tables, named by family and the resource
@@ -159,7 +160,7 @@ pub fn media(
     dates.sort_unstable();
     dates.dedup();
     let ops = ops_enum();
-    let body = render(
+    render(
         quote! {
             #ops
             #(#items)*
@@ -167,11 +168,9 @@ pub fn media(
             pub static ATLAS_RESOURCE_VERSIONS: &[&str] = &[#(#dates),*];
         },
         "media tables",
-    )?;
-    Ok(format!(
-        "{}//! The covered operations ([`Op`]), and their media types per version:\n//! one table per distinct set; each version module's `API_VERSION` points\n//! at its table, which lists only the operations that version offers.\n\n{body}",
-        header(sources)
-    ))
+        sources,
+        "//! The covered operations ([`Op`]), and their media types per version:\n//! one table per distinct set; each version module's `API_VERSION` points\n//! at its table, which lists only the operations that version offers.",
+    )
 }
 
 /// `Op`: the covered operations (`xtask/src/operations.rs`), by which the
@@ -276,18 +275,16 @@ pub fn catalogue(
         let module = format_ident!("{}", r.system.replace('-', "_"));
         quote!(&#module::ENTRY)
     });
-    let body = render(
+    render(
         quote! {
             #(#mods)*
             /// Every system's catalogue entry.
             pub static CATALOGUE: &[&crate::SystemRoles] = &[#(#entries),*];
         },
         "catalogue",
-    )?;
-    Ok(format!(
-        "{}//! The role catalogue (`openapi/roles/`): the roles of each system, whatever\n//! API version is pinned.\n\n{body}",
-        header(sources)
-    ))
+        sources,
+        "//! The role catalogue (`openapi/roles/`): the roles of each system, whatever\n//! API version is pinned.",
+    )
 }
 
 /// The version module of fragment `f`: re-exports of its shape module, its
@@ -316,7 +313,7 @@ pub fn version(
     };
     let doc_version = format!(" The version this module pins: `{version}`.");
     let doc_table = format!(" Media types per operation in version {version}.");
-    let body = render(
+    render(
         quote! {
             pub use super::#shape::{types, ByteStream, Client, ClientInfo, Error, ResponseValue};
             #enum_use
@@ -357,12 +354,12 @@ pub fn version(
             }
         },
         &format!("{system} {version}"),
-    )?;
-    Ok(format!(
-        "{}//! {}, version `{version}`.\n//!\n//! Pin this version by using this module; see [`API_VERSION`] for the\n//! media types it sends.\n\n{body}",
-        header(std::slice::from_ref(&f.source)),
-        system_title(system)
-    ))
+        std::slice::from_ref(&f.source),
+        &format!(
+            "//! {}, version `{version}`.\n//!\n//! Pin this version by using this module; see [`API_VERSION`] for the\n//! media types it sends.",
+            system_title(system)
+        ),
+    )
 }
 
 /// The client's `System` variant for a system's spelling: `cloud-manager`
