@@ -38,7 +38,7 @@ pub async fn run(
     let plan = file::read(path)?;
     let items = items(plan, setup, allow_unlisted)?;
     if setup.dry_run {
-        return dry_run(format, &items);
+        return dry_run(setup, format, items).await;
     }
     let keys = setup.client()?;
     let started = Instant::now();
@@ -194,7 +194,20 @@ fn item_json(item: &Item) -> Value {
     })
 }
 
-fn dry_run(format: Format, items: &[Item]) -> Result<ExitCode, Failure> {
+/// Every valid item goes through the same calls as a run, on a client in
+/// dry-run mode: what it would send is built, checked and held, and an item
+/// the client refuses (a version without the operation) is reported so.
+async fn dry_run(setup: &Setup, format: Format, mut items: Vec<Item>) -> Result<ExitCode, Failure> {
+    let keys = setup.client()?;
+    let known = known::Known::default();
+    for item in &mut items {
+        if let Ok(work) = &item.work
+            && let Err(e) = pace::perform(&keys, &known, work).await
+            && !matches!(e, atlas_apikeys::Error::Planned(_))
+        {
+            item.work = Err(Failure::from(e).message.replace('\n', "; "));
+        }
+    }
     let value = json!({
         "dryRun": true,
         "items": items.iter().map(|i| {

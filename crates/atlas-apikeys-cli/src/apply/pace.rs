@@ -165,7 +165,11 @@ impl Outcome {
 
 /// Sends one item, unless the key is already seen to be so; every key an
 /// answer carries is recorded as the key's state.
-async fn perform(keys: &ApiKeys, known: &Known, work: &Work) -> Result<&'static str, Error> {
+pub(super) async fn perform(
+    keys: &ApiKeys,
+    known: &Known,
+    work: &Work,
+) -> Result<&'static str, Error> {
     match work {
         Work::Org(org, key, update) => keys.update_org_key(org, key, update).await.map(|k| {
             known.record(&k);

@@ -154,3 +154,35 @@ fn a_key_listed_twice_for_one_project_or_organization_is_refused_before_sending(
     }
     assert_eq!(e.emulator.counters().exchanges, 0);
 }
+
+/// `apply --dry-run` is the client's dry run, as a single command's is: what
+/// the client would refuse to send (plain http to a remote host), the dry
+/// run refuses too, where it once reported a plan the run could not carry
+/// out; a plan it can carry out is held, with nothing sent.
+#[test]
+fn apply_dry_run_goes_through_the_client_like_a_single_commands() {
+    let e = env(System::Atlas);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.toml");
+    std::fs::write(
+        &file,
+        format!("[[keys]]\nid = \"{KEY}\"\norg = \"{ORG}\"\ndesc = \"x\"\n"),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let remote = ["--dry-run", "--base-url", "http://api.example.com", "-o", "json"];
+    let single = run(
+        atlas(&e),
+        &[&remote[..], &["org-key", "update", ORG, KEY, "--desc", "x"]].concat(),
+    );
+    let applied = run(atlas(&e), &[&remote[..], &["apply", file]].concat());
+    expect_failure(&single, 2, "--allow-insecure-http");
+    expect_failure(&applied, single.code, "--allow-insecure-http");
+
+    let before = e.emulator.counters().exchanges;
+    let out = run(atlas(&e), &["--dry-run", "-o", "json", "apply", file]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let plan = &json(&out)["items"][0];
+    says(plan["plan"].as_str().unwrap(), &["PATCH org", ORG, KEY], &[]);
+    assert_eq!(e.emulator.counters().exchanges, before, "nothing sent");
+}
