@@ -170,7 +170,13 @@ fn apply_dry_run_goes_through_the_client_like_a_single_commands() {
     )
     .unwrap();
     let file = file.to_str().unwrap();
-    let remote = ["--dry-run", "--base-url", "http://api.example.com", "-o", "json"];
+    let remote = [
+        "--dry-run",
+        "--base-url",
+        "http://api.example.com",
+        "-o",
+        "json",
+    ];
     let single = run(
         atlas(&e),
         &[&remote[..], &["org-key", "update", ORG, KEY, "--desc", "x"]].concat(),
@@ -183,6 +189,10 @@ fn apply_dry_run_goes_through_the_client_like_a_single_commands() {
     let out = run(atlas(&e), &["--dry-run", "-o", "json", "apply", file]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let plan = &json(&out)["items"][0];
-    says(plan["plan"].as_str().unwrap(), &["PATCH org", ORG, KEY], &[]);
+    says(
+        plan["plan"].as_str().unwrap(),
+        &["PATCH org", ORG, KEY],
+        &[],
+    );
     assert_eq!(e.emulator.counters().exchanges, before, "nothing sent");
 }
