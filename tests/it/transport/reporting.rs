@@ -73,6 +73,11 @@ async fn secrets_never_appear_in_logs_debug_display_or_errors() {
     server.rotate_nonces();
     update(&keys).await.unwrap();
     shown.push(format!("{keys:?} {key:?}"));
+    // A cookie may be a session: the headers logged at debug withhold it.
+    server.reply(
+        Reply::json(200, defaults::key_json()).header("Set-Cookie", "session=cookie-secret-5a7b"),
+    );
+    update(&keys).await.unwrap();
     let wrong = client_of(&server, |b| b.api_key(PUBLIC, "wrong-9e0f1a2b3c4d-key"));
     let err = update(&wrong).await.unwrap_err();
     shown.push(format!("{err} {err:?} {wrong:?}"));
@@ -120,6 +125,7 @@ async fn secrets_never_appear_in_logs_debug_display_or_errors() {
         "mdb_sa_sk_wrong",
         "eyJ0ZXN0IjoidG9rZW4ifQ",
         "bearer-secret",
+        "cookie-secret-5a7b",
         "Digest username",
         "Basic ",
     ] {

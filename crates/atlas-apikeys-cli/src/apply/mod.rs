@@ -196,16 +196,19 @@ fn item_json(item: &Item) -> Value {
 
 /// Every valid item goes through the same calls as a run, on a client in
 /// dry-run mode: what it would send is built, checked and held, and an item
-/// the client refuses (a version without the operation) is reported so.
+/// the client refuses is reported with the exit code the run would give.
 async fn dry_run(setup: &Setup, format: Format, mut items: Vec<Item>) -> Result<ExitCode, Failure> {
     let keys = setup.client()?;
     let known = known::Known::default();
+    let mut refused = None;
     for item in &mut items {
         if let Ok(work) = &item.work
             && let Err(e) = pace::perform(&keys, &known, work).await
             && !matches!(e, atlas_apikeys::Error::Planned(_))
         {
-            item.work = Err(Failure::from(e).message.replace('\n', "; "));
+            let failure = Failure::from(e);
+            refused.get_or_insert(failure.code);
+            item.work = Err(failure.message.replace('\n', "; "));
         }
     }
     let value = json!({
@@ -226,10 +229,10 @@ async fn dry_run(setup: &Setup, format: Format, mut items: Vec<Item>) -> Result<
             })
             .collect()
     })?;
-    Ok(if items.iter().any(|i| i.work.is_err()) {
-        ExitCode::from(USAGE)
-    } else {
-        ExitCode::SUCCESS
+    Ok(match refused {
+        Some(code) => ExitCode::from(code),
+        None if items.iter().any(|i| i.work.is_err()) => ExitCode::from(USAGE),
+        None => ExitCode::SUCCESS,
     })
 }
 

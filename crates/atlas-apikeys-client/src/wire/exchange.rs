@@ -16,9 +16,10 @@ fn enabled() -> bool {
 fn headers(map: &reqwest::header::HeaderMap) -> String {
     map.iter()
         .map(|(k, v)| {
+            use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+            // A cookie may be a session: as secret as the credentials.
             let shown = if v.is_sensitive()
-                || k == reqwest::header::AUTHORIZATION
-                || k == reqwest::header::PROXY_AUTHORIZATION
+                || [AUTHORIZATION, PROXY_AUTHORIZATION, COOKIE, SET_COOKIE].contains(k)
             {
                 "[redacted]".to_owned()
             } else {
