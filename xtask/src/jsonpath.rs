@@ -44,3 +44,26 @@ pub fn follow<'a>(root: &'a Value, value: &'a Value) -> Result<&'a Value, String
     }
     Err("(reference cycle)".into())
 }
+
+/// Collects every `$ref` below `value` with the pointer where it stands.
+pub fn collect_refs(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                if k == "$ref" {
+                    if let Value::String(r) = v {
+                        out.push((r.clone(), at.to_owned()));
+                    }
+                } else {
+                    collect_refs(v, &push(at, k), out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                collect_refs(v, &push(at, &i.to_string()), out);
+            }
+        }
+        _ => {}
+    }
+}

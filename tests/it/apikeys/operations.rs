@@ -332,3 +332,64 @@ async fn org_key_reads_or_is_refused_unsent_on_every_version() {
         }
     }
 }
+
+/// Dry run is a mode of the client: `Writes` sends reads and holds writes,
+/// `All` holds both; a held request comes back as `Error::Planned`, what
+/// would have been sent, and the server sees nothing of it.
+#[tokio::test]
+async fn a_dry_run_client_holds_writes_or_everything_and_says_what_it_held() {
+    use atlas_apikeys::client::DryRun;
+    for version in atlas_apikeys::client::VERSIONS.iter().copied() {
+        let server = Emulator::start(atlas_apikeys_emulator::Config {
+            system: version.system,
+            authenticated_as: Some(atlas_apikeys_emulator::defaults::OWNER.public_key.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+        let client = |mode| {
+            ApiKeys::builder()
+                .anonymous()
+                .version(version)
+                .base_url(server.url())
+                .dry_run(mode)
+                .build()
+                .unwrap()
+        };
+        let what = format!("{} {}", version.system, version.version);
+        let update = OrgKeyUpdate::new().description(Description::new("held").unwrap());
+        for mode in [DryRun::Writes, DryRun::All] {
+            let keys = client(mode);
+            server.take_seen();
+            let Err(Error::Planned(held)) = keys.update_org_key(&org(), &key(), &update).await
+            else {
+                panic!("{what} {mode:?}: the write was not held");
+            };
+            assert_eq!(held.method, "PATCH", "{what}");
+            assert!(held.url.contains(key().as_str()), "{what}");
+            assert!(
+                held.body.as_deref().is_some_and(|b| b.contains("held")),
+                "{what}"
+            );
+            assert!(server.take_seen().is_empty(), "{what} {mode:?}: sent");
+            if version
+                .offers(atlas_apikeys::client::Op::GetOrgKey)
+                .is_none()
+            {
+                continue;
+            }
+            let read = keys.org_key(&org(), &key()).await;
+            let seen = server.take_seen().len();
+            match mode {
+                DryRun::Writes => {
+                    assert!(read.is_ok(), "{what}: {read:?}");
+                    assert!(seen > 0, "{what}: the read was not sent");
+                }
+                _ => {
+                    assert!(matches!(read, Err(Error::Planned(_))), "{what}: {read:?}");
+                    assert_eq!(seen, 0, "{what}: the read was sent");
+                }
+            }
+        }
+    }
+}

@@ -7,6 +7,8 @@
 //! trimmed; a body schema an answer shares keeps every property, as answers
 //! are read whole.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use crate::operations::{BODY_PROPERTIES, PARAMETERS};
@@ -50,9 +52,9 @@ pub fn only_known(spec: &mut Value) {
     }
     // A schema answers carry too keeps every property: responses are read
     // whole.
-    let responses = serde_json::to_string(&response_parts(&snapshot)).unwrap_or_default();
+    let responses = response_refs(&snapshot);
     for reference in bodies {
-        if responses.contains(&format!("\"{reference}\"")) {
+        if responses.contains(&reference) {
             continue;
         }
         let Some(pointer) = reference.strip_prefix('#') else {
@@ -76,29 +78,60 @@ pub fn only_known(spec: &mut Value) {
     }
 }
 
-/// Every response of `spec`, in operations and in components, and the
-/// schemas they reach by name (one level of `$ref`s inside schemas too).
-fn response_parts(spec: &Value) -> Vec<Value> {
-    let mut out: Vec<Value> = spec
+/// Every `$ref` the responses of `spec` reach, in operations and in
+/// components, followed through the schemas they name to any depth.
+fn response_refs(spec: &Value) -> BTreeSet<String> {
+    let mut pending = Vec::new();
+    let operations = spec
         .get("paths")
         .and_then(Value::as_object)
         .into_iter()
         .flat_map(|paths| paths.values())
         .filter_map(Value::as_object)
-        .flat_map(|item| item.values())
-        .filter_map(|op| op.get("responses").cloned())
-        .collect();
-    out.extend(spec.pointer("/components/responses").cloned());
-    let direct = serde_json::to_string(&out).unwrap_or_default();
-    for (name, schema) in spec
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
+        .flat_map(|item| item.values());
+    for responses in operations
+        .filter_map(|op| op.get("responses"))
+        .chain(spec.pointer("/components/responses"))
     {
-        if direct.contains(&format!("\"#/components/schemas/{name}\"")) {
-            out.push(schema.clone());
+        crate::jsonpath::collect_refs(responses, "#", &mut pending);
+    }
+    let mut reached = BTreeSet::new();
+    while let Some((reference, _)) = pending.pop() {
+        if !reached.insert(reference.clone()) {
+            continue;
+        }
+        if let Some(target) = reference.strip_prefix('#').and_then(|p| spec.pointer(p)) {
+            crate::jsonpath::collect_refs(target, "#", &mut pending);
         }
     }
-    out
+    reached
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A schema an answer reaches through another is kept whole, however
+    /// deep (one level was followed once).
+    #[test]
+    fn responses_reach_schemas_at_any_depth() {
+        let spec = serde_json::json!({
+            "paths": { "/a": { "get": { "responses": { "200": { "$ref": "#/components/responses/ok" } } } } },
+            "components": {
+                "responses": { "ok": { "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Outer" } } } } },
+                "schemas": {
+                    "Outer": { "properties": { "inner": { "$ref": "#/components/schemas/Inner" } } },
+                    "Inner": { "properties": { "deep": { "$ref": "#/components/schemas/Deep" } } },
+                    "Deep": { "type": "object" },
+                    "Alone": { "type": "object" }
+                }
+            }
+        });
+        let reached = response_refs(&spec);
+        assert!(reached.contains("#/components/schemas/Deep"), "{reached:?}");
+        assert!(
+            !reached.contains("#/components/schemas/Alone"),
+            "{reached:?}"
+        );
+    }
 }

@@ -7,8 +7,6 @@
 
 use serde_json::{Map, Value};
 
-use crate::jsonpath;
-
 /// The OpenAPI object kinds the fragment keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -278,27 +276,4 @@ pub fn security_scheme_names(security: &Value) -> Vec<String> {
     names.sort();
     names.dedup();
     names
-}
-
-/// Collects every `$ref` below `value` with the pointer where it stands.
-pub fn collect_refs(value: &Value, at: &str, out: &mut Vec<(String, String)>) {
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                if k == "$ref" {
-                    if let Value::String(r) = v {
-                        out.push((r.clone(), at.to_owned()));
-                    }
-                } else {
-                    collect_refs(v, &jsonpath::push(at, k), out);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                collect_refs(v, &jsonpath::push(at, &i.to_string()), out);
-            }
-        }
-        _ => {}
-    }
 }

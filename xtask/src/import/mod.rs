@@ -267,7 +267,7 @@ impl Ctx<'_> {
     ) -> Result<Map<String, Value>, ImportError> {
         let mut out: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
         let mut pending: Vec<(String, String)> = Vec::new();
-        facts::collect_refs(fragment, "#", &mut pending);
+        crate::jsonpath::collect_refs(fragment, "#", &mut pending);
         for name in security_schemes {
             pending.push((
                 format!("#/components/securitySchemes/{name}"),
@@ -299,7 +299,7 @@ impl Ctx<'_> {
                 value = facts::with_description(value, name);
             }
             let here = jsonpath::push(&jsonpath::push("#/components", section), name);
-            facts::collect_refs(&value, &here, &mut pending);
+            crate::jsonpath::collect_refs(&value, &here, &mut pending);
             out.entry(section.clone())
                 .or_default()
                 .insert(name.clone(), value);
