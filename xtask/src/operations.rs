@@ -36,7 +36,7 @@ pub struct Operation {
 }
 
 /// The covered operations, in the order the fragments list them.
-pub const OPERATIONS: [Operation; 4] = [
+pub const OPERATIONS: [Operation; 6] = [
     Operation {
         op: "UpdateOrgKey",
         doc: "Updates an organization API key: its description and/or organization roles.",
@@ -60,6 +60,17 @@ pub const OPERATIONS: [Operation; 4] = [
         returns: Some("Key"),
     },
     Operation {
+        op: "DeleteOrgKey",
+        doc: "Deletes an organization API key, and with it every project assignment and access-list entry.",
+        method: "delete",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        operation_id: "deleteOrgApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: None,
+    },
+    Operation {
         op: "AssignToProject",
         doc: "Assigns an organization API key to a project with project roles.",
         method: "post",
@@ -80,6 +91,17 @@ pub const OPERATIONS: [Operation; 4] = [
         stand_in: None,
         always_sends: &[],
         returns: Some("Key"),
+    },
+    Operation {
+        op: "UnassignFromProject",
+        doc: "Takes an organization API key out of a project; the key stays in the organization.",
+        method: "delete",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+        operation_id: "removeGroupApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: None,
     },
 ];
 

@@ -193,6 +193,13 @@ pub enum OrgKey {
         #[command(flatten)]
         target: Target<OrgScope>,
     },
+    /// Delete an organization API key: it leaves every project, and its access list goes with it.
+    #[command(after_help = "EXAMPLES:\n  \
+        atlas-apikeys org-key delete 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa --force\n  \
+        atlas-apikeys org-key delete 5d1113b25a115342acc2d1aa --orgId 32b6e34b3d91647abb20e7b8\n\n\
+        IDS: ORG_ID KEY_ID, or KEY_ID with --orgId (or MONGODB_ATLAS_ORG_ID, or the profile's org_id).\n\
+        It cannot be undone: without --force it asks at a terminal, and elsewhere sends nothing.")]
+    Delete(RemoveArgs<OrgScope>),
 }
 
 /// Project key commands.
@@ -212,6 +219,24 @@ pub enum ProjectKey {
         atlas-apikeys project-key update-roles 5d1113b25a115342acc2d1aa --projectId 5e2211c17a3e5a48f5497de3 --desc \"deploy bot\"\n\n\
         IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).")]
     UpdateRoles(UpdateArgs<ProjectScope>),
+    /// Take an organization API key out of a project; the key stays in the organization.
+    #[command(after_help = "EXAMPLES:\n  \
+        atlas-apikeys project-key unassign 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --force\n  \
+        atlas-apikeys project-key unassign 5d1113b25a115342acc2d1aa --projectId 5e2211c17a3e5a48f5497de3\n\n\
+        IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).\n\
+        Without --force it asks at a terminal, and elsewhere sends nothing.")]
+    Unassign(RemoveArgs<ProjectScope>),
+}
+
+/// `org-key delete`'s and `project-key unassign`'s arguments.
+#[derive(Debug, Args)]
+pub struct RemoveArgs<S: ScopeKind> {
+    /// The scope's id and the key's.
+    #[command(flatten)]
+    pub target: Target<S>,
+    /// Go ahead without asking (needed where there is no terminal to ask).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `org-key update`'s and `project-key update-roles`' arguments: the same

@@ -1,6 +1,6 @@
-//! The key commands (`org-key update`, `org-key describe`, `project-key
-//! assign`, `project-key update-roles`): flags to a validated request, sent or
-//! held back by a dry-run client (`--dry-run`), and the result printed.
+//! The key commands (`org-key update|describe|delete`, `project-key
+//! assign|update-roles|unassign`): flags to a validated request, sent or held
+//! back by a dry-run client (`--dry-run`), and the result printed.
 
 use std::future::Future;
 
@@ -11,7 +11,7 @@ use atlas_apikeys::{
 };
 use serde_json::json;
 
-use crate::cli::{AssignArgs, UpdateArgs};
+use crate::cli::{AssignArgs, RemoveArgs, UpdateArgs};
 use crate::exit::Failure;
 use crate::output::{self, Format};
 use crate::scope::{OrgScope, ProjectScope, Target};
@@ -43,6 +43,47 @@ impl Commands<'_> {
         output::print(self.format, &output::key_json(&found), || {
             output::key_rows(&found)
         })
+    }
+
+    /// `org-key delete`: asked first, unless `--force`.
+    pub async fn delete_org_key(&self, args: &RemoveArgs<OrgScope>) -> Result<(), Failure> {
+        let (org, key): (OrgId, ApiKeyId) = self.setup.target(&args.target)?;
+        let action = format!("delete API key {key} of organization {org}");
+        let done = json!({ "result": "deleted", "id": key, "orgId": org });
+        self.remove(args.force, &action, done, async move |keys| {
+            keys.delete_org_key(&org, &key).await
+        })
+        .await
+    }
+
+    /// `project-key unassign`: asked first, unless `--force`.
+    pub async fn unassign(&self, args: &RemoveArgs<ProjectScope>) -> Result<(), Failure> {
+        let (project, key): (ProjectId, ApiKeyId) = self.setup.target(&args.target)?;
+        let action = format!("unassign API key {key} from project {project}");
+        let done = json!({ "result": "unassigned", "id": key, "groupId": project });
+        self.remove(args.force, &action, done, async move |keys| {
+            keys.unassign_from_project(&project, &key).await
+        })
+        .await
+    }
+
+    /// The removal commands' last steps: confirmation (a dry run asks
+    /// nothing: it sends nothing), the call, and `done` printed.
+    async fn remove(
+        &self,
+        force: bool,
+        action: &str,
+        done: serde_json::Value,
+        call: impl AsyncFnOnce(ApiKeys) -> Result<(), Error>,
+    ) -> Result<(), Failure> {
+        if !self.setup.dry_run {
+            crate::confirm::confirm(force, action)?;
+        }
+        let keys = self.setup.client()?;
+        if self.send_or_plan(call(keys)).await?.is_none() {
+            return Ok(());
+        }
+        output::print(self.format, &done, || vec![("done", action.to_owned())])
     }
 
     /// `project-key update-roles`.

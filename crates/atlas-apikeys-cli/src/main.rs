@@ -6,6 +6,7 @@
 mod apply;
 mod cli;
 mod commands;
+mod confirm;
 mod credentials;
 mod echo;
 mod exit;
@@ -121,6 +122,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::OrgKey(OrgKey::Describe { target }) => commands.describe_org_key(target).await?,
         Command::ProjectKey(ProjectKey::Assign(args)) => commands.assign(args).await?,
         Command::ProjectKey(ProjectKey::UpdateRoles(args)) => commands.update_roles(args).await?,
+        Command::OrgKey(OrgKey::Delete(args)) => commands.delete_org_key(args).await?,
+        Command::ProjectKey(ProjectKey::Unassign(args)) => commands.unassign(args).await?,
         Command::Apply { file, concurrency } => {
             let allow_unlisted = global.allow_unlisted_roles;
             return apply::run(

@@ -1,6 +1,7 @@
 //! Every answer conforms to the fragments' schemas, and every malformed request gets an `ApiError`, for every Atlas version.
 
 use super::*;
+use atlas_apikeys::client::Op;
 
 #[tokio::test]
 async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
@@ -96,7 +97,7 @@ async fn conforms(version: &'static ApiVersion) {
             400,
             "INVALID_QUERY_PARAMETER",
         ),
-        org("DELETE", "", 405, "METHOD_NOT_ALLOWED"),
+        org("PUT", "", 405, "METHOD_NOT_ALLOWED"),
         (
             "PATCH",
             ORG_PATH,
@@ -108,11 +109,13 @@ async fn conforms(version: &'static ApiVersion) {
         org("PATCH", &"x".repeat(70_000), 413, "PAYLOAD_TOO_LARGE"),
     ];
     // The read, where the version offers it: what it answers conforms too.
-    if version
-        .offers(atlas_apikeys::client::Op::GetOrgKey)
-        .is_some()
-    {
+    if version.offers(Op::GetOrgKey).is_some() {
         cases.insert(1, org("GET", "", 200, ""));
+    }
+    // Unassigning, where offered: then the key is in no project.
+    if version.offers(Op::UnassignFromProject).is_some() {
+        cases.insert(5, group("DELETE", "", 204, ""));
+        cases.insert(6, group("DELETE", "", 404, "API_KEY_NOT_FOUND"));
     }
     for (method, template, path, body, status, code) in cases {
         let r = raw(&http, &emu, &bearer, (method, &dated), &path, &body).await;
@@ -193,6 +196,17 @@ async fn conforms(version: &'static ApiVersion) {
             .await;
         if let Ok(r) = r {
             assert_eq!(r.status().as_u16(), 401, "{auth:?}");
+        }
+    }
+    // Deleting the key, where offered, last: then it is not found.
+    if version.offers(Op::DeleteOrgKey).is_some() {
+        for (status, code) in [(204, ""), (404, "API_KEY_NOT_FOUND")] {
+            let r = raw(&http, &emu, &bearer, ("DELETE", &dated), &org_path, "").await;
+            assert_eq!(r.status, status, "{}", r.body);
+            if status == 404 {
+                assert_eq!(r.body["errorCode"], code);
+                assert!(fragment.violations(&r.body, &api_error).is_empty());
+            }
         }
     }
 }

@@ -177,5 +177,6 @@ mod exit_codes;
 mod habits;
 mod help;
 mod hostile;
+mod lifecycle;
 mod secrets;
 mod systems;

@@ -19,26 +19,34 @@ pub enum Op {
     UpdateOrgKey,
     /// Returns one organization API key, with its roles in the organization and its projects. (`getOrgApiKey`)
     GetOrgKey,
+    /// Deletes an organization API key, and with it every project assignment and access-list entry. (`deleteOrgApiKey`)
+    DeleteOrgKey,
     /// Assigns an organization API key to a project with project roles. (`addGroupApiKey`)
     AssignToProject,
     /// Replaces a key's roles (and, where taken, its description) in a project. (`updateGroupApiKeyRoles`)
     UpdateProjectKey,
+    /// Takes an organization API key out of a project; the key stays in the organization. (`removeGroupApiKey`)
+    UnassignFromProject,
 }
 impl Op {
     /// Every covered operation.
     pub const ALL: &'static [Op] = &[
         Op::UpdateOrgKey,
         Op::GetOrgKey,
+        Op::DeleteOrgKey,
         Op::AssignToProject,
         Op::UpdateProjectKey,
+        Op::UnassignFromProject,
     ];
     /// The operationId that serves it (upstream's newest name).
     pub fn api_name(self) -> &'static str {
         match self {
             Op::UpdateOrgKey => "updateOrgApiKey",
             Op::GetOrgKey => "getOrgApiKey",
+            Op::DeleteOrgKey => "deleteOrgApiKey",
             Op::AssignToProject => "addGroupApiKey",
             Op::UpdateProjectKey => "updateGroupApiKeyRoles",
+            Op::UnassignFromProject => "removeGroupApiKey",
         }
     }
     /// Where a version lacks it, the operationId that serves it instead.
@@ -46,13 +54,23 @@ impl Op {
         match self {
             Op::UpdateOrgKey => None,
             Op::GetOrgKey => None,
+            Op::DeleteOrgKey => None,
             Op::AssignToProject => Some("updateGroupApiKeyRoles"),
             Op::UpdateProjectKey => None,
+            Op::UnassignFromProject => None,
         }
     }
 }
 /// Media types per operation.
 pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
+    crate::OperationMedia {
+        operation_id: "remove_group_api_key",
+        api_name: "removeGroupApiKey",
+        method: "DELETE",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
     crate::OperationMedia {
         operation_id: "update_group_api_key_roles",
         api_name: "updateGroupApiKeyRoles",
@@ -68,6 +86,14 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
         path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
         accept: "application/vnd.atlas.2023-01-01+json",
         content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key",
+        api_name: "deleteOrgApiKey",
+        method: "DELETE",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
     },
     crate::OperationMedia {
         operation_id: "get_org_api_key",
@@ -89,12 +115,28 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
 /// Media types per operation.
 pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
     crate::OperationMedia {
+        operation_id: "remove_group_api_key",
+        api_name: "removeGroupApiKey",
+        method: "DELETE",
+        path: "/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}",
+        accept: "application/json",
+        content_type: None,
+    },
+    crate::OperationMedia {
         operation_id: "update_group_api_key_roles",
         api_name: "updateGroupApiKeyRoles",
         method: "PATCH",
         path: "/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}",
         accept: "application/json",
         content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key",
+        api_name: "deleteOrgApiKey",
+        method: "DELETE",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/json",
+        content_type: None,
     },
     crate::OperationMedia {
         operation_id: "get_org_api_key",

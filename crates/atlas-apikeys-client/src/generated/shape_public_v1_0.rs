@@ -166,6 +166,104 @@ impl ClientInfo<crate::Context> for Client {
 impl ClientHooks<crate::Context> for &Client {}
 #[allow(clippy::all)]
 impl Client {
+    /// Builds the request [`Self::remove_group_api_key`] sends.
+    #[doc(hidden)]
+    pub fn remove_group_api_key_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/groups/{}/apiKeys/{}", self.baseurl,
+            encode_path(group_id), encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            self
+                                .client
+                                .delete(url)
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
+                                ),
+                            "envelope",
+                            &envelope,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `DELETE` request to `/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn remove_group_api_key<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .remove_group_api_key_request(
+                group_id,
+                api_user_id,
+                envelope,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "remove_group_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /// Builds the request [`Self::update_group_api_key_roles`] sends.
     #[doc(hidden)]
     pub fn update_group_api_key_roles_request<'a>(
@@ -366,6 +464,104 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Builds the request [`Self::delete_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn delete_org_api_key_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
+            encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            self
+                                .client
+                                .delete(url)
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
+                                ),
+                            "envelope",
+                            &envelope,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `DELETE` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn delete_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .delete_org_api_key_request(
+                org_id,
+                api_user_id,
+                envelope,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "delete_org_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /// Builds the request [`Self::update_org_api_key`] sends.
     #[doc(hidden)]
     pub fn update_org_api_key_request<'a>(
@@ -542,6 +738,27 @@ impl crate::operations::KeyOperations for Client {
                         )
                         .await
                 }
+                crate::Op::DeleteOrgKey => {
+                    let request = (|| {
+                        self.delete_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "delete_org_api_key",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
+                        )
+                        .await
+                }
                 crate::Op::AssignToProject => {
                     let request = (|| {
                         let body = types::ProjectApiKeyRoles {
@@ -592,6 +809,27 @@ impl crate::operations::KeyOperations for Client {
                                 crate::operations::decode(body)
                                     .map(crate::operations::Answer::Key)
                             },
+                        )
+                        .await
+                }
+                crate::Op::UnassignFromProject => {
+                    let request = (|| {
+                        self.remove_group_api_key_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "remove_group_api_key",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
                         )
                         .await
                 }

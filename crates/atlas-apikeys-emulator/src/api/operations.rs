@@ -82,9 +82,9 @@ pub(super) fn api(
     let (method, path, query) = (&parts.method, parts.uri.path(), parts.uri.query());
     let system = app.config.system;
     let allow = match (system, is_org) {
-        (_, true) => "GET, PATCH",
-        (System::Atlas, false) => "PATCH, POST",
-        _ => "PATCH",
+        (_, true) => "DELETE, GET, PATCH",
+        (System::Atlas, false) => "DELETE, PATCH, POST",
+        _ => "DELETE, PATCH",
     };
     if !allow.split(", ").any(|m| m == method.as_str()) {
         let why = format!("{method} is not supported on {path}.");
@@ -176,9 +176,9 @@ pub(super) fn operate(
         let why = format!("{name} {id:?} is not 24 lowercase hexadecimal characters.");
         return Err(refuse(400, code, why));
     }
-    // A read takes no body, and none is read.
-    let read = method == Method::GET;
-    let body = if read {
+    // A read or a delete takes no body, and none is read.
+    let (read, delete) = (method == Method::GET, method == Method::DELETE);
+    let body = if read || delete {
         Value::Null
     } else {
         parse_body(headers, body)?
@@ -205,7 +205,7 @@ pub(super) fn operate(
     };
 
     if is_org {
-        let (desc, roles) = if read {
+        let (desc, roles) = if read || delete {
             (None, None)
         } else {
             key_update(&body, &org_roles, &project_roles, "organization", false)?
@@ -224,6 +224,11 @@ pub(super) fn operate(
             return Err(unauthorized());
         }
         let key = org_key(state, scope_id, key_id)?;
+        if delete {
+            // Its project assignments and access list go with it.
+            state.keys.remove(key_id);
+            return Ok(render(204, None, *opts, false));
+        }
         if let Some(d) = desc {
             key.description = d;
         }
@@ -246,11 +251,13 @@ pub(super) fn operate(
     // Validate before authorizing, as a real API does.
     enum Op {
         Assign(Vec<String>),
+        Unassign,
         /// `must_exist`: Atlas's PATCH changes an assignment; v1.0's makes
         /// or replaces it.
         Update(Option<String>, Option<Vec<String>>, bool),
     }
     let op = match (system, method.clone()) {
+        (_, Method::DELETE) => Op::Unassign,
         (System::Atlas, Method::POST) => {
             let Some(items) = body.as_array() else {
                 return Err(refuse(
@@ -288,7 +295,18 @@ pub(super) fn operate(
         return Err(unauthorized());
     }
     let key = org_key(state, &project.org_id, key_id)?;
+    let not_assigned = || {
+        refuse(
+            404,
+            "API_KEY_NOT_FOUND",
+            format!("The API key {key_id} is not assigned to project {scope_id}."),
+        )
+    };
     match op {
+        Op::Unassign => match key.grants.project_roles.remove(scope_id) {
+            Some(_) => Ok(render(204, None, *opts, false)),
+            None => Err(not_assigned()),
+        },
         Op::Assign(roles) => {
             if key.grants.project_roles.contains_key(scope_id) {
                 return Err(refuse(
@@ -302,11 +320,7 @@ pub(super) fn operate(
         }
         Op::Update(desc, roles, must_exist) => {
             if must_exist && !key.grants.project_roles.contains_key(scope_id) {
-                return Err(refuse(
-                    404,
-                    "API_KEY_NOT_FOUND",
-                    format!("The API key {key_id} is not assigned to project {scope_id}."),
-                ));
+                return Err(not_assigned());
             }
             if let Some(d) = desc {
                 key.description = d;

@@ -175,4 +175,16 @@ impl ApiKeys {
         };
         self.send(Op::GetOrgKey, req).await.0.and_then(key_of)
     }
+
+    /// Deletes an organization API key (`deleteOrgApiKey`): it leaves every
+    /// project, and its access list goes with it. It cannot be undone.
+    /// Needs the Organization Owner role.
+    pub async fn delete_org_key(&self, org: &OrgId, key: &ApiKeyId) -> Result<(), Error> {
+        let req = Request {
+            org: Some(org),
+            key: Some(key),
+            ..Request::new(self.flags)
+        };
+        self.send(Op::DeleteOrgKey, req).await.0.map(|_| ())
+    }
 }

@@ -1,0 +1,83 @@
+//! `project-key unassign` and `org-key delete` on every system: asked
+//! first (`--force`, or a yes at a terminal; without either nothing is
+//! sent), both id forms, a dry run that sends nothing, and the API's answer
+//! for what is not there.
+
+use super::*;
+
+#[test]
+fn unassign_and_delete_need_force_and_then_do_it_on_every_system() {
+    for system in [System::Atlas, System::CloudManager, System::OpsManager] {
+        let e = env(system);
+        let base = || {
+            let mut c = cli();
+            digest(&mut c, &e);
+            c.args(["--system", system.as_str(), "-o", "json"]);
+            c
+        };
+        let what = system.as_str();
+        let role = match system {
+            System::Atlas => "GROUP_READ_ONLY",
+            _ => "GROUP_MONITORING_ADMIN",
+        };
+        let assigned = || {
+            e.emulator
+                .api_key(KEY)
+                .unwrap()
+                .grants
+                .project_roles
+                .contains_key(PROJECT)
+        };
+        let out = sh(
+            base(),
+            &format!("project-key assign {PROJECT} {KEY} --role {role}"),
+        );
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+
+        // No terminal and no --force: refused, nothing sent. A bad id is
+        // refused before that, nothing sent either.
+        let before = e.emulator.counters().exchanges;
+        let out = sh(base(), &format!("project-key unassign {PROJECT} {KEY}"));
+        expect_failure(&out, 2, "pass --force");
+        let out = sh(base(), &format!("org-key delete {ORG} {KEY}"));
+        expect_failure(&out, 2, "pass --force");
+        let out = sh(base(), &format!("org-key delete {ORG} zmmrboas --force"));
+        expect_failure(&out, 2, "public key");
+        // A dry run asks nothing and sends nothing: it shows the DELETE.
+        let out = sh(base(), &format!("--dry-run org-key delete {ORG} {KEY}"));
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        assert_eq!(json(&out)["requests"][0]["method"], "DELETE", "{what}");
+        assert_eq!(e.emulator.counters().exchanges, before, "{what}");
+        assert!(assigned(), "{what}");
+
+        // The Atlas CLI's order for the ids works too.
+        let out = sh(
+            base(),
+            &format!("project-key unassign {KEY} --projectId {PROJECT} --force"),
+        );
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        let done = json(&out);
+        assert_eq!(done["result"], "unassigned", "{what}");
+        assert_eq!(
+            (done["id"].as_str(), done["groupId"].as_str()),
+            (Some(KEY), Some(PROJECT))
+        );
+        assert!(!assigned(), "{what}: still in the project");
+        assert!(e.emulator.api_key(KEY).is_some(), "{what}: the key stays");
+        let out = sh(
+            base(),
+            &format!("project-key unassign {PROJECT} {KEY} --force"),
+        );
+        expect_failure(&out, 3, "API_KEY_NOT_FOUND");
+
+        let out = sh(base(), &format!("org-key delete {ORG} {KEY} --force"));
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        assert_eq!(json(&out)["result"], "deleted", "{what}");
+        assert!(e.emulator.api_key(KEY).is_none(), "{what}");
+        let out = sh(
+            base(),
+            &format!("org-key delete {KEY} --orgId {ORG} --force"),
+        );
+        expect_failure(&out, 3, "API_KEY_NOT_FOUND");
+    }
+}
