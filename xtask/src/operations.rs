@@ -36,7 +36,7 @@ pub struct Operation {
 }
 
 /// The covered operations, in the order the fragments list them.
-pub const OPERATIONS: [Operation; 6] = [
+pub const OPERATIONS: [Operation; 8] = [
     Operation {
         op: "UpdateOrgKey",
         doc: "Updates an organization API key: its description and/or organization roles.",
@@ -47,6 +47,17 @@ pub const OPERATIONS: [Operation; 6] = [
         stand_in: None,
         always_sends: &[],
         returns: Some("Key"),
+    },
+    Operation {
+        op: "ListOrgKeys",
+        doc: "Lists an organization's API keys, a page at a time.",
+        method: "get",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        operation_id: "listOrgApiKeys",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Keys"),
     },
     Operation {
         op: "GetOrgKey",
@@ -69,6 +80,17 @@ pub const OPERATIONS: [Operation; 6] = [
         stand_in: None,
         always_sends: &[],
         returns: None,
+    },
+    Operation {
+        op: "ListProjectKeys",
+        doc: "Lists the organization API keys assigned to a project, a page at a time.",
+        method: "get",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        operation_id: "listGroupApiKeys",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Keys"),
     },
     Operation {
         op: "AssignToProject",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::scope::{OrgScope, ProjectScope, ScopeKind, Target};
+use crate::scope::{OrgScope, ProjectScope, ScopeId, ScopeKind, Target};
 
 /// Accepts any value (the validation layer judges it, so roles newer than
 /// this build still pass with `--allow-unlisted-roles`), while offering the
@@ -176,6 +176,11 @@ const APPLY_HELP: &str = "FILE (TOML shown; YAML and JSON have the same shape):\
 /// Organization key commands.
 #[derive(Debug, Subcommand)]
 pub enum OrgKey {
+    /// List an organization's API keys: every page, or one with --page.
+    #[command(after_help = "EXAMPLES:\n  \
+        atlas-apikeys org-key list 32b6e34b3d91647abb20e7b8\n  \
+        atlas-apikeys org-key list --orgId 32b6e34b3d91647abb20e7b8 --page 2 --limit 50 -o json")]
+    List(ListArgs<OrgScope>),
     /// Update an organization API key's description and/or organization roles.
     #[command(after_help = "EXAMPLES:\n  \
         atlas-apikeys org-key update 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa --desc \"ci key\"\n  \
@@ -205,6 +210,11 @@ pub enum OrgKey {
 /// Project key commands.
 #[derive(Debug, Subcommand)]
 pub enum ProjectKey {
+    /// List the organization API keys assigned to a project: every page, or one with --page.
+    #[command(after_help = "EXAMPLES:\n  \
+        atlas-apikeys project-key list 5e2211c17a3e5a48f5497de3\n  \
+        atlas-apikeys project-key list --projectId 5e2211c17a3e5a48f5497de3 --page 1 --limit 500 -o json")]
+    List(ListArgs<ProjectScope>),
     /// Give an organization API key these roles in a project.
     #[command(after_help = "EXAMPLES:\n  \
         atlas-apikeys project-key assign 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_READ_ONLY\n  \
@@ -226,6 +236,20 @@ pub enum ProjectKey {
         IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).\n\
         Without --force it asks at a terminal, and elsewhere sends nothing.")]
     Unassign(RemoveArgs<ProjectScope>),
+}
+
+/// `org-key list`'s and `project-key list`'s arguments.
+#[derive(Debug, Args)]
+pub struct ListArgs<S: ScopeKind> {
+    /// The organization's or project's id.
+    #[command(flatten)]
+    pub scope: ScopeId<S>,
+    /// Only this page (from 1); without it, every page in turn.
+    #[arg(long, value_name = "N")]
+    pub page: Option<u32>,
+    /// Keys per page with --page (1 to 500; the API's default is 100).
+    #[arg(long, value_name = "N", requires = "page")]
+    pub limit: Option<u32>,
 }
 
 /// `org-key delete`'s and `project-key unassign`'s arguments.

@@ -6,12 +6,12 @@ use std::future::Future;
 
 use atlas_apikeys::client::{PlannedRequest, System};
 use atlas_apikeys::{
-    ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, OrgId, ProjectId,
-    ProjectRole, ProjectRoles, ScopedRole,
+    ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, OrgId, Page, PageRequest,
+    ProjectId, ProjectRole, ProjectRoles, ScopedRole,
 };
 use serde_json::json;
 
-use crate::cli::{AssignArgs, RemoveArgs, UpdateArgs};
+use crate::cli::{AssignArgs, ListArgs, RemoveArgs, UpdateArgs};
 use crate::exit::Failure;
 use crate::output::{self, Format};
 use crate::scope::{OrgScope, ProjectScope, Target};
@@ -43,6 +43,39 @@ impl Commands<'_> {
         output::print(self.format, &output::key_json(&found), || {
             output::key_rows(&found)
         })
+    }
+
+    /// `org-key list`: every page, or the one `--page` names.
+    pub async fn list_org_keys(&self, args: &ListArgs<OrgScope>) -> Result<(), Failure> {
+        let org: OrgId = self.setup.scope_id(&args.scope)?;
+        let page = page_of(args)?;
+        let keys = self.setup.client()?;
+        let listed = match page {
+            Some(page) => self.send_or_plan(keys.org_keys_page(&org, page)).await?,
+            None => {
+                let every = async { keys.list_org_keys(&org).await.map(Page::of) };
+                self.send_or_plan(every).await?
+            }
+        };
+        listed.map_or(Ok(()), |page| print_page(self.format, &page))
+    }
+
+    /// `project-key list`: every page, or the one `--page` names.
+    pub async fn list_project_keys(&self, args: &ListArgs<ProjectScope>) -> Result<(), Failure> {
+        let project: ProjectId = self.setup.scope_id(&args.scope)?;
+        let page = page_of(args)?;
+        let keys = self.setup.client()?;
+        let listed = match page {
+            Some(page) => {
+                self.send_or_plan(keys.project_keys_page(&project, page))
+                    .await?
+            }
+            None => {
+                let every = async { keys.list_project_keys(&project).await.map(Page::of) };
+                self.send_or_plan(every).await?
+            }
+        };
+        listed.map_or(Ok(()), |page| print_page(self.format, &page))
     }
 
     /// `org-key delete`: asked first, unless `--force`.
@@ -185,6 +218,33 @@ impl Commands<'_> {
             other => other.map(Some).map_err(|e| self.setup.explain(e)),
         }
     }
+}
+
+/// `--page` and `--limit`, checked before anything is read or sent.
+fn page_of<S: crate::scope::ScopeKind>(args: &ListArgs<S>) -> Result<Option<PageRequest>, Failure> {
+    args.page
+        .map(|n| PageRequest::new(n, args.limit.unwrap_or(100)))
+        .transpose()
+        .map_err(|e| Failure::from(Error::Validation(e)))
+}
+
+/// A page of keys: Atlas's shape in JSON, a line per key in a table.
+fn print_page(format: Format, page: &Page<ApiKey>) -> Result<(), Failure> {
+    let value = serde_json::to_value(page).unwrap_or(serde_json::Value::Null);
+    output::print(format, &value, || {
+        let mut rows: Vec<(&str, String)> = page
+            .results
+            .iter()
+            .map(|k| {
+                let public = k.public_key.as_deref().unwrap_or("-");
+                let desc = k.description.as_deref().unwrap_or("");
+                ("key", format!("{}  {public}  {desc}", k.id))
+            })
+            .collect();
+        let total = page.total_count.map_or("?".into(), |t| t.to_string());
+        rows.push(("total", total));
+        rows
+    })
 }
 
 /// Prints the requests a dry run collected.

@@ -123,6 +123,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::ProjectKey(ProjectKey::Assign(args)) => commands.assign(args).await?,
         Command::ProjectKey(ProjectKey::UpdateRoles(args)) => commands.update_roles(args).await?,
         Command::OrgKey(OrgKey::Delete(args)) => commands.delete_org_key(args).await?,
+        Command::OrgKey(OrgKey::List(args)) => commands.list_org_keys(args).await?,
+        Command::ProjectKey(ProjectKey::List(args)) => commands.list_project_keys(args).await?,
         Command::ProjectKey(ProjectKey::Unassign(args)) => commands.unassign(args).await?,
         Command::Apply { file, concurrency } => {
             let allow_unlisted = global.allow_unlisted_roles;

@@ -74,6 +74,8 @@ pub enum Answer {
     Nothing,
     /// An API key.
     Key(crate::ApiKey),
+    /// A page of API keys.
+    Keys(crate::Page<crate::ApiKey>),
     /// A dry run held the request back: what would have been sent.
     Planned(PlannedRequest),
 }

@@ -43,8 +43,9 @@ pub use atlas_apikeys_client::shown;
 // wire straight into them; named here as this crate always named them.
 pub(crate) use atlas_apikeys_client::{ids, key as response};
 
-pub use api_keys::{ApiKeys, Ensured};
+pub use api_keys::{ApiKeys, Ensured, MAX_LISTED, MAX_PAGE_ITEMS, PageRequest};
 pub use atlas_apikeys_client as client;
+pub use atlas_apikeys_client::Page;
 pub use atlas_apikeys_client::ids::{
     ApiKeyId, ID_LEN, IdError, IdKind, IdProblem, OrgId, ProjectId,
 };

@@ -81,3 +81,55 @@ fn unassign_and_delete_need_force_and_then_do_it_on_every_system() {
         expect_failure(&out, 3, "API_KEY_NOT_FOUND");
     }
 }
+
+#[test]
+fn list_prints_every_key_or_one_page_on_every_system() {
+    for system in [System::Atlas, System::CloudManager, System::OpsManager] {
+        let e = env(system);
+        let base = |format: &str| {
+            let mut c = cli();
+            digest(&mut c, &e);
+            c.args(["--system", system.as_str(), "-o", format]);
+            c
+        };
+        let what = system.as_str();
+        let out = sh(base("json"), &format!("org-key list {ORG}"));
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        let listed = json(&out);
+        let results = listed["results"].as_array().unwrap();
+        assert_eq!(listed["totalCount"], results.len(), "{what}");
+        assert!(results.iter().any(|k| k["id"] == KEY), "{what}");
+        assert!(
+            results.iter().all(|k| k.get("privateKey").is_none()),
+            "{what}: never a private key"
+        );
+        // One page, with the Atlas CLI's flag for the id.
+        let out = sh(
+            base("json"),
+            &format!("org-key list --orgId {ORG} --page 1 --limit 1"),
+        );
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        let page = json(&out);
+        assert_eq!(page["results"].as_array().unwrap().len(), 1, "{what}");
+        assert_eq!(page["totalCount"], results.len(), "{what}");
+        // A project's keys, as a table.
+        let out = sh(
+            base("json"),
+            &format!("project-key assign {PROJECT} {KEY} --role GROUP_READ_ONLY"),
+        );
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        let out = sh(base("table"), &format!("project-key list {PROJECT}"));
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        says(&out.stdout, &[KEY, "total"], &[]);
+
+        // Out of the API's range: refused by flag, nothing sent.
+        let before = e.emulator.counters().exchanges;
+        for (flags, named) in [("--page 0", "--page"), ("--page 1 --limit 501", "--limit")] {
+            let out = sh(base("json"), &format!("org-key list {ORG} {flags}"));
+            expect_failure(&out, 2, named);
+        }
+        let out = sh(base("json"), &format!("org-key list {ORG} --limit 5"));
+        expect_failure(&out, 2, "--page");
+        assert_eq!(e.emulator.counters().exchanges, before, "{what}");
+    }
+}

@@ -17,10 +17,14 @@
 pub enum Op {
     /// Updates an organization API key: its description and/or organization roles. (`updateOrgApiKey`)
     UpdateOrgKey,
+    /// Lists an organization's API keys, a page at a time. (`listOrgApiKeys`)
+    ListOrgKeys,
     /// Returns one organization API key, with its roles in the organization and its projects. (`getOrgApiKey`)
     GetOrgKey,
     /// Deletes an organization API key, and with it every project assignment and access-list entry. (`deleteOrgApiKey`)
     DeleteOrgKey,
+    /// Lists the organization API keys assigned to a project, a page at a time. (`listGroupApiKeys`)
+    ListProjectKeys,
     /// Assigns an organization API key to a project with project roles. (`addGroupApiKey`)
     AssignToProject,
     /// Replaces a key's roles (and, where taken, its description) in a project. (`updateGroupApiKeyRoles`)
@@ -32,8 +36,10 @@ impl Op {
     /// Every covered operation.
     pub const ALL: &'static [Op] = &[
         Op::UpdateOrgKey,
+        Op::ListOrgKeys,
         Op::GetOrgKey,
         Op::DeleteOrgKey,
+        Op::ListProjectKeys,
         Op::AssignToProject,
         Op::UpdateProjectKey,
         Op::UnassignFromProject,
@@ -42,8 +48,10 @@ impl Op {
     pub fn api_name(self) -> &'static str {
         match self {
             Op::UpdateOrgKey => "updateOrgApiKey",
+            Op::ListOrgKeys => "listOrgApiKeys",
             Op::GetOrgKey => "getOrgApiKey",
             Op::DeleteOrgKey => "deleteOrgApiKey",
+            Op::ListProjectKeys => "listGroupApiKeys",
             Op::AssignToProject => "addGroupApiKey",
             Op::UpdateProjectKey => "updateGroupApiKeyRoles",
             Op::UnassignFromProject => "removeGroupApiKey",
@@ -53,8 +61,10 @@ impl Op {
     pub fn stand_in(self) -> Option<&'static str> {
         match self {
             Op::UpdateOrgKey => None,
+            Op::ListOrgKeys => None,
             Op::GetOrgKey => None,
             Op::DeleteOrgKey => None,
+            Op::ListProjectKeys => None,
             Op::AssignToProject => Some("updateGroupApiKeyRoles"),
             Op::UpdateProjectKey => None,
             Op::UnassignFromProject => None,
@@ -63,6 +73,14 @@ impl Op {
 }
 /// Media types per operation.
 pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
+    crate::OperationMedia {
+        operation_id: "list_group_api_keys",
+        api_name: "listGroupApiKeys",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
     crate::OperationMedia {
         operation_id: "remove_group_api_key",
         api_name: "removeGroupApiKey",
@@ -86,6 +104,14 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
         path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
         accept: "application/vnd.atlas.2023-01-01+json",
         content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "list_org_api_keys",
+        api_name: "listOrgApiKeys",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
     },
     crate::OperationMedia {
         operation_id: "delete_org_api_key",
@@ -115,6 +141,14 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
 /// Media types per operation.
 pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
     crate::OperationMedia {
+        operation_id: "list_group_api_keys",
+        api_name: "listGroupApiKeys",
+        method: "GET",
+        path: "/api/public/v1.0/groups/{groupId}/apiKeys",
+        accept: "application/json",
+        content_type: None,
+    },
+    crate::OperationMedia {
         operation_id: "remove_group_api_key",
         api_name: "removeGroupApiKey",
         method: "DELETE",
@@ -129,6 +163,14 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
         path: "/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}",
         accept: "application/json",
         content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "list_org_api_keys",
+        api_name: "listOrgApiKeys",
+        method: "GET",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys",
+        accept: "application/json",
+        content_type: None,
     },
     crate::OperationMedia {
         operation_id: "delete_org_api_key",

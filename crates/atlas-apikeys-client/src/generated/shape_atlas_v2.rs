@@ -94,6 +94,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rel: ::std::option::Option<::std::string::String>,
     }
+    ///`PaginatedApiApiUserView`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PaginatedApiApiUserView {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+        pub results: ::std::vec::Vec<ApiKeyUserDetails>,
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
+    }
     ///`UpdateAtlasOrganizationApiKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateAtlasOrganizationApiKey {
@@ -199,6 +211,104 @@ impl ClientInfo<crate::Context> for Client {
 impl ClientHooks<crate::Context> for &Client {}
 #[allow(clippy::all)]
 impl Client {
+    /// Builds the request [`Self::list_group_api_keys`] sends.
+    #[doc(hidden)]
+    pub fn list_group_api_keys_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/groups/{}/apiKeys", self.baseurl, encode_path(group_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/atlas/v2/groups/{groupId}/apiKeys`
+
+*/
+    pub async fn list_group_api_keys<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::PaginatedApiApiUserView>, Error<types::ApiError>> {
+        let request = self
+            .list_group_api_keys_request(
+                group_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_group_api_keys",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /// Builds the request [`Self::add_group_api_key`] sends.
     #[doc(hidden)]
     pub fn add_group_api_key_request<'a>(
@@ -448,6 +558,104 @@ impl Client {
             400u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::list_org_api_keys`] sends.
+    #[doc(hidden)]
+    pub fn list_org_api_keys_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys", self.baseurl, encode_path(org_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/atlas/v2/orgs/{orgId}/apiKeys`
+
+*/
+    pub async fn list_org_api_keys<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::PaginatedApiApiUserView>, Error<types::ApiError>> {
+        let request = self
+            .list_org_api_keys_request(
+                org_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_org_api_keys",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -745,6 +953,30 @@ impl crate::operations::KeyOperations for Client {
                         )
                         .await
                 }
+                crate::Op::ListOrgKeys => {
+                    let request = (|| {
+                        self.list_org_api_keys_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_org_api_keys",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Keys)
+                            },
+                        )
+                        .await
+                }
                 crate::Op::GetOrgKey => {
                     let request = (|| {
                         self.get_org_api_key_request(
@@ -783,6 +1015,30 @@ impl crate::operations::KeyOperations for Client {
                             request,
                             "delete_org_api_key",
                             |_: &[u8]| Ok(crate::operations::Answer::Nothing),
+                        )
+                        .await
+                }
+                crate::Op::ListProjectKeys => {
+                    let request = (|| {
+                        self.list_group_api_keys_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_group_api_keys",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Keys)
+                            },
                         )
                         .await
                 }

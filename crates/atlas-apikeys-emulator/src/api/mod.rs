@@ -5,6 +5,7 @@
 //! included, is an `ApiError` body rather than a framework's plain text.
 
 mod auth;
+mod lists;
 mod oauth;
 mod operations;
 mod render;
@@ -48,8 +49,16 @@ impl App {
 
 /// What a route is.
 enum Route<'a> {
-    OrgKey { org: &'a str, key: &'a str },
-    ProjectKey { project: &'a str, key: &'a str },
+    /// An organization's keys (`key: None`), or one of them.
+    OrgKey {
+        org: &'a str,
+        key: Option<&'a str>,
+    },
+    /// A project's keys (`key: None`), or one of them.
+    ProjectKey {
+        project: &'a str,
+        key: Option<&'a str>,
+    },
     Token,
     Revoke,
 }
@@ -59,16 +68,22 @@ fn route(system: System, path: &str) -> Option<Route<'_>> {
     match (system, segments.as_slice()) {
         (_, ["api", "oauth", "token"]) if system.offers_oauth() => Some(Route::Token),
         (_, ["api", "oauth", "revoke"]) if system.offers_oauth() => Some(Route::Revoke),
-        (System::Atlas, ["api", "atlas", "v2", "orgs", org, "apiKeys", key])
+        (System::Atlas, ["api", "atlas", "v2", scope, id, "apiKeys", rest @ ..])
         | (
             System::CloudManager | System::OpsManager,
-            ["api", "public", "v1.0", "orgs", org, "apiKeys", key],
-        ) => Some(Route::OrgKey { org, key }),
-        (System::Atlas, ["api", "atlas", "v2", "groups", project, "apiKeys", key])
-        | (
-            System::CloudManager | System::OpsManager,
-            ["api", "public", "v1.0", "groups", project, "apiKeys", key],
-        ) => Some(Route::ProjectKey { project, key }),
+            ["api", "public", "v1.0", scope, id, "apiKeys", rest @ ..],
+        ) => {
+            let key = match rest {
+                [] => None,
+                [key] => Some(*key),
+                _ => return None,
+            };
+            match *scope {
+                "orgs" => Some(Route::OrgKey { org: id, key }),
+                "groups" => Some(Route::ProjectKey { project: id, key }),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -218,7 +233,10 @@ async fn respond(
             key,
         } => {
             let is_org = matches!(route, Route::OrgKey { .. });
-            if !is_org && faults.contains(&Fault::UnassignFirst) {
+            if !is_org
+                && faults.contains(&Fault::UnassignFirst)
+                && let Some(key) = key
+            {
                 let mut state = app.lock();
                 if let Some(k) = state.keys.get_mut(key) {
                     k.grants.project_roles.remove(scope);

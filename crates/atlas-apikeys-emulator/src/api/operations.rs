@@ -75,15 +75,16 @@ pub(super) fn api(
     opts: &mut Opts,
     is_org: bool,
     scope_id: &str,
-    key_id: &str,
+    key_id: Option<&str>,
     note: &mut crate::script::AuthNote,
 ) -> Result<Response, Refused> {
     // As sent, prefix included: the digest `uri` names it so.
     let (method, path, query) = (&parts.method, parts.uri.path(), parts.uri.query());
     let system = app.config.system;
-    let allow = match (system, is_org) {
-        (_, true) => "DELETE, GET, PATCH",
-        (System::Atlas, false) => "DELETE, PATCH, POST",
+    let allow = match (system, is_org, key_id.is_some()) {
+        (_, _, false) => "GET",
+        (_, true, true) => "DELETE, GET, PATCH",
+        (System::Atlas, false, true) => "DELETE, PATCH, POST",
         _ => "DELETE, PATCH",
     };
     if !allow.split(", ").any(|m| m == method.as_str()) {
@@ -147,7 +148,7 @@ pub(super) fn operate(
     opts: &mut Opts,
     is_org: bool,
     scope_id: &str,
-    key_id: &str,
+    key_id: Option<&str>,
     who: &Principal,
 ) -> Result<Response, Refused> {
     let (method, headers) = (&parts.method, &parts.headers);
@@ -169,13 +170,26 @@ pub(super) fn operate(
         ("INVALID_GROUP_ID", "groupId")
     };
     let ids = [
-        (scope_id, id_code, id_name),
-        (key_id, "INVALID_API_KEY_ID", "apiUserId"),
+        Some((scope_id, id_code, id_name)),
+        key_id.map(|key| (key, "INVALID_API_KEY_ID", "apiUserId")),
     ];
-    if let Some((id, code, name)) = ids.into_iter().find(|(id, ..)| !crate::config::hex24(id)) {
+    let bad = ids
+        .into_iter()
+        .flatten()
+        .find(|(id, ..)| !crate::config::hex24(id));
+    if let Some((id, code, name)) = bad {
         let why = format!("{name} {id:?} is not 24 lowercase hexadecimal characters.");
         return Err(refuse(400, code, why));
     }
+    let base = if system == System::Atlas {
+        "/api/atlas/v2"
+    } else {
+        "/api/public/v1.0"
+    };
+    let Some(key_id) = key_id else {
+        let path = parts.uri.path();
+        return super::lists::keys(state, who, is_org, scope_id, query, path, base, *opts);
+    };
     // A read or a delete takes no body, and none is read.
     let (read, delete) = (method == Method::GET, method == Method::DELETE);
     let body = if read || delete {
@@ -184,11 +198,6 @@ pub(super) fn operate(
         parse_body(headers, body)?
     };
     let (org_roles, project_roles) = (state.roles.org.clone(), state.roles.project.clone());
-    let base = if system == System::Atlas {
-        "/api/atlas/v2"
-    } else {
-        "/api/public/v1.0"
-    };
 
     // Who may act where.
     let Some(grants) = state.grants(who) else {

@@ -16,8 +16,10 @@ use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::OrgKeyUpdate;
 use crate::response::ApiKey;
 
+mod pages;
 mod project;
 
+pub use pages::{MAX_LISTED, MAX_PAGE_ITEMS, PageRequest};
 pub use project::Ensured;
 
 /// The key an operation answered with.
