@@ -250,3 +250,72 @@ fn a_page_outside_the_api_range_is_refused_by_field() {
     }
     assert!(atlas_apikeys::PageRequest::new(1, 500).is_ok());
 }
+
+/// A created key comes back with its private key, whole, and signs in with
+/// it; a new key without roles, or with another scope's, is refused before
+/// a request exists.
+#[tokio::test]
+async fn create_answers_the_private_key_once_and_the_key_works() {
+    use atlas_apikeys::{Description, NewOrgKey, NewProjectKey, OrgRole};
+    let (org, project, _) = ids();
+    each_offering(Op::CreateOrgKey, async |what, emu, as_| {
+        let owner = as_(defaults::OWNER);
+        let desc = Description::new("made by a test").unwrap();
+        let new = NewOrgKey::new(desc.clone(), [OrgRole::OrgMember]);
+        let created = owner.create_org_key(&org, &new).await.unwrap();
+        let private = created.private_key.as_ref().expect("shown once");
+        let stored = emu.api_key(created.id.as_str()).unwrap();
+        assert_eq!(private.expose_secret(), stored.private_key, "{what}");
+        assert!(
+            !format!("{created:?}").contains(&stored.private_key),
+            "{what}"
+        );
+        assert_eq!(created.description.as_deref(), Some("made by a test"));
+        // The new key signs in (digest, its own pair) and reads itself.
+        let public = created.public_key.clone().unwrap();
+        let itself = ApiKeys::builder()
+            .version(owner.version())
+            .base_url(emu.url())
+            .api_key(public, private.expose_secret())
+            .build()
+            .unwrap();
+        let read = itself.list_org_keys(&org).await;
+        assert!(
+            read.is_ok() || matches!(read, Err(Error::Unsupported { .. })),
+            "{what}"
+        );
+        // Read back later, the private key is redacted.
+        if let Ok(again) = owner.org_key(&org, &created.id).await {
+            let shown = again.private_key.map(|p| p.expose_secret().to_owned());
+            assert_ne!(
+                shown.as_deref(),
+                Some(stored.private_key.as_str()),
+                "{what}"
+            );
+        }
+
+        let project_key =
+            NewProjectKey::new(desc.clone(), [owner.version().project_roles[0].clone()]);
+        let created = owner
+            .create_project_key(&project, &project_key)
+            .await
+            .unwrap();
+        let stored = emu.api_key(created.id.as_str()).unwrap();
+        assert!(
+            stored.grants.project_roles.contains_key(defaults::PROJECT),
+            "{what}"
+        );
+
+        // Refused before sending: no roles; a project role for the
+        // organization; a reader may not create.
+        emu.take_seen();
+        let none = owner
+            .create_org_key(&org, &NewOrgKey::new(desc.clone(), []))
+            .await;
+        assert!(matches!(none, Err(Error::Validation(_))), "{what}");
+        assert!(emu.take_seen().is_empty(), "{what}: nothing sent");
+        let reader = as_(defaults::READER).create_org_key(&org, &new).await;
+        assert_eq!(reader.err().and_then(|e| e.status()), Some(403), "{what}");
+    })
+    .await;
+}

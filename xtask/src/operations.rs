@@ -36,7 +36,7 @@ pub struct Operation {
 }
 
 /// The covered operations, in the order the fragments list them.
-pub const OPERATIONS: [Operation; 8] = [
+pub const OPERATIONS: [Operation; 10] = [
     Operation {
         op: "UpdateOrgKey",
         doc: "Updates an organization API key: its description and/or organization roles.",
@@ -58,6 +58,17 @@ pub const OPERATIONS: [Operation; 8] = [
         stand_in: None,
         always_sends: &[],
         returns: Some("Keys"),
+    },
+    Operation {
+        op: "CreateOrgKey",
+        doc: "Creates an organization API key; its answer holds the private key, shown this once.",
+        method: "post",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        operation_id: "createOrgApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &["desc", "roles"],
+        returns: Some("Key"),
     },
     Operation {
         op: "GetOrgKey",
@@ -91,6 +102,17 @@ pub const OPERATIONS: [Operation; 8] = [
         stand_in: None,
         always_sends: &[],
         returns: Some("Keys"),
+    },
+    Operation {
+        op: "CreateProjectKey",
+        doc: "Creates an organization API key and assigns it to a project; its answer holds the private key, shown this once.",
+        method: "post",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        operation_id: "createGroupApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &["desc", "roles"],
+        returns: Some("Key"),
     },
     Operation {
         op: "AssignToProject",

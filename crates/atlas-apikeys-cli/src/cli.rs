@@ -181,6 +181,13 @@ pub enum OrgKey {
         atlas-apikeys org-key list 32b6e34b3d91647abb20e7b8\n  \
         atlas-apikeys org-key list --orgId 32b6e34b3d91647abb20e7b8 --page 2 --limit 50 -o json")]
     List(ListArgs<OrgScope>),
+    /// Create an organization API key; its private key is shown this once.
+    #[command(after_help = "EXAMPLES:\n  \
+        atlas-apikeys org-key create 32b6e34b3d91647abb20e7b8 --desc \"deploy bot\" --role ORG_MEMBER\n  \
+        atlas-apikeys org-key create --orgId 32b6e34b3d91647abb20e7b8 --desc ci --role ORG_READ_ONLY --private-key-out ci.key\n\n\
+        The private key is printed on stdout, or written to a new file (mode 0600) with --private-key-out;\n\
+        the API never shows it again.")]
+    Create(CreateArgs<OrgScope>),
     /// Update an organization API key's description and/or organization roles.
     #[command(after_help = "EXAMPLES:\n  \
         atlas-apikeys org-key update 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa --desc \"ci key\"\n  \
@@ -215,6 +222,13 @@ pub enum ProjectKey {
         atlas-apikeys project-key list 5e2211c17a3e5a48f5497de3\n  \
         atlas-apikeys project-key list --projectId 5e2211c17a3e5a48f5497de3 --page 1 --limit 500 -o json")]
     List(ListArgs<ProjectScope>),
+    /// Create an organization API key with roles in a project; its private key is shown this once.
+    #[command(after_help = "EXAMPLES:\n  \
+        atlas-apikeys project-key create 5e2211c17a3e5a48f5497de3 --desc \"deploy bot\" --role GROUP_READ_ONLY\n  \
+        atlas-apikeys project-key create --projectId 5e2211c17a3e5a48f5497de3 --desc ci --role GROUP_OWNER --private-key-out ci.key\n\n\
+        The private key is printed on stdout, or written to a new file (mode 0600) with --private-key-out;\n\
+        the API never shows it again.")]
+    Create(CreateArgs<ProjectScope>),
     /// Give an organization API key these roles in a project.
     #[command(after_help = "EXAMPLES:\n  \
         atlas-apikeys project-key assign 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_READ_ONLY\n  \
@@ -250,6 +264,23 @@ pub struct ListArgs<S: ScopeKind> {
     /// Keys per page with --page (1 to 500; the API's default is 100).
     #[arg(long, value_name = "N", requires = "page")]
     pub limit: Option<u32>,
+}
+
+/// `org-key create`'s and `project-key create`'s arguments.
+#[derive(Debug, Args)]
+pub struct CreateArgs<S: ScopeKind> {
+    /// The organization's or project's id.
+    #[command(flatten)]
+    pub scope: ScopeId<S>,
+    /// The key's description (1 to 250 characters).
+    #[arg(long, value_name = "TEXT", required = true)]
+    pub desc: String,
+    /// Its roles (comma-separated or repeated; at least one).
+    #[arg(long = "role", value_name = "ROLE", required = true, value_delimiter = ',', value_parser = Offer(S::roles))]
+    pub roles: Vec<String>,
+    /// Write the private key to this new file (mode 0600) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub private_key_out: Option<PathBuf>,
 }
 
 /// `org-key delete`'s and `project-key unassign`'s arguments.

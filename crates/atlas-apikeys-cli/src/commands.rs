@@ -6,12 +6,12 @@ use std::future::Future;
 
 use atlas_apikeys::client::{PlannedRequest, System};
 use atlas_apikeys::{
-    ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, OrgId, Page, PageRequest,
-    ProjectId, ProjectRole, ProjectRoles, ScopedRole,
+    ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, NewKey, OrgId, OrgRole,
+    Page, PageRequest, ProjectId, ProjectRole, ProjectRoles, ScopedRole,
 };
 use serde_json::json;
 
-use crate::cli::{AssignArgs, ListArgs, RemoveArgs, UpdateArgs};
+use crate::cli::{AssignArgs, CreateArgs, ListArgs, RemoveArgs, UpdateArgs};
 use crate::exit::Failure;
 use crate::output::{self, Format};
 use crate::scope::{OrgScope, ProjectScope, Target};
@@ -76,6 +76,65 @@ impl Commands<'_> {
             }
         };
         listed.map_or(Ok(()), |page| print_page(self.format, &page))
+    }
+
+    /// `org-key create`.
+    pub async fn create_org_key(&self, args: &CreateArgs<OrgScope>) -> Result<(), Failure> {
+        let org: OrgId = self.setup.scope_id(&args.scope)?;
+        let new = self.new_key::<OrgRole, _>(args)?;
+        self.create(args, async move |keys| {
+            keys.create_org_key(&org, &new).await
+        })
+        .await
+    }
+
+    /// `project-key create`.
+    pub async fn create_project_key(&self, args: &CreateArgs<ProjectScope>) -> Result<(), Failure> {
+        let project: ProjectId = self.setup.scope_id(&args.scope)?;
+        let new = self.new_key::<ProjectRole, _>(args)?;
+        self.create(args, async move |keys| {
+            keys.create_project_key(&project, &new).await
+        })
+        .await
+    }
+
+    /// A new key from the flags, validated for the pinned version.
+    fn new_key<R, S>(&self, args: &CreateArgs<S>) -> Result<NewKey<R>, Failure>
+    where
+        R: ScopedRole + for<'a> From<&'a str>,
+        S: crate::scope::ScopeKind,
+    {
+        let chars = args.desc.chars().count();
+        let desc = Description::new(args.desc.clone())
+            .map_err(|e| Failure::usage(format!("--desc: {e} (got {chars} characters)")))?;
+        let mut new = NewKey::new(desc, args.roles.iter().map(|r| R::from(r.trim())));
+        if self.allow_unlisted {
+            new = new.allow_unlisted_roles();
+        }
+        new.checked(self.setup.version).map_err(Failure::from)
+    }
+
+    /// The create commands' last steps: the private key's file made first
+    /// (a dry run makes none), the call, and the key printed once.
+    async fn create<S: crate::scope::ScopeKind>(
+        &self,
+        args: &CreateArgs<S>,
+        call: impl AsyncFnOnce(ApiKeys) -> Result<ApiKey, Error>,
+    ) -> Result<(), Failure> {
+        let keys = self.setup.client()?;
+        let file = match &args.private_key_out {
+            Some(path) if !self.setup.dry_run => Some(crate::created::KeyFile::create(path)?),
+            _ => None,
+        };
+        match self.send_or_plan(call(keys)).await {
+            Ok(Some(key)) => crate::created::print(self.format, &key, file),
+            other => {
+                if let Some(file) = file {
+                    file.discard();
+                }
+                other.map(|_| ())
+            }
+        }
     }
 
     /// `org-key delete`: asked first, unless `--force`.

@@ -216,10 +216,15 @@ pub fn out(text: &str) -> Result<(), Unwritten> {
 /// only stand inside its strings, escaped as JSON does (`\u007f`), so the
 /// output stays JSON.
 pub fn out_json(json: &str) -> Result<(), Unwritten> {
+    raw_out(json_text(json).as_bytes())
+}
+
+/// `json` by the rule [`out_json`] prints it by.
+fn json_text(json: &str) -> Cow<'_, str> {
     let text = withhold(json);
     let bad = |c: char| (c.is_control() && c != '\n') || reorders(c);
     if !text.chars().any(bad) {
-        return raw_out(text.as_bytes());
+        return text;
     }
     let mut escaped = String::with_capacity(text.len() + 16);
     for c in text.chars() {
@@ -229,7 +234,25 @@ pub fn out_json(json: &str) -> Result<(), Unwritten> {
             escaped.push(c);
         }
     }
-    raw_out(escaped.as_bytes())
+    Cow::Owned(escaped)
+}
+
+/// Where [`out_revealing`] puts the secret: not secret-shaped, and the same
+/// in JSON and in a table.
+pub const REVEALED: &str = "@{private-key}@";
+
+/// Prints `text` (JSON when `json`) by the rule, then shows `secret` where
+/// [`REVEALED`] stands: the one way a secret reaches the output on purpose
+/// (a new key's private key, which the API shows this once). A secret that
+/// is not letters, digits and dashes, as a private key is, stays withheld.
+pub fn out_revealing(text: &str, json: bool, secret: &str) -> Result<(), Unwritten> {
+    let text = if json { json_text(text) } else { lines(text) };
+    let printable = !secret.is_empty()
+        && secret
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let secret = if printable { secret } else { WITHHELD };
+    raw_out(text.replace(REVEALED, secret).as_bytes())
 }
 
 /// Writes `bytes` to stdout as they are (text this program made, such as

@@ -7,6 +7,7 @@ mod apply;
 mod cli;
 mod commands;
 mod confirm;
+mod created;
 mod credentials;
 mod echo;
 mod exit;
@@ -124,6 +125,8 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::ProjectKey(ProjectKey::UpdateRoles(args)) => commands.update_roles(args).await?,
         Command::OrgKey(OrgKey::Delete(args)) => commands.delete_org_key(args).await?,
         Command::OrgKey(OrgKey::List(args)) => commands.list_org_keys(args).await?,
+        Command::OrgKey(OrgKey::Create(args)) => commands.create_org_key(args).await?,
+        Command::ProjectKey(ProjectKey::Create(args)) => commands.create_project_key(args).await?,
         Command::ProjectKey(ProjectKey::List(args)) => commands.list_project_keys(args).await?,
         Command::ProjectKey(ProjectKey::Unassign(args)) => commands.unassign(args).await?,
         Command::Apply { file, concurrency } => {

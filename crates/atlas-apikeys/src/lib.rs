@@ -58,7 +58,9 @@ pub use description::{Description, DescriptionError, MAX_CHARS, MIN_CHARS};
 pub use error::{
     ApiError, Error, ErrorCode, FieldViolation, Rule, TransportError, ValidationError,
 };
-pub use request::{KeyUpdate, OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles};
+pub use request::{
+    KeyUpdate, NewKey, NewOrgKey, NewProjectKey, OrgKeyUpdate, ProjectKeyUpdate, ProjectRoles,
+};
 pub use roles::{OrgRole, ProjectRole, RoleName, RoleScope, ScopedRole};
 pub use versions::{
     ChosenVersion, VersionError, atlas_version_for, atlas_versions, first_atlas_release,

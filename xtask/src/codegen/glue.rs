@@ -252,6 +252,10 @@ fn body_value(g: &Generated, ty: &Type) -> Result<TokenStream, String> {
     let ty = format_ident!("{}", name);
     let fields = s.fields.iter().map(|(ident, wire, ty)| {
         match (wire.as_str(), inner_type_name(ty).as_deref()) {
+            // A required description is a construction error when absent.
+            ("desc", _) if last_ident(ty).as_deref() != Some("Option") => {
+                quote!(#ident: crate::operations::need(req.desc, "desc")?.to_owned())
+            }
             ("desc", _) => quote!(#ident: crate::operations::Input::input(req.desc)),
             ("roles", Some("OrgRole")) => {
                 quote!(#ident: crate::operations::Input::input(req.org_roles))

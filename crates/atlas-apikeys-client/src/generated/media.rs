@@ -19,12 +19,16 @@ pub enum Op {
     UpdateOrgKey,
     /// Lists an organization's API keys, a page at a time. (`listOrgApiKeys`)
     ListOrgKeys,
+    /// Creates an organization API key; its answer holds the private key, shown this once. (`createOrgApiKey`)
+    CreateOrgKey,
     /// Returns one organization API key, with its roles in the organization and its projects. (`getOrgApiKey`)
     GetOrgKey,
     /// Deletes an organization API key, and with it every project assignment and access-list entry. (`deleteOrgApiKey`)
     DeleteOrgKey,
     /// Lists the organization API keys assigned to a project, a page at a time. (`listGroupApiKeys`)
     ListProjectKeys,
+    /// Creates an organization API key and assigns it to a project; its answer holds the private key, shown this once. (`createGroupApiKey`)
+    CreateProjectKey,
     /// Assigns an organization API key to a project with project roles. (`addGroupApiKey`)
     AssignToProject,
     /// Replaces a key's roles (and, where taken, its description) in a project. (`updateGroupApiKeyRoles`)
@@ -37,9 +41,11 @@ impl Op {
     pub const ALL: &'static [Op] = &[
         Op::UpdateOrgKey,
         Op::ListOrgKeys,
+        Op::CreateOrgKey,
         Op::GetOrgKey,
         Op::DeleteOrgKey,
         Op::ListProjectKeys,
+        Op::CreateProjectKey,
         Op::AssignToProject,
         Op::UpdateProjectKey,
         Op::UnassignFromProject,
@@ -49,9 +55,11 @@ impl Op {
         match self {
             Op::UpdateOrgKey => "updateOrgApiKey",
             Op::ListOrgKeys => "listOrgApiKeys",
+            Op::CreateOrgKey => "createOrgApiKey",
             Op::GetOrgKey => "getOrgApiKey",
             Op::DeleteOrgKey => "deleteOrgApiKey",
             Op::ListProjectKeys => "listGroupApiKeys",
+            Op::CreateProjectKey => "createGroupApiKey",
             Op::AssignToProject => "addGroupApiKey",
             Op::UpdateProjectKey => "updateGroupApiKeyRoles",
             Op::UnassignFromProject => "removeGroupApiKey",
@@ -62,9 +70,11 @@ impl Op {
         match self {
             Op::UpdateOrgKey => None,
             Op::ListOrgKeys => None,
+            Op::CreateOrgKey => None,
             Op::GetOrgKey => None,
             Op::DeleteOrgKey => None,
             Op::ListProjectKeys => None,
+            Op::CreateProjectKey => None,
             Op::AssignToProject => Some("updateGroupApiKeyRoles"),
             Op::UpdateProjectKey => None,
             Op::UnassignFromProject => None,
@@ -80,6 +90,14 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
         path: "/api/atlas/v2/groups/{groupId}/apiKeys",
         accept: "application/vnd.atlas.2023-01-01+json",
         content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_group_api_key",
+        api_name: "createGroupApiKey",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
     },
     crate::OperationMedia {
         operation_id: "remove_group_api_key",
@@ -112,6 +130,14 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
         path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
         accept: "application/vnd.atlas.2023-01-01+json",
         content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key",
+        api_name: "createOrgApiKey",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
     },
     crate::OperationMedia {
         operation_id: "delete_org_api_key",
@@ -149,6 +175,14 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
         content_type: None,
     },
     crate::OperationMedia {
+        operation_id: "create_group_api_key",
+        api_name: "createGroupApiKey",
+        method: "POST",
+        path: "/api/public/v1.0/groups/{groupId}/apiKeys",
+        accept: "application/json",
+        content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
         operation_id: "remove_group_api_key",
         api_name: "removeGroupApiKey",
         method: "DELETE",
@@ -171,6 +205,14 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
         path: "/api/public/v1.0/orgs/{orgId}/apiKeys",
         accept: "application/json",
         content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key",
+        api_name: "createOrgApiKey",
+        method: "POST",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys",
+        accept: "application/json",
+        content_type: Some("application/json"),
     },
     crate::OperationMedia {
         operation_id: "delete_org_api_key",

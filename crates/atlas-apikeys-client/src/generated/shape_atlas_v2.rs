@@ -80,6 +80,18 @@ pub mod types {
         )]
         pub role_name: ::std::option::Option<crate::generated::enums::RoleName>,
     }
+    ///`CreateAtlasOrganizationApiKey`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateAtlasOrganizationApiKey {
+        pub desc: ::std::string::String,
+        pub roles: ::std::vec::Vec<crate::generated::enums::OrgRole>,
+    }
+    ///`CreateAtlasProjectApiKey`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateAtlasProjectApiKey {
+        pub desc: ::std::string::String,
+        pub roles: ::std::vec::Vec<crate::generated::enums::ProjectRole>,
+    }
     ///`FieldViolation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FieldViolation {
@@ -281,6 +293,82 @@ impl Client {
             )?;
         let info = OperationInfo {
             operation_id: "list_group_api_keys",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_group_api_key`] sends.
+    #[doc(hidden)]
+    pub fn create_group_api_key_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::CreateAtlasProjectApiKey,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/groups/{}/apiKeys", self.baseurl, encode_path(group_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/atlas/v2/groups/{groupId}/apiKeys`
+
+*/
+    pub async fn create_group_api_key<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::CreateAtlasProjectApiKey,
+    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+        let request = self
+            .create_group_api_key_request(group_id, envelope, pretty, body)?;
+        let info = OperationInfo {
+            operation_id: "create_group_api_key",
         };
         let response = crate::hooks::respond(
                 &self.client,
@@ -674,6 +762,81 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Builds the request [`Self::create_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn create_org_api_key_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::CreateAtlasOrganizationApiKey,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys", self.baseurl, encode_path(org_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/atlas/v2/orgs/{orgId}/apiKeys`
+
+*/
+    pub async fn create_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::CreateAtlasOrganizationApiKey,
+    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+        let request = self.create_org_api_key_request(org_id, envelope, pretty, body)?;
+        let info = OperationInfo {
+            operation_id: "create_org_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /// Builds the request [`Self::get_org_api_key`] sends.
     #[doc(hidden)]
     pub fn get_org_api_key_request<'a>(
@@ -977,6 +1140,32 @@ impl crate::operations::KeyOperations for Client {
                         )
                         .await
                 }
+                crate::Op::CreateOrgKey => {
+                    let request = (|| {
+                        let body = types::CreateAtlasOrganizationApiKey {
+                            desc: crate::operations::need(req.desc, "desc")?.to_owned(),
+                            roles: crate::operations::Input::input(req.org_roles),
+                        };
+                        self.create_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
+                            },
+                        )
+                        .await
+                }
                 crate::Op::GetOrgKey => {
                     let request = (|| {
                         self.get_org_api_key_request(
@@ -1038,6 +1227,32 @@ impl crate::operations::KeyOperations for Client {
                             |body: &[u8]| {
                                 crate::operations::decode(body)
                                     .map(crate::operations::Answer::Keys)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::CreateProjectKey => {
+                    let request = (|| {
+                        let body = types::CreateAtlasProjectApiKey {
+                            desc: crate::operations::need(req.desc, "desc")?.to_owned(),
+                            roles: crate::operations::Input::input(req.project_roles),
+                        };
+                        self.create_group_api_key_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_group_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
                             },
                         )
                         .await

@@ -69,6 +69,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rel: ::std::option::Option<::std::string::String>,
     }
+    ///`OrgApiKeyCreate`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OrgApiKeyCreate {
+        pub desc: ::std::string::String,
+        pub roles: ::std::vec::Vec<crate::generated::enums::OrgRole>,
+    }
     ///`OrgApiKeyUpdate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct OrgApiKeyUpdate {
@@ -76,6 +82,12 @@ pub mod types {
         pub desc: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<crate::generated::enums::OrgRole>,
+    }
+    ///`ProjectApiKeyCreate`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ProjectApiKeyCreate {
+        pub desc: ::std::string::String,
+        pub roles: ::std::vec::Vec<crate::generated::enums::ProjectRole>,
     }
     ///`ProjectApiKeyRoles`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -259,6 +271,85 @@ impl Client {
             .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_group_api_key`] sends.
+    #[doc(hidden)]
+    pub fn create_group_api_key_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::ProjectApiKeyCreate,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/groups/{}/apiKeys", self.baseurl, encode_path(group_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/public/v1.0/groups/{groupId}/apiKeys`
+
+*/
+    pub async fn create_group_api_key<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::ProjectApiKeyCreate,
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+        let request = self
+            .create_group_api_key_request(group_id, envelope, pretty, body)?;
+        let info = OperationInfo {
+            operation_id: "create_group_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -560,6 +651,84 @@ impl Client {
             .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn create_org_api_key_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::OrgApiKeyCreate,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys", self.baseurl, encode_path(org_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/public/v1.0/orgs/{orgId}/apiKeys`
+
+*/
+    pub async fn create_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::OrgApiKeyCreate,
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+        let request = self.create_org_api_key_request(org_id, envelope, pretty, body)?;
+        let info = OperationInfo {
+            operation_id: "create_org_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -947,6 +1116,32 @@ impl crate::operations::KeyOperations for Client {
                         )
                         .await
                 }
+                crate::Op::CreateOrgKey => {
+                    let request = (|| {
+                        let body = types::OrgApiKeyCreate {
+                            desc: crate::operations::need(req.desc, "desc")?.to_owned(),
+                            roles: crate::operations::Input::input(req.org_roles),
+                        };
+                        self.create_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
+                            },
+                        )
+                        .await
+                }
                 crate::Op::GetOrgKey => {
                     let request = (|| {
                         self.get_org_api_key_request(
@@ -1012,6 +1207,32 @@ impl crate::operations::KeyOperations for Client {
                             |body: &[u8]| {
                                 crate::operations::decode(body)
                                     .map(crate::operations::Answer::Keys)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::CreateProjectKey => {
+                    let request = (|| {
+                        let body = types::ProjectApiKeyCreate {
+                            desc: crate::operations::need(req.desc, "desc")?.to_owned(),
+                            roles: crate::operations::Input::input(req.project_roles),
+                        };
+                        self.create_group_api_key_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_group_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
                             },
                         )
                         .await

@@ -5,7 +5,7 @@
 //! included, is an `ApiError` body rather than a framework's plain text.
 
 mod auth;
-mod lists;
+mod collection;
 mod oauth;
 mod operations;
 mod render;

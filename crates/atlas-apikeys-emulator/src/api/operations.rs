@@ -82,7 +82,7 @@ pub(super) fn api(
     let (method, path, query) = (&parts.method, parts.uri.path(), parts.uri.query());
     let system = app.config.system;
     let allow = match (system, is_org, key_id.is_some()) {
-        (_, _, false) => "GET",
+        (_, _, false) => "GET, POST",
         (_, true, true) => "DELETE, GET, PATCH",
         (System::Atlas, false, true) => "DELETE, PATCH, POST",
         _ => "DELETE, PATCH",
@@ -187,8 +187,12 @@ pub(super) fn operate(
         "/api/public/v1.0"
     };
     let Some(key_id) = key_id else {
+        if method == Method::POST {
+            let body = parse_body(headers, body)?;
+            return super::collection::create(state, who, is_org, scope_id, &body, base, *opts);
+        }
         let path = parts.uri.path();
-        return super::lists::keys(state, who, is_org, scope_id, query, path, base, *opts);
+        return super::collection::keys(state, who, is_org, scope_id, query, path, base, *opts);
     };
     // A read or a delete takes no body, and none is read.
     let (read, delete) = (method == Method::GET, method == Method::DELETE);

@@ -13,7 +13,7 @@ use crate::description::Description;
 use crate::error::convert::from_call;
 use crate::error::{Error, ErrorCode};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
-use crate::request::OrgKeyUpdate;
+use crate::request::{NewOrgKey, NewProjectKey, OrgKeyUpdate};
 use crate::response::ApiKey;
 
 mod pages;
@@ -176,6 +176,43 @@ impl ApiKeys {
             ..Request::new(self.flags)
         };
         self.send(Op::GetOrgKey, req).await.0.and_then(key_of)
+    }
+
+    /// Creates an organization API key (`createOrgApiKey`). Its answer is
+    /// the only time the API shows the private key
+    /// ([`ApiKey::private_key`]): keep it then, as a secret. Needs the
+    /// Organization Owner role.
+    pub async fn create_org_key(&self, org: &OrgId, new: &NewOrgKey) -> Result<ApiKey, Error> {
+        new.ensure_valid(self.version)?;
+        let req = Request {
+            org: Some(org),
+            desc: Some(new.desc.as_str()),
+            org_roles: Some(&new.roles),
+            ..Request::new(self.flags)
+        };
+        self.send(Op::CreateOrgKey, req).await.0.and_then(key_of)
+    }
+
+    /// Creates an organization API key with roles in a project
+    /// (`createGroupApiKey`). As with [`Self::create_org_key`], its answer
+    /// is the only time the private key is shown. Needs the Project Owner
+    /// role.
+    pub async fn create_project_key(
+        &self,
+        project: &ProjectId,
+        new: &NewProjectKey,
+    ) -> Result<ApiKey, Error> {
+        new.ensure_valid(self.version)?;
+        let req = Request {
+            project: Some(project),
+            desc: Some(new.desc.as_str()),
+            project_roles: Some(&new.roles),
+            ..Request::new(self.flags)
+        };
+        self.send(Op::CreateProjectKey, req)
+            .await
+            .0
+            .and_then(key_of)
     }
 
     /// Deletes an organization API key (`deleteOrgApiKey`): it leaves every
