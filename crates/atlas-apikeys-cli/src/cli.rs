@@ -138,6 +138,12 @@ pub enum Command {
     /// An organization API key in a project.
     #[command(subcommand)]
     ProjectKey(ProjectKey),
+    /// The Atlas CLI's words: `organizations apiKeys list|describe|create|assign|delete`.
+    #[command(subcommand, alias = "organization", alias = "orgs")]
+    Organizations(Organizations),
+    /// The Atlas CLI's words: `projects apiKeys list|create|assign|delete`.
+    #[command(subcommand, alias = "project")]
+    Projects(Projects),
     /// Bring keys to the state a file declares: descriptions, organization roles, project roles.
     #[command(after_help = APPLY_HELP)]
     Apply {
@@ -212,6 +218,60 @@ pub enum OrgKey {
         IDS: ORG_ID KEY_ID, or KEY_ID with --orgId (or MONGODB_ATLAS_ORG_ID, or the profile's org_id).\n\
         It cannot be undone: without --force it asks at a terminal, and elsewhere sends nothing.")]
     Delete(RemoveArgs<OrgScope>),
+}
+
+/// `organizations …`, as the Atlas CLI spells it.
+#[derive(Debug, Subcommand)]
+pub enum Organizations {
+    /// Organization API keys, in the Atlas CLI's words.
+    #[command(subcommand, name = "apiKeys", alias = "apikeys", alias = "apikey")]
+    ApiKeys(OrgApiKeys),
+}
+
+/// `organizations apiKeys …`, with the Atlas CLI's meanings.
+#[derive(Debug, Subcommand)]
+pub enum OrgApiKeys {
+    /// As `org-key list`.
+    #[command(alias = "ls")]
+    List(ListArgs<OrgScope>),
+    /// As `org-key describe`.
+    #[command(alias = "get")]
+    Describe {
+        /// The organization's id and the key's.
+        #[command(flatten)]
+        target: Target<OrgScope>,
+    },
+    /// As `org-key create`.
+    Create(CreateArgs<OrgScope>),
+    /// As `org-key update`: the Atlas CLI's `assign` changes the key's description and organization roles.
+    #[command(alias = "update")]
+    Assign(UpdateArgs<OrgScope>),
+    /// As `org-key delete`.
+    #[command(alias = "rm")]
+    Delete(RemoveArgs<OrgScope>),
+}
+
+/// `projects …`, as the Atlas CLI spells it.
+#[derive(Debug, Subcommand)]
+pub enum Projects {
+    /// Organization API keys in a project, in the Atlas CLI's words.
+    #[command(subcommand, name = "apiKeys", alias = "apikeys", alias = "apikey")]
+    ApiKeys(ProjectApiKeys),
+}
+
+/// `projects apiKeys …`, with the Atlas CLI's meanings.
+#[derive(Debug, Subcommand)]
+pub enum ProjectApiKeys {
+    /// As `project-key list`.
+    #[command(alias = "ls")]
+    List(ListArgs<ProjectScope>),
+    /// As `project-key create`.
+    Create(CreateArgs<ProjectScope>),
+    /// As `project-key assign`: assigns the key, or replaces its roles in the project.
+    Assign(AssignArgs),
+    /// As `project-key unassign`: the Atlas CLI's `delete` takes the key out of the project.
+    #[command(alias = "rm")]
+    Delete(RemoveArgs<ProjectScope>),
 }
 
 /// Project key commands.

@@ -22,7 +22,9 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use serde_json::json;
 
-use crate::cli::{Cli, Command, OrgKey, ProjectKey};
+use crate::cli::{
+    Cli, Command, OrgApiKeys, OrgKey, Organizations, ProjectApiKeys, ProjectKey, Projects,
+};
 use crate::commands::Commands;
 use crate::exit::Failure;
 use crate::output::Format;
@@ -125,6 +127,19 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::ProjectKey(ProjectKey::UpdateRoles(args)) => commands.update_roles(args).await?,
         Command::OrgKey(OrgKey::Delete(args)) => commands.delete_org_key(args).await?,
         Command::OrgKey(OrgKey::List(args)) => commands.list_org_keys(args).await?,
+        Command::Organizations(Organizations::ApiKeys(keys)) => match keys {
+            OrgApiKeys::Describe { target } => commands.describe_org_key(target).await?,
+            OrgApiKeys::Create(args) => commands.create_org_key(args).await?,
+            OrgApiKeys::Assign(args) => commands.update_org_key(args).await?,
+            OrgApiKeys::Delete(args) => commands.delete_org_key(args).await?,
+            OrgApiKeys::List(args) => commands.list_org_keys(args).await?,
+        },
+        Command::Projects(Projects::ApiKeys(keys)) => match keys {
+            ProjectApiKeys::List(args) => commands.list_project_keys(args).await?,
+            ProjectApiKeys::Create(args) => commands.create_project_key(args).await?,
+            ProjectApiKeys::Assign(args) => commands.assign(args).await?,
+            ProjectApiKeys::Delete(args) => commands.unassign(args).await?,
+        },
         Command::OrgKey(OrgKey::Create(args)) => commands.create_org_key(args).await?,
         Command::ProjectKey(ProjectKey::Create(args)) => commands.create_project_key(args).await?,
         Command::ProjectKey(ProjectKey::List(args)) => commands.list_project_keys(args).await?,

@@ -133,3 +133,74 @@ fn list_prints_every_key_or_one_page_on_every_system() {
         assert_eq!(e.emulator.counters().exchanges, before, "{what}");
     }
 }
+
+/// The Atlas CLI's paths, with its meanings: `organizations apiKeys assign`
+/// updates the key, `projects apiKeys assign` assigns or replaces, and
+/// `projects apiKeys delete` unassigns.
+#[test]
+fn the_atlas_cli_spellings_carry_the_life_of_a_key_on_every_system() {
+    for system in [System::Atlas, System::CloudManager, System::OpsManager] {
+        let e = env(system);
+        let dir = tempfile::tempdir().unwrap();
+        let run_json = |line: &str| {
+            let mut c = cli();
+            digest(&mut c, &e);
+            c.args(["--system", system.as_str(), "-o", "json"]);
+            let out = sh(c, line);
+            assert_eq!(out.code, 0, "{system:?} {line}: {}", out.stderr);
+            json(&out)
+        };
+        let role = match system {
+            System::Atlas => "GROUP_READ_ONLY",
+            _ => "GROUP_MONITORING_ADMIN",
+        };
+        let file = dir.path().join("one");
+        let made = run_json(&format!(
+            "organizations apiKeys create --orgId {ORG} --desc first --role ORG_MEMBER --private-key-out {}",
+            file.display()
+        ));
+        let id = made["id"].as_str().unwrap().to_owned();
+        let listed = run_json(&format!("organizations apiKeys list --orgId {ORG}"));
+        let results = listed["results"].as_array().unwrap();
+        assert!(results.iter().any(|k| k["id"] == id.as_str()));
+        let read = run_json(&format!(
+            "organizations apiKeys describe {id} --orgId {ORG}"
+        ));
+        assert_eq!(read["desc"], "first");
+        let updated = run_json(&format!(
+            "organizations apiKeys assign {id} --orgId {ORG} --desc second --role ORG_READ_ONLY"
+        ));
+        assert_eq!(updated["desc"], "second");
+        let assigned = run_json(&format!(
+            "projects apiKeys assign {id} --projectId {PROJECT} --role {role}"
+        ));
+        assert_eq!(assigned["result"], "assigned");
+        let in_project = run_json(&format!("projects apiKeys list --projectId {PROJECT}"));
+        let results = in_project["results"].as_array().unwrap();
+        assert!(results.iter().any(|k| k["id"] == id.as_str()));
+        let other = dir.path().join("two");
+        let made = run_json(&format!(
+            "projects apiKeys create --projectId {PROJECT} --desc third --role {role} --private-key-out {}",
+            other.display()
+        ));
+        let second = made["id"].as_str().unwrap();
+        assert!(
+            e.emulator
+                .api_key(second)
+                .unwrap()
+                .grants
+                .project_roles
+                .contains_key(PROJECT)
+        );
+        let gone = run_json(&format!(
+            "projects apiKeys delete {id} --projectId {PROJECT} --force"
+        ));
+        assert_eq!(gone["result"], "unassigned");
+        assert!(e.emulator.api_key(&id).is_some(), "unassigned, not deleted");
+        let gone = run_json(&format!(
+            "organizations apiKeys delete {id} --orgId {ORG} --force"
+        ));
+        assert_eq!(gone["result"], "deleted");
+        assert!(e.emulator.api_key(&id).is_none());
+    }
+}
