@@ -36,7 +36,7 @@ pub struct Operation {
 }
 
 /// The covered operations, in the order the fragments list them.
-pub const OPERATIONS: [Operation; 10] = [
+pub const OPERATIONS: [Operation; 14] = [
     Operation {
         op: "UpdateOrgKey",
         doc: "Updates an organization API key: its description and/or organization roles.",
@@ -147,6 +147,50 @@ pub const OPERATIONS: [Operation; 10] = [
         always_sends: &[],
         returns: None,
     },
+    Operation {
+        op: "ListAccessEntries",
+        doc: "Lists the addresses an organization API key may call from, a page at a time.",
+        method: "get",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        operation_id: "listOrgApiKeyAccessListEntries",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Entries"),
+    },
+    Operation {
+        op: "AddAccessEntries",
+        doc: "Adds addresses or CIDR blocks to an organization API key's access list; answers the list.",
+        method: "post",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        operation_id: "createOrgApiKeyAccessListEntry",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Entries"),
+    },
+    Operation {
+        op: "GetAccessEntry",
+        doc: "Returns one entry of an organization API key's access list.",
+        method: "get",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        operation_id: "getOrgApiKeyAccessListEntry",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Entry"),
+    },
+    Operation {
+        op: "DeleteAccessEntry",
+        doc: "Removes one entry from an organization API key's access list.",
+        method: "delete",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        operation_id: "deleteOrgApiKeyAccessListEntry",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: None,
+    },
 ];
 
 impl Operation {
@@ -169,7 +213,7 @@ impl Operation {
 /// crate's `Request` each comes from. A generated client takes these and no
 /// other: an optional parameter upstream adds is left out of it (a required
 /// one is a wire change).
-pub const PARAMETERS: [(&str, &str); 8] = [
+pub const PARAMETERS: [(&str, &str); 9] = [
     ("orgId", "org"),
     ("groupId", "project"),
     ("apiUserId", "key"),
@@ -178,8 +222,9 @@ pub const PARAMETERS: [(&str, &str); 8] = [
     ("includeCount", "include_count"),
     ("itemsPerPage", "items_per_page"),
     ("pageNum", "page_num"),
+    ("ipAddress", "access_entry"),
 ];
 
 /// Request-body properties a generated request struct holds; an optional
 /// one upstream adds is left out of it.
-pub const BODY_PROPERTIES: [&str; 3] = ["desc", "roles", "userId"];
+pub const BODY_PROPERTIES: [&str; 5] = ["desc", "roles", "userId", "ipAddress", "cidrBlock"];

@@ -11,7 +11,7 @@ use atlas_apikeys::{
 };
 use serde_json::json;
 
-use crate::cli::{AssignArgs, CreateArgs, ListArgs, RemoveArgs, UpdateArgs};
+use crate::cli::{AssignArgs, CreateArgs, ListArgs, PageArgs, RemoveArgs, UpdateArgs};
 use crate::exit::Failure;
 use crate::output::{self, Format};
 use crate::scope::{OrgScope, ProjectScope, Target};
@@ -48,7 +48,7 @@ impl Commands<'_> {
     /// `org-key list`: every page, or the one `--page` names.
     pub async fn list_org_keys(&self, args: &ListArgs<OrgScope>) -> Result<(), Failure> {
         let org: OrgId = self.setup.scope_id(&args.scope)?;
-        let page = page_of(args)?;
+        let page = page_of(&args.page)?;
         let keys = self.setup.client()?;
         let listed = match page {
             Some(page) => self.send_or_plan(keys.org_keys_page(&org, page)).await?,
@@ -63,7 +63,7 @@ impl Commands<'_> {
     /// `project-key list`: every page, or the one `--page` names.
     pub async fn list_project_keys(&self, args: &ListArgs<ProjectScope>) -> Result<(), Failure> {
         let project: ProjectId = self.setup.scope_id(&args.scope)?;
-        let page = page_of(args)?;
+        let page = page_of(&args.page)?;
         let keys = self.setup.client()?;
         let listed = match page {
             Some(page) => {
@@ -161,7 +161,7 @@ impl Commands<'_> {
 
     /// The removal commands' last steps: confirmation (a dry run asks
     /// nothing: it sends nothing), the call, and `done` printed.
-    async fn remove(
+    pub(crate) async fn remove(
         &self,
         force: bool,
         action: &str,
@@ -265,7 +265,7 @@ impl Commands<'_> {
 
     /// Runs `call`; on a dry run (a client that sends nothing), prints the
     /// request it held back instead of a result.
-    async fn send_or_plan<T>(
+    pub(crate) async fn send_or_plan<T>(
         &self,
         call: impl Future<Output = Result<T, Error>>,
     ) -> Result<Option<T>, Failure> {
@@ -280,7 +280,7 @@ impl Commands<'_> {
 }
 
 /// `--page` and `--limit`, checked before anything is read or sent.
-fn page_of<S: crate::scope::ScopeKind>(args: &ListArgs<S>) -> Result<Option<PageRequest>, Failure> {
+pub(crate) fn page_of(args: &PageArgs) -> Result<Option<PageRequest>, Failure> {
     args.page
         .map(|n| PageRequest::new(n, args.limit.unwrap_or(100)))
         .transpose()

@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod access;
 mod api_version;
 mod auth;
 mod config;
@@ -56,6 +57,7 @@ mod wire;
 #[rustfmt::skip]
 mod generated;
 
+pub use access::{AccessEntry, AccessEntryError, AccessListEntry};
 pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles, calendar_date};
 pub use auth::Credentials;
 pub use config::Context;

@@ -45,7 +45,6 @@ pub(crate) use atlas_apikeys_client::{ids, key as response};
 
 pub use api_keys::{ApiKeys, Ensured, MAX_LISTED, MAX_PAGE_ITEMS, PageRequest};
 pub use atlas_apikeys_client as client;
-pub use atlas_apikeys_client::Page;
 pub use atlas_apikeys_client::ids::{
     ApiKeyId, ID_LEN, IdError, IdKind, IdProblem, OrgId, ProjectId,
 };
@@ -53,6 +52,7 @@ pub use atlas_apikeys_client::key::{
     ApiKey, KeyRoles, Link, OrgRoleAssignment, OtherRoleAssignment, PrivateKey,
     ProjectRoleAssignment,
 };
+pub use atlas_apikeys_client::{AccessEntry, AccessEntryError, AccessListEntry, Page};
 pub use builder::ApiKeysBuilder;
 pub use description::{Description, DescriptionError, MAX_CHARS, MIN_CHARS};
 pub use error::{

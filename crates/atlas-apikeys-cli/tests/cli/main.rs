@@ -173,6 +173,7 @@ fn json(out: &Out) -> Value {
     serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
 }
 
+mod access;
 mod created;
 mod exit_codes;
 mod habits;

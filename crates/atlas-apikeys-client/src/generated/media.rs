@@ -35,6 +35,14 @@ pub enum Op {
     UpdateProjectKey,
     /// Takes an organization API key out of a project; the key stays in the organization. (`removeGroupApiKey`)
     UnassignFromProject,
+    /// Lists the addresses an organization API key may call from, a page at a time. (`listOrgApiKeyAccessListEntries`)
+    ListAccessEntries,
+    /// Adds addresses or CIDR blocks to an organization API key's access list; answers the list. (`createOrgApiKeyAccessListEntry`)
+    AddAccessEntries,
+    /// Returns one entry of an organization API key's access list. (`getOrgApiKeyAccessListEntry`)
+    GetAccessEntry,
+    /// Removes one entry from an organization API key's access list. (`deleteOrgApiKeyAccessListEntry`)
+    DeleteAccessEntry,
 }
 impl Op {
     /// Every covered operation.
@@ -49,6 +57,10 @@ impl Op {
         Op::AssignToProject,
         Op::UpdateProjectKey,
         Op::UnassignFromProject,
+        Op::ListAccessEntries,
+        Op::AddAccessEntries,
+        Op::GetAccessEntry,
+        Op::DeleteAccessEntry,
     ];
     /// The operationId that serves it (upstream's newest name).
     pub fn api_name(self) -> &'static str {
@@ -63,6 +75,10 @@ impl Op {
             Op::AssignToProject => "addGroupApiKey",
             Op::UpdateProjectKey => "updateGroupApiKeyRoles",
             Op::UnassignFromProject => "removeGroupApiKey",
+            Op::ListAccessEntries => "listOrgApiKeyAccessListEntries",
+            Op::AddAccessEntries => "createOrgApiKeyAccessListEntry",
+            Op::GetAccessEntry => "getOrgApiKeyAccessListEntry",
+            Op::DeleteAccessEntry => "deleteOrgApiKeyAccessListEntry",
         }
     }
     /// Where a version lacks it, the operationId that serves it instead.
@@ -78,6 +94,10 @@ impl Op {
             Op::AssignToProject => Some("updateGroupApiKeyRoles"),
             Op::UpdateProjectKey => None,
             Op::UnassignFromProject => None,
+            Op::ListAccessEntries => None,
+            Op::AddAccessEntries => None,
+            Op::GetAccessEntry => None,
+            Op::DeleteAccessEntry => None,
         }
     }
 }
@@ -163,6 +183,38 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
         accept: "application/vnd.atlas.2023-01-01+json",
         content_type: Some("application/vnd.atlas.2023-01-01+json"),
     },
+    crate::OperationMedia {
+        operation_id: "list_org_api_key_access_list_entries",
+        api_name: "listOrgApiKeyAccessListEntries",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key_access_list_entry",
+        api_name: "createOrgApiKeyAccessListEntry",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key_access_list_entry",
+        api_name: "deleteOrgApiKeyAccessListEntry",
+        method: "DELETE",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "get_org_api_key_access_list_entry",
+        api_name: "getOrgApiKeyAccessListEntry",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
 ];
 /// Media types per operation.
 pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
@@ -237,6 +289,38 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
         path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}",
         accept: "application/json",
         content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "list_org_api_key_access_list_entries",
+        api_name: "listOrgApiKeyAccessListEntries",
+        method: "GET",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key_access_list_entry",
+        api_name: "createOrgApiKeyAccessListEntry",
+        method: "POST",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/json",
+        content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key_access_list_entry",
+        api_name: "deleteOrgApiKeyAccessListEntry",
+        method: "DELETE",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "get_org_api_key_access_list_entry",
+        api_name: "getOrgApiKeyAccessListEntry",
+        method: "GET",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/json",
+        content_type: None,
     },
 ];
 /// Every Atlas resource version the tables above name, oldest first.

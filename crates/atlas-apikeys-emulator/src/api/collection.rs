@@ -68,7 +68,7 @@ pub(super) fn keys(
 }
 
 /// One page of `items`, as the query asks (already checked).
-fn page(items: Vec<Value>, query: &str, path: &str, opts: Opts) -> Response {
+pub(super) fn page(items: Vec<Value>, query: &str, path: &str, opts: Opts) -> Response {
     let get = |name: &str| {
         query
             .split('&')

@@ -4,6 +4,7 @@
 //! Routing is by hand so every refusal, an unknown path or a bad body
 //! included, is an `ApiError` body rather than a framework's plain text.
 
+mod access_list;
 mod auth;
 mod collection;
 mod oauth;
@@ -47,12 +48,18 @@ impl App {
     }
 }
 
+/// Where a call came from: its peer's address, which access lists check.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub(crate) std::net::IpAddr);
+
 /// What a route is.
 enum Route<'a> {
-    /// An organization's keys (`key: None`), or one of them.
+    /// An organization's keys (`key: None`), or one of them; with `access`,
+    /// that key's access list (`Some(None)`) or one entry of it.
     OrgKey {
         org: &'a str,
         key: Option<&'a str>,
+        access: Option<Option<&'a str>>,
     },
     /// A project's keys (`key: None`), or one of them.
     ProjectKey {
@@ -73,13 +80,19 @@ fn route(system: System, path: &str) -> Option<Route<'_>> {
             System::CloudManager | System::OpsManager,
             ["api", "public", "v1.0", scope, id, "apiKeys", rest @ ..],
         ) => {
-            let key = match rest {
-                [] => None,
-                [key] => Some(*key),
+            let (key, access) = match (*scope, rest) {
+                (_, []) => (None, None),
+                (_, [key]) => (Some(*key), None),
+                ("orgs", [key, "accessList"]) => (Some(*key), Some(None)),
+                ("orgs", [key, "accessList", entry]) => (Some(*key), Some(Some(*entry))),
                 _ => return None,
             };
             match *scope {
-                "orgs" => Some(Route::OrgKey { org: id, key }),
+                "orgs" => Some(Route::OrgKey {
+                    org: id,
+                    key,
+                    access,
+                }),
                 "groups" => Some(Route::ProjectKey { project: id, key }),
                 _ => None,
             }
@@ -227,12 +240,17 @@ async fn respond(
     let response = match route {
         Route::Token => token(app, &parts.method, &parts.headers, &body),
         Route::Revoke => revoke(app, &parts.method, &parts.headers, &body),
-        Route::OrgKey { org: scope, key }
+        Route::OrgKey {
+            org: scope, key, ..
+        }
         | Route::ProjectKey {
             project: scope,
             key,
         } => {
-            let is_org = matches!(route, Route::OrgKey { .. });
+            let (is_org, access) = match route {
+                Route::OrgKey { access, .. } => (true, access),
+                _ => (false, None),
+            };
             if !is_org
                 && faults.contains(&Fault::UnassignFirst)
                 && let Some(key) = key
@@ -242,7 +260,13 @@ async fn respond(
                     k.grants.project_roles.remove(scope);
                 }
             }
-            match api(app, parts, &body, &mut opts, is_org, scope, key, note) {
+            let at = operations::At {
+                is_org,
+                scope_id: scope,
+                key_id: key,
+                access,
+            };
+            match api(app, parts, &body, &mut opts, at, note) {
                 Ok(response) => response,
                 Err(refused) => render_error(refused, opts),
             }

@@ -67,21 +67,31 @@ pub(super) fn key_json(state: &State, id: &str, base: &str) -> Value {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a key route names: an organization's or project's keys, one key,
+/// or (of an organization's key) its access list or one entry of it.
+#[derive(Clone, Copy)]
+pub(super) struct At<'a> {
+    pub(super) is_org: bool,
+    pub(super) scope_id: &'a str,
+    pub(super) key_id: Option<&'a str>,
+    pub(super) access: Option<Option<&'a str>>,
+}
+
 pub(super) fn api(
     app: &App,
     parts: &Parts,
     body: &Bytes,
     opts: &mut Opts,
-    is_org: bool,
-    scope_id: &str,
-    key_id: Option<&str>,
+    at: At<'_>,
     note: &mut crate::script::AuthNote,
 ) -> Result<Response, Refused> {
+    let At { is_org, key_id, .. } = at;
     // As sent, prefix included: the digest `uri` names it so.
     let (method, path, query) = (&parts.method, parts.uri.path(), parts.uri.query());
     let system = app.config.system;
     let allow = match (system, is_org, key_id.is_some()) {
+        _ if at.access == Some(None) => "GET, POST",
+        _ if at.access.is_some() => "DELETE, GET",
         (_, _, false) => "GET, POST",
         (_, true, true) => "DELETE, GET, PATCH",
         (System::Atlas, false, true) => "DELETE, PATCH, POST",
@@ -123,9 +133,27 @@ pub(super) fn api(
             }
         }
     }
-    let result = operate(
-        app, &mut state, parts, body, opts, is_org, scope_id, key_id, &who,
-    );
+    // Where the organization requires access lists, a key calls only from
+    // an address on its own.
+    if let (Principal::Key(id), Some(super::Peer(peer))) = (&who, parts.extensions.get()) {
+        let org = state.keys.get(id).map(|k| k.grants.org_id.clone());
+        let admitted = org.map_or(Ok(()), |org| state.access.admit(&org, id, *peer));
+        match admitted {
+            Ok(()) => {}
+            Err(crate::access::Refusal::NotOnList) => {
+                let detail = format!("IP address {peer} is not allowed to access this resource.");
+                return Err(refuse(403, "IP_ADDRESS_NOT_ON_ACCESS_LIST", detail));
+            }
+            Err(crate::access::Refusal::ListRequired) => {
+                let detail =
+                    "This organization requires access through an access list of ip ranges.";
+                let mut r = refuse(403, "ORG_REQUIRES_ACCESS_LIST", detail);
+                r.parameters = vec![peer.to_string()];
+                return Err(r);
+            }
+        }
+    }
+    let result = operate(app, &mut state, parts, body, opts, at, &who);
     drop(state);
     let mut response = match result {
         Ok(r) => r,
@@ -139,18 +167,21 @@ pub(super) fn api(
     Ok(response)
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) fn operate(
     app: &App,
     state: &mut State,
     parts: &Parts,
     body: &Bytes,
     opts: &mut Opts,
-    is_org: bool,
-    scope_id: &str,
-    key_id: Option<&str>,
+    at: At<'_>,
     who: &Principal,
 ) -> Result<Response, Refused> {
+    let At {
+        is_org,
+        scope_id,
+        key_id,
+        access,
+    } = at;
     let (method, headers) = (&parts.method, &parts.headers);
     let query = parts.uri.query().unwrap_or_default();
     let system = app.config.system;
@@ -186,6 +217,17 @@ pub(super) fn operate(
     } else {
         "/api/public/v1.0"
     };
+    if let (Some(entry), Some(key_id)) = (access, key_id) {
+        let call = super::access_list::Call {
+            org: scope_id,
+            key_id,
+            entry,
+            query,
+            path: parts.uri.path(),
+            base,
+        };
+        return super::access_list::operate(state, who, method, headers, body, call, *opts);
+    }
     let Some(key_id) = key_id else {
         if method == Method::POST {
             let body = parse_body(headers, body)?;

@@ -16,6 +16,7 @@ use crate::ids::{ApiKeyId, OrgId, ProjectId};
 use crate::request::{NewOrgKey, NewProjectKey, OrgKeyUpdate};
 use crate::response::ApiKey;
 
+mod access;
 mod pages;
 mod project;
 

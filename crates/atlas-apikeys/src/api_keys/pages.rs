@@ -99,14 +99,11 @@ impl ApiKeys {
             Scope::Org(org) => (Op::ListOrgKeys, Some(org), None),
             Scope::Project(project) => (Op::ListProjectKeys, None, Some(project)),
         };
-        let req = Request {
+        let req = page.on(Request {
             org,
             project,
-            include_count: Some(true),
-            page_num: Some(i64::from(page.page_num)),
-            items_per_page: Some(i64::from(page.items_per_page)),
             ..Request::new(self.flags)
-        };
+        });
         match self.send(op, req).await.0? {
             Answer::Keys(page) => Ok(page),
             _ => Err(Error::InvalidResponse {
@@ -117,29 +114,49 @@ impl ApiKeys {
         }
     }
 
-    /// Pages in turn until one comes back short, or the count the server
-    /// gave is reached; a server that repeats pages stops at the bound.
     async fn every_key(&self, scope: Scope<'_>) -> Result<Vec<ApiKey>, Error> {
-        let mut all: Vec<ApiKey> = Vec::new();
-        for page_num in 1.. {
-            let page = PageRequest {
-                page_num,
-                items_per_page: MAX_PAGE_ITEMS,
-            };
-            let page = self.keys_page(scope, page).await?;
-            let (got, total) = (page.results.len(), page.total_count);
-            if all.len() + got > MAX_LISTED {
-                return Err(Error::ListTooLong {
-                    limit: MAX_LISTED,
-                    what: "API keys",
-                });
-            }
-            all.extend(page.results);
-            let counted = total.is_some_and(|t| all.len() as u64 >= t);
-            if got < MAX_PAGE_ITEMS as usize || counted {
-                break;
-            }
+        every("API keys", async |page| self.keys_page(scope, page).await).await
+    }
+}
+
+/// Pages of `what` in turn, 500 a page, until one comes back short or the
+/// count the server gave is reached; a server that repeats pages stops at
+/// [`MAX_LISTED`].
+pub(super) async fn every<T>(
+    what: &'static str,
+    mut fetch: impl AsyncFnMut(PageRequest) -> Result<Page<T>, Error>,
+) -> Result<Vec<T>, Error> {
+    let mut all: Vec<T> = Vec::new();
+    for page_num in 1.. {
+        let page = PageRequest {
+            page_num,
+            items_per_page: MAX_PAGE_ITEMS,
+        };
+        let page = fetch(page).await?;
+        let (got, total) = (page.results.len(), page.total_count);
+        if all.len() + got > MAX_LISTED {
+            return Err(Error::ListTooLong {
+                limit: MAX_LISTED,
+                what,
+            });
         }
-        Ok(all)
+        all.extend(page.results);
+        let counted = total.is_some_and(|t| all.len() as u64 >= t);
+        if got < MAX_PAGE_ITEMS as usize || counted {
+            break;
+        }
+    }
+    Ok(all)
+}
+
+impl PageRequest {
+    /// The query parameters of this page, on `req`.
+    pub(super) fn on<'a>(&self, req: Request<'a>) -> Request<'a> {
+        Request {
+            include_count: Some(true),
+            page_num: Some(i64::from(self.page_num)),
+            items_per_page: Some(i64::from(self.items_per_page)),
+            ..req
+        }
     }
 }

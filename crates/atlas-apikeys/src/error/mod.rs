@@ -241,6 +241,12 @@ pub enum Rule {
     /// joined by underscores.
     #[error("is not a role name (A-Z, 0-9 and _)")]
     RoleNameFormat,
+    /// A list of access-list entries must hold at least one.
+    #[error("must list at least one address or CIDR block")]
+    NoEntries,
+    /// An access-list entry may appear once per request.
+    #[error("lists an address or block more than once")]
+    DuplicateEntry,
     /// A number outside the range the API takes.
     #[error("must be from {min} to {max}")]
     OutOfRange {
