@@ -4,6 +4,10 @@
 //! description and roles") is checked **before anything is sent**, with
 //! errors that name the field, the rule and the offending value.
 //!
+//! - [`ApiKeys::list_org_keys`], [`ApiKeys::list_project_keys`]: every key,
+//!   page after page (or one [`PageRequest`]).
+//! - [`ApiKeys::create_org_key`], [`ApiKeys::create_project_key`]: a new key,
+//!   whose private key this answer shows once.
 //! - [`ApiKeys::org_key`]: read a key, with its roles everywhere.
 //! - [`ApiKeys::update_org_key`]: description and/or organization roles.
 //! - [`ApiKeys::assign_to_project`]: give a key project roles in a project.
@@ -11,6 +15,9 @@
 //!   description).
 //! - [`ApiKeys::ensure_project_roles`]: idempotent "exactly these roles in
 //!   this project".
+//! - [`ApiKeys::unassign_from_project`], [`ApiKeys::delete_org_key`].
+//! - [`ApiKeys::access_list`], [`ApiKeys::add_access_entries`],
+//!   [`ApiKeys::delete_access_entry`]: where a key may call from.
 //!
 //! Responses are lenient where the server may know more than this SDK:
 //! unknown roles arrive as `Unknown`, extra fields are ignored, documented

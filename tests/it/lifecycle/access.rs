@@ -1,8 +1,8 @@
 //! A key's access list through the SDK: entries, where a key may call
 //! from, and more than a page of them.
 
-use atlas_apikeys::client::Op;
 use atlas_apikeys::Error;
+use atlas_apikeys::client::Op;
 use atlas_apikeys_emulator::defaults;
 
 use super::{each_offering, ids};

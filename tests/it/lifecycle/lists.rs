@@ -1,8 +1,8 @@
 //! Listing keys: every page of more than 500, or one page as asked; a page
 //! outside the API's range refused by field.
 
-use atlas_apikeys::client::Op;
 use atlas_apikeys::ApiKeys;
+use atlas_apikeys::client::Op;
 use atlas_apikeys_emulator::{Config, Emulator, defaults};
 
 use super::ids;

@@ -42,9 +42,10 @@ fn atlas_versions() -> Vec<&'static str> {
     atlas_apikeys::atlas_versions().map(|v| v.version).collect()
 }
 
-/// Manage MongoDB organization API keys: update a key, assign it to a
-/// project, update its roles there. Every request is validated before it is
-/// sent.
+/// Manage MongoDB organization API keys through their whole life: list,
+/// create, describe, update, delete; their access lists; assign them to
+/// projects, change their roles there, unassign them. Every request is
+/// validated before it is sent.
 #[derive(Debug, Parser)]
 #[command(
     name = "atlas-apikeys",
