@@ -1,6 +1,7 @@
-//! The key commands (`org-key update|describe|delete`, `project-key
-//! assign|update-roles|unassign`): flags to a validated request, sent or held
-//! back by a dry-run client (`--dry-run`), and the result printed.
+//! The key commands (`org-key list|create|describe|update|delete`,
+//! `project-key list|create|assign|update-roles|unassign`): flags to a
+//! validated request, sent or held back by a dry-run client (`--dry-run`),
+//! and the result printed.
 
 use std::future::Future;
 
@@ -132,7 +133,12 @@ impl Commands<'_> {
                 if let Some(file) = file {
                     file.discard();
                 }
-                other.map(|_| ())
+                // No answer came: the server may have made the key all the
+                // same, and its private key is then out of reach.
+                other.map(|_| ()).map_err(|f| match f.code {
+                    crate::exit::TRANSPORT => f.hint("the key may have been created before the answer was lost: look for it with `org-key list`, and delete it"),
+                    _ => f,
+                })
             }
         }
     }

@@ -166,7 +166,7 @@ pub fn field(text: &str) -> Cow<'_, str> {
 
 /// Whole output: control characters other than newline and tab escaped,
 /// secrets withheld.
-fn lines(text: &str) -> Cow<'_, str> {
+pub fn lines(text: &str) -> Cow<'_, str> {
     let layout = |c: char| c != '\n' && c != '\t';
     match withhold(text) {
         Cow::Borrowed(t) => escape(t, layout),
@@ -220,7 +220,7 @@ pub fn out_json(json: &str) -> Result<(), Unwritten> {
 }
 
 /// `json` by the rule [`out_json`] prints it by.
-fn json_text(json: &str) -> Cow<'_, str> {
+pub fn json_text(json: &str) -> Cow<'_, str> {
     let text = withhold(json);
     let bad = |c: char| (c.is_control() && c != '\n') || reorders(c);
     if !text.chars().any(bad) {
@@ -237,22 +237,9 @@ fn json_text(json: &str) -> Cow<'_, str> {
     Cow::Owned(escaped)
 }
 
-/// Where [`out_revealing`] puts the secret: not secret-shaped, and the same
-/// in JSON and in a table.
-pub const REVEALED: &str = "@{private-key}@";
-
-/// Prints `text` (JSON when `json`) by the rule, then shows `secret` where
-/// [`REVEALED`] stands: the one way a secret reaches the output on purpose
-/// (a new key's private key, which the API shows this once). A secret that
-/// is not letters, digits and dashes, as a private key is, stays withheld.
-pub fn out_revealing(text: &str, json: bool, secret: &str) -> Result<(), Unwritten> {
-    let text = if json { json_text(text) } else { lines(text) };
-    let printable = !secret.is_empty()
-        && secret
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-');
-    let secret = if printable { secret } else { WITHHELD };
-    raw_out(text.replace(REVEALED, secret).as_bytes())
+/// Whether stdout's reader has gone.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
 /// Writes `bytes` to stdout as they are (text this program made, such as

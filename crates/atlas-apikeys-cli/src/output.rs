@@ -81,28 +81,8 @@ pub fn print<'a>(
     Ok(())
 }
 
-/// [`print`], showing `secret` where [`echo::REVEALED`] stands in `value`
-/// and `fields`: a new key's private key, the one time the API shows it.
-pub fn print_revealing<'a>(
-    format: Format,
-    value: &Value,
-    fields: impl FnOnce() -> Vec<(&'a str, String)>,
-    secret: &str,
-) -> Result<(), Failure> {
-    let (text, json) = match format {
-        Format::Json { pretty: true } => (
-            serde_json::to_string_pretty(value).unwrap_or_default(),
-            true,
-        ),
-        Format::Json { pretty: false } => (value.to_string(), true),
-        Format::Table => (table(fields()), false),
-    };
-    echo::out_revealing(&text, json, secret)?;
-    Ok(())
-}
-
 /// Aligned `label  value` lines, each value by [`echo::field`].
-fn table(fields: Vec<(&str, String)>) -> String {
+pub fn table(fields: Vec<(&str, String)>) -> String {
     let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
     let mut table = String::new();
     for (k, v) in &fields {

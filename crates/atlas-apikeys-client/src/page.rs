@@ -1,7 +1,9 @@
 //! A page of results, as every list operation answers: the items, the total
 //! the server counted (when asked with `includeCount`), and links. Read
-//! leniently (a missing list is an empty page); written in Atlas's shape,
-//! `{"results": [...], "totalCount": N}`, which the command line prints.
+//! leniently but for `results`, which the API always sends (an answer
+//! without it is not a page, and is not read as an empty one); written in
+//! Atlas's shape, `{"results": [...], "totalCount": N}`, which the command
+//! line prints.
 
 use crate::key::Link;
 
@@ -33,13 +35,13 @@ impl<'de, T: serde::Deserialize<'de>> serde::Deserialize<'de> for Page<T> {
         #[derive(serde::Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Wire<T> {
-            results: Option<Vec<T>>,
+            results: Vec<T>,
             total_count: Option<u64>,
             links: Option<Vec<Link>>,
         }
         let wire = Wire::deserialize(deserializer)?;
         Ok(Page {
-            results: wire.results.unwrap_or_default(),
+            results: wire.results,
             total_count: wire.total_count,
             links: wire.links.unwrap_or_default(),
         })

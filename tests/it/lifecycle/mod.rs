@@ -123,9 +123,16 @@ async fn delete_removes_the_key_with_its_assignments() {
         assert_eq!(status(foreign), Some(403), "{what}");
         assert!(emu.api_key(defaults::TARGET.id).is_some(), "{what}");
 
+        // The first DELETE is applied and its answer lost (a proxy's 502):
+        // the transport sends it again, finds the key gone, and that is done.
+        emu.inject(None, atlas_apikeys_emulator::Fault::CommitThen502);
         emu.take_seen();
         owner.delete_org_key(&org, &key).await.unwrap();
         let seen = emu.take_seen();
+        assert!(
+            seen.iter().filter(|s| s.method == "DELETE").count() >= 2,
+            "{what}: sent again"
+        );
         let sent = seen.last().unwrap();
         assert_eq!(sent.method, "DELETE", "{what}");
         assert!(sent.path.ends_with(defaults::TARGET.id), "{what}");

@@ -135,7 +135,9 @@ pub(super) fn api(
     }
     // Where the organization requires access lists, a key calls only from
     // an address on its own.
-    if let (Principal::Key(id), Some(super::Peer(peer))) = (&who, parts.extensions.get()) {
+    if let (Principal::Key(id), Some(&super::Peer(peer))) = (&who, parts.extensions.get()) {
+        // An IPv4 caller on a dual-stack socket arrives as `::ffff:a.b.c.d`.
+        let peer = &peer.to_canonical();
         let org = state.keys.get(id).map(|k| k.grants.org_id.clone());
         let admitted = org.map_or(Ok(()), |org| state.access.admit(&org, id, *peer));
         match admitted {
@@ -282,6 +284,7 @@ pub(super) fn operate(
         if delete {
             // Its project assignments and access list go with it.
             state.keys.remove(key_id);
+            state.access.entries.remove(key_id);
             return Ok(render(204, None, *opts, false));
         }
         if let Some(d) = desc {

@@ -119,6 +119,6 @@ impl ApiKeys {
             access_entry: Some(&named),
             ..Request::new(self.flags)
         };
-        self.send(Op::DeleteAccessEntry, req).await.0.map(|_| ())
+        super::gone(self.send(Op::DeleteAccessEntry, req).await)
     }
 }

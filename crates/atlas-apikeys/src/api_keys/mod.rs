@@ -23,6 +23,18 @@ mod project;
 pub use pages::{MAX_LISTED, MAX_PAGE_ITEMS, PageRequest};
 pub use project::Ensured;
 
+/// A removal's outcome: a 404 to a DELETE sent again after an attempt that
+/// may have been applied means that attempt removed it.
+pub(super) fn gone((result, record): (Result<Answer, Error>, CallRecord)) -> Result<(), Error> {
+    match result {
+        Err(e) if record.resent_in_doubt && e.status() == Some(404) => {
+            tracing::info!(error = %e, "not found when sent again: the first attempt removed it");
+            Ok(())
+        }
+        other => other.map(|_| ()),
+    }
+}
+
 /// The key an operation answered with.
 fn key_of(answer: Answer) -> Result<ApiKey, Error> {
     match answer {
@@ -225,6 +237,6 @@ impl ApiKeys {
             key: Some(key),
             ..Request::new(self.flags)
         };
-        self.send(Op::DeleteOrgKey, req).await.0.map(|_| ())
+        gone(self.send(Op::DeleteOrgKey, req).await)
     }
 }

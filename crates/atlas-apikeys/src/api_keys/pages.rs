@@ -119,9 +119,9 @@ impl ApiKeys {
     }
 }
 
-/// Pages of `what` in turn, 500 a page, until one comes back short or the
-/// count the server gave is reached; a server that repeats pages stops at
-/// [`MAX_LISTED`].
+/// Pages of `what` in turn, 500 a page, until the count the server gave
+/// is reached (or, without one, a page comes back short) or a page is
+/// empty; a server that repeats pages stops at [`MAX_LISTED`].
 pub(super) async fn every<T>(
     what: &'static str,
     mut fetch: impl AsyncFnMut(PageRequest) -> Result<Page<T>, Error>,
@@ -141,8 +141,13 @@ pub(super) async fn every<T>(
             });
         }
         all.extend(page.results);
-        let counted = total.is_some_and(|t| all.len() as u64 >= t);
-        if got < MAX_PAGE_ITEMS as usize || counted {
+        // The count decides when the server gave one (a server may cap
+        // pages below 500); without it, a short page is the last.
+        let done = match total {
+            Some(total) => all.len() as u64 >= total,
+            None => got < MAX_PAGE_ITEMS as usize,
+        };
+        if got == 0 || done {
             break;
         }
     }

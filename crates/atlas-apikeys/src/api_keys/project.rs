@@ -57,7 +57,7 @@ impl ApiKeys {
             key: Some(key),
             ..Request::new(self.flags)
         };
-        self.send(Op::UnassignFromProject, req).await.0.map(|_| ())
+        super::gone(self.send(Op::UnassignFromProject, req).await)
     }
 
     /// Assigns an organization API key to a project with these project roles.
