@@ -174,10 +174,11 @@ impl Commands<'_> {
         done: serde_json::Value,
         call: impl AsyncFnOnce(ApiKeys) -> Result<(), Error>,
     ) -> Result<(), Failure> {
+        // Credentials first: a yes is not asked for a call that cannot go.
+        let keys = self.setup.client()?;
         if !self.setup.dry_run {
             crate::confirm::confirm(force, action)?;
         }
-        let keys = self.setup.client()?;
         if self.send_or_plan(call(keys)).await?.is_none() {
             return Ok(());
         }

@@ -1,6 +1,6 @@
 //! Asking before what cannot be undone (`org-key delete`, `project-key
-//! unassign`): `--force`, or a yes typed at a terminal. Anything else sends
-//! nothing.
+//! unassign`, `org-key access-list delete`): `--force`, or a yes typed at a
+//! terminal. Anything else sends nothing.
 
 use std::io::{BufRead, IsTerminal, Read};
 

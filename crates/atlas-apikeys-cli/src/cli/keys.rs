@@ -180,7 +180,7 @@ pub struct CreateArgs<S: ScopeKind> {
     /// Its roles (comma-separated or repeated; at least one).
     #[arg(long = "role", value_name = "ROLE", required = true, value_delimiter = ',', value_parser = Offer(S::roles))]
     pub roles: Vec<String>,
-    /// Write the private key to this new file (mode 0600) instead of stdout.
+    /// Write the new key's private key to this new file (mode 0600 on Unix) instead of stdout (--private-key-file, by contrast, reads the caller's own).
     #[arg(long, value_name = "FILE")]
     pub private_key_out: Option<PathBuf>,
 }
