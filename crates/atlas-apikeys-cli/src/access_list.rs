@@ -76,6 +76,42 @@ impl Commands<'_> {
         added.map_or(Ok(()), |page| print_entries(self.format, &page))
     }
 
+    /// Shows one entry.
+    pub async fn describe_access(
+        &self,
+        org: OrgId,
+        key: ApiKeyId,
+        entry: &str,
+    ) -> Result<(), Failure> {
+        let entry = AccessEntry::parse(entry)
+            .map_err(|e| Failure::usage(format!("--entry {}: {}", e.shown(), e.problem())))?;
+        let keys = self.setup.client()?;
+        let Some(found) = self
+            .send_or_plan(keys.access_entry(&org, &key, &entry))
+            .await?
+        else {
+            return Ok(());
+        };
+        let value = serde_json::to_value(&found).unwrap_or(serde_json::Value::Null);
+        output::print(self.format, &value, || {
+            let at = found.ip_address.as_deref().or(found.cidr_block.as_deref());
+            let mut rows = vec![("entry", at.unwrap_or("?").to_owned())];
+            let fields = [
+                ("cidr block", &found.cidr_block),
+                ("created", &found.created),
+                ("last used", &found.last_used),
+                ("last used from", &found.last_used_address),
+            ];
+            rows.extend(
+                fields
+                    .into_iter()
+                    .filter_map(|(k, v)| Some((k, v.clone()?))),
+            );
+            rows.push(("requests", found.count.unwrap_or(0).to_string()));
+            rows
+        })
+    }
+
     /// Removes one entry, asked first unless `--force`.
     pub async fn delete_access(
         &self,

@@ -138,6 +138,10 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
                 let (org, key) = setup.target(target)?;
                 commands.add_access(org, key, entries).await?
             }
+            AccessList::Describe { target, entry } => {
+                let (org, key) = setup.target(target)?;
+                commands.describe_access(org, key, entry).await?
+            }
             AccessList::Delete {
                 target,
                 entry,

@@ -80,6 +80,17 @@ pub enum AccessList {
         #[command(flatten)]
         entries: EntryArgs,
     },
+    /// Show one entry of a key's access list: when it was added and last used.
+    #[command(after_help = "EXAMPLES:\n  \
+        atlas-apikeys org-key access-list describe 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa --entry 203.0.113.0/24")]
+    Describe {
+        /// The organization's id and the key's.
+        #[command(flatten)]
+        target: Target<OrgScope>,
+        /// The address or CIDR block.
+        #[arg(long, value_name = "ENTRY", required = true)]
+        entry: String,
+    },
     /// Remove one address or CIDR block from a key's access list.
     #[command(after_help = "EXAMPLES:\n  \
         atlas-apikeys org-key access-list delete 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa --entry 203.0.113.0/24 --force")]

@@ -103,3 +103,62 @@ fn access_lists_in_both_spellings_on_every_system() {
         expect_failure(&out, 3, "API_KEY_ACCESS_LIST_ENTRY_NOT_FOUND");
     }
 }
+
+/// More than a page, through the command line: 600 keys more in the
+/// organization, 600 entries on a key's list; every page read, or one.
+#[test]
+fn lists_read_every_page_through_the_command_line() {
+    let mut config = Config::default();
+    for i in 0..600 {
+        config
+            .seed
+            .api_keys
+            .push(atlas_apikeys_emulator::config::ApiKey {
+                id: format!("9{i:023x}"),
+                public_key: format!("pk{i:06}"),
+                private_key: format!("00000000-0000-0000-0000-{i:012}"),
+                description: format!("crowd {i}"),
+                grants: atlas_apikeys_emulator::Grants::org(ORG, "ORG_MEMBER"),
+            });
+    }
+    let in_org = config
+        .seed
+        .api_keys
+        .iter()
+        .filter(|k| k.grants.org_id == ORG)
+        .count();
+    let e = env_with(config);
+    let out = sh(atlas(&e), &format!("-o json org-key list {ORG}"));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(json(&out)["results"].as_array().unwrap().len(), in_org);
+    let out = sh(
+        atlas(&e),
+        &format!("-o json org-key list {ORG} --page 2 --limit 500"),
+    );
+    assert_eq!(
+        json(&out)["results"].as_array().unwrap().len(),
+        in_org - 500
+    );
+
+    let ips: Vec<String> = (0..600)
+        .map(|i| format!("10.9.{}.{}", i / 256, i % 256))
+        .collect();
+    let out = sh(
+        atlas(&e),
+        &format!(
+            "-o json org-key access-list create {ORG} {KEY} --ip {}",
+            ips.join(",")
+        ),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = sh(
+        atlas(&e),
+        &format!("-o json org-key access-list list {ORG} {KEY}"),
+    );
+    assert_eq!(json(&out)["results"].as_array().unwrap().len(), 600);
+    let out = sh(
+        atlas(&e),
+        &format!("-o json org-key access-list list {ORG} {KEY} --page 2 --limit 500"),
+    );
+    assert_eq!(json(&out)["results"].as_array().unwrap().len(), 100);
+}

@@ -84,12 +84,45 @@ fn create_shows_the_private_key_exactly_once_at_every_verbosity() {
         assert_eq!(json(&out)["requests"][0]["method"], "POST", "{what}");
         assert!(!dry.exists(), "{what}: a dry run makes no file");
         // Bad input: refused by flag, nothing sent.
+        let long = "x".repeat(251);
         for (bad, named) in [
-            ("--desc '' --role ORG_MEMBER", "--desc"),
-            ("--desc x --role GROUP_OWNER", "--role"),
-            ("--role ORG_MEMBER", "--desc"),
+            (
+                format!("org-key create {ORG} --desc '' --role ORG_MEMBER"),
+                "--desc",
+            ),
+            (
+                format!("org-key create {ORG} --desc {long} --role ORG_MEMBER"),
+                "--desc",
+            ),
+            (
+                format!("org-key create {ORG} --desc x --role GROUP_OWNER"),
+                "--role",
+            ),
+            (
+                format!("org-key create {ORG} --desc x --role ORG_MEMBER,ORG_MEMBER"),
+                "--role",
+            ),
+            (format!("org-key create {ORG} --role ORG_MEMBER"), "--desc"),
+            (
+                format!("project-key create {PROJECT} --desc x --role ORG_MEMBER"),
+                "--role",
+            ),
+            (format!("project-key create {PROJECT} --desc x"), "--role"),
+            (
+                format!("project-key create NOT-AN-ID --desc x --role GROUP_OWNER"),
+                "PROJECT_ID",
+            ),
+            (format!("project-key list {PROJECT} --page 0"), "--page"),
+            (
+                format!("org-key access-list list {ORG} {KEY} --page 1 --limit 501"),
+                "--limit",
+            ),
+            (
+                format!("org-key access-list create {ORG} {KEY} --ip 192.0.2.1,192.0.2.1"),
+                "more than once",
+            ),
         ] {
-            let out = sh(base("json"), &format!("org-key create {ORG} {bad}"));
+            let out = sh(base("json"), &bad);
             expect_failure(&out, 2, named);
         }
         assert_eq!(
