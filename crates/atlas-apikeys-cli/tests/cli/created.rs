@@ -109,7 +109,7 @@ fn create_shows_the_private_key_exactly_once_at_every_verbosity() {
             ),
             (format!("project-key create {PROJECT} --desc x"), "--role"),
             (
-                format!("project-key create NOT-AN-ID --desc x --role GROUP_OWNER"),
+                "project-key create NOT-AN-ID --desc x --role GROUP_OWNER".to_owned(),
                 "PROJECT_ID",
             ),
             (format!("project-key list {PROJECT} --page 0"), "--page"),
