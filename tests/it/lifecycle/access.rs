@@ -132,3 +132,64 @@ fn access_entries_parse_as_the_api_takes_them() {
         assert!(e.to_string().contains(says), "{bad}: {e}");
     }
 }
+
+/// The role each new operation takes: any role in the organization reads
+/// keys and access lists; writing them takes Organization Owner (or, for a
+/// key made in a project, Project Owner); a project's keys are listed by a
+/// role in that project or by the organization's owner.
+#[tokio::test]
+async fn each_new_operation_takes_its_role() {
+    use atlas_apikeys::{Description, NewProjectKey};
+    let (org, project, key) = ids();
+    each_offering(Op::CreateProjectKey, async |what, _emu, as_| {
+        let reader = as_(defaults::READER);
+        let foreign = as_(defaults::FOREIGN);
+        let roles = [reader.version().project_roles[0].clone()];
+        let new = NewProjectKey::new(Description::new("by a reader").unwrap(), roles);
+        let status = |e: Error| e.status();
+        assert_eq!(
+            reader
+                .create_project_key(&project, &new)
+                .await
+                .err()
+                .and_then(status),
+            Some(403),
+            "{what}"
+        );
+        assert_eq!(
+            reader
+                .list_project_keys(&project)
+                .await
+                .err()
+                .and_then(status),
+            Some(403),
+            "{what}"
+        );
+        assert_eq!(
+            foreign
+                .list_project_keys(&project)
+                .await
+                .err()
+                .and_then(status),
+            Some(403),
+            "{what}"
+        );
+        let entry: atlas_apikeys::AccessEntry = "192.0.2.1".parse().unwrap();
+        let add = reader.add_access_entries(&org, &key, &[entry]).await;
+        assert_eq!(add.err().and_then(status), Some(403), "{what}");
+        assert!(
+            reader.access_list(&org, &key).await.is_ok(),
+            "{what}: a reader reads"
+        );
+        let del = reader.delete_access_entry(&org, &key, &entry).await;
+        assert_eq!(del.err().and_then(status), Some(403), "{what}");
+        // The owner may do all of it.
+        let owner = as_(defaults::OWNER);
+        assert!(
+            owner.create_project_key(&project, &new).await.is_ok(),
+            "{what}"
+        );
+        assert!(owner.list_project_keys(&project).await.is_ok(), "{what}");
+    })
+    .await;
+}
