@@ -8,6 +8,7 @@ mod codegen;
 mod emulator;
 mod import;
 mod interop;
+mod lifecycle;
 mod open_enums;
 mod systems;
 mod transport;

@@ -36,7 +36,7 @@ pub struct Operation {
 }
 
 /// The covered operations, in the order the fragments list them.
-pub const OPERATIONS: [Operation; 4] = [
+pub const OPERATIONS: [Operation; 14] = [
     Operation {
         op: "UpdateOrgKey",
         doc: "Updates an organization API key: its description and/or organization roles.",
@@ -49,6 +49,28 @@ pub const OPERATIONS: [Operation; 4] = [
         returns: Some("Key"),
     },
     Operation {
+        op: "ListOrgKeys",
+        doc: "Lists an organization's API keys, a page at a time.",
+        method: "get",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        operation_id: "listOrgApiKeys",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Keys"),
+    },
+    Operation {
+        op: "CreateOrgKey",
+        doc: "Creates an organization API key; its answer holds the private key, shown this once.",
+        method: "post",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        operation_id: "createOrgApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &["desc", "roles"],
+        returns: Some("Key"),
+    },
+    Operation {
         op: "GetOrgKey",
         doc: "Returns one organization API key, with its roles in the organization and its projects.",
         method: "get",
@@ -57,6 +79,39 @@ pub const OPERATIONS: [Operation; 4] = [
         required: false,
         stand_in: None,
         always_sends: &[],
+        returns: Some("Key"),
+    },
+    Operation {
+        op: "DeleteOrgKey",
+        doc: "Deletes an organization API key, and with it every project assignment and access-list entry.",
+        method: "delete",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        operation_id: "deleteOrgApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: None,
+    },
+    Operation {
+        op: "ListProjectKeys",
+        doc: "Lists the organization API keys assigned to a project, a page at a time.",
+        method: "get",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        operation_id: "listGroupApiKeys",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Keys"),
+    },
+    Operation {
+        op: "CreateProjectKey",
+        doc: "Creates an organization API key and assigns it to a project; its answer holds the private key, shown this once.",
+        method: "post",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        operation_id: "createGroupApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &["desc", "roles"],
         returns: Some("Key"),
     },
     Operation {
@@ -81,6 +136,61 @@ pub const OPERATIONS: [Operation; 4] = [
         always_sends: &[],
         returns: Some("Key"),
     },
+    Operation {
+        op: "UnassignFromProject",
+        doc: "Takes an organization API key out of a project; the key stays in the organization.",
+        method: "delete",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+        operation_id: "removeGroupApiKey",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: None,
+    },
+    Operation {
+        op: "ListAccessEntries",
+        doc: "Lists the addresses an organization API key may call from, a page at a time.",
+        method: "get",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        operation_id: "listOrgApiKeyAccessListEntries",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Entries"),
+    },
+    Operation {
+        op: "AddAccessEntries",
+        doc: "Adds addresses or CIDR blocks to an organization API key's access list; answers the list.",
+        method: "post",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        operation_id: "createOrgApiKeyAccessListEntry",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Entries"),
+    },
+    Operation {
+        op: "GetAccessEntry",
+        doc: "Returns one entry of an organization API key's access list.",
+        method: "get",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        operation_id: "getOrgApiKeyAccessListEntry",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("Entry"),
+    },
+    Operation {
+        op: "DeleteAccessEntry",
+        doc: "Removes one entry from an organization API key's access list.",
+        method: "delete",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        operation_id: "deleteOrgApiKeyAccessListEntry",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: None,
+    },
 ];
 
 impl Operation {
@@ -103,7 +213,7 @@ impl Operation {
 /// crate's `Request` each comes from. A generated client takes these and no
 /// other: an optional parameter upstream adds is left out of it (a required
 /// one is a wire change).
-pub const PARAMETERS: [(&str, &str); 8] = [
+pub const PARAMETERS: [(&str, &str); 9] = [
     ("orgId", "org"),
     ("groupId", "project"),
     ("apiUserId", "key"),
@@ -112,8 +222,9 @@ pub const PARAMETERS: [(&str, &str); 8] = [
     ("includeCount", "include_count"),
     ("itemsPerPage", "items_per_page"),
     ("pageNum", "page_num"),
+    ("ipAddress", "access_entry"),
 ];
 
 /// Request-body properties a generated request struct holds; an optional
 /// one upstream adds is left out of it.
-pub const BODY_PROPERTIES: [&str; 3] = ["desc", "roles", "userId"];
+pub const BODY_PROPERTIES: [&str; 5] = ["desc", "roles", "userId", "ipAddress", "cidrBlock"];

@@ -1,17 +1,18 @@
-//! The key commands (`org-key update`, `org-key describe`, `project-key
-//! assign`, `project-key update-roles`): flags to a validated request, sent or
-//! held back by a dry-run client (`--dry-run`), and the result printed.
+//! The key commands (`org-key list|create|describe|update|delete`,
+//! `project-key list|create|assign|update-roles|unassign`): flags to a
+//! validated request, sent or held back by a dry-run client (`--dry-run`),
+//! and the result printed.
 
 use std::future::Future;
 
 use atlas_apikeys::client::{PlannedRequest, System};
 use atlas_apikeys::{
-    ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, OrgId, ProjectId,
-    ProjectRole, ProjectRoles, ScopedRole,
+    ApiKey, ApiKeyId, ApiKeys, Description, Ensured, Error, KeyUpdate, NewKey, OrgId, OrgRole,
+    Page, PageRequest, ProjectId, ProjectRole, ProjectRoles, ScopedRole,
 };
 use serde_json::json;
 
-use crate::cli::{AssignArgs, UpdateArgs};
+use crate::cli::{AssignArgs, CreateArgs, ListArgs, PageArgs, RemoveArgs, UpdateArgs};
 use crate::exit::Failure;
 use crate::output::{self, Format};
 use crate::scope::{OrgScope, ProjectScope, Target};
@@ -43,6 +44,145 @@ impl Commands<'_> {
         output::print(self.format, &output::key_json(&found), || {
             output::key_rows(&found)
         })
+    }
+
+    /// `org-key list`: every page, or the one `--page` names.
+    pub async fn list_org_keys(&self, args: &ListArgs<OrgScope>) -> Result<(), Failure> {
+        let org: OrgId = self.setup.scope_id(&args.scope)?;
+        let page = page_of(&args.page)?;
+        let keys = self.setup.client()?;
+        let listed = match page {
+            Some(page) => self.send_or_plan(keys.org_keys_page(&org, page)).await?,
+            None => {
+                let every = async { keys.list_org_keys(&org).await.map(Page::of) };
+                self.send_or_plan(every).await?
+            }
+        };
+        listed.map_or(Ok(()), |page| print_page(self.format, &page))
+    }
+
+    /// `project-key list`: every page, or the one `--page` names.
+    pub async fn list_project_keys(&self, args: &ListArgs<ProjectScope>) -> Result<(), Failure> {
+        let project: ProjectId = self.setup.scope_id(&args.scope)?;
+        let page = page_of(&args.page)?;
+        let keys = self.setup.client()?;
+        let listed = match page {
+            Some(page) => {
+                self.send_or_plan(keys.project_keys_page(&project, page))
+                    .await?
+            }
+            None => {
+                let every = async { keys.list_project_keys(&project).await.map(Page::of) };
+                self.send_or_plan(every).await?
+            }
+        };
+        listed.map_or(Ok(()), |page| print_page(self.format, &page))
+    }
+
+    /// `org-key create`.
+    pub async fn create_org_key(&self, args: &CreateArgs<OrgScope>) -> Result<(), Failure> {
+        let org: OrgId = self.setup.scope_id(&args.scope)?;
+        let new = self.new_key::<OrgRole, _>(args)?;
+        self.create(args, async move |keys| {
+            keys.create_org_key(&org, &new).await
+        })
+        .await
+    }
+
+    /// `project-key create`.
+    pub async fn create_project_key(&self, args: &CreateArgs<ProjectScope>) -> Result<(), Failure> {
+        let project: ProjectId = self.setup.scope_id(&args.scope)?;
+        let new = self.new_key::<ProjectRole, _>(args)?;
+        self.create(args, async move |keys| {
+            keys.create_project_key(&project, &new).await
+        })
+        .await
+    }
+
+    /// A new key from the flags, validated for the pinned version.
+    fn new_key<R, S>(&self, args: &CreateArgs<S>) -> Result<NewKey<R>, Failure>
+    where
+        R: ScopedRole + for<'a> From<&'a str>,
+        S: crate::scope::ScopeKind,
+    {
+        let chars = args.desc.chars().count();
+        let desc = Description::new(args.desc.clone())
+            .map_err(|e| Failure::usage(format!("--desc: {e} (got {chars} characters)")))?;
+        let mut new = NewKey::new(desc, args.roles.iter().map(|r| R::from(r.trim())));
+        if self.allow_unlisted {
+            new = new.allow_unlisted_roles();
+        }
+        new.checked(self.setup.version).map_err(Failure::from)
+    }
+
+    /// The create commands' last steps: the private key's file made first
+    /// (a dry run makes none), the call, and the key printed once.
+    async fn create<S: crate::scope::ScopeKind>(
+        &self,
+        args: &CreateArgs<S>,
+        call: impl AsyncFnOnce(ApiKeys) -> Result<ApiKey, Error>,
+    ) -> Result<(), Failure> {
+        let keys = self.setup.client()?;
+        let file = match &args.private_key_out {
+            Some(path) if !self.setup.dry_run => Some(crate::created::KeyFile::create(path)?),
+            _ => None,
+        };
+        match self.send_or_plan(call(keys)).await {
+            Ok(Some(key)) => crate::created::print(self.format, &key, file),
+            other => {
+                if let Some(file) = file {
+                    file.discard();
+                }
+                // No answer came: the server may have made the key all the
+                // same, and its private key is then out of reach.
+                other.map(|_| ()).map_err(|f| match f.code {
+                    crate::exit::TRANSPORT => f.hint("the key may have been created before the answer was lost: look for it with `org-key list`, and delete it"),
+                    _ => f,
+                })
+            }
+        }
+    }
+
+    /// `org-key delete`: asked first, unless `--force`.
+    pub async fn delete_org_key(&self, args: &RemoveArgs<OrgScope>) -> Result<(), Failure> {
+        let (org, key): (OrgId, ApiKeyId) = self.setup.target(&args.target)?;
+        let action = format!("delete API key {key} of organization {org}");
+        let done = json!({ "result": "deleted", "id": key, "orgId": org });
+        self.remove(args.force, &action, done, async move |keys| {
+            keys.delete_org_key(&org, &key).await
+        })
+        .await
+    }
+
+    /// `project-key unassign`: asked first, unless `--force`.
+    pub async fn unassign(&self, args: &RemoveArgs<ProjectScope>) -> Result<(), Failure> {
+        let (project, key): (ProjectId, ApiKeyId) = self.setup.target(&args.target)?;
+        let action = format!("unassign API key {key} from project {project}");
+        let done = json!({ "result": "unassigned", "id": key, "groupId": project });
+        self.remove(args.force, &action, done, async move |keys| {
+            keys.unassign_from_project(&project, &key).await
+        })
+        .await
+    }
+
+    /// The removal commands' last steps: confirmation (a dry run asks
+    /// nothing: it sends nothing), the call, and `done` printed.
+    pub(crate) async fn remove(
+        &self,
+        force: bool,
+        action: &str,
+        done: serde_json::Value,
+        call: impl AsyncFnOnce(ApiKeys) -> Result<(), Error>,
+    ) -> Result<(), Failure> {
+        // Credentials first: a yes is not asked for a call that cannot go.
+        let keys = self.setup.client()?;
+        if !self.setup.dry_run {
+            crate::confirm::confirm(force, action)?;
+        }
+        if self.send_or_plan(call(keys)).await?.is_none() {
+            return Ok(());
+        }
+        output::print(self.format, &done, || vec![("done", action.to_owned())])
     }
 
     /// `project-key update-roles`.
@@ -132,7 +272,7 @@ impl Commands<'_> {
 
     /// Runs `call`; on a dry run (a client that sends nothing), prints the
     /// request it held back instead of a result.
-    async fn send_or_plan<T>(
+    pub(crate) async fn send_or_plan<T>(
         &self,
         call: impl Future<Output = Result<T, Error>>,
     ) -> Result<Option<T>, Failure> {
@@ -144,6 +284,33 @@ impl Commands<'_> {
             other => other.map(Some).map_err(|e| self.setup.explain(e)),
         }
     }
+}
+
+/// `--page` and `--limit`, checked before anything is read or sent.
+pub(crate) fn page_of(args: &PageArgs) -> Result<Option<PageRequest>, Failure> {
+    args.page
+        .map(|n| PageRequest::new(n, args.limit.unwrap_or(100)))
+        .transpose()
+        .map_err(|e| Failure::from(Error::Validation(e)))
+}
+
+/// A page of keys: Atlas's shape in JSON, a line per key in a table.
+fn print_page(format: Format, page: &Page<ApiKey>) -> Result<(), Failure> {
+    let value = serde_json::to_value(page).unwrap_or(serde_json::Value::Null);
+    output::print(format, &value, || {
+        let mut rows: Vec<(&str, String)> = page
+            .results
+            .iter()
+            .map(|k| {
+                let public = k.public_key.as_deref().unwrap_or("-");
+                let desc = k.description.as_deref().unwrap_or("");
+                ("key", format!("{}  {public}  {desc}", k.id))
+            })
+            .collect();
+        let total = page.total_count.map_or("?".into(), |t| t.to_string());
+        rows.push(("total", total));
+        rows
+    })
 }
 
 /// Prints the requests a dry run collected.

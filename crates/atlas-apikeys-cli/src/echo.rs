@@ -166,7 +166,7 @@ pub fn field(text: &str) -> Cow<'_, str> {
 
 /// Whole output: control characters other than newline and tab escaped,
 /// secrets withheld.
-fn lines(text: &str) -> Cow<'_, str> {
+pub fn lines(text: &str) -> Cow<'_, str> {
     let layout = |c: char| c != '\n' && c != '\t';
     match withhold(text) {
         Cow::Borrowed(t) => escape(t, layout),
@@ -216,10 +216,15 @@ pub fn out(text: &str) -> Result<(), Unwritten> {
 /// only stand inside its strings, escaped as JSON does (`\u007f`), so the
 /// output stays JSON.
 pub fn out_json(json: &str) -> Result<(), Unwritten> {
+    raw_out(json_text(json).as_bytes())
+}
+
+/// `json` by the rule [`out_json`] prints it by.
+pub fn json_text(json: &str) -> Cow<'_, str> {
     let text = withhold(json);
     let bad = |c: char| (c.is_control() && c != '\n') || reorders(c);
     if !text.chars().any(bad) {
-        return raw_out(text.as_bytes());
+        return text;
     }
     let mut escaped = String::with_capacity(text.len() + 16);
     for c in text.chars() {
@@ -229,7 +234,12 @@ pub fn out_json(json: &str) -> Result<(), Unwritten> {
             escaped.push(c);
         }
     }
-    raw_out(escaped.as_bytes())
+    Cow::Owned(escaped)
+}
+
+/// Whether stdout's reader has gone.
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
 /// Writes `bytes` to stdout as they are (text this program made, such as

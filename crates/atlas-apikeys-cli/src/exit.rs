@@ -66,6 +66,8 @@ pub fn flag(field: &str) -> &str {
         "orgId" => "ORG_ID",
         "groupId" => "PROJECT_ID",
         "apiUserId" => "KEY_ID",
+        "pageNum" => "--page",
+        "itemsPerPage" => "--limit",
         "body" => "--desc/--role",
         other => other,
     }
@@ -154,10 +156,12 @@ impl From<Error> for Failure {
                 }
                 Failure { code: API, message }
             }
-            Error::VersionGone { .. } | Error::RateLimited { .. } => Failure {
-                code: API,
-                message: crate::echo::field(&e.to_string()).into_owned(),
-            },
+            Error::VersionGone { .. } | Error::RateLimited { .. } | Error::ListTooLong { .. } => {
+                Failure {
+                    code: API,
+                    message: crate::echo::field(&e.to_string()).into_owned(),
+                }
+            }
             // The SDK's advice names its builder call; the command line
             // has a flag for it.
             Error::ClientSetup(atlas_apikeys::client::BuildError::InsecureHttp { url }) => {

@@ -26,6 +26,9 @@ pub const YAML_REPLAYED: usize = 500_000;
 /// plan may hold: above what [`PLAN_BYTES`] of ordinary YAML makes.
 pub const YAML_EVENTS: usize = 2_000_000;
 
+/// The longest answer read to a confirmation prompt (`y`, `yes`).
+pub const ANSWER_BYTES: u64 = 64;
+
 /// The most requests `apply` keeps in flight (`--concurrency`).
 pub const CONCURRENCY: u16 = 64;
 
@@ -108,6 +111,7 @@ mod tests {
             bytes(CONFIG_BYTES),
             bytes(MAX_RESPONSE_BYTES as u64),
             CONCURRENCY.to_string(),
+            bytes(ANSWER_BYTES),
         ];
         assert_eq!(stated, enforced);
     }

@@ -3,9 +3,12 @@
 //! once. Run `atlas-apikeys --help`.
 #![forbid(unsafe_code)]
 
+mod access_list;
 mod apply;
 mod cli;
 mod commands;
+mod confirm;
+mod created;
 mod credentials;
 mod echo;
 mod exit;
@@ -20,7 +23,10 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 use serde_json::json;
 
-use crate::cli::{Cli, Command, OrgKey, ProjectKey};
+use crate::cli::{
+    AccessList, AccessLists, Cli, Command, OrgApiKeys, OrgKey, Organizations, ProjectApiKeys,
+    ProjectKey, Projects,
+};
 use crate::commands::Commands;
 use crate::exit::Failure;
 use crate::output::Format;
@@ -121,6 +127,64 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::OrgKey(OrgKey::Describe { target }) => commands.describe_org_key(target).await?,
         Command::ProjectKey(ProjectKey::Assign(args)) => commands.assign(args).await?,
         Command::ProjectKey(ProjectKey::UpdateRoles(args)) => commands.update_roles(args).await?,
+        Command::OrgKey(OrgKey::Delete(args)) => commands.delete_org_key(args).await?,
+        Command::OrgKey(OrgKey::List(args)) => commands.list_org_keys(args).await?,
+        Command::OrgKey(OrgKey::AccessList(access)) => match access {
+            AccessList::List { target, page } => {
+                let (org, key) = setup.target(target)?;
+                commands.access_list(org, key, page).await?
+            }
+            AccessList::Create { target, entries } => {
+                let (org, key) = setup.target(target)?;
+                commands.add_access(org, key, entries).await?
+            }
+            AccessList::Describe { target, entry } => {
+                let (org, key) = setup.target(target)?;
+                commands.describe_access(org, key, entry).await?
+            }
+            AccessList::Delete {
+                target,
+                entry,
+                force,
+            } => {
+                let (org, key) = setup.target(target)?;
+                commands.delete_access(org, key, entry, *force).await?
+            }
+        },
+        Command::Organizations(Organizations::ApiKeys(keys)) => match keys {
+            OrgApiKeys::Describe { target } => commands.describe_org_key(target).await?,
+            OrgApiKeys::Create(args) => commands.create_org_key(args).await?,
+            OrgApiKeys::Assign(args) => commands.update_org_key(args).await?,
+            OrgApiKeys::Delete(args) => commands.delete_org_key(args).await?,
+            OrgApiKeys::List(args) => commands.list_org_keys(args).await?,
+            OrgApiKeys::AccessLists(AccessLists::List { key, org, page }) => {
+                let (org, key) = commands.org_and_key(org.as_deref(), key)?;
+                commands.access_list(org, key, page).await?
+            }
+            OrgApiKeys::AccessLists(AccessLists::Create { key, org, entries }) => {
+                let (org, key) = commands.org_and_key(org.as_deref(), key)?;
+                commands.add_access(org, key, entries).await?
+            }
+            OrgApiKeys::AccessLists(AccessLists::Delete {
+                entry,
+                key,
+                org,
+                force,
+            }) => {
+                let (org, key) = commands.org_and_key(org.as_deref(), key)?;
+                commands.delete_access(org, key, entry, *force).await?
+            }
+        },
+        Command::Projects(Projects::ApiKeys(keys)) => match keys {
+            ProjectApiKeys::List(args) => commands.list_project_keys(args).await?,
+            ProjectApiKeys::Create(args) => commands.create_project_key(args).await?,
+            ProjectApiKeys::Assign(args) => commands.assign(args).await?,
+            ProjectApiKeys::Delete(args) => commands.unassign(args).await?,
+        },
+        Command::OrgKey(OrgKey::Create(args)) => commands.create_org_key(args).await?,
+        Command::ProjectKey(ProjectKey::Create(args)) => commands.create_project_key(args).await?,
+        Command::ProjectKey(ProjectKey::List(args)) => commands.list_project_keys(args).await?,
+        Command::ProjectKey(ProjectKey::Unassign(args)) => commands.unassign(args).await?,
         Command::Apply { file, concurrency } => {
             let allow_unlisted = global.allow_unlisted_roles;
             return apply::run(

@@ -76,17 +76,19 @@ pub fn print<'a>(
             echo::out_json(&serde_json::to_string_pretty(value).unwrap_or_default())?;
         }
         Format::Json { pretty: false } => echo::out_json(&value.to_string())?,
-        Format::Table => {
-            let fields = fields();
-            let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-            let mut table = String::new();
-            for (k, v) in &fields {
-                table.push_str(&format!("{k:<width$}  {}\n", echo::field(v)));
-            }
-            echo::out(&table)?;
-        }
+        Format::Table => echo::out(&table(fields()))?,
     }
     Ok(())
+}
+
+/// Aligned `label  value` lines, each value by [`echo::field`].
+pub fn table(fields: Vec<(&str, String)>) -> String {
+    let width = fields.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut table = String::new();
+    for (k, v) in &fields {
+        table.push_str(&format!("{k:<width$}  {}\n", echo::field(v)));
+    }
+    table
 }
 
 /// Table rows for a key.

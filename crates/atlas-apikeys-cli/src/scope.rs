@@ -135,3 +135,18 @@ impl<S: ScopeKind> Target<S> {
         S::SCOPE
     }
 }
+
+/// A list command's scope id: `SCOPE_ID`, the Atlas CLI's flag, or the
+/// default `Setup::scope_id` finds.
+#[derive(Debug, Args)]
+pub struct ScopeId<S: ScopeKind> {
+    /// The id as a positional.
+    #[arg(id = "id", value_name = "ID",
+          help = format!("`{}`, or give {} or set {}", S::SCOPE.name, S::SCOPE.flag(), S::SCOPE.variable))]
+    pub id: Option<String>,
+    /// The flag's value.
+    #[arg(id = "scope_id", long = S::SCOPE.long, alias = S::SCOPE.kebab, value_name = S::SCOPE.name, help = S::SCOPE.flag_help)]
+    pub flag: Option<String>,
+    #[arg(skip)]
+    scope: PhantomData<S>,
+}

@@ -10,7 +10,7 @@ use atlas_apikeys::{ApiKeyId, ApiKeys, Error};
 
 use crate::cli::{Global, SystemArg};
 use crate::exit::Failure;
-use crate::scope::{ScopeKind, Target};
+use crate::scope::{ScopeId, ScopeKind, Target};
 
 impl From<SystemArg> for System {
     fn from(system: SystemArg) -> Self {
@@ -188,6 +188,32 @@ impl Setup {
         }?;
         let id = parse_id(&id, name).map_err(Failure::usage)?;
         Ok((id, parse_id(&key, "KEY_ID").map_err(Failure::usage)?))
+    }
+
+    /// A list command's scope id: the positional, the Atlas CLI's flag, or
+    /// the environment's or profile's default; parsed.
+    pub fn scope_id<S, Id>(&self, given: &ScopeId<S>) -> Result<Id, Failure>
+    where
+        S: ScopeKind,
+        Id: std::str::FromStr<Err = atlas_apikeys::IdError>,
+    {
+        let scope = S::SCOPE;
+        let (name, flag) = (scope.name, scope.flag());
+        let id = match (given.id.as_deref(), given.flag.as_deref()) {
+            (Some(_), Some(_)) => {
+                return Err(Failure::usage(format!(
+                    "{name} given twice: as ID and with {flag}; give one"
+                )));
+            }
+            (Some(id), None) | (None, Some(id)) => id,
+            (None, None) => scope.default(&self.settings).ok_or_else(|| {
+                Failure::usage(format!(
+                    "missing {name}: give it, or {flag} {name}, or set {}",
+                    scope.variable
+                ))
+            })?,
+        };
+        parse_id(id, name).map_err(Failure::usage)
     }
 
     /// A client for the resolved settings. A dry run needs no credentials,

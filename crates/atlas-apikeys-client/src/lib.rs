@@ -35,6 +35,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod access;
 mod api_version;
 mod auth;
 mod config;
@@ -46,6 +47,7 @@ pub mod key;
 pub mod open_enum;
 pub mod operations;
 mod options;
+mod page;
 mod secret;
 pub mod shown;
 mod system;
@@ -55,6 +57,7 @@ mod wire;
 #[rustfmt::skip]
 mod generated;
 
+pub use access::{AccessEntry, AccessEntryError, AccessListEntry};
 pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles, calendar_date};
 pub use auth::Credentials;
 pub use config::Context;
@@ -66,6 +69,7 @@ pub use ids::{ApiKeyId, OrgId, ProjectId};
 pub use key::ApiKey;
 pub use operations::KeyOperations;
 pub use options::{BuildError, ClientConfig, DryRun, USER_AGENT};
+pub use page::Page;
 pub use secret::{Exposed, Secret};
 pub use system::{System, UnknownSystem};
 pub use wire::limit::{MAX_RESPONSE_BYTES, ResponseTooLarge};

@@ -54,6 +54,11 @@ pub struct Request<'a> {
     pub items_per_page: Option<i64>,
     /// `pageNum`: which page, from 1.
     pub page_num: Option<i64>,
+    /// The access-list entry a path names (`ipAddress`), as written
+    /// (`203.0.113.0/24`; the path escapes its slash).
+    pub access_entry: Option<&'a str>,
+    /// The access-list entries a body sends.
+    pub access_entries: Option<&'a [crate::AccessEntry]>,
 }
 
 impl<'a> Request<'a> {
@@ -74,6 +79,12 @@ pub enum Answer {
     Nothing,
     /// An API key.
     Key(crate::ApiKey),
+    /// A page of API keys.
+    Keys(crate::Page<crate::ApiKey>),
+    /// An access-list entry.
+    Entry(crate::AccessListEntry),
+    /// A page of access-list entries.
+    Entries(crate::Page<crate::AccessListEntry>),
     /// A dry run held the request back: what would have been sent.
     Planned(PlannedRequest),
 }

@@ -3,12 +3,13 @@
 //! users' CI. MongoDB ships no local stand-in for Atlas, Cloud Manager or
 //! Ops Manager.
 //!
-//! - Atlas Admin API v2 (`/api/atlas/v2`): update an organization key, assign
-//!   a key to a project (POST, 204), update its project roles (PATCH);
-//!   versioned by `Accept: application/vnd.atlas.<date>+json`.
+//! - Atlas Admin API v2 (`/api/atlas/v2`): an organization's keys (list,
+//!   create, read, update, delete), a key's access list (list, add, read,
+//!   remove), a project's keys (list, create, assign with POST, update with
+//!   PATCH, unassign); versioned by
+//!   `Accept: application/vnd.atlas.<date>+json`.
 //! - Cloud Manager and Ops Manager public API v1.0 (`/api/public/v1.0`): the
-//!   organization key PATCH, and the project PATCH that both assigns and
-//!   replaces roles.
+//!   same, where the project PATCH both assigns and replaces roles.
 //! - OAuth 2.0 client credentials (`/api/oauth/token`, `/api/oauth/revoke`)
 //!   on Atlas and Cloud Manager.
 //!
@@ -27,6 +28,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod access;
 mod api;
 pub mod config;
 pub mod digest;
@@ -144,6 +146,28 @@ impl Emulator {
     /// Invalidates every issued access token.
     pub fn expire_tokens(&self) {
         self.app.lock().tokens.clear();
+    }
+
+    /// Whether organization `org`'s keys may call only from the addresses
+    /// on their access lists (`IP_ADDRESS_NOT_ON_ACCESS_LIST` otherwise).
+    pub fn require_access_list(&self, org: &str, required: bool) {
+        let mut state = self.app.lock();
+        if required {
+            state.access.required_in.insert(org.to_owned());
+        } else {
+            state.access.required_in.remove(org);
+        }
+    }
+
+    /// Key `id`'s access list, as the API writes its entries.
+    pub fn access_list(&self, id: &str) -> Vec<String> {
+        let state = self.app.lock();
+        let entries = state.access.entries.get(id);
+        entries
+            .into_iter()
+            .flatten()
+            .map(access::Entry::text)
+            .collect()
     }
 
     /// A key's current state, as the seed describes keys.

@@ -18,10 +18,10 @@ struct Dropped;
 pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
     let mut backoff = std::time::Duration::ZERO;
     loop {
-        let stream = match listener.accept().await {
-            Ok((stream, _)) => {
+        let (stream, peer) = match listener.accept().await {
+            Ok((stream, peer)) => {
                 backoff = std::time::Duration::ZERO;
-                stream
+                (stream, peer)
             }
             Err(e) => {
                 // Out of file descriptors, say: waiting beats spinning on an
@@ -39,8 +39,10 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
         let app = app.clone();
         tokio::spawn(async move {
             let service = hyper::service::service_fn(
-                move |request: hyper::Request<hyper::body::Incoming>| {
+                move |mut request: hyper::Request<hyper::body::Incoming>| {
                     let app = app.clone();
+                    // Where the call came from, for access lists.
+                    request.extensions_mut().insert(crate::api::Peer(peer.ip()));
                     async move {
                         let path = request.uri().path().to_owned();
                         let random = !path.starts_with("/api/oauth/");

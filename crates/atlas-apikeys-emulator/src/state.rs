@@ -64,6 +64,8 @@ pub struct State {
     pub counters: Counters,
     /// Scripted answers and the request log.
     pub script: crate::script::Script,
+    /// Keys' access lists, and the organizations that require them.
+    pub access: crate::access::AccessLists,
 }
 
 /// At most this many live tokens; expired ones are dropped first.
@@ -90,6 +92,7 @@ impl State {
             windows: HashMap::new(),
             counters: Counters::default(),
             script: Default::default(),
+            access: Default::default(),
         }
     }
 

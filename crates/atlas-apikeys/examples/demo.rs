@@ -1,14 +1,16 @@
-//! `cargo demo`: the key operations through the SDK against the bundled
-//! emulator, on Atlas (every API version), Cloud Manager and Ops Manager,
-//! with digest and (where offered) a service account, printed as a
-//! transcript. Exits non-zero if anything fails.
+//! `cargo demo`: the life of one key through the SDK against the bundled
+//! emulator (created, given an access-list entry, assigned to a project,
+//! listed, read, changed, unassigned, deleted), on Atlas (every API
+//! version), Cloud Manager and Ops Manager, with digest and (where offered)
+//! a service account, printed as a transcript. Exits non-zero if anything
+//! fails.
 
 use std::process::ExitCode;
 
 use atlas_apikeys::client::ApiVersion;
 use atlas_apikeys::{
-    ApiKey, ApiKeyId, ApiKeys, ApiKeysBuilder, Description, Ensured, OrgId, OrgKeyUpdate, OrgRole,
-    ProjectId, ProjectKeyUpdate, ProjectRole, ProjectRoles,
+    AccessEntry, ApiKey, ApiKeyId, ApiKeys, ApiKeysBuilder, Description, Ensured, NewOrgKey, OrgId,
+    OrgKeyUpdate, OrgRole, ProjectId, ProjectKeyUpdate, ProjectRole, ProjectRoles,
 };
 use atlas_apikeys_emulator::{Config, Emulator, System, defaults};
 
@@ -28,8 +30,10 @@ fn roles(key: &ApiKey) -> String {
     out
 }
 
-fn stored(emu: &Emulator) -> String {
-    let key = emu.api_key(defaults::TARGET.id).expect("seeded key");
+fn stored(emu: &Emulator, id: &ApiKeyId) -> String {
+    let Some(key) = emu.api_key(id.as_str()) else {
+        return "(gone)".into();
+    };
     let mut out = format!("org [{}]", key.grants.org_roles.join(", "));
     for (p, list) in &key.grants.project_roles {
         out.push_str(&format!("; project {p} [{}]", list.join(", ")));
@@ -52,7 +56,7 @@ fn request(
         op.1.replace("{orgId}", org.as_str())
             .replace("{groupId}", project.as_str())
             .replace("{apiUserId}", key.as_str());
-    format!("{:<5} {path}", op.0)
+    format!("{:<6} {path}", op.0)
 }
 
 struct Run {
@@ -103,7 +107,6 @@ async fn demo(run: &Run) -> Result<(), String> {
         version.version,
         emu.url()
     );
-    println!("   roles before            {}", stored(&emu));
 
     // Caught before anything is sent: a project role in an org-key update.
     let wrong = OrgKeyUpdate::new().roles([OrgRole::from("GROUP_OWNER")]);
@@ -119,14 +122,19 @@ async fn demo(run: &Run) -> Result<(), String> {
         }
     }
 
+    // The life of one key: created, given an access-list entry, assigned,
+    // listed, read, changed, unassigned, deleted.
     let desc = Description::new(format!(
-        "deploy bot, rotated on {} {}",
+        "deploy bot on {} {}",
         version.system, version.version
     ))
     .map_err(|e| e.to_string())?;
-    let update = OrgKeyUpdate::new()
-        .description(desc)
-        .roles([OrgRole::OrgMember, OrgRole::OrgReadOnly]);
+    let new = NewOrgKey::new(desc, [OrgRole::OrgMember]);
+    let created = keys
+        .create_org_key(&org, &new)
+        .await
+        .map_err(|e| format!("create: {e}"))?;
+    let key = created.id;
     // Atlas assigns with POST (204); the public API's one PATCH assigns or
     // replaces (200), and its projects take other roles.
     let (first, second, assign_op, assigned) = if run.version.system == System::Atlas {
@@ -142,36 +150,65 @@ async fn demo(run: &Run) -> Result<(), String> {
         )
     };
     let step = |label: &str, op: &str, outcome: String| {
-        println!("{label:<26}{}", request(version, op, &org, &project, &key));
+        println!("{label:<28}{}", request(version, op, &org, &project, &key));
         println!("   {outcome}");
     };
-
-    let updated = keys
-        .update_org_key(&org, &key, &update)
-        .await
-        .map_err(|e| format!("update org key: {e}"))?;
-    let desc = updated.description.as_deref().unwrap_or("");
-    let outcome = format!(
-        "desc {desc:?}, roles [ORG_MEMBER, ORG_READ_ONLY] -> {}",
-        roles(&updated)
+    let shown = match &created.private_key {
+        Some(_) => "private key shown this once (kept, not printed)",
+        None => "no private key in the answer",
+    };
+    let public = created.public_key.as_deref().unwrap_or("?");
+    step(
+        "1. create org key",
+        "createOrgApiKey",
+        format!("{key}, public key {public}, {shown}"),
     );
-    step("1. update org key", "updateOrgApiKey", outcome);
+
+    let entry: AccessEntry = "127.0.0.0/8".parse().map_err(|e| format!("{e}"))?;
+    let list = keys
+        .add_access_entries(&org, &key, &[entry])
+        .await
+        .map_err(|e| format!("access list: {e}"))?;
+    let outcome = format!("{entry} -> {} entry on its list", list.results.len());
+    step(
+        "2. add access-list entry",
+        "createOrgApiKeyAccessListEntry",
+        outcome,
+    );
 
     keys.assign_to_project(&project, &key, &ProjectRoles::new([first.clone()]))
         .await
         .map_err(|e| format!("assign: {e}"))?;
     let outcome = format!("roles [{}] -> {assigned}", first.as_str());
-    step("2. assign to project", assign_op, outcome);
+    step("3. assign to project", assign_op, outcome);
 
+    let listed = keys
+        .list_project_keys(&project)
+        .await
+        .map_err(|e| format!("list: {e}"))?;
+    let among = listed.iter().any(|k| k.id == key);
+    let outcome = format!(
+        "{} key(s) in the project; the new one among them: {among}",
+        listed.len()
+    );
+    step("4. list project keys", "listGroupApiKeys", outcome);
+
+    let read = keys
+        .org_key(&org, &key)
+        .await
+        .map_err(|e| format!("describe: {e}"))?;
+    step("5. describe org key", "getOrgApiKey", roles(&read));
+
+    let update = OrgKeyUpdate::new().roles([OrgRole::OrgMember, OrgRole::OrgReadOnly]);
+    keys.update_org_key(&org, &key, &update)
+        .await
+        .map_err(|e| format!("update org key: {e}"))?;
     let update = ProjectKeyUpdate::new().roles([second.clone(), first.clone()]);
     let updated = keys
         .update_project_roles(&project, &key, &update)
         .await
         .map_err(|e| format!("update roles: {e}"))?;
-    let (a, b) = (second.as_str(), first.as_str());
-    let outcome = format!("roles [{a}, {b}] -> {}", roles(&updated));
-    step("3. update project roles", "updateGroupApiKeyRoles", outcome);
-
+    step("6. change roles", "updateGroupApiKeyRoles", roles(&updated));
     match keys
         .ensure_project_roles(
             &project,
@@ -180,28 +217,40 @@ async fn demo(run: &Run) -> Result<(), String> {
         )
         .await
     {
-        Ok(Ensured::Updated(k)) if run.version.system == System::Atlas => {
-            println!(
-                "   ensure GROUP_OWNER      409 API_KEY_ALREADY_IN_GROUP -> roles replaced: {}",
-                roles(&k)
-            );
-        }
+        Ok(Ensured::Updated(k)) if run.version.system == System::Atlas => println!(
+            "   ensure GROUP_OWNER: 409 API_KEY_ALREADY_IN_GROUP -> roles replaced: {}",
+            roles(&k)
+        ),
         Ok(Ensured::Set(k)) => println!(
-            "   ensure GROUP_OWNER      the one PATCH assigns or replaces: {}",
+            "   ensure GROUP_OWNER: the one PATCH assigns or replaces: {}",
             roles(&k)
         ),
         Ok(other) => return Err(format!("ensure: expected an update, got {other:?}")),
         Err(e) => return Err(format!("ensure: {e}")),
     }
-    // The read: the key as the server now holds it, where the version
-    // offers it.
-    match keys.org_key(&org, &key).await {
-        Ok(read) => step("4. describe org key", "getOrgApiKey", roles(&read)),
-        Err(e @ atlas_apikeys::Error::Unsupported { .. }) => println!("   describe: {e}"),
-        Err(e) => return Err(format!("describe: {e}")),
-    }
+
+    keys.unassign_from_project(&project, &key)
+        .await
+        .map_err(|e| format!("unassign: {e}"))?;
+    step(
+        "7. unassign from project",
+        "removeGroupApiKey",
+        format!("204; stored: {}", stored(&emu, &key)),
+    );
+
+    keys.delete_org_key(&org, &key)
+        .await
+        .map_err(|e| format!("delete: {e}"))?;
+    let after = match keys.org_key(&org, &key).await {
+        Err(e) if e.is_code("API_KEY_NOT_FOUND") => "read again: 404 API_KEY_NOT_FOUND".to_owned(),
+        other => return Err(format!("the deleted key still answers: {other:?}")),
+    };
+    step(
+        "8. delete org key",
+        "deleteOrgApiKey",
+        format!("204; {after}"),
+    );
     let c = emu.counters();
-    println!("   roles after             {}", stored(&emu));
     println!(
         "   {} HTTP requests to the API ({} digest challenge(s)), {} token request(s)",
         c.exchanges, c.challenges, c.token_requests

@@ -146,6 +146,68 @@ impl<R: ScopedRole> KeyUpdate<R> {
     }
 }
 
+/// A new API key: its description and its roles of one scope, both
+/// required (at least one role). Use it as [`NewOrgKey`] or
+/// [`NewProjectKey`].
+///
+/// ```
+/// use atlas_apikeys::{Description, NewOrgKey, OrgRole};
+/// let new = NewOrgKey::new(Description::new("deploy bot")?, [OrgRole::OrgMember]);
+/// # Ok::<(), atlas_apikeys::DescriptionError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewKey<R> {
+    pub(crate) desc: Description,
+    pub(crate) roles: Vec<R>,
+    pub(crate) allow_unlisted: bool,
+    checked: CheckedFor,
+}
+
+/// A new organization API key, with organization roles.
+pub type NewOrgKey = NewKey<OrgRole>;
+
+/// A new organization API key created in a project, with project roles.
+pub type NewProjectKey = NewKey<ProjectRole>;
+
+impl<R: ScopedRole> NewKey<R> {
+    /// A key described by `desc`, with these roles (at least one, no
+    /// duplicates, checked when sent).
+    pub fn new(desc: Description, roles: impl IntoIterator<Item = R>) -> Self {
+        Self {
+            desc,
+            roles: roles.into_iter().collect(),
+            allow_unlisted: false,
+            checked: CheckedFor::default(),
+        }
+    }
+
+    /// Lets well-formed names of this scope the SDK does not know through.
+    pub fn allow_unlisted_roles(mut self) -> Self {
+        self.allow_unlisted = true;
+        self.checked = CheckedFor::default();
+        self
+    }
+
+    checked_methods!();
+
+    /// The description.
+    pub fn description(&self) -> &Description {
+        &self.desc
+    }
+
+    /// The roles.
+    pub fn roles(&self) -> &[R] {
+        &self.roles
+    }
+
+    /// Checks the documented rules for `version`: roles non-empty, unique,
+    /// of this scope, and documented by `version` (the description is
+    /// checked when made).
+    pub fn validate(&self, version: &ApiVersion) -> Result<(), ValidationError> {
+        roles::check(&self.roles, version, self.allow_unlisted, "roles")
+    }
+}
+
 /// The project roles to give an organization API key: for assigning it to a
 /// project, or for making its roles there exactly these.
 ///

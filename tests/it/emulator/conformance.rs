@@ -1,6 +1,7 @@
 //! Every answer conforms to the fragments' schemas, and every malformed request gets an `ApiError`, for every Atlas version.
 
 use super::*;
+use atlas_apikeys::client::Op;
 
 #[tokio::test]
 async fn responses_conform_to_the_fragments_and_bad_requests_get_api_errors() {
@@ -96,7 +97,7 @@ async fn conforms(version: &'static ApiVersion) {
             400,
             "INVALID_QUERY_PARAMETER",
         ),
-        org("DELETE", "", 405, "METHOD_NOT_ALLOWED"),
+        org("PUT", "", 405, "METHOD_NOT_ALLOWED"),
         (
             "PATCH",
             ORG_PATH,
@@ -108,11 +109,13 @@ async fn conforms(version: &'static ApiVersion) {
         org("PATCH", &"x".repeat(70_000), 413, "PAYLOAD_TOO_LARGE"),
     ];
     // The read, where the version offers it: what it answers conforms too.
-    if version
-        .offers(atlas_apikeys::client::Op::GetOrgKey)
-        .is_some()
-    {
+    if version.offers(Op::GetOrgKey).is_some() {
         cases.insert(1, org("GET", "", 200, ""));
+    }
+    // Unassigning, where offered: then the key is in no project.
+    if version.offers(Op::UnassignFromProject).is_some() {
+        cases.insert(5, group("DELETE", "", 204, ""));
+        cases.insert(6, group("DELETE", "", 404, "API_KEY_NOT_FOUND"));
     }
     for (method, template, path, body, status, code) in cases {
         let r = raw(&http, &emu, &bearer, (method, &dated), &path, &body).await;
@@ -193,6 +196,172 @@ async fn conforms(version: &'static ApiVersion) {
             .await;
         if let Ok(r) = r {
             assert_eq!(r.status().as_u16(), 401, "{auth:?}");
+        }
+    }
+    // Deleting the key, where offered, last: then it is not found.
+    if version.offers(Op::DeleteOrgKey).is_some() {
+        for (status, code) in [(204, ""), (404, "API_KEY_NOT_FOUND")] {
+            let r = raw(&http, &emu, &bearer, ("DELETE", &dated), &org_path, "").await;
+            assert_eq!(r.status, status, "{}", r.body);
+            if status == 404 {
+                assert_eq!(r.body["errorCode"], code);
+                assert!(fragment.violations(&r.body, &api_error).is_empty());
+            }
+        }
+    }
+}
+
+/// The rest of a key's life answers as each version's fragment says too:
+/// lists, new keys (with their private key whole), access lists; and its
+/// bad requests get `ApiError`s.
+#[tokio::test]
+async fn the_life_of_a_key_conforms_to_the_fragments() {
+    for version in atlas_apikeys::atlas_versions() {
+        if version.offers(Op::ListOrgKeys).is_none() {
+            continue;
+        }
+        let emu = emulator(Config::default()).await;
+        let http = reqwest::Client::new();
+        let bearer = token(&http, &emu).await;
+        let fragment = Fragment::load(&format!("atlas-{}.json", version.version));
+        let dated = dated(version);
+        let (org, project, key) = (defaults::ORG, defaults::PROJECT, defaults::TARGET.id);
+        let keys = "/api/atlas/v2/orgs/{orgId}/apiKeys";
+        let group_keys = "/api/atlas/v2/groups/{groupId}/apiKeys";
+        let access = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList";
+        let entry = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}";
+        let api_error = json!({ "$ref": "#/components/schemas/ApiError" });
+        let cases: Vec<(&str, &str, String, &str, u16, &str)> = vec![
+            (
+                "GET",
+                keys,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys?includeCount=true"),
+                "",
+                200,
+                "",
+            ),
+            (
+                "POST",
+                keys,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys"),
+                r#"{"desc":"new","roles":["ORG_MEMBER"]}"#,
+                200,
+                "",
+            ),
+            (
+                "POST",
+                keys,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys"),
+                r#"{"roles":["ORG_MEMBER"]}"#,
+                400,
+                "MISSING_ATTRIBUTE",
+            ),
+            (
+                "GET",
+                group_keys,
+                format!("/api/atlas/v2/groups/{project}/apiKeys"),
+                "",
+                200,
+                "",
+            ),
+            (
+                "POST",
+                group_keys,
+                format!("/api/atlas/v2/groups/{project}/apiKeys"),
+                r#"{"desc":"p","roles":["GROUP_READ_ONLY"]}"#,
+                200,
+                "",
+            ),
+            (
+                "GET",
+                keys,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys?itemsPerPage=501"),
+                "",
+                400,
+                "INVALID_QUERY_PARAMETER",
+            ),
+            (
+                "POST",
+                access,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys/{key}/accessList"),
+                r#"[{"cidrBlock":"127.0.0.0/8"},{"ipAddress":"192.0.2.7"}]"#,
+                200,
+                "",
+            ),
+            (
+                "POST",
+                access,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys/{key}/accessList"),
+                r#"[{"cidrBlock":"10.0.0.1/8"}]"#,
+                400,
+                "INVALID_IP_ADDRESS_OR_CIDR_NOTATION",
+            ),
+            (
+                "POST",
+                access,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys/{key}/accessList"),
+                r#"[{"cidrBlock":"10.0.0.0/8","ipAddress":"10.0.0.1"}]"#,
+                400,
+                "INVALID_IP_ADDRESS_OR_CIDR_NOTATION",
+            ),
+            (
+                "GET",
+                access,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys/{key}/accessList"),
+                "",
+                200,
+                "",
+            ),
+            (
+                "GET",
+                entry,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys/{key}/accessList/127.0.0.0%2F8"),
+                "",
+                200,
+                "",
+            ),
+            (
+                "GET",
+                entry,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys/{key}/accessList/203.0.113.1"),
+                "",
+                404,
+                "API_KEY_ACCESS_LIST_ENTRY_NOT_FOUND",
+            ),
+            (
+                "DELETE",
+                entry,
+                format!("/api/atlas/v2/orgs/{org}/apiKeys/{key}/accessList/192.0.2.7"),
+                "",
+                204,
+                "",
+            ),
+        ];
+        for (method, template, path, body, status, code) in cases {
+            let r = raw(&http, &emu, &bearer, (method, &dated), &path, body).await;
+            let what = format!("{} {method} {path}", version.version);
+            assert_eq!(r.status, status, "{what}: {}", r.body);
+            if status >= 400 {
+                assert_eq!(r.body["errorCode"], code, "{what}");
+                assert!(
+                    fragment.violations(&r.body, &api_error).is_empty(),
+                    "{what}"
+                );
+            } else if status == 200 {
+                let schema = fragment
+                    .response_schema(method, template, 200)
+                    .expect("documented 200");
+                let v = fragment.violations(&r.body, &schema);
+                assert!(v.is_empty(), "{what}: {v:?}");
+                if method == "POST" && template != access {
+                    let private = r.body["privateKey"].as_str().unwrap_or_default();
+                    assert_eq!(
+                        private.len(),
+                        36,
+                        "{what}: the new key's private key, whole"
+                    );
+                }
+            }
         }
     }
 }

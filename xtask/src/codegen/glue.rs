@@ -250,8 +250,32 @@ fn body_value(g: &Generated, ty: &Type) -> Result<TokenStream, String> {
         .get(&name)
         .ok_or_else(|| format!("body type {name} is not a generated struct"))?;
     let ty = format_ident!("{}", name);
+    // A list of access-list entries: one item per entry of the request.
+    if list
+        && s.fields
+            .iter()
+            .any(|(_, wire, _)| wire == "ipAddress" || wire == "cidrBlock")
+    {
+        let fields = s.fields.iter().map(|(ident, wire, _)| match wire.as_str() {
+            "ipAddress" => quote!(#ident: e.ip_address()),
+            "cidrBlock" => quote!(#ident: e.cidr_block()),
+            _ => quote!(#ident: ::std::default::Default::default()),
+        });
+        return Ok(quote! {
+            let body: ::std::vec::Vec<types::#ty> = req
+                .access_entries
+                .unwrap_or_default()
+                .iter()
+                .map(|e| types::#ty { #(#fields),* })
+                .collect();
+        });
+    }
     let fields = s.fields.iter().map(|(ident, wire, ty)| {
         match (wire.as_str(), inner_type_name(ty).as_deref()) {
+            // A required description is a construction error when absent.
+            ("desc", _) if last_ident(ty).as_deref() != Some("Option") => {
+                quote!(#ident: crate::operations::need(req.desc, "desc")?.to_owned())
+            }
             ("desc", _) => quote!(#ident: crate::operations::Input::input(req.desc)),
             ("roles", Some("OrgRole")) => {
                 quote!(#ident: crate::operations::Input::input(req.org_roles))

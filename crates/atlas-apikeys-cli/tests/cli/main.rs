@@ -173,9 +173,12 @@ fn json(out: &Out) -> Value {
     serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
 }
 
+mod access;
+mod created;
 mod exit_codes;
 mod habits;
 mod help;
 mod hostile;
+mod lifecycle;
 mod secrets;
 mod systems;

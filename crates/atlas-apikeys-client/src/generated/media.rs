@@ -17,42 +17,116 @@
 pub enum Op {
     /// Updates an organization API key: its description and/or organization roles. (`updateOrgApiKey`)
     UpdateOrgKey,
+    /// Lists an organization's API keys, a page at a time. (`listOrgApiKeys`)
+    ListOrgKeys,
+    /// Creates an organization API key; its answer holds the private key, shown this once. (`createOrgApiKey`)
+    CreateOrgKey,
     /// Returns one organization API key, with its roles in the organization and its projects. (`getOrgApiKey`)
     GetOrgKey,
+    /// Deletes an organization API key, and with it every project assignment and access-list entry. (`deleteOrgApiKey`)
+    DeleteOrgKey,
+    /// Lists the organization API keys assigned to a project, a page at a time. (`listGroupApiKeys`)
+    ListProjectKeys,
+    /// Creates an organization API key and assigns it to a project; its answer holds the private key, shown this once. (`createGroupApiKey`)
+    CreateProjectKey,
     /// Assigns an organization API key to a project with project roles. (`addGroupApiKey`)
     AssignToProject,
     /// Replaces a key's roles (and, where taken, its description) in a project. (`updateGroupApiKeyRoles`)
     UpdateProjectKey,
+    /// Takes an organization API key out of a project; the key stays in the organization. (`removeGroupApiKey`)
+    UnassignFromProject,
+    /// Lists the addresses an organization API key may call from, a page at a time. (`listOrgApiKeyAccessListEntries`)
+    ListAccessEntries,
+    /// Adds addresses or CIDR blocks to an organization API key's access list; answers the list. (`createOrgApiKeyAccessListEntry`)
+    AddAccessEntries,
+    /// Returns one entry of an organization API key's access list. (`getOrgApiKeyAccessListEntry`)
+    GetAccessEntry,
+    /// Removes one entry from an organization API key's access list. (`deleteOrgApiKeyAccessListEntry`)
+    DeleteAccessEntry,
 }
 impl Op {
     /// Every covered operation.
     pub const ALL: &'static [Op] = &[
         Op::UpdateOrgKey,
+        Op::ListOrgKeys,
+        Op::CreateOrgKey,
         Op::GetOrgKey,
+        Op::DeleteOrgKey,
+        Op::ListProjectKeys,
+        Op::CreateProjectKey,
         Op::AssignToProject,
         Op::UpdateProjectKey,
+        Op::UnassignFromProject,
+        Op::ListAccessEntries,
+        Op::AddAccessEntries,
+        Op::GetAccessEntry,
+        Op::DeleteAccessEntry,
     ];
     /// The operationId that serves it (upstream's newest name).
     pub fn api_name(self) -> &'static str {
         match self {
             Op::UpdateOrgKey => "updateOrgApiKey",
+            Op::ListOrgKeys => "listOrgApiKeys",
+            Op::CreateOrgKey => "createOrgApiKey",
             Op::GetOrgKey => "getOrgApiKey",
+            Op::DeleteOrgKey => "deleteOrgApiKey",
+            Op::ListProjectKeys => "listGroupApiKeys",
+            Op::CreateProjectKey => "createGroupApiKey",
             Op::AssignToProject => "addGroupApiKey",
             Op::UpdateProjectKey => "updateGroupApiKeyRoles",
+            Op::UnassignFromProject => "removeGroupApiKey",
+            Op::ListAccessEntries => "listOrgApiKeyAccessListEntries",
+            Op::AddAccessEntries => "createOrgApiKeyAccessListEntry",
+            Op::GetAccessEntry => "getOrgApiKeyAccessListEntry",
+            Op::DeleteAccessEntry => "deleteOrgApiKeyAccessListEntry",
         }
     }
     /// Where a version lacks it, the operationId that serves it instead.
     pub fn stand_in(self) -> Option<&'static str> {
         match self {
             Op::UpdateOrgKey => None,
+            Op::ListOrgKeys => None,
+            Op::CreateOrgKey => None,
             Op::GetOrgKey => None,
+            Op::DeleteOrgKey => None,
+            Op::ListProjectKeys => None,
+            Op::CreateProjectKey => None,
             Op::AssignToProject => Some("updateGroupApiKeyRoles"),
             Op::UpdateProjectKey => None,
+            Op::UnassignFromProject => None,
+            Op::ListAccessEntries => None,
+            Op::AddAccessEntries => None,
+            Op::GetAccessEntry => None,
+            Op::DeleteAccessEntry => None,
         }
     }
 }
 /// Media types per operation.
 pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
+    crate::OperationMedia {
+        operation_id: "list_group_api_keys",
+        api_name: "listGroupApiKeys",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_group_api_key",
+        api_name: "createGroupApiKey",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "remove_group_api_key",
+        api_name: "removeGroupApiKey",
+        method: "DELETE",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
     crate::OperationMedia {
         operation_id: "update_group_api_key_roles",
         api_name: "updateGroupApiKeyRoles",
@@ -70,6 +144,30 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
         content_type: Some("application/vnd.atlas.2023-01-01+json"),
     },
     crate::OperationMedia {
+        operation_id: "list_org_api_keys",
+        api_name: "listOrgApiKeys",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key",
+        api_name: "createOrgApiKey",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key",
+        api_name: "deleteOrgApiKey",
+        method: "DELETE",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
         operation_id: "get_org_api_key",
         api_name: "getOrgApiKey",
         method: "GET",
@@ -85,9 +183,65 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
         accept: "application/vnd.atlas.2023-01-01+json",
         content_type: Some("application/vnd.atlas.2023-01-01+json"),
     },
+    crate::OperationMedia {
+        operation_id: "list_org_api_key_access_list_entries",
+        api_name: "listOrgApiKeyAccessListEntries",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key_access_list_entry",
+        api_name: "createOrgApiKeyAccessListEntry",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key_access_list_entry",
+        api_name: "deleteOrgApiKeyAccessListEntry",
+        method: "DELETE",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "get_org_api_key_access_list_entry",
+        api_name: "getOrgApiKeyAccessListEntry",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
 ];
 /// Media types per operation.
 pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
+    crate::OperationMedia {
+        operation_id: "list_group_api_keys",
+        api_name: "listGroupApiKeys",
+        method: "GET",
+        path: "/api/public/v1.0/groups/{groupId}/apiKeys",
+        accept: "application/json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_group_api_key",
+        api_name: "createGroupApiKey",
+        method: "POST",
+        path: "/api/public/v1.0/groups/{groupId}/apiKeys",
+        accept: "application/json",
+        content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "remove_group_api_key",
+        api_name: "removeGroupApiKey",
+        method: "DELETE",
+        path: "/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}",
+        accept: "application/json",
+        content_type: None,
+    },
     crate::OperationMedia {
         operation_id: "update_group_api_key_roles",
         api_name: "updateGroupApiKeyRoles",
@@ -95,6 +249,30 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
         path: "/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}",
         accept: "application/json",
         content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "list_org_api_keys",
+        api_name: "listOrgApiKeys",
+        method: "GET",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys",
+        accept: "application/json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key",
+        api_name: "createOrgApiKey",
+        method: "POST",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys",
+        accept: "application/json",
+        content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key",
+        api_name: "deleteOrgApiKey",
+        method: "DELETE",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/json",
+        content_type: None,
     },
     crate::OperationMedia {
         operation_id: "get_org_api_key",
@@ -111,6 +289,38 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
         path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}",
         accept: "application/json",
         content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "list_org_api_key_access_list_entries",
+        api_name: "listOrgApiKeyAccessListEntries",
+        method: "GET",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key_access_list_entry",
+        api_name: "createOrgApiKeyAccessListEntry",
+        method: "POST",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/json",
+        content_type: Some("application/json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key_access_list_entry",
+        api_name: "deleteOrgApiKeyAccessListEntry",
+        method: "DELETE",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "get_org_api_key_access_list_entry",
+        api_name: "getOrgApiKeyAccessListEntry",
+        method: "GET",
+        path: "/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/json",
+        content_type: None,
     },
 ];
 /// Every Atlas resource version the tables above name, oldest first.

@@ -80,6 +80,18 @@ pub mod types {
         )]
         pub role_name: ::std::option::Option<crate::generated::enums::RoleName>,
     }
+    ///`CreateAtlasOrganizationApiKey`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateAtlasOrganizationApiKey {
+        pub desc: ::std::string::String,
+        pub roles: ::std::vec::Vec<crate::generated::enums::OrgRole>,
+    }
+    ///`CreateAtlasProjectApiKey`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateAtlasProjectApiKey {
+        pub desc: ::std::string::String,
+        pub roles: ::std::vec::Vec<crate::generated::enums::ProjectRole>,
+    }
     ///`FieldViolation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct FieldViolation {
@@ -93,6 +105,30 @@ pub mod types {
         pub href: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rel: ::std::option::Option<::std::string::String>,
+    }
+    ///`PaginatedApiApiUserView`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PaginatedApiApiUserView {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+        pub results: ::std::vec::Vec<ApiKeyUserDetails>,
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    ///`PaginatedApiUserAccessListResponseView`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PaginatedApiUserAccessListResponseView {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+        pub results: ::std::vec::Vec<UserAccessListResponse>,
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
     }
     ///`UpdateAtlasOrganizationApiKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -109,6 +145,50 @@ pub mod types {
         pub desc: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<crate::generated::enums::ProjectRole>,
+    }
+    ///`UserAccessListRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UserAccessListRequest {
+        #[serde(
+            rename = "cidrBlock",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cidr_block: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ipAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+    }
+    ///`UserAccessListResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UserAccessListResponse {
+        #[serde(
+            rename = "cidrBlock",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cidr_block: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ipAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "lastUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_used: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "lastUsedAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_used_address: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
     }
     ///`UserAccessRoleAssignment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -199,6 +279,180 @@ impl ClientInfo<crate::Context> for Client {
 impl ClientHooks<crate::Context> for &Client {}
 #[allow(clippy::all)]
 impl Client {
+    /// Builds the request [`Self::list_group_api_keys`] sends.
+    #[doc(hidden)]
+    pub fn list_group_api_keys_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/groups/{}/apiKeys", self.baseurl, encode_path(group_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/atlas/v2/groups/{groupId}/apiKeys`
+
+*/
+    pub async fn list_group_api_keys<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::PaginatedApiApiUserView>, Error<types::ApiError>> {
+        let request = self
+            .list_group_api_keys_request(
+                group_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_group_api_keys",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_group_api_key`] sends.
+    #[doc(hidden)]
+    pub fn create_group_api_key_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::CreateAtlasProjectApiKey,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/groups/{}/apiKeys", self.baseurl, encode_path(group_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/atlas/v2/groups/{groupId}/apiKeys`
+
+*/
+    pub async fn create_group_api_key<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::CreateAtlasProjectApiKey,
+    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+        let request = self
+            .create_group_api_key_request(group_id, envelope, pretty, body)?;
+        let info = OperationInfo {
+            operation_id: "create_group_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /// Builds the request [`Self::add_group_api_key`] sends.
     #[doc(hidden)]
     pub fn add_group_api_key_request<'a>(
@@ -260,6 +514,85 @@ impl Client {
             .await?;
         match response.status().as_u16() {
             204u16 => Ok(ResponseValue::empty(response)),
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::remove_group_api_key`] sends.
+    #[doc(hidden)]
+    pub fn remove_group_api_key_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/groups/{}/apiKeys/{}", self.baseurl, encode_path(group_id),
+            encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        ),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `DELETE` request to `/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn remove_group_api_key<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .remove_group_api_key_request(group_id, api_user_id, envelope, pretty)?;
+        let info = OperationInfo {
+            operation_id: "remove_group_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -387,6 +720,179 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Builds the request [`Self::list_org_api_keys`] sends.
+    #[doc(hidden)]
+    pub fn list_org_api_keys_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys", self.baseurl, encode_path(org_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/atlas/v2/orgs/{orgId}/apiKeys`
+
+*/
+    pub async fn list_org_api_keys<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::PaginatedApiApiUserView>, Error<types::ApiError>> {
+        let request = self
+            .list_org_api_keys_request(
+                org_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_org_api_keys",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn create_org_api_key_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::CreateAtlasOrganizationApiKey,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys", self.baseurl, encode_path(org_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/atlas/v2/orgs/{orgId}/apiKeys`
+
+*/
+    pub async fn create_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::CreateAtlasOrganizationApiKey,
+    ) -> Result<ResponseValue<types::ApiKeyUserDetails>, Error<types::ApiError>> {
+        let request = self.create_org_api_key_request(org_id, envelope, pretty, body)?;
+        let info = OperationInfo {
+            operation_id: "create_org_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /// Builds the request [`Self::get_org_api_key`] sends.
     #[doc(hidden)]
     pub fn get_org_api_key_request<'a>(
@@ -445,6 +951,82 @@ impl Client {
             .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::delete_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn delete_org_api_key_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
+            encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        ),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `DELETE` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn delete_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .delete_org_api_key_request(org_id, api_user_id, envelope, pretty)?;
+        let info = OperationInfo {
+            operation_id: "delete_org_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -545,6 +1127,397 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Builds the request [`Self::list_org_api_key_access_list_entries`] sends.
+    #[doc(hidden)]
+    pub fn list_org_api_key_access_list_entries_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys/{}/accessList", self.baseurl,
+            encode_path(org_id), encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList`
+
+*/
+    pub async fn list_org_api_key_access_list_entries<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<
+        ResponseValue<types::PaginatedApiUserAccessListResponseView>,
+        Error<types::ApiError>,
+    > {
+        let request = self
+            .list_org_api_key_access_list_entries_request(
+                org_id,
+                api_user_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_org_api_key_access_list_entries",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_org_api_key_access_list_entry`] sends.
+    #[doc(hidden)]
+    pub fn create_org_api_key_access_list_entry_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+        body: &'a ::std::vec::Vec<types::UserAccessListRequest>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys/{}/accessList", self.baseurl,
+            encode_path(org_id), encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .post(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    )
+                                    .json(&body),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList`
+
+*/
+    pub async fn create_org_api_key_access_list_entry<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+        body: &'a ::std::vec::Vec<types::UserAccessListRequest>,
+    ) -> Result<
+        ResponseValue<types::PaginatedApiUserAccessListResponseView>,
+        Error<types::ApiError>,
+    > {
+        let request = self
+            .create_org_api_key_access_list_entry_request(
+                org_id,
+                api_user_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+                body,
+            )?;
+        let info = OperationInfo {
+            operation_id: "create_org_api_key_access_list_entry",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::get_org_api_key_access_list_entry`] sends.
+    #[doc(hidden)]
+    pub fn get_org_api_key_access_list_entry_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        ip_address: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", self.baseurl,
+            encode_path(org_id), encode_path(api_user_id), encode_path(ip_address),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        ),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}`
+
+*/
+    pub async fn get_org_api_key_access_list_entry<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        ip_address: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::UserAccessListResponse>, Error<types::ApiError>> {
+        let request = self
+            .get_org_api_key_access_list_entry_request(
+                org_id,
+                api_user_id,
+                ip_address,
+                envelope,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "get_org_api_key_access_list_entry",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::delete_org_api_key_access_list_entry`] sends.
+    #[doc(hidden)]
+    pub fn delete_org_api_key_access_list_entry_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        ip_address: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/atlas/v2/orgs/{}/apiKeys/{}/accessList/{}", self.baseurl,
+            encode_path(org_id), encode_path(api_user_id), encode_path(ip_address),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        ),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `DELETE` request to `/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}`
+
+*/
+    pub async fn delete_org_api_key_access_list_entry<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        ip_address: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .delete_org_api_key_access_list_entry_request(
+                org_id,
+                api_user_id,
+                ip_address,
+                envelope,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "delete_org_api_key_access_list_entry",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -590,6 +1563,56 @@ impl crate::operations::KeyOperations for Client {
                         )
                         .await
                 }
+                crate::Op::ListOrgKeys => {
+                    let request = (|| {
+                        self.list_org_api_keys_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_org_api_keys",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Keys)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::CreateOrgKey => {
+                    let request = (|| {
+                        let body = types::CreateAtlasOrganizationApiKey {
+                            desc: crate::operations::need(req.desc, "desc")?.to_owned(),
+                            roles: crate::operations::Input::input(req.org_roles),
+                        };
+                        self.create_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
+                            },
+                        )
+                        .await
+                }
                 crate::Op::GetOrgKey => {
                     let request = (|| {
                         self.get_org_api_key_request(
@@ -605,6 +1628,75 @@ impl crate::operations::KeyOperations for Client {
                             &self.inner,
                             request,
                             "get_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::DeleteOrgKey => {
+                    let request = (|| {
+                        self.delete_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "delete_org_api_key",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
+                        )
+                        .await
+                }
+                crate::Op::ListProjectKeys => {
+                    let request = (|| {
+                        self.list_group_api_keys_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_group_api_keys",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Keys)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::CreateProjectKey => {
+                    let request = (|| {
+                        let body = types::CreateAtlasProjectApiKey {
+                            desc: crate::operations::need(req.desc, "desc")?.to_owned(),
+                            roles: crate::operations::Input::input(req.project_roles),
+                        };
+                        self.create_group_api_key_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_group_api_key",
                             |body: &[u8]| {
                                 crate::operations::decode(body)
                                     .map(crate::operations::Answer::Key)
@@ -664,6 +1756,128 @@ impl crate::operations::KeyOperations for Client {
                                 crate::operations::decode(body)
                                     .map(crate::operations::Answer::Key)
                             },
+                        )
+                        .await
+                }
+                crate::Op::UnassignFromProject => {
+                    let request = (|| {
+                        self.remove_group_api_key_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "remove_group_api_key",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
+                        )
+                        .await
+                }
+                crate::Op::ListAccessEntries => {
+                    let request = (|| {
+                        self.list_org_api_key_access_list_entries_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_org_api_key_access_list_entries",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Entries)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::AddAccessEntries => {
+                    let request = (|| {
+                        let body: ::std::vec::Vec<types::UserAccessListRequest> = req
+                            .access_entries
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|e| types::UserAccessListRequest {
+                                cidr_block: e.cidr_block(),
+                                ip_address: e.ip_address(),
+                            })
+                            .collect();
+                        self.create_org_api_key_access_list_entry_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_org_api_key_access_list_entry",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Entries)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::GetAccessEntry => {
+                    let request = (|| {
+                        self.get_org_api_key_access_list_entry_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                crate::operations::need(req.access_entry, "ipAddress")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "get_org_api_key_access_list_entry",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Entry)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::DeleteAccessEntry => {
+                    let request = (|| {
+                        self.delete_org_api_key_access_list_entry_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                crate::operations::need(req.access_entry, "ipAddress")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "delete_org_api_key_access_list_entry",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
                         )
                         .await
                 }

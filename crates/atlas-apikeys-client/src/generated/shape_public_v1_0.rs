@@ -13,6 +13,63 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`AccessListEntry`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AccessListEntry {
+        #[serde(
+            rename = "cidrBlock",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cidr_block: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub count: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ipAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "lastUsed",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_used: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "lastUsedAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub last_used_address: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+    }
+    ///`AccessListEntryRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AccessListEntryRequest {
+        #[serde(
+            rename = "cidrBlock",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub cidr_block: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "ipAddress",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+    }
+    ///`AccessListPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AccessListPage {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub results: ::std::vec::Vec<AccessListEntry>,
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+    }
     ///`ApiError`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ApiError {
@@ -48,6 +105,19 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<RoleAssignment>,
     }
+    ///`ApiKeyPage`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ApiKeyPage {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub results: ::std::vec::Vec<ApiKey>,
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i64>,
+    }
     ///`Link`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Link {
@@ -56,6 +126,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rel: ::std::option::Option<::std::string::String>,
     }
+    ///`OrgApiKeyCreate`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct OrgApiKeyCreate {
+        pub desc: ::std::string::String,
+        pub roles: ::std::vec::Vec<crate::generated::enums::OrgRole>,
+    }
     ///`OrgApiKeyUpdate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct OrgApiKeyUpdate {
@@ -63,6 +139,12 @@ pub mod types {
         pub desc: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub roles: ::std::vec::Vec<crate::generated::enums::OrgRole>,
+    }
+    ///`ProjectApiKeyCreate`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ProjectApiKeyCreate {
+        pub desc: ::std::string::String,
+        pub roles: ::std::vec::Vec<crate::generated::enums::ProjectRole>,
     }
     ///`ProjectApiKeyRoles`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -166,6 +248,281 @@ impl ClientInfo<crate::Context> for Client {
 impl ClientHooks<crate::Context> for &Client {}
 #[allow(clippy::all)]
 impl Client {
+    /// Builds the request [`Self::list_group_api_keys`] sends.
+    #[doc(hidden)]
+    pub fn list_group_api_keys_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/groups/{}/apiKeys", self.baseurl, encode_path(group_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/public/v1.0/groups/{groupId}/apiKeys`
+
+*/
+    pub async fn list_group_api_keys<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::ApiKeyPage>, Error<types::ApiError>> {
+        let request = self
+            .list_group_api_keys_request(
+                group_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_group_api_keys",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_group_api_key`] sends.
+    #[doc(hidden)]
+    pub fn create_group_api_key_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::ProjectApiKeyCreate,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/groups/{}/apiKeys", self.baseurl, encode_path(group_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/public/v1.0/groups/{groupId}/apiKeys`
+
+*/
+    pub async fn create_group_api_key<'a>(
+        &'a self,
+        group_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::ProjectApiKeyCreate,
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+        let request = self
+            .create_group_api_key_request(group_id, envelope, pretty, body)?;
+        let info = OperationInfo {
+            operation_id: "create_group_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::remove_group_api_key`] sends.
+    #[doc(hidden)]
+    pub fn remove_group_api_key_request<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/groups/{}/apiKeys/{}", self.baseurl,
+            encode_path(group_id), encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            self
+                                .client
+                                .delete(url)
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
+                                ),
+                            "envelope",
+                            &envelope,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `DELETE` request to `/api/public/v1.0/groups/{groupId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn remove_group_api_key<'a>(
+        &'a self,
+        group_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .remove_group_api_key_request(
+                group_id,
+                api_user_id,
+                envelope,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "remove_group_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /// Builds the request [`Self::update_group_api_key_roles`] sends.
     #[doc(hidden)]
     pub fn update_group_api_key_roles_request<'a>(
@@ -271,6 +628,182 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Builds the request [`Self::list_org_api_keys`] sends.
+    #[doc(hidden)]
+    pub fn list_org_api_keys_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys", self.baseurl, encode_path(org_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/public/v1.0/orgs/{orgId}/apiKeys`
+
+*/
+    pub async fn list_org_api_keys<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::ApiKeyPage>, Error<types::ApiError>> {
+        let request = self
+            .list_org_api_keys_request(
+                org_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_org_api_keys",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn create_org_api_key_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::OrgApiKeyCreate,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys", self.baseurl, encode_path(org_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .post(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        )
+                        .json(&body),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/public/v1.0/orgs/{orgId}/apiKeys`
+
+*/
+    pub async fn create_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+        body: &'a types::OrgApiKeyCreate,
+    ) -> Result<ResponseValue<types::ApiKey>, Error<types::ApiError>> {
+        let request = self.create_org_api_key_request(org_id, envelope, pretty, body)?;
+        let info = OperationInfo {
+            operation_id: "create_org_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
     /// Builds the request [`Self::get_org_api_key`] sends.
     #[doc(hidden)]
     pub fn get_org_api_key_request<'a>(
@@ -348,6 +881,104 @@ impl Client {
             .await?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::delete_org_api_key`] sends.
+    #[doc(hidden)]
+    pub fn delete_org_api_key_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys/{}", self.baseurl, encode_path(org_id),
+            encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            self
+                                .client
+                                .delete(url)
+                                .header(
+                                    ::reqwest::header::ACCEPT,
+                                    ::reqwest::header::HeaderValue::from_static(
+                                        "application/json",
+                                    ),
+                                ),
+                            "envelope",
+                            &envelope,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `DELETE` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}`
+
+*/
+    pub async fn delete_org_api_key<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .delete_org_api_key_request(
+                org_id,
+                api_user_id,
+                envelope,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "delete_org_api_key",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -471,6 +1102,397 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Builds the request [`Self::list_org_api_key_access_list_entries`] sends.
+    #[doc(hidden)]
+    pub fn list_org_api_key_access_list_entries_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys/{}/accessList", self.baseurl,
+            encode_path(org_id), encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .get(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    ),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList`
+
+*/
+    pub async fn list_org_api_key_access_list_entries<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::AccessListPage>, Error<types::ApiError>> {
+        let request = self
+            .list_org_api_key_access_list_entries_request(
+                org_id,
+                api_user_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_org_api_key_access_list_entries",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::create_org_api_key_access_list_entry`] sends.
+    #[doc(hidden)]
+    pub fn create_org_api_key_access_list_entry_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+        body: &'a ::std::vec::Vec<types::AccessListEntryRequest>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys/{}/accessList", self.baseurl,
+            encode_path(org_id), encode_path(api_user_id),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                self
+                                    .client
+                                    .post(url)
+                                    .header(
+                                        ::reqwest::header::ACCEPT,
+                                        ::reqwest::header::HeaderValue::from_static(
+                                            "application/json",
+                                        ),
+                                    )
+                                    .json(&body),
+                                "envelope",
+                                &envelope,
+                            ),
+                            "includeCount",
+                            &include_count,
+                        ),
+                        "itemsPerPage",
+                        &items_per_page,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `POST` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList`
+
+*/
+    pub async fn create_org_api_key_access_list_entry<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        envelope: Option<bool>,
+        include_count: Option<bool>,
+        items_per_page: Option<i64>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+        body: &'a ::std::vec::Vec<types::AccessListEntryRequest>,
+    ) -> Result<ResponseValue<types::AccessListPage>, Error<types::ApiError>> {
+        let request = self
+            .create_org_api_key_access_list_entry_request(
+                org_id,
+                api_user_id,
+                envelope,
+                include_count,
+                items_per_page,
+                page_num,
+                pretty,
+                body,
+            )?;
+        let info = OperationInfo {
+            operation_id: "create_org_api_key_access_list_entry",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            409u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::get_org_api_key_access_list_entry`] sends.
+    #[doc(hidden)]
+    pub fn get_org_api_key_access_list_entry_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        ip_address: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys/{}/accessList/{}", self.baseurl,
+            encode_path(org_id), encode_path(api_user_id), encode_path(ip_address),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .get(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        ),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}`
+
+*/
+    pub async fn get_org_api_key_access_list_entry<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        ip_address: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<types::AccessListEntry>, Error<types::ApiError>> {
+        let request = self
+            .get_org_api_key_access_list_entry_request(
+                org_id,
+                api_user_id,
+                ip_address,
+                envelope,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "get_org_api_key_access_list_entry",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
+    /// Builds the request [`Self::delete_org_api_key_access_list_entry`] sends.
+    #[doc(hidden)]
+    pub fn delete_org_api_key_access_list_entry_request<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        ip_address: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!(
+            "{}/api/public/v1.0/orgs/{}/apiKeys/{}/accessList/{}", self.baseurl,
+            encode_path(org_id), encode_path(api_user_id), encode_path(ip_address),
+        );
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    self
+                        .client
+                        .delete(url)
+                        .header(
+                            ::reqwest::header::ACCEPT,
+                            ::reqwest::header::HeaderValue::from_static(
+                                "application/json",
+                            ),
+                        ),
+                    "envelope",
+                    &envelope,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `DELETE` request to `/api/public/v1.0/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}`
+
+*/
+    pub async fn delete_org_api_key_access_list_entry<'a>(
+        &'a self,
+        org_id: &'a str,
+        api_user_id: &'a str,
+        ip_address: &'a str,
+        envelope: Option<bool>,
+        pretty: Option<bool>,
+    ) -> Result<ResponseValue<()>, Error<types::ApiError>> {
+        let request = self
+            .delete_org_api_key_access_list_entry_request(
+                org_id,
+                api_user_id,
+                ip_address,
+                envelope,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "delete_org_api_key_access_list_entry",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            204u16 => Ok(ResponseValue::empty(response)),
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            404u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -518,6 +1540,56 @@ impl crate::operations::KeyOperations for Client {
                         )
                         .await
                 }
+                crate::Op::ListOrgKeys => {
+                    let request = (|| {
+                        self.list_org_api_keys_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_org_api_keys",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Keys)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::CreateOrgKey => {
+                    let request = (|| {
+                        let body = types::OrgApiKeyCreate {
+                            desc: crate::operations::need(req.desc, "desc")?.to_owned(),
+                            roles: crate::operations::Input::input(req.org_roles),
+                        };
+                        self.create_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
+                            },
+                        )
+                        .await
+                }
                 crate::Op::GetOrgKey => {
                     let request = (|| {
                         self.get_org_api_key_request(
@@ -535,6 +1607,77 @@ impl crate::operations::KeyOperations for Client {
                             &self.inner,
                             request,
                             "get_org_api_key",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Key)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::DeleteOrgKey => {
+                    let request = (|| {
+                        self.delete_org_api_key_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "delete_org_api_key",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
+                        )
+                        .await
+                }
+                crate::Op::ListProjectKeys => {
+                    let request = (|| {
+                        self.list_group_api_keys_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_group_api_keys",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Keys)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::CreateProjectKey => {
+                    let request = (|| {
+                        let body = types::ProjectApiKeyCreate {
+                            desc: crate::operations::need(req.desc, "desc")?.to_owned(),
+                            roles: crate::operations::Input::input(req.project_roles),
+                        };
+                        self.create_group_api_key_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_group_api_key",
                             |body: &[u8]| {
                                 crate::operations::decode(body)
                                     .map(crate::operations::Answer::Key)
@@ -592,6 +1735,130 @@ impl crate::operations::KeyOperations for Client {
                                 crate::operations::decode(body)
                                     .map(crate::operations::Answer::Key)
                             },
+                        )
+                        .await
+                }
+                crate::Op::UnassignFromProject => {
+                    let request = (|| {
+                        self.remove_group_api_key_request(
+                                crate::operations::need(req.project, "groupId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "remove_group_api_key",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
+                        )
+                        .await
+                }
+                crate::Op::ListAccessEntries => {
+                    let request = (|| {
+                        self.list_org_api_key_access_list_entries_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_org_api_key_access_list_entries",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Entries)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::AddAccessEntries => {
+                    let request = (|| {
+                        let body: ::std::vec::Vec<types::AccessListEntryRequest> = req
+                            .access_entries
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|e| types::AccessListEntryRequest {
+                                cidr_block: e.cidr_block(),
+                                ip_address: e.ip_address(),
+                            })
+                            .collect();
+                        self.create_org_api_key_access_list_entry_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                req.flags.envelope,
+                                req.include_count,
+                                req.items_per_page,
+                                req.page_num,
+                                req.flags.pretty,
+                                &body,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "create_org_api_key_access_list_entry",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Entries)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::GetAccessEntry => {
+                    let request = (|| {
+                        self.get_org_api_key_access_list_entry_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                crate::operations::need(req.access_entry, "ipAddress")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "get_org_api_key_access_list_entry",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::Entry)
+                            },
+                        )
+                        .await
+                }
+                crate::Op::DeleteAccessEntry => {
+                    let request = (|| {
+                        self.delete_org_api_key_access_list_entry_request(
+                                crate::operations::need(req.org, "orgId")?,
+                                crate::operations::need(req.key, "apiUserId")?,
+                                crate::operations::need(req.access_entry, "ipAddress")?,
+                                req.flags.envelope,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "delete_org_api_key_access_list_entry",
+                            |_: &[u8]| Ok(crate::operations::Answer::Nothing),
                         )
                         .await
                 }

@@ -1,7 +1,8 @@
 //! `envelope=true`: the server wraps a single result as
 //! `{"status": <code>, "content": <body>}` for clients that cannot read HTTP
-//! status codes. The transport opens it so the caller sees the real status
-//! and body, whichever way it asked.
+//! status codes, and adds `"status"` beside a list's `results`. The
+//! transport opens it so the caller sees the real status and body,
+//! whichever way it asked.
 
 use reqwest::header::{CONTENT_LENGTH, CONTENT_TYPE, HeaderValue};
 use serde::Deserialize;
@@ -19,8 +20,10 @@ pub(super) fn requested(request: &reqwest::Request) -> bool {
 #[derive(Deserialize)]
 struct Envelope {
     status: u16,
-    #[serde(default)]
-    content: serde_json::Value,
+    content: Option<serde_json::Value>,
+    /// A list's fields, beside its status.
+    #[serde(flatten)]
+    rest: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Opens an enveloped response: the real status and content, and whether
@@ -32,7 +35,15 @@ pub(super) async fn open(response: reqwest::Response) -> reqwest::Result<(Answer
     let bytes = response.bytes().await?;
     let opened = serde_json::from_slice::<Envelope>(&bytes)
         .ok()
-        .and_then(|env| Some((reqwest::StatusCode::from_u16(env.status).ok()?, env.content)));
+        .and_then(|env| {
+            let status = reqwest::StatusCode::from_u16(env.status).ok()?;
+            let content = match env.content {
+                Some(content) => content,
+                None if env.rest.is_empty() => serde_json::Value::Null,
+                None => serde_json::Value::Object(env.rest),
+            };
+            Some((status, content))
+        });
     let Some((status, content)) = opened else {
         return Ok((
             Answered {

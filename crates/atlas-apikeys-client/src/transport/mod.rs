@@ -94,7 +94,10 @@ fn run<'a>(
         let shared = &ctx.shared;
         let policy = shared.retry;
         let enveloped = envelope::requested(&req);
-        // Only the POST (assign) changes state in a way a repeat can trip over.
+        // A POST (assign, create, add entries) is not sent again after it may
+        // have been applied: a repeat could make a second key or trip over
+        // the first. A DELETE is, and the caller reads a 404 then as done
+        // (`CallRecord::resent_in_doubt`).
         let repeatable = req.method() != reqwest::Method::POST;
         // A copy for a next attempt is only worth taking when there can be one:
         // retries allowed, or credentials that may need a second exchange.
@@ -151,6 +154,7 @@ fn run<'a>(
                     }
                     if let (true, true, Some(next)) = (may, budget, replay) {
                         retries += 1;
+                        record.resent_in_doubt |= !e.is_connect();
                         stale_resends = STALE_RESENDS;
                         tracing::info!(attempt, wait_ms = wait.as_millis() as u64, error = %e, "retrying after a failed send");
                         tokio::time::sleep(wait).await;
@@ -229,6 +233,7 @@ fn run<'a>(
                 let budget = retries + 1 < policy.max_attempts && elapsed + wait <= policy.deadline;
                 if let (true, Some(next)) = (budget, replay) {
                     retries += 1;
+                    record.resent_in_doubt |= status.is_server_error() && !refused;
                     stale_resends = STALE_RESENDS;
                     tracing::info!(
                         attempt,

@@ -25,6 +25,10 @@ pub struct CallRecord {
     /// Whether a POST failed in a way that leaves open whether the server
     /// applied it (timeout, reset, 500, 502, 504, 503 without `Retry-After`).
     pub ambiguous: bool,
+    /// Whether the request was sent again after an attempt that may have
+    /// been applied (no answer, a 502, 504, or 503 without `Retry-After`): a
+    /// DELETE sent again so may find its target already gone.
+    pub resent_in_doubt: bool,
 }
 
 /// `RateLimit-Limit` and `RateLimit-Remaining` of a response.

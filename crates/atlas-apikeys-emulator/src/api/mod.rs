@@ -4,7 +4,9 @@
 //! Routing is by hand so every refusal, an unknown path or a bad body
 //! included, is an `ApiError` body rather than a framework's plain text.
 
+mod access_list;
 mod auth;
+mod collection;
 mod oauth;
 mod operations;
 mod render;
@@ -46,10 +48,24 @@ impl App {
     }
 }
 
+/// Where a call came from: its peer's address, which access lists check.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub(crate) std::net::IpAddr);
+
 /// What a route is.
 enum Route<'a> {
-    OrgKey { org: &'a str, key: &'a str },
-    ProjectKey { project: &'a str, key: &'a str },
+    /// An organization's keys (`key: None`), or one of them; with `access`,
+    /// that key's access list (`Some(None)`) or one entry of it.
+    OrgKey {
+        org: &'a str,
+        key: Option<&'a str>,
+        access: Option<Option<&'a str>>,
+    },
+    /// A project's keys (`key: None`), or one of them.
+    ProjectKey {
+        project: &'a str,
+        key: Option<&'a str>,
+    },
     Token,
     Revoke,
 }
@@ -59,16 +75,28 @@ fn route(system: System, path: &str) -> Option<Route<'_>> {
     match (system, segments.as_slice()) {
         (_, ["api", "oauth", "token"]) if system.offers_oauth() => Some(Route::Token),
         (_, ["api", "oauth", "revoke"]) if system.offers_oauth() => Some(Route::Revoke),
-        (System::Atlas, ["api", "atlas", "v2", "orgs", org, "apiKeys", key])
+        (System::Atlas, ["api", "atlas", "v2", scope, id, "apiKeys", rest @ ..])
         | (
             System::CloudManager | System::OpsManager,
-            ["api", "public", "v1.0", "orgs", org, "apiKeys", key],
-        ) => Some(Route::OrgKey { org, key }),
-        (System::Atlas, ["api", "atlas", "v2", "groups", project, "apiKeys", key])
-        | (
-            System::CloudManager | System::OpsManager,
-            ["api", "public", "v1.0", "groups", project, "apiKeys", key],
-        ) => Some(Route::ProjectKey { project, key }),
+            ["api", "public", "v1.0", scope, id, "apiKeys", rest @ ..],
+        ) => {
+            let (key, access) = match (*scope, rest) {
+                (_, []) => (None, None),
+                (_, [key]) => (Some(*key), None),
+                ("orgs", [key, "accessList"]) => (Some(*key), Some(None)),
+                ("orgs", [key, "accessList", entry]) => (Some(*key), Some(Some(*entry))),
+                _ => return None,
+            };
+            match *scope {
+                "orgs" => Some(Route::OrgKey {
+                    org: id,
+                    key,
+                    access,
+                }),
+                "groups" => Some(Route::ProjectKey { project: id, key }),
+                _ => None,
+            }
+        }
         _ => None,
     }
 }
@@ -212,19 +240,33 @@ async fn respond(
     let response = match route {
         Route::Token => token(app, &parts.method, &parts.headers, &body),
         Route::Revoke => revoke(app, &parts.method, &parts.headers, &body),
-        Route::OrgKey { org: scope, key }
+        Route::OrgKey {
+            org: scope, key, ..
+        }
         | Route::ProjectKey {
             project: scope,
             key,
         } => {
-            let is_org = matches!(route, Route::OrgKey { .. });
-            if !is_org && faults.contains(&Fault::UnassignFirst) {
+            let (is_org, access) = match route {
+                Route::OrgKey { access, .. } => (true, access),
+                _ => (false, None),
+            };
+            if !is_org
+                && faults.contains(&Fault::UnassignFirst)
+                && let Some(key) = key
+            {
                 let mut state = app.lock();
                 if let Some(k) = state.keys.get_mut(key) {
                     k.grants.project_roles.remove(scope);
                 }
             }
-            match api(app, parts, &body, &mut opts, is_org, scope, key, note) {
+            let at = operations::At {
+                is_org,
+                scope_id: scope,
+                key_id: key,
+                access,
+            };
+            match api(app, parts, &body, &mut opts, at, note) {
                 Ok(response) => response,
                 Err(refused) => render_error(refused, opts),
             }

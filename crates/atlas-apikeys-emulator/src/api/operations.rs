@@ -67,24 +67,35 @@ pub(super) fn key_json(state: &State, id: &str, base: &str) -> Value {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a key route names: an organization's or project's keys, one key,
+/// or (of an organization's key) its access list or one entry of it.
+#[derive(Clone, Copy)]
+pub(super) struct At<'a> {
+    pub(super) is_org: bool,
+    pub(super) scope_id: &'a str,
+    pub(super) key_id: Option<&'a str>,
+    pub(super) access: Option<Option<&'a str>>,
+}
+
 pub(super) fn api(
     app: &App,
     parts: &Parts,
     body: &Bytes,
     opts: &mut Opts,
-    is_org: bool,
-    scope_id: &str,
-    key_id: &str,
+    at: At<'_>,
     note: &mut crate::script::AuthNote,
 ) -> Result<Response, Refused> {
+    let At { is_org, key_id, .. } = at;
     // As sent, prefix included: the digest `uri` names it so.
     let (method, path, query) = (&parts.method, parts.uri.path(), parts.uri.query());
     let system = app.config.system;
-    let allow = match (system, is_org) {
-        (_, true) => "GET, PATCH",
-        (System::Atlas, false) => "PATCH, POST",
-        _ => "PATCH",
+    let allow = match (system, is_org, key_id.is_some()) {
+        _ if at.access == Some(None) => "GET, POST",
+        _ if at.access.is_some() => "DELETE, GET",
+        (_, _, false) => "GET, POST",
+        (_, true, true) => "DELETE, GET, PATCH",
+        (System::Atlas, false, true) => "DELETE, PATCH, POST",
+        _ => "DELETE, PATCH",
     };
     if !allow.split(", ").any(|m| m == method.as_str()) {
         let why = format!("{method} is not supported on {path}.");
@@ -122,9 +133,29 @@ pub(super) fn api(
             }
         }
     }
-    let result = operate(
-        app, &mut state, parts, body, opts, is_org, scope_id, key_id, &who,
-    );
+    // Where the organization requires access lists, a key calls only from
+    // an address on its own.
+    if let (Principal::Key(id), Some(&super::Peer(peer))) = (&who, parts.extensions.get()) {
+        // An IPv4 caller on a dual-stack socket arrives as `::ffff:a.b.c.d`.
+        let peer = &peer.to_canonical();
+        let org = state.keys.get(id).map(|k| k.grants.org_id.clone());
+        let admitted = org.map_or(Ok(()), |org| state.access.admit(&org, id, *peer));
+        match admitted {
+            Ok(()) => {}
+            Err(crate::access::Refusal::NotOnList) => {
+                let detail = format!("IP address {peer} is not allowed to access this resource.");
+                return Err(refuse(403, "IP_ADDRESS_NOT_ON_ACCESS_LIST", detail));
+            }
+            Err(crate::access::Refusal::ListRequired) => {
+                let detail =
+                    "This organization requires access through an access list of ip ranges.";
+                let mut r = refuse(403, "ORG_REQUIRES_ACCESS_LIST", detail);
+                r.parameters = vec![peer.to_string()];
+                return Err(r);
+            }
+        }
+    }
+    let result = operate(app, &mut state, parts, body, opts, at, &who);
     drop(state);
     let mut response = match result {
         Ok(r) => r,
@@ -138,18 +169,21 @@ pub(super) fn api(
     Ok(response)
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(super) fn operate(
     app: &App,
     state: &mut State,
     parts: &Parts,
     body: &Bytes,
     opts: &mut Opts,
-    is_org: bool,
-    scope_id: &str,
-    key_id: &str,
+    at: At<'_>,
     who: &Principal,
 ) -> Result<Response, Refused> {
+    let At {
+        is_org,
+        scope_id,
+        key_id,
+        access,
+    } = at;
     let (method, headers) = (&parts.method, &parts.headers);
     let query = parts.uri.query().unwrap_or_default();
     let system = app.config.system;
@@ -169,26 +203,49 @@ pub(super) fn operate(
         ("INVALID_GROUP_ID", "groupId")
     };
     let ids = [
-        (scope_id, id_code, id_name),
-        (key_id, "INVALID_API_KEY_ID", "apiUserId"),
+        Some((scope_id, id_code, id_name)),
+        key_id.map(|key| (key, "INVALID_API_KEY_ID", "apiUserId")),
     ];
-    if let Some((id, code, name)) = ids.into_iter().find(|(id, ..)| !crate::config::hex24(id)) {
+    let bad = ids
+        .into_iter()
+        .flatten()
+        .find(|(id, ..)| !crate::config::hex24(id));
+    if let Some((id, code, name)) = bad {
         let why = format!("{name} {id:?} is not 24 lowercase hexadecimal characters.");
         return Err(refuse(400, code, why));
     }
-    // A read takes no body, and none is read.
-    let read = method == Method::GET;
-    let body = if read {
-        Value::Null
-    } else {
-        parse_body(headers, body)?
-    };
-    let (org_roles, project_roles) = (state.roles.org.clone(), state.roles.project.clone());
     let base = if system == System::Atlas {
         "/api/atlas/v2"
     } else {
         "/api/public/v1.0"
     };
+    if let (Some(entry), Some(key_id)) = (access, key_id) {
+        let call = super::access_list::Call {
+            org: scope_id,
+            key_id,
+            entry,
+            query,
+            path: parts.uri.path(),
+            base,
+        };
+        return super::access_list::operate(state, who, method, headers, body, call, *opts);
+    }
+    let Some(key_id) = key_id else {
+        if method == Method::POST {
+            let body = parse_body(headers, body)?;
+            return super::collection::create(state, who, is_org, scope_id, &body, base, *opts);
+        }
+        let path = parts.uri.path();
+        return super::collection::keys(state, who, is_org, scope_id, query, path, base, *opts);
+    };
+    // A read or a delete takes no body, and none is read.
+    let (read, delete) = (method == Method::GET, method == Method::DELETE);
+    let body = if read || delete {
+        Value::Null
+    } else {
+        parse_body(headers, body)?
+    };
+    let (org_roles, project_roles) = (state.roles.org.clone(), state.roles.project.clone());
 
     // Who may act where.
     let Some(grants) = state.grants(who) else {
@@ -205,7 +262,7 @@ pub(super) fn operate(
     };
 
     if is_org {
-        let (desc, roles) = if read {
+        let (desc, roles) = if read || delete {
             (None, None)
         } else {
             key_update(&body, &org_roles, &project_roles, "organization", false)?
@@ -224,6 +281,12 @@ pub(super) fn operate(
             return Err(unauthorized());
         }
         let key = org_key(state, scope_id, key_id)?;
+        if delete {
+            // Its project assignments and access list go with it.
+            state.keys.remove(key_id);
+            state.access.entries.remove(key_id);
+            return Ok(render(204, None, *opts, false));
+        }
         if let Some(d) = desc {
             key.description = d;
         }
@@ -246,11 +309,13 @@ pub(super) fn operate(
     // Validate before authorizing, as a real API does.
     enum Op {
         Assign(Vec<String>),
+        Unassign,
         /// `must_exist`: Atlas's PATCH changes an assignment; v1.0's makes
         /// or replaces it.
         Update(Option<String>, Option<Vec<String>>, bool),
     }
     let op = match (system, method.clone()) {
+        (_, Method::DELETE) => Op::Unassign,
         (System::Atlas, Method::POST) => {
             let Some(items) = body.as_array() else {
                 return Err(refuse(
@@ -288,7 +353,18 @@ pub(super) fn operate(
         return Err(unauthorized());
     }
     let key = org_key(state, &project.org_id, key_id)?;
+    let not_assigned = || {
+        refuse(
+            404,
+            "API_KEY_NOT_FOUND",
+            format!("The API key {key_id} is not assigned to project {scope_id}."),
+        )
+    };
     match op {
+        Op::Unassign => match key.grants.project_roles.remove(scope_id) {
+            Some(_) => Ok(render(204, None, *opts, false)),
+            None => Err(not_assigned()),
+        },
         Op::Assign(roles) => {
             if key.grants.project_roles.contains_key(scope_id) {
                 return Err(refuse(
@@ -302,11 +378,7 @@ pub(super) fn operate(
         }
         Op::Update(desc, roles, must_exist) => {
             if must_exist && !key.grants.project_roles.contains_key(scope_id) {
-                return Err(refuse(
-                    404,
-                    "API_KEY_NOT_FOUND",
-                    format!("The API key {key_id} is not assigned to project {scope_id}."),
-                ));
+                return Err(not_assigned());
             }
             if let Some(d) = desc {
                 key.description = d;

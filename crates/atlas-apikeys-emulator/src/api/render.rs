@@ -21,6 +21,8 @@ pub(super) struct Refused {
     pub(super) detail: String,
     pub(super) fields: Vec<(String, String)>,
     pub(super) extra_headers: Vec<(&'static str, String)>,
+    /// What the `parameters` list names (the caller's address, say).
+    pub(super) parameters: Vec<String>,
 }
 
 pub(super) fn refuse(status: u16, code: &'static str, detail: impl Into<String>) -> Refused {
@@ -30,6 +32,7 @@ pub(super) fn refuse(status: u16, code: &'static str, detail: impl Into<String>)
         detail: detail.into(),
         fields: Vec::new(),
         extra_headers: Vec::new(),
+        parameters: Vec::new(),
     }
 }
 
@@ -71,7 +74,7 @@ pub(super) fn render_error(r: Refused, opts: Opts) -> Response {
         "detail": r.detail,
         "error": r.status,
         "errorCode": r.code,
-        "parameters": [],
+        "parameters": r.parameters,
         "reason": reason.unwrap_or("Error"),
     });
     if !r.fields.is_empty() {

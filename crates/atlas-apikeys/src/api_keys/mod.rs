@@ -13,12 +13,27 @@ use crate::description::Description;
 use crate::error::convert::from_call;
 use crate::error::{Error, ErrorCode};
 use crate::ids::{ApiKeyId, OrgId, ProjectId};
-use crate::request::OrgKeyUpdate;
+use crate::request::{NewOrgKey, NewProjectKey, OrgKeyUpdate};
 use crate::response::ApiKey;
 
+mod access;
+mod pages;
 mod project;
 
+pub use pages::{MAX_LISTED, MAX_PAGE_ITEMS, PageRequest};
 pub use project::Ensured;
+
+/// A removal's outcome: a 404 to a DELETE sent again after an attempt that
+/// may have been applied means that attempt removed it.
+pub(super) fn gone((result, record): (Result<Answer, Error>, CallRecord)) -> Result<(), Error> {
+    match result {
+        Err(e) if record.resent_in_doubt && e.status() == Some(404) => {
+            tracing::info!(error = %e, "not found when sent again: the first attempt removed it");
+            Ok(())
+        }
+        other => other.map(|_| ()),
+    }
+}
 
 /// The key an operation answered with.
 fn key_of(answer: Answer) -> Result<ApiKey, Error> {
@@ -174,5 +189,54 @@ impl ApiKeys {
             ..Request::new(self.flags)
         };
         self.send(Op::GetOrgKey, req).await.0.and_then(key_of)
+    }
+
+    /// Creates an organization API key (`createOrgApiKey`). Its answer is
+    /// the only time the API shows the private key
+    /// ([`ApiKey::private_key`]): keep it then, as a secret. Needs the
+    /// Organization Owner role.
+    pub async fn create_org_key(&self, org: &OrgId, new: &NewOrgKey) -> Result<ApiKey, Error> {
+        new.ensure_valid(self.version)?;
+        let req = Request {
+            org: Some(org),
+            desc: Some(new.desc.as_str()),
+            org_roles: Some(&new.roles),
+            ..Request::new(self.flags)
+        };
+        self.send(Op::CreateOrgKey, req).await.0.and_then(key_of)
+    }
+
+    /// Creates an organization API key with roles in a project
+    /// (`createGroupApiKey`). As with [`Self::create_org_key`], its answer
+    /// is the only time the private key is shown. Needs the Project Owner
+    /// role.
+    pub async fn create_project_key(
+        &self,
+        project: &ProjectId,
+        new: &NewProjectKey,
+    ) -> Result<ApiKey, Error> {
+        new.ensure_valid(self.version)?;
+        let req = Request {
+            project: Some(project),
+            desc: Some(new.desc.as_str()),
+            project_roles: Some(&new.roles),
+            ..Request::new(self.flags)
+        };
+        self.send(Op::CreateProjectKey, req)
+            .await
+            .0
+            .and_then(key_of)
+    }
+
+    /// Deletes an organization API key (`deleteOrgApiKey`): it leaves every
+    /// project, and its access list goes with it. It cannot be undone.
+    /// Needs the Organization Owner role.
+    pub async fn delete_org_key(&self, org: &OrgId, key: &ApiKeyId) -> Result<(), Error> {
+        let req = Request {
+            org: Some(org),
+            key: Some(key),
+            ..Request::new(self.flags)
+        };
+        gone(self.send(Op::DeleteOrgKey, req).await)
     }
 }

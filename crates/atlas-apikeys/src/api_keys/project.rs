@@ -1,6 +1,6 @@
-//! The project side of [`ApiKeys`]: assigning a key, changing its roles in
-//! a project, making sure it has exactly some, and settling an assign whose
-//! answer was lost.
+//! The project side of [`ApiKeys`]: assigning and unassigning a key,
+//! changing its roles in a project, making sure it has exactly some, and
+//! settling an assign whose answer was lost.
 
 use atlas_apikeys_client::Op;
 use atlas_apikeys_client::operations::Request;
@@ -44,6 +44,22 @@ enum Found {
 }
 
 impl ApiKeys {
+    /// Takes an organization API key out of a project (`removeGroupApiKey`);
+    /// the key stays in the organization, with its roles elsewhere. Needs
+    /// the Project Owner role.
+    pub async fn unassign_from_project(
+        &self,
+        project: &ProjectId,
+        key: &ApiKeyId,
+    ) -> Result<(), Error> {
+        let req = Request {
+            project: Some(project),
+            key: Some(key),
+            ..Request::new(self.flags)
+        };
+        super::gone(self.send(Op::UnassignFromProject, req).await)
+    }
+
     /// Assigns an organization API key to a project with these project roles.
     /// Needs the Project Owner role.
     ///

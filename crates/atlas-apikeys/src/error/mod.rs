@@ -73,6 +73,15 @@ pub enum Error {
         /// The refusal itself.
         api: Box<ApiError>,
     },
+    /// Listing every page found more than `limit` items: read them a page
+    /// at a time instead.
+    #[error("more than {limit} {what}: read them a page at a time")]
+    ListTooLong {
+        /// The most a listing holds.
+        limit: usize,
+        /// What was listed.
+        what: &'static str,
+    },
     /// The request could not be sent or the response not received.
     #[error("transport: {0}")]
     Transport(#[source] TransportError),
@@ -232,6 +241,20 @@ pub enum Rule {
     /// joined by underscores.
     #[error("is not a role name (A-Z, 0-9 and _)")]
     RoleNameFormat,
+    /// A list of access-list entries must hold at least one.
+    #[error("must list at least one address or CIDR block")]
+    NoEntries,
+    /// An access-list entry may appear once per request.
+    #[error("lists an address or block more than once")]
+    DuplicateEntry,
+    /// A number outside the range the API takes.
+    #[error("must be from {min} to {max}")]
+    OutOfRange {
+        /// The least it takes.
+        min: u32,
+        /// The most it takes.
+        max: u32,
+    },
     /// The chosen system's endpoint does not take this field.
     #[error(
         "is not accepted by {target}'s project endpoint (change the description with update_org_key)"

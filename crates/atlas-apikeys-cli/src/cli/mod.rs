@@ -5,7 +5,14 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::scope::{OrgScope, ProjectScope, ScopeKind, Target};
+mod atlas;
+mod keys;
+
+pub use atlas::{AccessLists, OrgApiKeys, Organizations, ProjectApiKeys, Projects};
+pub use keys::{
+    AccessList, AssignArgs, CreateArgs, EntryArgs, ListArgs, OrgKey, PageArgs, ProjectKey,
+    RemoveArgs, UpdateArgs,
+};
 
 /// Accepts any value (the validation layer judges it, so roles newer than
 /// this build still pass with `--allow-unlisted-roles`), while offering the
@@ -35,9 +42,10 @@ fn atlas_versions() -> Vec<&'static str> {
     atlas_apikeys::atlas_versions().map(|v| v.version).collect()
 }
 
-/// Manage MongoDB organization API keys: update a key, assign it to a
-/// project, update its roles there. Every request is validated before it is
-/// sent.
+/// Manage MongoDB organization API keys through their whole life: list,
+/// create, describe, update, delete; their access lists; assign them to
+/// projects, change their roles there, unassign them. Every request is
+/// validated before it is sent.
 #[derive(Debug, Parser)]
 #[command(
     name = "atlas-apikeys",
@@ -138,6 +146,12 @@ pub enum Command {
     /// An organization API key in a project.
     #[command(subcommand)]
     ProjectKey(ProjectKey),
+    /// The Atlas CLI's words: `organizations apiKeys list|describe|create|assign|delete`.
+    #[command(subcommand, alias = "organization", alias = "orgs")]
+    Organizations(Organizations),
+    /// The Atlas CLI's words: `projects apiKeys list|create|assign|delete`.
+    #[command(subcommand, alias = "project")]
+    Projects(Projects),
     /// Bring keys to the state a file declares: descriptions, organization roles, project roles.
     #[command(after_help = APPLY_HELP)]
     Apply {
@@ -172,73 +186,3 @@ const APPLY_HELP: &str = "FILE (TOML shown; YAML and JSON have the same shape):\
     is sent. Exit 0 when every item succeeded, 2 when only invalid items failed (nothing of theirs was sent),\n\
     3 when any request failed (each item is reported), 4 when the run stopped because every item would fail\n\
     (credentials, host, TLS), 130 on Ctrl-C (the report covers what finished).";
-
-/// Organization key commands.
-#[derive(Debug, Subcommand)]
-pub enum OrgKey {
-    /// Update an organization API key's description and/or organization roles.
-    #[command(after_help = "EXAMPLES:\n  \
-        atlas-apikeys org-key update 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa --desc \"ci key\"\n  \
-        atlas-apikeys org-key update 5d1113b25a115342acc2d1aa --orgId 32b6e34b3d91647abb20e7b8 --role ORG_MEMBER,ORG_BILLING_READ_ONLY\n\n\
-        IDS: ORG_ID KEY_ID, or KEY_ID with --orgId (or MONGODB_ATLAS_ORG_ID, or the profile's org_id).\n\
-        Only the fields you give are sent; give --desc, --role, or both.")]
-    Update(UpdateArgs<OrgScope>),
-    /// Show an organization API key: its description, public key and roles in the organization and its projects.
-    #[command(after_help = "EXAMPLES:\n  \
-        atlas-apikeys org-key describe 32b6e34b3d91647abb20e7b8 5d1113b25a115342acc2d1aa\n  \
-        atlas-apikeys org-key describe 5d1113b25a115342acc2d1aa --orgId 32b6e34b3d91647abb20e7b8 -o json\n\n\
-        IDS: ORG_ID KEY_ID, or KEY_ID with --orgId (or MONGODB_ATLAS_ORG_ID, or the profile's org_id).")]
-    Describe {
-        /// The organization's id and the key's.
-        #[command(flatten)]
-        target: Target<OrgScope>,
-    },
-}
-
-/// Project key commands.
-#[derive(Debug, Subcommand)]
-pub enum ProjectKey {
-    /// Give an organization API key these roles in a project.
-    #[command(after_help = "EXAMPLES:\n  \
-        atlas-apikeys project-key assign 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_READ_ONLY\n  \
-        atlas-apikeys project-key assign 5d1113b25a115342acc2d1aa --projectId 5e2211c17a3e5a48f5497de3 --role GROUP_OWNER --strict\n\n\
-        IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).\n\
-        Idempotent by default: assigns the key, or updates its roles when it is already in the project.\n\
-        With --strict, a key already in the project is an error (409 API_KEY_ALREADY_IN_GROUP).")]
-    Assign(AssignArgs),
-    /// Replace an organization API key's roles in a project (and/or its description, on Atlas).
-    #[command(after_help = "EXAMPLES:\n  \
-        atlas-apikeys project-key update-roles 5e2211c17a3e5a48f5497de3 5d1113b25a115342acc2d1aa --role GROUP_CLUSTER_MANAGER,GROUP_READ_ONLY\n  \
-        atlas-apikeys project-key update-roles 5d1113b25a115342acc2d1aa --projectId 5e2211c17a3e5a48f5497de3 --desc \"deploy bot\"\n\n\
-        IDS: PROJECT_ID KEY_ID, or KEY_ID with --projectId (or MONGODB_ATLAS_PROJECT_ID, or the profile's project_id).")]
-    UpdateRoles(UpdateArgs<ProjectScope>),
-}
-
-/// `org-key update`'s and `project-key update-roles`' arguments: the same
-/// on either scope, which says their help and which roles are offered.
-#[derive(Debug, Args)]
-pub struct UpdateArgs<S: ScopeKind> {
-    /// The scope's id and the key's.
-    #[command(flatten)]
-    pub target: Target<S>,
-    /// New description.
-    #[arg(long, value_name = "TEXT", help = S::SCOPE.desc_help)]
-    pub desc: Option<String>,
-    /// New roles.
-    #[arg(long = "role", value_name = "ROLE", value_delimiter = ',', value_parser = Offer(S::roles), help = S::SCOPE.roles_help)]
-    pub roles: Vec<String>,
-}
-
-/// `project-key assign`'s arguments.
-#[derive(Debug, Args)]
-pub struct AssignArgs {
-    /// The project's id and the key's.
-    #[command(flatten)]
-    pub target: Target<ProjectScope>,
-    /// Project roles (comma-separated or repeated; at least one).
-    #[arg(long = "role", value_name = "ROLE", required = true, value_delimiter = ',', value_parser = Offer(ProjectScope::roles))]
-    pub roles: Vec<String>,
-    /// Fail instead of updating when the key is already in the project.
-    #[arg(long)]
-    pub strict: bool,
-}
