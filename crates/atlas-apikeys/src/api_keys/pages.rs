@@ -165,3 +165,41 @@ impl PageRequest {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs [`every`] against a server that answers each page full and
+    /// claims `total` items; returns its result and the pages asked for.
+    fn against(total: u64) -> (Result<Vec<()>, Error>, u32) {
+        let mut asked = 0;
+        let run = every("API keys", async |page: PageRequest| {
+            asked += 1;
+            let full = vec![(); page.items_per_page as usize];
+            let mut page = Page::of(full);
+            page.total_count = Some(total);
+            Ok(page)
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        (runtime.block_on(run), asked)
+    }
+
+    #[test]
+    fn a_server_that_never_stops_is_cut_off_at_the_bound_held() {
+        let pages_to_bound = MAX_LISTED.div_ceil(MAX_PAGE_ITEMS as usize) as u32;
+        let (listed, asked) = against(u64::MAX);
+        assert!(
+            matches!(listed, Err(Error::ListTooLong { limit, what: "API keys" }) if limit == MAX_LISTED),
+            "{listed:?}"
+        );
+        // No page past the one that would cross the bound is asked for.
+        assert!(asked <= pages_to_bound + 1, "{asked} pages");
+
+        // A list exactly at the bound is whole.
+        let (listed, _) = against(MAX_LISTED as u64);
+        assert_eq!(listed.unwrap().len(), MAX_LISTED);
+    }
+}

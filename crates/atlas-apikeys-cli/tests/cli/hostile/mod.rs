@@ -135,3 +135,32 @@ fn concurrency_is_bounded_by_clap_not_by_a_panic() {
         expect_failure(&out, 2, "--concurrency");
     }
 }
+
+#[test]
+fn a_created_key_whose_private_key_cannot_be_shown_is_named_and_its_secret_kept_out() {
+    let e = env(System::Atlas);
+    let args = [
+        "org-key",
+        "create",
+        ORG,
+        "--desc",
+        "piped",
+        "--role",
+        "ORG_MEMBER",
+    ];
+    let out = into_closed_pipe(process(&atlas_vars(&e), &args));
+    assert_eq!(out.code, 5, "{}", out.stderr);
+    says(
+        &out.stderr,
+        &["was created, but its private key", "delete the key"],
+        &["panicked"],
+    );
+    let id = out
+        .stderr
+        .split("the key ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no key named: {}", out.stderr));
+    let key = e.emulator.api_key(id).expect("the key was created");
+    assert!(!out.stderr.contains(&key.private_key), "{}", out.stderr);
+}
