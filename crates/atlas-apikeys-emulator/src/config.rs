@@ -36,6 +36,9 @@ pub struct Config {
     pub digest: DigestConfig,
     /// Lifetime of issued access tokens, in seconds.
     pub token_lifetime_secs: u64,
+    /// Atlas's rate limits: token buckets per endpoint set and scope
+    /// ([`EndpointSet::atlas_defaults`] unless told; empty: none).
+    pub rate_limits: Vec<crate::buckets::EndpointSet>,
     /// Per-caller request limit (none by default).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimitConfig>,
@@ -76,6 +79,7 @@ impl Default for Config {
             seed: Seed::example(),
             digest: DigestConfig::default(),
             token_lifetime_secs: 3600,
+            rate_limits: crate::buckets::EndpointSet::atlas_defaults(),
             rate_limit: None,
             versions_gone_before: None,
             max_body_bytes: 64 * 1024,

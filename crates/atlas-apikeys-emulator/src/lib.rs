@@ -30,6 +30,7 @@
 
 pub mod access;
 mod api;
+pub mod buckets;
 pub mod config;
 pub mod digest;
 pub mod faults;
@@ -45,6 +46,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub use api::basic_credentials;
+pub use buckets::{BucketScope, EndpointSet};
 pub use config::{Config, ConfigError, Grants, Project, RateLimitConfig, Seed, defaults};
 pub use faults::{Fault, FaultConfig};
 pub use script::{MAX_SCRIPTED, MAX_SEEN, Reply, Seen};

@@ -60,6 +60,8 @@ pub struct State {
     pub faults: Faults,
     /// Rate windows: caller → (window start, requests).
     pub windows: HashMap<String, (Instant, u32)>,
+    /// Rate-limit token buckets.
+    pub buckets: crate::buckets::Buckets,
     /// Counters.
     pub counters: Counters,
     /// Scripted answers and the request log.
@@ -90,6 +92,7 @@ impl State {
             nonces: Nonces::default(),
             faults: Faults::new(config.faults.clone()),
             windows: HashMap::new(),
+            buckets: Default::default(),
             counters: Counters::default(),
             script: Default::default(),
             access: Default::default(),

@@ -152,7 +152,7 @@ fn nonce_memory_is_bounded() {
 async fn sixty_four_concurrent_digest_callers_on_one_client_all_succeed() {
     const CALLERS: usize = 64;
     const CALLS: usize = 40;
-    let emu = emulator(Config::default()).await;
+    let emu = emulator(crate::transport::unlimited()).await;
     let keys = keys(&emu, atlas_apikeys::latest_atlas_version(), Auth::Digest);
     let update = describe("concurrent");
     let tasks: Vec<_> = (0..CALLERS)

@@ -2,6 +2,7 @@
 //! the error paths a real server has, responses held to the fragments'
 //! schemas, faults, and malformed requests that must never crash it.
 
+mod buckets;
 mod conformance;
 mod digest;
 mod faults;

@@ -27,6 +27,16 @@ pub(crate) async fn start(config: Config) -> Emulator {
     Emulator::start(config).await.expect("the emulator starts")
 }
 
+/// The default configuration without rate limits: for the tests that
+/// load the transport harder than Atlas's buckets allow, to show what
+/// concurrency does to authentication.
+pub(crate) fn unlimited() -> Config {
+    Config {
+        rate_limits: Vec::new(),
+        ..Config::default()
+    }
+}
+
 /// The default configuration with its digest settings changed.
 pub(crate) fn with_digest(
     change: impl FnOnce(&mut atlas_apikeys_emulator::digest::DigestConfig),
@@ -63,7 +73,7 @@ fn service_account(server: &Emulator) -> ApiKeys {
 /// The default emulator and a client of it that has made one call, so
 /// digest holds a nonce and a service account a token.
 async fn warmed(client: fn(&Emulator) -> ApiKeys) -> (Emulator, ApiKeys) {
-    let server = start(Config::default()).await;
+    let server = start(unlimited()).await;
     let keys = client(&server);
     update(&keys).await.expect("first call");
     (server, keys)

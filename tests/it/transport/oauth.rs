@@ -4,7 +4,7 @@ use super::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_cold_calls_cause_one_token_request() {
-    let server = start(Config::default()).await;
+    let server = start(unlimited()).await;
     let keys = service_account(&server);
     let started = Instant::now();
     for result in concurrent_updates(&keys, 1000).await {

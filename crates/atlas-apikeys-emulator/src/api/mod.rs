@@ -7,6 +7,7 @@
 mod access_list;
 mod auth;
 mod collection;
+mod limits;
 mod oauth;
 mod operations;
 mod render;
@@ -66,6 +67,8 @@ enum Route<'a> {
         project: &'a str,
         key: Option<&'a str>,
     },
+    /// Atlas's rate limits: every endpoint set, or one.
+    RateLimits(Option<&'a str>),
     Token,
     Revoke,
 }
@@ -75,6 +78,10 @@ fn route(system: System, path: &str) -> Option<Route<'_>> {
     match (system, segments.as_slice()) {
         (_, ["api", "oauth", "token"]) if system.offers_oauth() => Some(Route::Token),
         (_, ["api", "oauth", "revoke"]) if system.offers_oauth() => Some(Route::Revoke),
+        (System::Atlas, ["api", "atlas", "v2", "rateLimits"]) => Some(Route::RateLimits(None)),
+        (System::Atlas, ["api", "atlas", "v2", "rateLimits", set]) => {
+            Some(Route::RateLimits(Some(*set)))
+        }
         (System::Atlas, ["api", "atlas", "v2", scope, id, "apiKeys", rest @ ..])
         | (
             System::CloudManager | System::OpsManager,
@@ -240,6 +247,12 @@ async fn respond(
     let response = match route {
         Route::Token => token(app, &parts.method, &parts.headers, &body),
         Route::Revoke => revoke(app, &parts.method, &parts.headers, &body),
+        Route::RateLimits(set) => {
+            match limits::inspect(app, parts, &body, &path, set, &mut opts, note) {
+                Ok(response) => response,
+                Err(refused) => render_error(refused, opts),
+            }
+        }
         Route::OrgKey {
             org: scope, key, ..
         }

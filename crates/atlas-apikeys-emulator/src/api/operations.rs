@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{Method, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
@@ -117,22 +117,10 @@ pub(super) fn api(
         }
         return Ok(reply.into_response());
     }
-    let mut rate = None;
-    if let Some(limit) = app.config.rate_limit {
-        let caller = format!("{who:?}");
-        match state.take_rate(&caller, limit) {
-            Ok(remaining) => rate = Some((limit.requests, remaining)),
-            Err(retry_after) => {
-                let mut r = refuse(429, "RATE_LIMITED", "Too many requests; retry later.");
-                r.extra_headers = vec![
-                    ("retry-after", retry_after.to_string()),
-                    ("ratelimit-limit", limit.requests.to_string()),
-                    ("ratelimit-remaining", "0".into()),
-                ];
-                return Err(r);
-            }
-        }
-    }
+    let unprefixed = path
+        .strip_prefix(app.config.path_prefix.trim_end_matches('/'))
+        .unwrap_or(path);
+    let told = super::limits::take(app, &mut state, parts, unprefixed, &who)?;
     // Where the organization requires access lists, a key calls only from
     // an address on its own.
     if let (Principal::Key(id), Some(&super::Peer(peer))) = (&who, parts.extensions.get()) {
@@ -161,11 +149,7 @@ pub(super) fn api(
         Ok(r) => r,
         Err(refused) => render_error(refused, *opts),
     };
-    if let Some((limit, remaining)) = rate {
-        let headers = response.headers_mut();
-        headers.insert("ratelimit-limit", HeaderValue::from(limit));
-        headers.insert("ratelimit-remaining", HeaderValue::from(remaining));
-    }
+    super::limits::tell(&mut response, told);
     Ok(response)
 }
 
