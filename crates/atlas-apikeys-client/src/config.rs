@@ -83,6 +83,7 @@ impl ClientConfig {
                 auth,
                 retry: self.retry,
                 dry_run: self.dry_run,
+                pace: Default::default(),
             }),
         };
         Ok((base_url, http, context))
@@ -109,6 +110,8 @@ pub(crate) struct Shared {
     pub(crate) auth: Auth,
     pub(crate) retry: RetryPolicy,
     pub(crate) dry_run: crate::DryRun,
+    /// What is known of the server's rate-limit buckets.
+    pub(crate) pace: crate::Pace,
 }
 
 /// `raw` as an error may show it: what stands before its last `@` (a user
@@ -165,6 +168,7 @@ impl Context {
                 auth: Auth::None,
                 retry: RetryPolicy::default(),
                 dry_run: crate::DryRun::Off,
+                pace: Default::default(),
             }),
         }
     }

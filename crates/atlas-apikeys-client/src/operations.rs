@@ -111,6 +111,10 @@ pub trait KeyOperations: Send + Sync + std::fmt::Debug {
     /// one it does not is refused before sending.
     fn call<'a>(&'a self, op: Op, req: Request<'a>) -> Call<'a>;
 
+    /// What the client knows of the server's rate-limit buckets, shared
+    /// by its clones.
+    fn pace(&self) -> &crate::Pace;
+
     /// Revokes the cached service-account token; a no-op for other
     /// credentials.
     fn revoke_token(&self) -> Pin<Box<dyn Future<Output = Result<(), AuthError>> + Send + '_>>;

@@ -225,5 +225,6 @@ pub(crate) async fn observed_updates(
 
 mod digest;
 mod oauth;
+mod pacing;
 mod reporting;
 mod retries;

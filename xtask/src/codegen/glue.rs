@@ -226,6 +226,7 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
                     }
                 })
             }
+            fn pace(&self) -> &crate::Pace { &self.inner.shared.pace }
             fn revoke_token(&self) -> ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = ::std::result::Result<(), crate::AuthError>> + Send + '_>> {
                 ::std::boxed::Box::pin(self.inner.revoke_token(&self.client))
             }

@@ -1885,6 +1885,9 @@ impl crate::operations::KeyOperations for Client {
             }
         })
     }
+    fn pace(&self) -> &crate::Pace {
+        &self.inner.shared.pace
+    }
     fn revoke_token(
         &self,
     ) -> ::std::pin::Pin<

@@ -110,8 +110,13 @@ fn run<'a>(
         // left in this attempt.
         let mut lease: Option<Lease> = None;
         let mut stale_resends = STALE_RESENDS;
+        // The rate-limit bucket every attempt draws on.
+        let bucket = shared.pace.key(req.method(), req.url().path());
         loop {
             attempt += 1;
+            // Before authorizing: a digest challenge is not held while the
+            // bucket refills.
+            shared.pace.admit(bucket).await;
             // The copy for a next attempt is taken before authorization: every
             // attempt gets a fresh Authorization and a byte-identical body. A
             // streaming body cannot be copied, and gets one attempt.
@@ -180,6 +185,29 @@ fn run<'a>(
             } else {
                 Got::Streaming(response)
             };
+            // A 429's body says the bucket's capacity and refill: read it
+            // (within the response limit) for the pace to learn from.
+            let got = match got {
+                Got::Streaming(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => {
+                    let (status, headers) = (r.status(), r.headers().clone());
+                    match r.bytes().await {
+                        Ok(body) => Got::Read(Answered {
+                            status,
+                            headers,
+                            body,
+                        }),
+                        Err(e) => return (Err(CallError::from_send(e)), record),
+                    }
+                }
+                got => got,
+            };
+            let body = match &got {
+                Got::Read(a) if a.status == StatusCode::TOO_MANY_REQUESTS => Some(&a.body[..]),
+                _ => None,
+            };
+            shared
+                .pace
+                .answered(bucket, got.status(), got.headers(), body);
             let status = got.status();
             if status == StatusCode::UNAUTHORIZED {
                 match on_401(

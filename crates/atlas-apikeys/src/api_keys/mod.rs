@@ -93,6 +93,13 @@ impl ApiKeys {
         *self.rate_limit.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// What this client (and its clones) knows of the server's rate-limit
+    /// buckets: it never sends into one it knows to be empty. Teach it the
+    /// server's buckets with [`Pace::learn`](atlas_apikeys_client::Pace::learn).
+    pub fn pace(&self) -> &atlas_apikeys_client::Pace {
+        self.ops.pace()
+    }
+
     /// Revokes the cached service-account token (`POST /api/oauth/revoke`);
     /// a no-op for other credentials.
     pub async fn revoke_token(&self) -> Result<(), Error> {
