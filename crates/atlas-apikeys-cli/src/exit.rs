@@ -15,11 +15,14 @@ pub const TRANSPORT: u8 = 4;
 /// The command ran, but its result could not be written (a full disk, a
 /// closed file): what it did stands, and the message says so.
 pub const OUTPUT: u8 = 5;
+/// `plan`: the live state differs from the file; changes are pending.
+/// Not a failure: the plan was read and printed.
+pub const PENDING: u8 = 6;
 /// Interrupted (Ctrl-C): what finished was reported.
 pub const INTERRUPTED: u8 = 130;
 
 /// A failure to report.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Failure {
     /// The exit code.
     pub code: u8,

@@ -185,16 +185,16 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::ProjectKey(ProjectKey::Create(args)) => commands.create_project_key(args).await?,
         Command::ProjectKey(ProjectKey::List(args)) => commands.list_project_keys(args).await?,
         Command::ProjectKey(ProjectKey::Unassign(args)) => commands.unassign(args).await?,
-        Command::Apply { file, concurrency } => {
-            let allow_unlisted = global.allow_unlisted_roles;
-            return apply::run(
-                &setup,
-                format,
-                file,
-                usize::from(*concurrency),
-                allow_unlisted,
-            )
-            .await;
+        Command::Apply(args) | Command::Plan(args) => {
+            let options = apply::Options {
+                concurrency: usize::from(args.concurrency),
+                allow_unlisted: global.allow_unlisted_roles,
+                prune: args.prune,
+            };
+            return match &cli.command {
+                Command::Plan(_) => apply::plan_only(&setup, format, &args.file, options).await,
+                _ => apply::run(&setup, format, &args.file, options).await,
+            };
         }
         Command::Roles | Command::Completions { .. } => {}
     }

@@ -1,69 +1,173 @@
-//! `atlas-apikeys apply FILE`: bring keys to the state a file declares, with
-//! the key operations, concurrently, continuing past an item's failure,
-//! and reporting each item. Idempotent: a re-run redoes what is already so
-//! (harmlessly) and completes what failed.
+//! `atlas-apikeys apply FILE` and `plan FILE`: bring keys to the state a
+//! file declares. Both read the live state of the keys the file names (one
+//! read per key, plus its declared access list) and settle each item
+//! against it; `plan` prints what would change, `apply` sends only that,
+//! concurrently, continuing past an item's failure and reporting each
+//! item. A re-run of a file that is already true sends reads only.
 //!
 //! A failure that would fail every item (credentials rejected, host
 //! unreachable, TLS) stops the run once the items in flight are done; so
 //! does Ctrl-C, at once. Either way the report says what happened so far.
 
+mod diff;
 mod file;
-mod known;
+mod live;
 mod pace;
 mod plan;
+mod report;
+mod show;
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::exit::{API, Failure, INTERRUPTED, USAGE};
+use crate::exit::{API, Failure, INTERRUPTED, PENDING, TRANSPORT, USAGE};
 use crate::output::Format;
 use crate::setup::Setup;
+use diff::{Diffed, Step};
 use pace::{Outcome, Pace, attempt};
 use plan::{Item, describe, items};
+use report::{item_json, progress, show_wait};
+
+/// How `apply` and `plan` run.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Requests in flight at most.
+    pub concurrency: usize,
+    /// Roles the catalogue does not list are sent as given.
+    pub allow_unlisted: bool,
+    /// Live assignments and entries the file leaves out are removed.
+    pub prune: bool,
+}
+
+/// The file read, checked and settled against the live state.
+struct Settled {
+    diffed: Vec<Diffed>,
+    reads: usize,
+    keys: atlas_apikeys::ApiKeys,
+    /// A read failure every key met alike (credentials, an unreachable
+    /// host): nothing can be done.
+    fatal: Option<Failure>,
+}
+
+/// Reads the file and the live state of its keys, and settles each item.
+/// A read failure that every key met alike (credentials, an unreachable
+/// host) is the command's failure.
+async fn settle(setup: &Setup, path: &Path, options: Options) -> Result<Settled, Failure> {
+    let file = file::read(path)?;
+    let (items, named) = items(&file, setup, options.allow_unlisted)?;
+    let keys = setup.client()?;
+    let reads = live::read(&keys, &named, options.concurrency).await;
+    let failures: Vec<&Failure> = reads.iter().filter_map(|r| r.as_ref().err()).collect();
+    let fatal = (!reads.is_empty()
+        && failures.len() == reads.len()
+        && failures.iter().all(|f| f.code == TRANSPORT))
+    .then(|| failures[0].clone());
+    let diffed = diff::settle(items, &named, &reads, options.prune);
+    Ok(Settled {
+        diffed,
+        reads: named.len(),
+        keys,
+        fatal,
+    })
+}
+
+/// Runs `plan`: prints what `apply` would change; exit 0 when nothing
+/// would, [`PENDING`] when something would, 2 when items are invalid.
+pub async fn plan_only(
+    setup: &Setup,
+    format: Format,
+    path: &Path,
+    options: Options,
+) -> Result<ExitCode, Failure> {
+    if setup.dry_run {
+        return Err(Failure::usage(
+            "plan sends only reads, and --dry-run sends nothing: drop --dry-run",
+        ));
+    }
+    let settled = settle(setup, path, options).await?;
+    if let Some(fatal) = settled.fatal {
+        return Err(fatal);
+    }
+    let pending = show::print(format, &settled.diffed, settled.reads)?;
+    let invalid = settled
+        .diffed
+        .iter()
+        .any(|d| matches!(d.step, Step::Fail(_)));
+    Ok(ExitCode::from(match (invalid, pending) {
+        (true, _) => USAGE,
+        (false, true) => PENDING,
+        (false, false) => 0,
+    }))
+}
 
 /// Runs `apply`.
 pub async fn run(
     setup: &Setup,
     format: Format,
     path: &Path,
-    concurrency: usize,
-    allow_unlisted: bool,
+    options: Options,
 ) -> Result<ExitCode, Failure> {
-    let plan = file::read(path)?;
-    let items = items(plan, setup, allow_unlisted)?;
     if setup.dry_run {
+        let file = file::read(path)?;
+        let (items, _) = items(&file, setup, options.allow_unlisted)?;
         return dry_run(setup, format, items).await;
     }
-    let keys = setup.client()?;
     let started = Instant::now();
-    let bar = progress(items.len());
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; items.len()];
+    let Settled {
+        diffed,
+        reads,
+        keys,
+        fatal,
+    } = settle(setup, path, options).await?;
+    let concurrency = options.concurrency;
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; diffed.len()];
     let mut queue = Vec::new();
-    for (n, item) in items.iter().enumerate() {
-        match &item.work {
-            Ok(work) => queue.push((n, work.clone())),
-            Err(e) => outcomes[n] = Some(Outcome::failed(e.clone())),
+    let mut invalid = 0;
+    for (n, d) in diffed.iter().enumerate() {
+        let done = |result| Outcome {
+            result,
+            error: None,
+            fatal: None,
+        };
+        match &d.step {
+            Step::Send(work) => queue.push((n, work.clone())),
+            Step::Same => outcomes[n] = Some(done(pace::UNCHANGED)),
+            Step::Kept => outcomes[n] = Some(done("kept")),
+            Step::Fail(e) => {
+                invalid += 1;
+                outcomes[n] = Some(Outcome::failed(e.clone()));
+            }
+            Step::Unread(e) => outcomes[n] = Some(Outcome::failed(e.clone())),
         }
     }
-    let invalid = items.len() - queue.len();
+    let mut stop: Option<u8> = None;
+    if let Some(fatal) = &fatal {
+        // Nothing is sent: what would have been is reported not attempted.
+        queue.clear();
+        for (n, d) in diffed.iter().enumerate() {
+            if !matches!(d.step, Step::Fail(_) | Step::Kept) {
+                outcomes[n] = None;
+            }
+        }
+        stop = Some(fatal.code);
+        crate::echo::err(&format!("error: reading the live state: {}", fatal.message));
+    }
+    let bar = progress(queue.len());
     let mut queue = queue.into_iter();
     let pace = Arc::new(Pace::new(concurrency.max(1)));
-    let known = Arc::new(known::Known::default());
     let mut running = tokio::task::JoinSet::new();
     let mut in_flight: HashMap<tokio::task::Id, usize> = HashMap::new();
-    let mut stop: Option<u8> = None;
     let mut interrupted = false;
     let mut failed = 0usize;
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
     loop {
-        show_wait(&bar, &pace, failed);
+        show_wait(&bar, &pace, keys.pace().wait(), failed);
         let more = stop.is_none() && !interrupted && queue.len() > 0;
         if !more && running.is_empty() {
             break;
@@ -99,9 +203,9 @@ pub async fn run(
             }
             slot = pace.slot(), if more => {
                 let Some((n, work)) = queue.next() else { continue };
-                let (pace, keys, known) = (pace.clone(), keys.clone(), known.clone());
+                let (pace, keys) = (pace.clone(), keys.clone());
                 let handle = running.spawn(async move {
-                    let outcome = attempt(&keys, &pace, &known, &work).await;
+                    let outcome = attempt(&keys, &pace, &work).await;
                     pace.release(slot);
                     (n, outcome)
                 });
@@ -125,7 +229,7 @@ pub async fn run(
             })
         })
         .collect();
-    report(format, &items, &outcomes, started)?;
+    report::report(format, &diffed, &outcomes, reads, started)?;
     let sent_failed = outcomes.iter().filter(|o| o.result == "failed").count() > invalid;
     Ok(ExitCode::from(match (interrupted, stop) {
         (true, _) => INTERRUPTED,
@@ -136,74 +240,15 @@ pub async fn run(
     }))
 }
 
-/// The progress bar, on a terminal only: done of all, the rate, failures,
-/// and any wait the server asked for.
-fn progress(total: usize) -> indicatif::ProgressBar {
-    let bar = if std::io::stderr().is_terminal() {
-        indicatif::ProgressBar::new(total as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar
-}
-
-/// Says on the bar how many failed and whether the run waits for the
-/// server; without a bar, a wait is said once on stderr.
-fn show_wait(bar: &indicatif::ProgressBar, pace: &Pace, failed: usize) {
-    let (message, waiting) = status(pace, failed);
-    if bar.is_hidden() {
-        if let Some(w) = waiting
-            && bar.message() != w
-        {
-            crate::echo::err(&format!("note: {w}"));
-            bar.set_message(w);
-        }
-    } else if bar.message() != message {
-        bar.set_message(message);
-    }
-}
-
-/// The bar's message (failures and any wait), and the wait alone.
-fn status(pace: &Pace, failed: usize) -> (String, Option<String>) {
-    let waiting = pace.holding().map(|until| {
-        let left = until.saturating_duration_since(tokio::time::Instant::now());
-        // Whole seconds, rounded up: a wait is never shown as over early.
-        let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-        format!("waiting {secs}s: the server rate-limits")
-    });
-    let message = match (&waiting, failed) {
-        (Some(w), 0) => w.clone(),
-        (Some(w), n) => format!("{n} failed; {w}"),
-        (None, 0) => String::new(),
-        (None, n) => format!("{n} failed"),
-    };
-    (message, waiting)
-}
-
-/// An item's fields in the report.
-fn item_json(item: &Item) -> Value {
-    json!({
-        "at": item.at,
-        "key": item.key.map(|k| k.to_string()),
-        "scope": item.scope,
-        "target": item.target,
-    })
-}
-
 /// Every valid item goes through the same calls as a run, on a client in
 /// dry-run mode: what it would send is built, checked and held, and an item
 /// the client refuses is reported with the exit code the run would give.
 async fn dry_run(setup: &Setup, format: Format, mut items: Vec<Item>) -> Result<ExitCode, Failure> {
     let keys = setup.client()?;
-    let known = known::Known::default();
     let mut refused = None;
     for item in &mut items {
         if let Ok(work) = &item.work
-            && let Err(e) = pace::perform(&keys, &known, work).await
+            && let Err(e) = pace::perform(&keys, work).await
             && !matches!(e, atlas_apikeys::Error::Planned(_))
         {
             let failure = Failure::from(e);
@@ -236,71 +281,32 @@ async fn dry_run(setup: &Setup, format: Format, mut items: Vec<Item>) -> Result<
     })
 }
 
-fn report(
-    format: Format,
-    items: &[Item],
-    outcomes: &[Outcome],
-    started: Instant,
-) -> Result<(), Failure> {
-    let elapsed = started.elapsed().as_secs_f64();
-    let count = |r: &str| outcomes.iter().filter(|o| o.result == r).count();
-    let (assigned, updated, unchanged, present, failed, skipped) = (
-        count("assigned"),
-        count("updated"),
-        count(pace::UNCHANGED),
-        count("present"),
-        count("failed"),
-        count("skipped"),
-    );
-    let total = items.len();
-    let value = json!({
-        "summary": {
-            "items": total, "assigned": assigned, "updated": updated, "unchanged": unchanged,
-            "present": present, "failed": failed, "skipped": skipped, "seconds": elapsed,
-        },
-        "items": items.iter().zip(outcomes).map(|(i, o)| {
-            let mut v = item_json(i);
-            v["result"] = json!(o.result);
-            v["error"] = json!(o.error);
-            v
-        }).collect::<Vec<_>>(),
-    });
-    crate::output::print(format, &value, || {
-        let mut rows: Vec<(&str, String)> = vec![(
-            "summary",
-            format!(
-                "{assigned} assigned, {updated} updated, {unchanged} unchanged, {present} present, {failed} failed, {skipped} skipped, of {total} in {elapsed:.1}s"
-            ),
-        )];
-        for (i, o) in items.iter().zip(outcomes) {
-            if let Some(e) = &o.error {
-                let target = i.target.as_deref().unwrap_or("?");
-                rows.push((o.result, format!("{} ({} {target}): {e}", i.at, i.scope)));
-            }
-        }
-        rows
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// A wait the server asked for is shown, with the failures, on the bar
-    /// and (without one) once as a note: a long `Retry-After` is never a
-    /// silent minute.
+    use std::time::Duration;
+
+    /// A wait the server asked for, or an empty bucket's, is shown with the
+    /// failures on the bar and (without one) once as a note: a long
+    /// `Retry-After` is never a silent minute.
     #[tokio::test(start_paused = true)]
     async fn the_bar_says_how_many_failed_and_how_long_the_run_waits() {
         let pace = Pace::new(4);
-        assert_eq!(status(&pace, 0).0, "");
-        assert_eq!(status(&pace, 2).0, "2 failed");
-        assert!(pace.limited(Some(std::time::Duration::from_secs(119))));
+        assert_eq!(report::status(&pace, None, 0).0, "");
+        assert_eq!(report::status(&pace, None, 2).0, "2 failed");
+        let bucket = Some(Duration::from_millis(4500));
         assert_eq!(
-            status(&pace, 3).0,
+            report::status(&pace, bucket, 0).0,
+            "waiting 5s: the server rate-limits"
+        );
+        assert!(pace.limited(Some(Duration::from_secs(119))));
+        assert_eq!(
+            report::status(&pace, bucket, 3).0,
             "3 failed; waiting 119s: the server rate-limits"
         );
         let bar = indicatif::ProgressBar::hidden();
-        show_wait(&bar, &pace, 3);
+        show_wait(&bar, &pace, None, 3);
         assert_eq!(bar.message(), "waiting 119s: the server rate-limits");
     }
 }

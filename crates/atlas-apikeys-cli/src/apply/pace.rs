@@ -9,7 +9,6 @@ use atlas_apikeys::{ApiKeys, Ensured, Error, TransportError};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
-use super::known::Known;
 use super::plan::Work;
 use crate::exit::Failure;
 
@@ -163,31 +162,35 @@ impl Outcome {
     }
 }
 
-/// Sends one item, unless the key is already seen to be so; every key an
-/// answer carries is recorded as the key's state.
-pub(super) async fn perform(
-    keys: &ApiKeys,
-    known: &Known,
-    work: &Work,
-) -> Result<&'static str, Error> {
+/// Sends one item's request; the result in the report's words.
+pub(super) async fn perform(keys: &ApiKeys, work: &Work) -> Result<&'static str, Error> {
     match work {
-        Work::Org(org, key, update) => keys.update_org_key(org, key, update).await.map(|k| {
-            known.record(&k);
-            "updated"
-        }),
-        Work::Project(project, key, roles) => {
-            if known.already(key, project, roles) {
-                return Ok(UNCHANGED);
-            }
-            let (key, result) = match keys.ensure_project_roles(project, key, roles).await? {
-                Ensured::Updated(k) => (k, "updated"),
-                Ensured::Set(k) => (k, "assigned"),
-                Ensured::Present(k) => (k, "present"),
-                _ => return Ok("assigned"),
-            };
-            known.record(&key);
-            Ok(result)
-        }
+        Work::Org(org, key, update) => keys
+            .update_org_key(org, key, update)
+            .await
+            .map(|_| "updated"),
+        // The assign that finds the key already there updates its roles
+        // instead: someone may have assigned it since the plan was read.
+        Work::Project(project, key, roles) => Ok(
+            match keys.ensure_project_roles(project, key, roles).await? {
+                Ensured::Updated(_) => "updated",
+                Ensured::Present(_) => "present",
+                _ => "assigned",
+            },
+        ),
+        Work::Unassign(project, key) => keys
+            .unassign_from_project(project, key)
+            .await
+            .map(|_| "unassigned"),
+        Work::AddEntries(org, key, entries) => keys
+            .add_access_entries(org, key, entries)
+            .await
+            .map(|_| "added"),
+        Work::RemoveEntry(org, key, entry) => keys
+            .delete_access_entry(org, key, entry)
+            .await
+            .map(|_| "removed"),
+        Work::Delete(org, key) => keys.delete_org_key(org, key).await.map(|_| "deleted"),
     }
 }
 
@@ -210,8 +213,8 @@ fn fails_every_item(e: &Error) -> bool {
 /// Does one item, once: the transport has already retried what it may, and
 /// waited out what `Retry-After` it could. A refusal for the rate holds
 /// every later item until the server's `Retry-After` has passed.
-pub(super) async fn attempt(keys: &ApiKeys, pace: &Pace, known: &Known, work: &Work) -> Outcome {
-    match perform(keys, known, work).await {
+pub(super) async fn attempt(keys: &ApiKeys, pace: &Pace, work: &Work) -> Outcome {
+    match perform(keys, work).await {
         Ok(result) => {
             if result != UNCHANGED {
                 pace.succeeded(keys.rate_limit().and_then(|r| r.remaining));

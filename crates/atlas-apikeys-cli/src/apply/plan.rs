@@ -1,11 +1,12 @@
-//! The plan `apply` reads (TOML, YAML or JSON) and the items it becomes,
-//! each validated before anything is sent.
+//! The file `apply` and `plan` read (TOML, YAML or JSON) and the items it
+//! becomes, each validated before anything is sent: a key's organization
+//! settings, its roles per project, its access list, or its removal.
 
 use std::collections::HashMap;
 
 use atlas_apikeys::{
-    ApiKeyId, OrgId, OrgKeyUpdate, OrgRole, ProjectId, ProjectRole, ProjectRoles, Rule,
-    ValidationError,
+    AccessEntry, ApiKeyId, OrgId, OrgKeyUpdate, OrgRole, ProjectId, ProjectRole, ProjectRoles,
+    Rule, ValidationError,
 };
 use serde::Deserialize;
 
@@ -13,31 +14,48 @@ use crate::exit::Failure;
 use crate::setup::{Setup, parse_id};
 
 /// The file: keys, each with its organization settings and projects.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Plan {
-    keys: Vec<KeySpec>,
+    pub(super) keys: Vec<KeySpec>,
 }
 
-#[derive(Debug, Deserialize)]
+/// One key. What it leaves out is not managed: no `desc` leaves the
+/// description as it is, no `projects` its assignments (`projects = []`
+/// declares none), no `access_list` its entries.
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
-struct KeySpec {
-    id: String,
-    #[serde(default)]
-    org: Option<String>,
-    #[serde(default)]
-    desc: Option<String>,
-    #[serde(default)]
-    org_roles: Option<Vec<String>>,
-    #[serde(default)]
-    projects: Vec<ProjectSpec>,
+pub(super) struct KeySpec {
+    pub(super) id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) org: Option<String>,
+    /// `absent`: the key is deleted (only ever when a file says so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) state: Option<KeyState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) desc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) org_roles: Option<Vec<String>>,
+    /// Addresses and CIDR blocks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) access_list: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) projects: Option<Vec<ProjectSpec>>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Whether a key should exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum KeyState {
+    Present,
+    Absent,
+}
+
+#[derive(Debug, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
-struct ProjectSpec {
-    id: String,
-    roles: Vec<String>,
+pub(super) struct ProjectSpec {
+    pub(super) id: String,
+    pub(super) roles: Vec<String>,
 }
 
 /// One request's worth of work.
@@ -45,6 +63,40 @@ struct ProjectSpec {
 pub(super) enum Work {
     Org(OrgId, ApiKeyId, OrgKeyUpdate),
     Project(ProjectId, ApiKeyId, ProjectRoles),
+    Unassign(ProjectId, ApiKeyId),
+    AddEntries(OrgId, ApiKeyId, Vec<AccessEntry>),
+    RemoveEntry(OrgId, ApiKeyId, AccessEntry),
+    Delete(OrgId, ApiKeyId),
+}
+
+impl Work {
+    /// The organization or project it is sent to.
+    fn target(&self) -> String {
+        match self {
+            Work::Org(org, ..)
+            | Work::AddEntries(org, ..)
+            | Work::RemoveEntry(org, ..)
+            | Work::Delete(org, ..) => org.to_string(),
+            Work::Project(project, ..) | Work::Unassign(project, ..) => project.to_string(),
+        }
+    }
+}
+
+/// A key the file names, as the live state is read for it: its
+/// organization, and what of it the file manages.
+#[derive(Debug, Clone)]
+pub(super) struct Named {
+    /// `keys[0]`.
+    pub(super) at: String,
+    pub(super) key: ApiKeyId,
+    pub(super) org: Result<OrgId, String>,
+    /// Its projects are declared (`projects`, even empty).
+    pub(super) projects: bool,
+    /// The declared projects whose ids parse.
+    pub(super) project_ids: Vec<ProjectId>,
+    /// Its access list is declared.
+    pub(super) access: bool,
+    pub(super) absent: bool,
 }
 
 /// An item of the plan and, once done, its outcome.
@@ -64,12 +116,17 @@ pub(super) struct Item {
 /// failed and sends nothing; the others go ahead. Two items for the same
 /// key in the same organization or project would race, with either's roles
 /// winning: they are refused before anything is sent.
-pub(super) fn items(plan: Plan, setup: &Setup, allow_unlisted: bool) -> Result<Vec<Item>, Failure> {
+pub(super) fn items(
+    plan: &Plan,
+    setup: &Setup,
+    allow_unlisted: bool,
+) -> Result<(Vec<Item>, Vec<Named>), Failure> {
     let check = Check {
         setup,
         allow_unlisted,
     };
     let mut out = Vec::new();
+    let mut named = Vec::new();
     for (n, k) in plan.keys.iter().enumerate() {
         let key: Result<ApiKeyId, String> = parse_id(&k.id, &format!("keys[{n}].id"));
         let item = |at: String, scope, target: Option<&str>, work: Result<Work, String>| Item {
@@ -77,8 +134,7 @@ pub(super) fn items(plan: Plan, setup: &Setup, allow_unlisted: bool) -> Result<V
             key: key.as_ref().ok().copied(),
             scope,
             target: match &work {
-                Ok(Work::Org(org, ..)) => Some(org.to_string()),
-                Ok(Work::Project(project, ..)) => Some(project.to_string()),
+                Ok(work) => Some(work.target()),
                 Err(_) => target
                     .map(str::trim)
                     .filter(|t| t.parse::<OrgId>().is_ok())
@@ -86,19 +142,93 @@ pub(super) fn items(plan: Plan, setup: &Setup, allow_unlisted: bool) -> Result<V
             },
             work,
         };
-        if k.desc.is_some() || k.org_roles.is_some() {
-            let org = k.org.as_deref().or(setup.settings.org_id.as_deref());
-            let work = key.clone().and_then(|key| check.org(n, k, org, key));
-            out.push(item(format!("keys[{n}]"), "organization", org, work));
+        let org_text = k.org.as_deref().or(setup.settings.org_id.as_deref());
+        let org = org_text
+            .ok_or_else(|| {
+                format!("keys[{n}].org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")
+            })
+            .and_then(|o| parse_id::<OrgId>(o, &format!("keys[{n}].org")));
+        let at = format!("keys[{n}]");
+        if k.state == Some(KeyState::Absent) {
+            let managed = k.desc.is_some()
+                || k.org_roles.is_some()
+                || k.projects.is_some()
+                || k.access_list.is_some();
+            let work = match managed {
+                true => Err(format!(
+                    "{at}: state = \"absent\" deletes the key; it takes no desc, org_roles, projects or access_list"
+                )),
+                false => key
+                    .clone()
+                    .and_then(|key| Ok(Work::Delete(org.clone()?, key))),
+            };
+            out.push(item(at.clone(), "organization", org_text, work));
+        } else {
+            if k.desc.is_some() || k.org_roles.is_some() {
+                let work = key.clone().and_then(|key| check.org(n, k, org_text, key));
+                out.push(item(at.clone(), "organization", org_text, work));
+            }
+            if let Some(entries) = &k.access_list {
+                let at = format!("{at}.access_list");
+                let work = key.clone().and_then(|key| {
+                    let entries = access_entries(&at, entries)?;
+                    Ok(Work::AddEntries(org.clone()?, key, entries))
+                });
+                out.push(item(at, "access list", org_text, work));
+            }
+            for (m, p) in k.projects.iter().flatten().enumerate() {
+                let at = format!("keys[{n}].projects[{m}]");
+                let work = key.clone().and_then(|key| check.project(&at, p, key));
+                out.push(item(at, "project", Some(&p.id), work));
+            }
         }
-        for (m, p) in k.projects.iter().enumerate() {
-            let at = format!("keys[{n}].projects[{m}]");
-            let work = key.clone().and_then(|key| check.project(&at, p, key));
-            out.push(item(at, "project", Some(&p.id), work));
+        if let Ok(key) = key {
+            named.push(Named {
+                at,
+                key,
+                org,
+                projects: k.projects.is_some(),
+                project_ids: k
+                    .projects
+                    .iter()
+                    .flatten()
+                    .filter_map(|p| p.id.trim().parse().ok())
+                    .collect(),
+                access: k.access_list.is_some(),
+                absent: k.state == Some(KeyState::Absent),
+            });
         }
     }
     refuse_duplicates(&out)?;
-    Ok(out)
+    Ok((out, named))
+}
+
+/// The entries of `at`, parsed, each once.
+fn access_entries(at: &str, entries: &[String]) -> Result<Vec<AccessEntry>, String> {
+    let mut parsed: Vec<AccessEntry> = Vec::with_capacity(entries.len());
+    for (n, text) in entries.iter().enumerate() {
+        let entry = AccessEntry::parse(text.trim()).map_err(|e| format!("{at}[{n}]: {e}"))?;
+        if parsed.iter().any(|p| same_entry(p, &entry)) {
+            return Err(format!("{at}[{n}]: {entry} is listed twice"));
+        }
+        parsed.push(entry);
+    }
+    Ok(parsed)
+}
+
+/// Whether two entries admit the same addresses (an address is its own
+/// one-address block).
+pub(super) fn same_entry(a: &AccessEntry, b: &AccessEntry) -> bool {
+    canonical(a) == canonical(b)
+}
+
+/// An entry as a block: `192.0.2.7` is `192.0.2.7/32`.
+pub(super) fn canonical(entry: &AccessEntry) -> String {
+    match entry {
+        AccessEntry::Address(a) if a.is_ipv4() => format!("{a}/32"),
+        AccessEntry::Address(a) => format!("{a}/128"),
+        other => other.to_string(),
+    }
 }
 
 /// A usage failure naming the first two items that set the same key in
@@ -181,6 +311,19 @@ impl Check<'_> {
 pub(super) fn describe(work: &Work) -> String {
     let list = |roles: &mut dyn Iterator<Item = &str>| roles.collect::<Vec<_>>().join(",");
     match work {
+        Work::Unassign(project, key) => format!("unassign key {key} from project {project}"),
+        Work::AddEntries(org, key, entries) => format!(
+            "add to the access list of key {key} (org {org}): {}",
+            entries
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Work::RemoveEntry(org, key, entry) => {
+            format!("remove {entry} from the access list of key {key} (org {org})")
+        }
+        Work::Delete(org, key) => format!("delete key {key} from org {org}"),
         Work::Org(org, key, update) => {
             let mut parts = Vec::new();
             if let Some(d) = update.description_value() {

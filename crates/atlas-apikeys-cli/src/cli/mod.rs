@@ -152,16 +152,12 @@ pub enum Command {
     /// The Atlas CLI's words: `projects apiKeys list|create|assign|delete`.
     #[command(subcommand, alias = "project")]
     Projects(Projects),
-    /// Bring keys to the state a file declares: descriptions, organization roles, project roles.
+    /// Bring keys to the state a file declares, sending only what differs from the live state.
     #[command(after_help = APPLY_HELP)]
-    Apply {
-        /// The file (TOML, YAML or JSON, by extension; `-`: JSON or YAML on stdin).
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
-        /// Requests in flight at most, 1 to 64 (lowered while the server rate-limits).
-        #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=i64::from(crate::limits::CONCURRENCY)))]
-        concurrency: u16,
-    },
+    Apply(FileArgs),
+    /// Show what `apply` would change: the file against the live state (reads only).
+    #[command(after_help = PLAN_HELP)]
+    Plan(FileArgs),
     /// List the roles this build knows, per system and scope (from the role catalogue).
     Roles,
     /// Print shell completions.
@@ -172,17 +168,39 @@ pub enum Command {
     },
 }
 
+/// The file `apply` and `plan` read, and how they run.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// The file (TOML, YAML or JSON, by extension; `-`: JSON or YAML on stdin).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Requests in flight at most, 1 to 64 (lowered while the server rate-limits).
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=i64::from(crate::limits::CONCURRENCY)))]
+    pub concurrency: u16,
+    /// Also remove the project assignments and access-list entries of the named keys that the
+    /// file does not declare (only for keys that declare `projects` or `access_list`).
+    #[arg(long)]
+    pub prune: bool,
+}
+
+const PLAN_HELP: &str = "Reads each named key once (its roles in every project come with it), and its access list when\n\
+    the file declares one; sends nothing else. Prints + to add, ~ to change, - to remove, ! live but not\n\
+    in the file (kept; --prune removes it), and a summary. Exit 0: nothing would change; 6: changes are\n\
+    pending; 2: invalid items; 3 or 4: the live state could not be read.";
+
 const APPLY_HELP: &str = "FILE (TOML shown; YAML and JSON have the same shape):\n  \
     [[keys]]\n  \
     id = \"5d1113b25a115342acc2d1aa\"\n  \
     org = \"32b6e34b3d91647abb20e7b8\"          # optional: MONGODB_ATLAS_ORG_ID or the profile\n  \
     desc = \"deploy bot\"                       # optional\n  \
     org_roles = [\"ORG_MEMBER\"]                # optional\n  \
+    access_list = [\"192.0.2.7\", \"10.0.0.0/8\"]  # optional: addresses and CIDR blocks\n  \
+    # state = \"absent\"                       # deletes the key (nothing else may be given)\n  \
     [[keys.projects]]\n  \
     id = \"5e2211c17a3e5a48f5497de3\"\n  \
     roles = [\"GROUP_READ_ONLY\"]\n\n\
-    Each project is assigned, or updated when the key is already there; re-running is safe and completes\n\
-    what a failed run left. A key listed twice for one organization or project is refused before anything\n\
+    What a key leaves out is not managed (no `projects`: its assignments stay; `projects = []` declares\n\
+    none). Only what differs from the live state is sent: a re-run of a file already true sends reads only. A key listed twice for one organization or project is refused before anything\n\
     is sent. Exit 0 when every item succeeded, 2 when only invalid items failed (nothing of theirs was sent),\n\
     3 when any request failed (each item is reported), 4 when the run stopped because every item would fail\n\
     (credentials, host, TLS), 130 on Ctrl-C (the report covers what finished).";

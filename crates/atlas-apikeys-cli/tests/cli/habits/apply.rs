@@ -20,12 +20,14 @@ fn apply_brings_300_projects_about_through_429s_and_faults_and_a_rerun_completes
             &format!("-o json apply {} {extra}", file.display()),
         )
     };
+    // The faults meet the writes (the one read of the key comes first).
+    let writes = Some("/api/atlas/v2/groups/");
     for status in [502, 503, 504, 503, 502] {
         e.emulator
-            .inject(None, atlas_apikeys_emulator::Fault::Status(status));
+            .inject(writes, atlas_apikeys_emulator::Fault::Status(status));
     }
     e.emulator.inject(
-        None,
+        writes,
         atlas_apikeys_emulator::Fault::Refuse {
             status: 429,
             retry_after: 1,
