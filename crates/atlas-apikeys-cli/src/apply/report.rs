@@ -138,8 +138,9 @@ pub(super) fn report(
         let mut rows: Vec<(&str, String)> = vec![(
             "summary",
             format!(
-                "{}, of {total} in {elapsed:.1}s ({reads} keys read)",
-                counts.join(", ")
+                "{}, of {total} in {elapsed:.1}s ({reads} key{} read)",
+                counts.join(", "),
+                if reads == 1 { "" } else { "s" },
             ),
         )];
         for (d, o) in diffed.iter().zip(outcomes) {

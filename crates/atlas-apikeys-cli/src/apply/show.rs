@@ -79,8 +79,9 @@ pub(super) fn print(format: Format, diffed: &[Diffed], reads: usize) -> Result<b
     }
     let [add, change, remove, kept_n, same] = counts;
     let summary = format!(
-        "{add} to add, {change} to change, {remove} to remove, {kept_n} kept, {same} unchanged, {} invalid; {reads} keys read",
-        errors.len()
+        "{add} to add, {change} to change, {remove} to remove, {kept_n} kept, {same} unchanged, {} invalid; {reads} key{} read",
+        errors.len(),
+        if reads == 1 { "" } else { "s" }
     );
     let value = json!({
         "summary": {

@@ -180,5 +180,6 @@ mod habits;
 mod help;
 mod hostile;
 mod lifecycle;
+mod plan;
 mod secrets;
 mod systems;
