@@ -185,6 +185,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::ProjectKey(ProjectKey::Create(args)) => commands.create_project_key(args).await?,
         Command::ProjectKey(ProjectKey::List(args)) => commands.list_project_keys(args).await?,
         Command::ProjectKey(ProjectKey::Unassign(args)) => commands.unassign(args).await?,
+        Command::Export(args) => return apply::export::run(&setup, args).await,
         Command::Apply(args) | Command::Plan(args) => {
             let options = apply::Options {
                 concurrency: usize::from(args.concurrency),

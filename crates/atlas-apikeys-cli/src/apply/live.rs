@@ -184,7 +184,7 @@ async fn one(keys: &ApiKeys, named: &Named, listed: Option<&Listed>) -> Read {
 /// A key's whole access list, page by page (as `ApiKeys::access_list`,
 /// whose paging closure a spawned task cannot hold), within the SDK's
 /// bound on what a list may hold.
-async fn access_list(
+pub(super) async fn access_list(
     keys: &ApiKeys,
     org: &OrgId,
     key: &ApiKeyId,

@@ -10,6 +10,7 @@
 //! does Ctrl-C, at once. Either way the report says what happened so far.
 
 mod diff;
+pub mod export;
 mod file;
 mod live;
 mod pace;

@@ -229,3 +229,46 @@ fn planning_100_keys_across_10000_assignments_costs_at_most_two_reads_a_key() {
         reads.len()
     );
 }
+
+#[test]
+fn export_then_plan_shows_no_changes_on_every_system_in_every_format() {
+    for system in [System::Atlas, System::CloudManager, System::OpsManager] {
+        let e = env(system);
+        let what = system.as_str();
+        let (role, _) = roles(system);
+        let base = || {
+            let mut c = cli();
+            digest(&mut c, &e);
+            c.args(["--system", system.as_str(), "-o", "json"]);
+            c
+        };
+        // Some of everything: an assignment and an access list.
+        for line in [
+            format!("project-key assign {PROJECT} {KEY} --role {role}"),
+            format!("org-key access-list create {ORG} {KEY} --ip 192.0.2.7 --cidr 10.0.0.0/8"),
+        ] {
+            let out = sh(base(), &line);
+            assert_eq!(out.code, 0, "{what} {line}: {}", out.stderr);
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for ext in ["toml", "yaml", "json"] {
+            let path = dir.path().join(format!("keys.{ext}"));
+            let path = path.to_str().unwrap();
+            let out = sh(base(), &format!("export --org {ORG} --file {path}"));
+            assert_eq!(out.code, 0, "{what} {ext}: {}", out.stderr);
+            let text = std::fs::read_to_string(path).unwrap();
+            says(&text, &[KEY, PROJECT, "192.0.2.7", "10.0.0.0/8"], &[]);
+            let out = sh(base(), &format!("plan {path} --prune"));
+            assert_eq!(out.code, 0, "{what} {ext}: {}\n{text}", out.stdout);
+            let plan = json(&out);
+            assert_eq!(plan["summary"]["kept"], 0, "{what} {ext}: {plan}");
+            // Never over a file that exists.
+            let again = sh(base(), &format!("export --org {ORG} --file {path}"));
+            expect_failure(&again, 2, "must not exist");
+        }
+        // One key, to stdout, in TOML by default.
+        let out = sh(base(), &format!("export --org {ORG} --key {KEY}"));
+        assert_eq!(out.code, 0, "{what}: {}", out.stderr);
+        assert_eq!(out.stdout.matches("[[keys]]").count(), 1, "{}", out.stdout);
+    }
+}
