@@ -49,10 +49,25 @@ impl KeyFile {
 
 /// Prints `key`, created: its private key on stdout, or into `file`.
 pub fn print(format: Format, key: &ApiKey, file: Option<KeyFile>) -> Result<(), Failure> {
+    print_as(format, key, file, "created", Vec::new())
+}
+
+/// [`print`], with `result` and `extra` fields (a rotation's).
+pub fn print_as(
+    format: Format,
+    key: &ApiKey,
+    file: Option<KeyFile>,
+    result: &str,
+    extra: Vec<(&'static str, String)>,
+) -> Result<(), Failure> {
     let mut value = output::key_json(key);
-    value["result"] = json!("created");
-    let mut rows = vec![("result", "created".to_owned())];
+    value["result"] = json!(result);
+    let mut rows = vec![("result", result.to_owned())];
     rows.extend(output::key_rows(key));
+    for (name, text) in extra {
+        value[name] = json!(text);
+        rows.push((name, text));
+    }
     let lost = |why: String| Failure {
         code: crate::exit::OUTPUT,
         message: format!(

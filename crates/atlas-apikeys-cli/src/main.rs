@@ -15,6 +15,7 @@ mod exit;
 mod limits;
 mod logging;
 mod output;
+mod rotate;
 mod scope;
 mod setup;
 
@@ -186,6 +187,7 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::ProjectKey(ProjectKey::List(args)) => commands.list_project_keys(args).await?,
         Command::ProjectKey(ProjectKey::Unassign(args)) => commands.unassign(args).await?,
         Command::Export(args) => return apply::export::run(&setup, args).await,
+        Command::Rotate(args) => return rotate::run(&setup, format, args).await,
         Command::Apply(args) | Command::Plan(args) => {
             let options = apply::Options {
                 concurrency: usize::from(args.concurrency),

@@ -234,6 +234,13 @@ impl Setup {
         builder.build().map_err(Failure::from)
     }
 
+    /// A client like [`Setup::client`]'s, as the key `public`/`private`
+    /// (a new key, to prove it works).
+    pub fn client_as(&self, public: &str, private: &str) -> Result<ApiKeys, Failure> {
+        let builder = self.builder.clone().api_key(public, private);
+        builder.build().map_err(Failure::from)
+    }
+
     /// The failure for `e`, with a hint where the ids may have been given
     /// in the Atlas CLI's order.
     pub fn explain(&self, e: Error) -> Failure {

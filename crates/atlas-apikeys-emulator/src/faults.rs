@@ -94,8 +94,8 @@ impl Faults {
         }
     }
 
-    /// Queues `fault` for the next request (to a path starting with
-    /// `route`, if given).
+    /// Queues `fault` for the next request (that `route` takes, if given:
+    /// see [`route_matches`]).
     pub fn inject(&mut self, route: Option<&str>, fault: Fault) {
         self.queue.push_back((route.map(str::to_owned), fault));
     }
@@ -119,16 +119,16 @@ impl Faults {
         (self.rng.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// The faults for one request to `path`, in order. Without `random`
-    /// (the OAuth endpoints) only a fault queued for `path` by an explicit
-    /// route, never an untargeted or random one.
-    pub fn draw(&mut self, path: &str, random: bool) -> Vec<Fault> {
+    /// The faults for one `method` request to `path`, in order. Without
+    /// `random` (the OAuth endpoints) only a fault queued for `path` by an
+    /// explicit route, never an untargeted or random one.
+    pub fn draw(&mut self, method: &str, path: &str, random: bool) -> Vec<Fault> {
         let mut out = Vec::new();
-        if let Some(i) = self
-            .queue
-            .iter()
-            .position(|(route, _)| route.as_deref().map_or(random, |r| path.starts_with(r)))
-            && let Some((_, fault)) = self.queue.remove(i)
+        if let Some(i) = self.queue.iter().position(|(route, _)| {
+            route
+                .as_deref()
+                .map_or(random, |r| route_matches(r, method, path))
+        }) && let Some((_, fault)) = self.queue.remove(i)
         {
             out.push(fault);
         }
@@ -162,5 +162,57 @@ impl Faults {
             }
         }
         out
+    }
+}
+
+/// Whether a queued fault's route takes `method` `path`. A route is a path
+/// prefix (`/api/atlas/v2/groups/`), optionally after a method
+/// (`POST /api/...`); with a `*` it is matched segment by segment, `*`
+/// standing for any one segment (`POST /api/atlas/v2/orgs/*/apiKeys/*/accessList`).
+pub fn route_matches(route: &str, method: &str, path: &str) -> bool {
+    let (wanted, pattern) = match route.split_once(' ') {
+        Some((m, rest)) if !m.is_empty() && m.bytes().all(|b| b.is_ascii_uppercase()) => {
+            (Some(m), rest)
+        }
+        _ => (None, route),
+    };
+    if wanted.is_some_and(|m| m != method) {
+        return false;
+    }
+    if !pattern.contains('*') {
+        return path.starts_with(pattern);
+    }
+    let mut segments = path.split('/');
+    pattern.split('/').all(|p| {
+        segments
+            .next()
+            .is_some_and(|s| p == "*" && !s.is_empty() || p == s)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_take_a_method_and_wildcard_segments() {
+        let path = "/api/atlas/v2/orgs/o1/apiKeys/k1/accessList";
+        assert!(route_matches("/api/atlas/v2/orgs/", "GET", path));
+        assert!(route_matches(
+            "POST /api/atlas/v2/orgs/*/apiKeys/*/accessList",
+            "POST",
+            path
+        ));
+        assert!(!route_matches(
+            "POST /api/atlas/v2/orgs/*/apiKeys/*/accessList",
+            "GET",
+            path
+        ));
+        assert!(!route_matches(
+            "/api/atlas/v2/orgs/*/apiKeys/*/accessList",
+            "GET",
+            "/api/atlas/v2/orgs/o1/apiKeys/k1"
+        ));
+        assert!(!route_matches("/api/atlas/v2/groups/*", "GET", path));
     }
 }

@@ -91,8 +91,9 @@ impl Emulator {
         self.app.lock().counters
     }
 
-    /// Queues a fault for the next API request (to a path starting with
-    /// `route`, if given).
+    /// Queues a fault for the next API request (that `route` takes, if
+    /// given: a path prefix, optionally after a method, `*` for any one
+    /// segment; see [`faults::route_matches`]).
     pub fn inject(&self, route: Option<&str>, fault: Fault) {
         self.app.lock().faults.inject(route, fault);
     }

@@ -46,7 +46,8 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
                     async move {
                         let path = request.uri().path().to_owned();
                         let random = !path.starts_with("/api/oauth/");
-                        let faults = app.lock().faults.draw(&path, random);
+                        let method = request.method().as_str().to_owned();
+                        let faults = app.lock().faults.draw(&method, &path, random);
                         if faults.contains(&Fault::Drop) {
                             app.lock().counters.faults += 1;
                             return Err(Dropped);

@@ -142,7 +142,7 @@ fn extra(
 
 /// A live entry as the client parses one; an entry it cannot parse is left
 /// out of the comparison (and never removed).
-pub(super) fn entry_of(live: &AccessListEntry) -> Option<AccessEntry> {
+pub(crate) fn entry_of(live: &AccessListEntry) -> Option<AccessEntry> {
     let text = live.ip_address.as_deref().or(live.cidr_block.as_deref())?;
     AccessEntry::parse(text).ok()
 }

@@ -29,8 +29,10 @@ use serde_json::json;
 use crate::exit::{API, Failure, INTERRUPTED, PENDING, TRANSPORT, USAGE};
 use crate::output::Format;
 use crate::setup::Setup;
+pub(crate) use diff::entry_of;
 use diff::{Diffed, Step};
 use pace::{Outcome, Pace, attempt};
+pub(crate) use plan::canonical;
 use plan::{Item, describe, items};
 use report::{item_json, progress, show_wait};
 

@@ -223,7 +223,7 @@ pub(super) fn same_entry(a: &AccessEntry, b: &AccessEntry) -> bool {
 }
 
 /// An entry as a block: `192.0.2.7` is `192.0.2.7/32`.
-pub(super) fn canonical(entry: &AccessEntry) -> String {
+pub(crate) fn canonical(entry: &AccessEntry) -> String {
     match entry {
         AccessEntry::Address(a) if a.is_ipv4() => format!("{a}/32"),
         AccessEntry::Address(a) => format!("{a}/128"),

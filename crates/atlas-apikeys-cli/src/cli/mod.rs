@@ -158,6 +158,8 @@ pub enum Command {
     /// Show what `apply` would change: the file against the live state (reads only).
     #[command(after_help = PLAN_HELP)]
     Plan(FileArgs),
+    /// Replace a key with a successor of the same roles and access list, proved to work; --retire-old deletes the old one.
+    Rotate(crate::rotate::RotateArgs),
     /// Write the live state of an organization's keys as a file `apply` and `plan` read.
     Export(crate::apply::export::ExportArgs),
     /// List the roles this build knows, per system and scope (from the role catalogue).

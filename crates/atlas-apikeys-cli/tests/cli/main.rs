@@ -181,5 +181,6 @@ mod help;
 mod hostile;
 mod lifecycle;
 mod plan;
+mod rotate;
 mod secrets;
 mod systems;

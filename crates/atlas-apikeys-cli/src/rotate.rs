@@ -1,0 +1,290 @@
+//! `atlas-apikeys rotate KEY_ID --org ORG`: a successor with the old key's
+//! description (or `--desc`), organization roles, project roles and
+//! access-list entries; its private key shown once, as `create` does; proved
+//! with one read made with its own credentials (waiting, within
+//! [`PROOF_WAIT`], for a new key to become usable); and the old key deleted
+//! only with `--retire-old`, after the proof.
+//!
+//! The old key is never changed before the proof. A failure midway says
+//! what exists, and `--successor NEW_ID` (with `--successor-key-file`, to
+//! prove it) finishes the job: every step looks before it acts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use atlas_apikeys::{
+    AccessEntry, ApiKey, ApiKeyId, ApiKeys, Description, NewOrgKey, OrgId, ProjectRole,
+    ProjectRoles,
+};
+
+use crate::created::{KeyFile, print_as};
+use crate::exit::Failure;
+use crate::output::Format;
+use crate::setup::{Setup, parse_id};
+
+/// How long a new key may take to become usable before the proof fails.
+pub const PROOF_WAIT: Duration = Duration::from_secs(60);
+
+/// `rotate`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct RotateArgs {
+    /// The key to replace.
+    #[arg(value_name = "KEY_ID")]
+    pub key: String,
+    /// Its organization (default: MONGODB_ATLAS_ORG_ID or the profile's org_id).
+    #[arg(long, visible_alias = "orgId", value_name = "ORG_ID")]
+    pub org: Option<String>,
+    /// The successor's description (default: the old key's).
+    #[arg(long, value_name = "TEXT")]
+    pub desc: Option<String>,
+    /// Write the successor's private key to this new file (mode 0600) instead of stdout.
+    #[arg(long, value_name = "FILE", conflicts_with = "successor")]
+    pub private_key_out: Option<PathBuf>,
+    /// Delete the old key once the successor is proved to work.
+    #[arg(long)]
+    pub retire_old: bool,
+    /// Finish a rotation that stopped midway: the successor made then.
+    #[arg(long, value_name = "NEW_ID")]
+    pub successor: Option<String>,
+    /// The successor's private key, to prove it (with --successor).
+    #[arg(long, value_name = "FILE", requires = "successor")]
+    pub successor_key_file: Option<PathBuf>,
+}
+
+/// Runs `rotate`.
+pub async fn run(setup: &Setup, format: Format, args: &RotateArgs) -> Result<ExitCode, Failure> {
+    let org = args.org.as_deref().or(setup.settings.org_id.as_deref());
+    let org: OrgId = parse_id(
+        org.ok_or_else(|| {
+            Failure::usage("--org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")
+        })?,
+        "--org",
+    )
+    .map_err(Failure::usage)?;
+    let old_id: ApiKeyId = parse_id(&args.key, "KEY_ID").map_err(Failure::usage)?;
+    let successor: Option<ApiKeyId> = match &args.successor {
+        Some(s) => Some(parse_id(s, "--successor").map_err(Failure::usage)?),
+        None => None,
+    };
+    if successor == Some(old_id) {
+        return Err(Failure::usage(
+            "--successor: the key being rotated cannot succeed itself",
+        ));
+    }
+    let desc = args
+        .desc
+        .as_ref()
+        .map(|d| Description::new(d.clone()).map_err(|e| Failure::usage(format!("--desc: {e}"))))
+        .transpose()?;
+    let proof_secret = match &args.successor_key_file {
+        Some(path) => Some(read_secret(path)?),
+        None => None,
+    };
+    if args.retire_old && successor.is_some() && proof_secret.is_none() {
+        return Err(Failure::usage(
+            "--retire-old with --successor needs --successor-key-file: the old key is retired only after the successor is proved to work",
+        ));
+    }
+    if setup.dry_run {
+        return Err(Failure::usage(
+            "rotate reads before it acts, and --dry-run sends nothing: drop --dry-run",
+        ));
+    }
+    let keys = setup.client()?;
+    let file = match &args.private_key_out {
+        Some(path) => Some(KeyFile::create(path)?),
+        None => None,
+    };
+    // Reads first: nothing is made for a key that cannot be read.
+    let old = match keys.org_key(&org, &old_id).await {
+        Ok(old) => old,
+        Err(e) => {
+            if let Some(file) = file {
+                file.discard();
+            }
+            return Err(Failure::from(e).hint("nothing was created or changed"));
+        }
+    };
+    let entries = keys
+        .access_list(&org, &old_id)
+        .await
+        .map_err(Failure::from)?;
+    let (new, created) = match successor {
+        Some(id) => (keys.org_key(&org, &id).await?, false),
+        None => {
+            let desc = match desc.clone().or_else(|| {
+                old.description
+                    .clone()
+                    .and_then(|d| Description::new(d).ok())
+            }) {
+                Some(d) => d,
+                None => {
+                    return Err(Failure::usage(
+                        "the old key has no description to copy: give --desc",
+                    ));
+                }
+            };
+            let roles = old.roles.org.iter().map(|r| r.role.clone());
+            let new = NewOrgKey::new(desc, roles)
+                .allow_unlisted_roles()
+                .checked(keys.version())?;
+            match keys.create_org_key(&org, &new).await {
+                Ok(key) => (key, true),
+                Err(e) => {
+                    if let Some(file) = file {
+                        file.discard();
+                    }
+                    return Err(Failure::from(e).hint("the old key is untouched; no successor was made (if the answer was lost, look for one with `org-key list`)"));
+                }
+            }
+        }
+    };
+    let secret = match created {
+        true => new
+            .private_key
+            .as_ref()
+            .map(|p| p.expose_secret().to_owned()),
+        false => proof_secret,
+    };
+    let finished = finish(
+        setup,
+        &keys,
+        &org,
+        &old,
+        &entries,
+        &new,
+        secret.as_deref(),
+        args.retire_old,
+    )
+    .await;
+    let (result, retired) = match &finished {
+        Ok(true) => ("rotated", "yes".to_owned()),
+        Ok(false) => ("successor ready", "no (--retire-old deletes it)".to_owned()),
+        Err(_) => ("stopped", "no".to_owned()),
+    };
+    let extra = vec![
+        ("old key", old_id.to_string()),
+        ("old key retired", retired),
+    ];
+    // The private key is shown once, whatever happened after its creation.
+    match (created, &finished) {
+        (true, _) => print_as(format, &new, file, result, extra)?,
+        (false, Ok(_)) => {
+            let mut value = crate::output::key_json(&new);
+            value["result"] = serde_json::json!(result);
+            let mut rows = vec![("result", result.to_owned())];
+            rows.extend(crate::output::key_rows(&new));
+            rows.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
+            for (k, v) in &extra {
+                value[*k] = serde_json::json!(v);
+            }
+            crate::output::print(format, &value, || rows)?;
+        }
+        (false, Err(_)) => {}
+    }
+    match finished {
+        Ok(_) => Ok(ExitCode::SUCCESS),
+        Err((step, failure)) => Err(failure.hint(&format!(
+            "the rotation stopped at {step}. The old key {old_id} is untouched. The successor {} exists{}; finish with: rotate {old_id} --org {org} --successor {} --successor-key-file FILE{}",
+            new.id,
+            if created { " (its private key is above, or in the file)" } else { "" },
+            new.id,
+            if args.retire_old { " --retire-old" } else { "" },
+        ))),
+    }
+}
+
+/// The steps after the successor exists, each looking before it acts:
+/// its access list, its projects, the proof, and the old key's retirement.
+/// True when the old key was retired; else the step that failed, and why.
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    setup: &Setup,
+    keys: &ApiKeys,
+    org: &OrgId,
+    old: &ApiKey,
+    entries: &[atlas_apikeys::AccessListEntry],
+    new: &ApiKey,
+    secret: Option<&str>,
+    retire: bool,
+) -> Result<bool, (&'static str, Failure)> {
+    let step = |name: &'static str| move |e: atlas_apikeys::Error| (name, Failure::from(e));
+    // Entries the successor lacks.
+    let has: Vec<String> = keys
+        .access_list(org, &new.id)
+        .await
+        .map_err(step("reading the successor's access list"))?
+        .iter()
+        .filter_map(crate::apply::entry_of)
+        .map(|e| crate::apply::canonical(&e))
+        .collect();
+    let missing: Vec<AccessEntry> = entries
+        .iter()
+        .filter_map(crate::apply::entry_of)
+        .filter(|e| !has.contains(&crate::apply::canonical(e)))
+        .collect();
+    if !missing.is_empty() {
+        keys.add_access_entries(org, &new.id, &missing)
+            .await
+            .map_err(step("copying the access list"))?;
+    }
+    // Project roles, project by project (an assign that finds the key
+    // there already updates it).
+    let mut projects: std::collections::BTreeMap<_, Vec<ProjectRole>> = Default::default();
+    for r in &old.roles.project {
+        projects
+            .entry(r.project_id)
+            .or_default()
+            .push(r.role.clone());
+    }
+    for (project, roles) in projects {
+        let roles = ProjectRoles::new(roles)
+            .allow_unlisted_roles()
+            .checked(keys.version())
+            .map_err(|e| ("copying the project roles", Failure::from(e)))?;
+        keys.ensure_project_roles(&project, &new.id, &roles)
+            .await
+            .map_err(step("copying the project roles"))?;
+    }
+    // The proof: one read with the successor's own credentials.
+    let Some(secret) = secret else {
+        crate::echo::err(
+            "note: the successor was not proved (no --successor-key-file): the old key is kept",
+        );
+        return Ok(false);
+    };
+    let public = new.public_key.as_deref().unwrap_or_default();
+    let as_new = setup
+        .client_as(public, secret)
+        .map_err(|f| ("proving the successor", f))?;
+    let started = Instant::now();
+    let mut wait = Duration::from_millis(500);
+    loop {
+        match as_new.org_key(org, &new.id).await {
+            Ok(_) => break,
+            // A new key may not be usable at once: wait, within the bound.
+            Err(e) if e.status() == Some(401) && started.elapsed() + wait <= PROOF_WAIT => {
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(8));
+            }
+            Err(e) => return Err(("proving the successor", Failure::from(e))),
+        }
+    }
+    if !retire {
+        return Ok(false);
+    }
+    keys.delete_org_key(org, &old.id)
+        .await
+        .map_err(step("retiring the old key"))?;
+    Ok(true)
+}
+
+/// The successor's private key from `path`, within the secret limit.
+fn read_secret(path: &std::path::Path) -> Result<String, Failure> {
+    let text = crate::limits::read(path, crate::limits::SECRET_BYTES, "--successor-key-file")
+        .map_err(Failure::usage)?;
+    let secret = text.trim().to_owned();
+    crate::echo::remember(&secret);
+    Ok(secret)
+}
