@@ -9,7 +9,6 @@
 //! what exists, and `--successor NEW_ID` (with `--successor-key-file`, to
 //! prove it) finishes the job: every step looks before it acts.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -18,6 +17,7 @@ use atlas_apikeys::{
     ProjectRoles,
 };
 
+use crate::cli::RotateArgs;
 use crate::created::{KeyFile, print_as};
 use crate::exit::Failure;
 use crate::output::Format;
@@ -25,32 +25,6 @@ use crate::setup::{Setup, parse_id};
 
 /// How long a new key may take to become usable before the proof fails.
 pub const PROOF_WAIT: Duration = Duration::from_secs(60);
-
-/// `rotate`'s arguments.
-#[derive(Debug, clap::Args)]
-pub struct RotateArgs {
-    /// The key to replace.
-    #[arg(value_name = "KEY_ID")]
-    pub key: String,
-    /// Its organization (default: MONGODB_ATLAS_ORG_ID or the profile's org_id).
-    #[arg(long, visible_alias = "orgId", value_name = "ORG_ID")]
-    pub org: Option<String>,
-    /// The successor's description (default: the old key's).
-    #[arg(long, value_name = "TEXT")]
-    pub desc: Option<String>,
-    /// Write the successor's private key to this new file (mode 0600) instead of stdout.
-    #[arg(long, value_name = "FILE", conflicts_with = "successor")]
-    pub private_key_out: Option<PathBuf>,
-    /// Delete the old key once the successor is proved to work.
-    #[arg(long)]
-    pub retire_old: bool,
-    /// Finish a rotation that stopped midway: the successor made then.
-    #[arg(long, value_name = "NEW_ID")]
-    pub successor: Option<String>,
-    /// The successor's private key, to prove it (with --successor).
-    #[arg(long, value_name = "FILE", requires = "successor")]
-    pub successor_key_file: Option<PathBuf>,
-}
 
 /// Runs `rotate`.
 pub async fn run(setup: &Setup, format: Format, args: &RotateArgs) -> Result<ExitCode, Failure> {

@@ -7,51 +7,16 @@
 
 use std::collections::BTreeSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use atlas_apikeys::{ApiKey, ApiKeyId, OrgId, ProjectId};
 
 use super::live::{access_list, roles_by_project};
 use super::plan::{KeySpec, Plan, ProjectSpec};
+use crate::cli::{ExportArgs, FileFormat};
 use crate::exit::{Failure, OUTPUT};
 use crate::setup::{Setup, parse_id};
-
-/// A file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FileFormat {
-    /// TOML.
-    Toml,
-    /// YAML.
-    Yaml,
-    /// JSON.
-    Json,
-}
-
-/// What to export, and where.
-#[derive(Debug, clap::Args)]
-pub struct ExportArgs {
-    /// The organization (default: MONGODB_ATLAS_ORG_ID or the profile's org_id).
-    #[arg(long, visible_alias = "orgId", value_name = "ORG_ID")]
-    pub org: Option<String>,
-    /// Only these keys (repeated or comma-separated).
-    #[arg(long, value_name = "KEY_ID", value_delimiter = ',')]
-    pub key: Vec<String>,
-    /// Only keys in these projects, with only these projects' roles.
-    #[arg(
-        long,
-        visible_alias = "projectId",
-        value_name = "PROJECT_ID",
-        value_delimiter = ','
-    )]
-    pub project: Vec<String>,
-    /// Write to this new file (never over one); default: stdout.
-    #[arg(long, value_name = "FILE")]
-    pub file: Option<PathBuf>,
-    /// The format (default: by the file's extension, else TOML).
-    #[arg(long, value_enum)]
-    pub format: Option<FileFormat>,
-}
 
 /// Runs `export`.
 pub async fn run(setup: &Setup, args: &ExportArgs) -> Result<ExitCode, Failure> {

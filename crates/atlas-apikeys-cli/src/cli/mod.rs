@@ -7,12 +7,14 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 mod atlas;
 mod keys;
+mod state;
 
 pub use atlas::{AccessLists, OrgApiKeys, Organizations, ProjectApiKeys, Projects};
 pub use keys::{
     AccessList, AssignArgs, CreateArgs, EntryArgs, ListArgs, OrgKey, PageArgs, ProjectKey,
     RemoveArgs, UpdateArgs,
 };
+pub use state::{ExportArgs, FileArgs, FileFormat, RotateArgs};
 
 /// Accepts any value (the validation layer judges it, so roles newer than
 /// this build still pass with `--allow-unlisted-roles`), while offering the
@@ -159,9 +161,9 @@ pub enum Command {
     #[command(after_help = PLAN_HELP)]
     Plan(FileArgs),
     /// Replace a key with a successor of the same roles and access list, proved to work; --retire-old deletes the old one.
-    Rotate(crate::rotate::RotateArgs),
+    Rotate(RotateArgs),
     /// Write the live state of an organization's keys as a file `apply` and `plan` read.
-    Export(crate::apply::export::ExportArgs),
+    Export(ExportArgs),
     /// List the roles this build knows, per system and scope (from the role catalogue).
     Roles,
     /// Print shell completions.
@@ -170,21 +172,6 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-}
-
-/// The file `apply` and `plan` read, and how they run.
-#[derive(Debug, Args)]
-pub struct FileArgs {
-    /// The file (TOML, YAML or JSON, by extension; `-`: JSON or YAML on stdin).
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
-    /// Requests in flight at most, 1 to 64 (lowered while the server rate-limits).
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=i64::from(crate::limits::CONCURRENCY)))]
-    pub concurrency: u16,
-    /// Also remove the project assignments and access-list entries of the named keys that the
-    /// file does not declare (only for keys that declare `projects` or `access_list`).
-    #[arg(long)]
-    pub prune: bool,
 }
 
 const PLAN_HELP: &str = "Reads each named key once (its roles in every project come with it), and its access list when\n\
