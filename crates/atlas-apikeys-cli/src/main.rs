@@ -188,16 +188,14 @@ async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::ProjectKey(ProjectKey::Unassign(args)) => commands.unassign(args).await?,
         Command::Export(args) => return apply::export::run(&setup, args).await,
         Command::Rotate(args) => return rotate::run(&setup, format, args).await,
-        Command::Apply(args) | Command::Plan(args) => {
-            let options = apply::Options {
-                concurrency: usize::from(args.concurrency),
-                allow_unlisted: global.allow_unlisted_roles,
-                prune: args.prune,
-            };
-            return match &cli.command {
-                Command::Plan(_) => apply::plan_only(&setup, format, &args.file, options).await,
-                _ => apply::run(&setup, format, &args.file, options).await,
-            };
+        Command::Apply(args) => {
+            let options = apply::Options::of(args, global.allow_unlisted_roles);
+            return apply::run(&setup, format, &args.file, options).await;
+        }
+        Command::Plan(args) => {
+            let options = apply::Options::of(&args.file, global.allow_unlisted_roles);
+            let out = args.out.as_deref();
+            return apply::plan_only(&setup, format, &args.file.file, options, out).await;
         }
         Command::Roles | Command::Completions { .. } => {}
     }

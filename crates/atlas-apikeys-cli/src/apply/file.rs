@@ -5,22 +5,35 @@
 use std::path::Path;
 
 use super::plan::Plan;
+use super::saved::Saved;
 use crate::exit::Failure;
 use crate::limits::{self, PLAN_BYTES, YAML_ALIASES, YAML_DEPTH, YAML_EVENTS, YAML_REPLAYED};
 
-/// Reads and parses the plan at `path` (`-`: stdin, JSON or YAML).
-pub(super) fn read(path: &Path) -> Result<Plan, Failure> {
+/// Reads and parses the file at `path` (`-`: stdin, JSON or YAML): keys,
+/// or a saved plan (with the keys it holds).
+pub(super) fn read(path: &Path) -> Result<(Plan, Option<Saved>), Failure> {
     let text = limits::read(path, PLAN_BYTES, "plan").map_err(Failure::usage)?;
     let from = limits::source(path);
     let bad = |e: String| Failure::usage(format!("{from}: {e}"));
+    if super::saved::is_saved(&text) {
+        let mut saved: Saved = serde_json::from_str(&text)
+            .map_err(|e| bad(format!("a saved plan, but: {}", unquoted(&e.to_string()))))?;
+        let keys = std::mem::take(&mut saved.keys);
+        return Ok((Plan { keys }, Some(saved)));
+    }
+    keys(&text, path, &bad).map(|plan| (plan, None))
+}
+
+/// Parses a file of keys by its extension.
+fn keys(text: &str, path: &Path, bad: &dyn Fn(String) -> Failure) -> Result<Plan, Failure> {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "toml" => toml(&text).map_err(bad),
-        "json" => json(&text).map_err(bad),
-        "yaml" | "yml" => yaml(&text).map_err(bad),
+        "toml" => toml(text).map_err(bad),
+        "json" => json(text).map_err(bad),
+        "yaml" | "yml" => yaml(text).map_err(bad),
         // JSON is YAML, so YAML's reading covers both; its message is the
         // one to give.
-        _ => json(&text)
-            .or_else(|_| yaml(&text))
+        _ => json(text)
+            .or_else(|_| yaml(text))
             .map_err(|e| bad(format!("neither JSON nor YAML: {e}"))),
     }
 }

@@ -16,6 +16,7 @@ mod live;
 mod pace;
 mod plan;
 mod report;
+mod saved;
 mod show;
 
 use std::collections::HashMap;
@@ -47,6 +48,17 @@ pub struct Options {
     pub prune: bool,
 }
 
+impl Options {
+    /// The options `args` and the global flag give.
+    pub fn of(args: &crate::cli::FileArgs, allow_unlisted: bool) -> Self {
+        Options {
+            concurrency: usize::from(args.concurrency),
+            allow_unlisted,
+            prune: args.prune,
+        }
+    }
+}
+
 /// The file read, checked and settled against the live state.
 struct Settled {
     diffed: Vec<Diffed>,
@@ -55,16 +67,32 @@ struct Settled {
     /// A read failure every key met alike (credentials, an unreachable
     /// host): nothing can be done.
     fatal: Option<Failure>,
+    /// What a saved plan keeps: the keys as declared, what was read.
+    file: plan::Plan,
+    named: Vec<plan::Named>,
+    read: Vec<live::Read>,
+    prune: bool,
 }
 
 /// Reads the file and the live state of its keys, and settles each item.
 /// A read failure that every key met alike (credentials, an unreachable
 /// host) is the command's failure.
-async fn settle(setup: &Setup, path: &Path, options: Options) -> Result<Settled, Failure> {
-    let file = file::read(path)?;
+async fn settle(setup: &Setup, path: &Path, mut options: Options) -> Result<Settled, Failure> {
+    let (file, saved) = file::read(path)?;
+    if let Some(saved) = &saved {
+        if options.prune && !saved.prune {
+            return Err(Failure::usage(
+                "--prune: the saved plan was made without it; plan again with --prune",
+            ));
+        }
+        options.prune = saved.prune;
+    }
     let (items, named) = items(&file, setup, options.allow_unlisted)?;
     let keys = setup.client()?;
     let reads = live::read(&keys, &named, options.concurrency).await;
+    if let Some(saved) = &saved {
+        saved::unmoved(saved, &named, &reads)?;
+    }
     let failures: Vec<&Failure> = reads.iter().filter_map(|r| r.as_ref().err()).collect();
     let fatal = (!reads.is_empty()
         && failures.len() == reads.len()
@@ -76,6 +104,10 @@ async fn settle(setup: &Setup, path: &Path, options: Options) -> Result<Settled,
         reads: named.len(),
         keys,
         fatal,
+        file,
+        named,
+        read: reads,
+        prune: options.prune,
     })
 }
 
@@ -86,6 +118,7 @@ pub async fn plan_only(
     format: Format,
     path: &Path,
     options: Options,
+    out: Option<&Path>,
 ) -> Result<ExitCode, Failure> {
     if setup.dry_run {
         return Err(Failure::usage(
@@ -97,15 +130,37 @@ pub async fn plan_only(
         return Err(fatal);
     }
     let pending = show::print(format, &settled.diffed, settled.reads)?;
-    let invalid = settled
-        .diffed
-        .iter()
-        .any(|d| matches!(d.step, Step::Fail(_)));
-    Ok(ExitCode::from(match (invalid, pending) {
-        (true, _) => USAGE,
-        (false, true) => PENDING,
-        (false, false) => 0,
-    }))
+    let any = |f: fn(&Step) -> bool| settled.diffed.iter().any(|d| f(&d.step));
+    let code = match (
+        any(|s| matches!(s, Step::Unread(_))),
+        any(|s| matches!(s, Step::Fail(_))),
+    ) {
+        (true, _) => API,
+        (false, true) => USAGE,
+        _ if pending => PENDING,
+        _ => 0,
+    };
+    if let Some(out) = out
+        && code != API
+    {
+        let changes = settled
+            .diffed
+            .iter()
+            .filter_map(|d| match &d.step {
+                Step::Send(work) => Some(describe(work)),
+                _ => None,
+            })
+            .collect();
+        let Settled {
+            file,
+            named,
+            read,
+            prune,
+            ..
+        } = settled;
+        saved::write(out, file, prune, &named, &read, changes)?;
+    }
+    Ok(ExitCode::from(code))
 }
 
 /// Runs `apply`.
@@ -116,7 +171,7 @@ pub async fn run(
     options: Options,
 ) -> Result<ExitCode, Failure> {
     if setup.dry_run {
-        let file = file::read(path)?;
+        let (file, _) = file::read(path)?;
         let (items, _) = items(&file, setup, options.allow_unlisted)?;
         return dry_run(setup, format, items).await;
     }
@@ -126,6 +181,7 @@ pub async fn run(
         reads,
         keys,
         fatal,
+        ..
     } = settle(setup, path, options).await?;
     let concurrency = options.concurrency;
     let mut outcomes: Vec<Option<Outcome>> = vec![None; diffed.len()];

@@ -14,7 +14,7 @@ pub use keys::{
     AccessList, AssignArgs, CreateArgs, EntryArgs, ListArgs, OrgKey, PageArgs, ProjectKey,
     RemoveArgs, UpdateArgs,
 };
-pub use state::{ExportArgs, FileArgs, FileFormat, RotateArgs};
+pub use state::{ExportArgs, FileArgs, FileFormat, PlanArgs, RotateArgs};
 
 /// Accepts any value (the validation layer judges it, so roles newer than
 /// this build still pass with `--allow-unlisted-roles`), while offering the
@@ -159,7 +159,7 @@ pub enum Command {
     Apply(FileArgs),
     /// Show what `apply` would change: the file against the live state (reads only).
     #[command(after_help = PLAN_HELP)]
-    Plan(FileArgs),
+    Plan(PlanArgs),
     /// Replace a key with a successor of the same roles and access list, proved to work; --retire-old deletes the old one.
     Rotate(RotateArgs),
     /// Write the live state of an organization's keys as a file `apply` and `plan` read.

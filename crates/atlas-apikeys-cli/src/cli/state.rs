@@ -81,3 +81,15 @@ pub struct RotateArgs {
     #[arg(long, value_name = "FILE", requires = "successor")]
     pub successor_key_file: Option<PathBuf>,
 }
+
+/// `plan`'s arguments.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The file, and how the plan reads.
+    #[command(flatten)]
+    pub file: FileArgs,
+    /// Save the plan, with the live state it saw, to this new file: `apply FILE` of it refuses if
+    /// the live state has moved since.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
