@@ -36,7 +36,7 @@ pub struct Operation {
 }
 
 /// The covered operations, in the order the fragments list them.
-pub const OPERATIONS: [Operation; 14] = [
+pub const OPERATIONS: [Operation; 15] = [
     Operation {
         op: "UpdateOrgKey",
         doc: "Updates an organization API key: its description and/or organization roles.",
@@ -190,6 +190,17 @@ pub const OPERATIONS: [Operation; 14] = [
         stand_in: None,
         always_sends: &[],
         returns: None,
+    },
+    Operation {
+        op: "ListRateLimits",
+        doc: "Describes the rate-limit buckets that apply to the caller: each endpoint set's endpoints, scope, capacity and refill.",
+        method: "get",
+        path: "/api/atlas/v2/rateLimits",
+        operation_id: "listRateLimits",
+        required: false,
+        stand_in: None,
+        always_sends: &[],
+        returns: Some("RateLimits"),
     },
 ];
 

@@ -85,6 +85,8 @@ pub enum Answer {
     Entry(crate::AccessListEntry),
     /// A page of access-list entries.
     Entries(crate::Page<crate::AccessListEntry>),
+    /// A page of the rate-limit buckets that apply to the caller.
+    RateLimits(crate::Page<crate::EndpointLimit>),
     /// A dry run held the request back: what would have been sent.
     Planned(PlannedRequest),
 }

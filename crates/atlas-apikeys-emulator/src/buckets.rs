@@ -13,9 +13,6 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-/// The resource version at which `/rateLimits` describes the buckets.
-pub const DESCRIBED_AT: &str = "2025-03-12";
-
 /// What divides an endpoint set into buckets.
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -37,7 +37,7 @@ pub struct Config {
     /// Lifetime of issued access tokens, in seconds.
     pub token_lifetime_secs: u64,
     /// Atlas's rate limits: token buckets per endpoint set and scope
-    /// ([`EndpointSet::atlas_defaults`] unless told; empty: none).
+    /// ([`crate::buckets::EndpointSet::atlas_defaults`] unless told; empty: none).
     pub rate_limits: Vec<crate::buckets::EndpointSet>,
     /// Per-caller request limit (none by default).
     #[serde(skip_serializing_if = "Option::is_none")]

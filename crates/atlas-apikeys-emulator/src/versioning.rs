@@ -1,18 +1,67 @@
 //! Atlas resource versioning: `Accept: application/vnd.atlas.<date>+json`
-//! resolves to the newest resource version on or before that date.
+//! resolves to the newest version of the resource on or before that date.
+//! Each resource has its own versions (the key operations began in
+//! 2023-01-01, the rate limits in 2025-03-12), taken from the client's
+//! generated media tables.
 
-/// Resource versions of the emulated operations, oldest first: the ones the
-/// client's generated media tables name.
-pub use atlas_apikeys_client::media::ATLAS_RESOURCE_VERSIONS as RESOURCE_VERSIONS;
+use std::sync::LazyLock;
 
-/// The media type of a successful Atlas answer: the newest resource version.
+use atlas_apikeys_client::{Op, System, VERSIONS};
+
+/// A family of emulated operations that share resource versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// Every key and access-list operation.
+    Keys,
+    /// `listRateLimits` and `getRateLimit`.
+    RateLimits,
+}
+
+impl Resource {
+    /// The resource's versions, oldest first, as the media tables name them.
+    pub fn versions(self) -> &'static [&'static str] {
+        static KEYS: LazyLock<Vec<&'static str>> =
+            LazyLock::new(|| versions_of(|op| op != Op::ListRateLimits));
+        static LIMITS: LazyLock<Vec<&'static str>> =
+            LazyLock::new(|| versions_of(|op| op == Op::ListRateLimits));
+        match self {
+            Resource::Keys => &KEYS,
+            Resource::RateLimits => &LIMITS,
+        }
+    }
+}
+
+/// The dates in the `Accept` of every Atlas operation `keep` selects.
+fn versions_of(keep: fn(Op) -> bool) -> Vec<&'static str> {
+    let mut dates: Vec<&'static str> = VERSIONS
+        .iter()
+        .filter(|v| v.system == System::Atlas)
+        .flat_map(|v| {
+            Op::ALL
+                .iter()
+                .filter(|op| keep(**op))
+                .filter_map(|op| v.offers(*op))
+        })
+        .filter_map(|media| media.accept.strip_prefix("application/vnd.atlas."))
+        .filter_map(|rest| rest.strip_suffix("+json"))
+        .collect();
+    dates.sort_unstable();
+    dates.dedup();
+    dates
+}
+
+/// The media type of a successful Atlas answer at resource version `version`.
+pub fn media_type(version: &str) -> String {
+    format!("application/vnd.atlas.{version}+json;charset=utf-8")
+}
+
+/// The media type of a successful key operation's answer: its newest version.
 pub fn success_type() -> &'static str {
-    static TYPE: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        RESOURCE_VERSIONS
+    static TYPE: LazyLock<String> = LazyLock::new(|| {
+        Resource::Keys
+            .versions()
             .last()
-            .map_or("application/json".into(), |v| {
-                format!("application/vnd.atlas.{v}+json;charset=utf-8")
-            })
+            .map_or("application/json".into(), |v| media_type(v))
     });
     &TYPE
 }
@@ -32,8 +81,12 @@ pub struct Refusal {
 }
 
 /// The versioned media type of the request's `Accept`, resolved to a
-/// resource version; `gone_before` makes older requested dates 410.
-pub fn negotiate(accept: Option<&str>, gone_before: Option<&str>) -> Result<&'static str, Refusal> {
+/// version of `resource`; `gone_before` makes older requested dates 410.
+pub fn negotiate(
+    accept: Option<&str>,
+    gone_before: Option<&str>,
+    resource: Resource,
+) -> Result<&'static str, Refusal> {
     let refuse = |status, code, detail: String| Refusal {
         status,
         code,
@@ -76,7 +129,8 @@ pub fn negotiate(accept: Option<&str>, gone_before: Option<&str>) -> Result<&'st
             format!("API version {date} is no longer supported; use a newer version."),
         ));
     }
-    RESOURCE_VERSIONS
+    resource
+        .versions()
         .iter()
         .rev()
         .find(|v| parse_date(v).is_some_and(|v| v <= when))
@@ -97,27 +151,37 @@ mod tests {
     #[test]
     fn newest_on_or_before_the_date() {
         assert_eq!(
-            negotiate(Some("application/vnd.atlas.2025-02-19+json"), None),
+            negotiate(
+                Some("application/vnd.atlas.2025-02-19+json"),
+                None,
+                Resource::Keys
+            ),
             Ok("2023-01-01")
         );
         assert_eq!(
             negotiate(
                 Some("application/vnd.atlas.2023-01-01+json;charset=utf-8"),
-                None
+                None,
+                Resource::Keys
             ),
             Ok("2023-01-01")
         );
         assert_eq!(
             negotiate(
                 Some("text/html, application/vnd.atlas.2024-05-30+json"),
-                None
+                None,
+                Resource::Keys
             ),
             Ok("2023-01-01")
         );
         assert_eq!(
-            negotiate(Some("application/vnd.atlas.2022-12-31+json"), None)
-                .unwrap_err()
-                .status,
+            negotiate(
+                Some("application/vnd.atlas.2022-12-31+json"),
+                None,
+                Resource::Keys
+            )
+            .unwrap_err()
+            .status,
             406
         );
         for bad in [
@@ -127,20 +191,45 @@ mod tests {
             Some("*/*"),
             Some("application/vnd.atlas.2023-13-01+json"),
         ] {
-            assert_eq!(negotiate(bad, None).unwrap_err().status, 406, "{bad:?}");
+            assert_eq!(
+                negotiate(bad, None, Resource::Keys).unwrap_err().status,
+                406,
+                "{bad:?}"
+            );
         }
         let gone = negotiate(
             Some("application/vnd.atlas.2023-02-01+json"),
             Some("2024-01-01"),
+            Resource::Keys,
         )
         .unwrap_err();
         assert_eq!((gone.status, gone.code), (410, "VERSION_GONE"));
         assert!(
             negotiate(
                 Some("application/vnd.atlas.2025-02-19+json"),
-                Some("2024-01-01")
+                Some("2024-01-01"),
+                Resource::Keys
             )
             .is_ok()
         );
+    }
+
+    #[test]
+    fn rate_limits_have_versions_of_their_own() {
+        let keys = Resource::Keys.versions();
+        let limits = Resource::RateLimits.versions();
+        assert!(!keys.is_empty() && !limits.is_empty());
+        let accept = |date: &str| format!("application/vnd.atlas.{date}+json");
+        for first in [keys[0], limits[0]] {
+            let at = negotiate(Some(&accept(first)), None, Resource::RateLimits);
+            if first < limits[0] {
+                assert_eq!(at.unwrap_err().status, 406, "{first}");
+            } else {
+                assert_eq!(at, Ok(limits[0]));
+            }
+        }
+        // A key operation at the rate limits' date is still a key version.
+        let key = negotiate(Some(&accept(limits[0])), None, Resource::Keys).unwrap();
+        assert!(keys.contains(&key), "{key}");
     }
 }

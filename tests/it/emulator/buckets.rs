@@ -2,7 +2,7 @@
 //! scope, said on every answer, Atlas's 429 when one is empty, and the two
 //! operations that describe them.
 
-use atlas_apikeys_emulator::buckets::DESCRIBED_AT;
+use atlas_apikeys_emulator::versioning::Resource;
 use atlas_apikeys_emulator::{BucketScope, EndpointSet};
 
 use super::*;
@@ -107,7 +107,9 @@ async fn a_bucket_refills_at_its_rate() {
 async fn rate_limits_are_described_at_their_version() {
     let sets = EndpointSet::atlas_defaults();
     let emu = limited(sets.clone()).await;
-    let all = get(&emu, "/api/atlas/v2/rateLimits", DESCRIBED_AT).await;
+    // The first version of the resource, as the media tables name it.
+    let described_at = Resource::RateLimits.versions()[0];
+    let all = get(&emu, "/api/atlas/v2/rateLimits", described_at).await;
     assert_eq!(all.status, 200, "{}", all.body);
     let results = all.body["results"].as_array().unwrap();
     assert_eq!(results.len(), sets.len());
@@ -116,7 +118,7 @@ async fn rate_limits_are_described_at_their_version() {
         let one = get(
             &emu,
             &format!("/api/atlas/v2/rateLimits/{}", set.id),
-            DESCRIBED_AT,
+            described_at,
         )
         .await;
         assert_eq!(one.status, 200);
@@ -134,12 +136,12 @@ async fn rate_limits_are_described_at_their_version() {
             set.endpoints.len()
         );
     }
-    let missing = get(&emu, "/api/atlas/v2/rateLimits/none", DESCRIBED_AT).await;
+    let missing = get(&emu, "/api/atlas/v2/rateLimits/none", described_at).await;
     assert_eq!(missing.status, 404);
     // A version from before the resource began names none of it.
     let earlier = atlas_apikeys::client::VERSIONS
         .iter()
-        .filter(|v| v.system == atlas_apikeys::client::System::Atlas && v.version < DESCRIBED_AT);
+        .filter(|v| v.system == atlas_apikeys::client::System::Atlas && v.version < described_at);
     for version in earlier {
         let answer = get(&emu, "/api/atlas/v2/rateLimits", version.version).await;
         assert_eq!(answer.status, 406, "{}", version.version);

@@ -126,7 +126,9 @@ async fn conforms(version: &'static ApiVersion) {
             let v = fragment.violations(&r.body, &api_error);
             assert!(v.is_empty(), "{method} {path}: {v:?}");
         } else if status == 200 {
-            assert_eq!(r.content_type, atlas_apikeys_emulator_success_type());
+            // The key operations' resource version this version's table sends.
+            let sent = version.offers(Op::UpdateOrgKey).expect("offered").accept;
+            assert_eq!(r.content_type, format!("{sent};charset=utf-8"));
             let schema = fragment
                 .response_schema(method, template, 200)
                 .expect("documented 200");

@@ -153,10 +153,6 @@ const ORG_PATH: &str = "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}";
 
 const GROUP_PATH: &str = "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}";
 
-fn atlas_apikeys_emulator_success_type() -> &'static str {
-    "application/vnd.atlas.2023-01-01+json;charset=utf-8"
-}
-
 fn toml_text(config: &Config) -> String {
     // The TOML a user would write: the same structure, TOML syntax.
     let value: Value = serde_json::to_value(config).unwrap();

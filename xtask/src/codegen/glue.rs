@@ -171,7 +171,12 @@ pub fn emit(file: &syn::File) -> Result<TokenStream, String> {
                 (_, Some((wire, field))) => {
                     let field: syn::Expr = syn::parse_str(&format!("req.{field}"))
                         .map_err(|e| format!("PARAMETERS names `{field}`: {e}"))?;
-                    if optional {
+                    let ty = &arg.ty;
+                    let text = quote!(#ty).to_string().replace(' ', "");
+                    if optional && text.ends_with("str>") {
+                        // A typed id in the request, a string on the wire.
+                        quote!(#field.map(|v| ::std::convert::AsRef::<str>::as_ref(v)))
+                    } else if optional {
                         quote!(#field)
                     } else {
                         quote!(crate::operations::need(#field, #wire)?)

@@ -205,6 +205,16 @@ pub(super) fn resolve_operation(
     Ok(out)
 }
 
+/// Whether a media-type entry is a preview (`application/vnd.atlas.preview+json`,
+/// `x-xgen-version: preview`): not a release, and never imported.
+fn preview(media_type: &str, entry: &Value) -> bool {
+    media_type.contains("vnd.atlas.preview")
+        || entry
+            .get("x-xgen-version")
+            .and_then(Value::as_str)
+            .is_some_and(|v| ApiDate::parse(v).is_err())
+}
+
 fn filtered(
     ctx: &Ctx<'_>,
     holder: &Value,
@@ -217,7 +227,7 @@ fn filtered(
     };
     let kept: Map<String, Value> = content
         .iter()
-        .filter(|(k, v)| entry_version(k, v).is_none_or(|v| v == chosen))
+        .filter(|(k, v)| !preview(k, v) && entry_version(k, v).is_none_or(|v| v == chosen))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if !kept.iter().any(|(k, v)| entry_version(k, v).is_some()) {

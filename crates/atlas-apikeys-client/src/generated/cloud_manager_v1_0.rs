@@ -17,7 +17,7 @@ pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
     system: crate::System::CloudManager,
     version: "v1.0",
     default_base_url: Some("https://cloud.mongodb.com"),
-    operations: super::media::PUBLIC_V1_0,
+    operations: super::media::PUBLIC_V1_0_WITHOUT_LIST_RATE_LIMITS,
     org_roles: ORG_ROLES,
     project_roles: PROJECT_ROLES,
     connect: connect_operations,

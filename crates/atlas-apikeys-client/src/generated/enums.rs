@@ -335,3 +335,112 @@ impl RoleName {
     }
 }
 crate::open_enum::impl_open_enum!(RoleName);
+/// A string enumeration of the API.
+///
+/// Open: a value this SDK does not know yet deserializes as
+/// `Unknown` instead of failing the response.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RateLimitEndpointSetEndpointMethod {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `DELETE`
+    Delete,
+    /// `PATCH`
+    Patch,
+    /// A value this SDK does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RateLimitEndpointSetEndpointMethod {
+    /// Every value this SDK knows, from any version.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Get,
+        Self::Post,
+        Self::Put,
+        Self::Delete,
+        Self::Patch,
+    ];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Delete => "DELETE",
+            Self::Patch => "PATCH",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Reads a wire value; one this SDK does not know becomes `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "DELETE" => Self::Delete,
+            "PATCH" => Self::Patch,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    /// Whether this SDK knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+crate::open_enum::impl_open_enum!(RateLimitEndpointSetEndpointMethod);
+/// A string enumeration of the API.
+///
+/// Open: a value this SDK does not know yet deserializes as
+/// `Unknown` instead of failing the response.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RateLimitEndpointSetResponseScope {
+    /// `IP`
+    Ip,
+    /// `GROUP`
+    Group,
+    /// `ORGANIZATION`
+    Organization,
+    /// `USER`
+    User,
+    /// A value this SDK does not know, kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RateLimitEndpointSetResponseScope {
+    /// Every value this SDK knows, from any version.
+    pub const KNOWN: &'static [Self] = &[
+        Self::Ip,
+        Self::Group,
+        Self::Organization,
+        Self::User,
+    ];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Ip => "IP",
+            Self::Group => "GROUP",
+            Self::Organization => "ORGANIZATION",
+            Self::User => "USER",
+            Self::Unknown(value) => value,
+        }
+    }
+    /// Reads a wire value; one this SDK does not know becomes `Unknown`.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "IP" => Self::Ip,
+            "GROUP" => Self::Group,
+            "ORGANIZATION" => Self::Organization,
+            "USER" => Self::User,
+            other => Self::Unknown(other.to_owned()),
+        }
+    }
+    /// Whether this SDK knows the value.
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Self::Unknown(_))
+    }
+}
+crate::open_enum::impl_open_enum!(RateLimitEndpointSetResponseScope);

@@ -43,6 +43,8 @@ pub enum Op {
     GetAccessEntry,
     /// Removes one entry from an organization API key's access list. (`deleteOrgApiKeyAccessListEntry`)
     DeleteAccessEntry,
+    /// Describes the rate-limit buckets that apply to the caller: each endpoint set's endpoints, scope, capacity and refill. (`listRateLimits`)
+    ListRateLimits,
 }
 impl Op {
     /// Every covered operation.
@@ -61,6 +63,7 @@ impl Op {
         Op::AddAccessEntries,
         Op::GetAccessEntry,
         Op::DeleteAccessEntry,
+        Op::ListRateLimits,
     ];
     /// The operationId that serves it (upstream's newest name).
     pub fn api_name(self) -> &'static str {
@@ -79,6 +82,7 @@ impl Op {
             Op::AddAccessEntries => "createOrgApiKeyAccessListEntry",
             Op::GetAccessEntry => "getOrgApiKeyAccessListEntry",
             Op::DeleteAccessEntry => "deleteOrgApiKeyAccessListEntry",
+            Op::ListRateLimits => "listRateLimits",
         }
     }
     /// Where a version lacks it, the operationId that serves it instead.
@@ -98,11 +102,12 @@ impl Op {
             Op::AddAccessEntries => None,
             Op::GetAccessEntry => None,
             Op::DeleteAccessEntry => None,
+            Op::ListRateLimits => None,
         }
     }
 }
 /// Media types per operation.
-pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
+pub static ATLAS_V2_2023_01_01_WITHOUT_LIST_RATE_LIMITS: &[crate::OperationMedia] = &[
     crate::OperationMedia {
         operation_id: "list_group_api_keys",
         api_name: "listGroupApiKeys",
@@ -217,7 +222,130 @@ pub static ATLAS_V2_2023_01_01: &[crate::OperationMedia] = &[
     },
 ];
 /// Media types per operation.
-pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
+pub static ATLAS_V2_2023_01_01_2025_03_12: &[crate::OperationMedia] = &[
+    crate::OperationMedia {
+        operation_id: "list_group_api_keys",
+        api_name: "listGroupApiKeys",
+        method: "GET",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_group_api_key",
+        api_name: "createGroupApiKey",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "remove_group_api_key",
+        api_name: "removeGroupApiKey",
+        method: "DELETE",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "update_group_api_key_roles",
+        api_name: "updateGroupApiKeyRoles",
+        method: "PATCH",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "add_group_api_key",
+        api_name: "addGroupApiKey",
+        method: "POST",
+        path: "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "list_org_api_keys",
+        api_name: "listOrgApiKeys",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key",
+        api_name: "createOrgApiKey",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key",
+        api_name: "deleteOrgApiKey",
+        method: "DELETE",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "get_org_api_key",
+        api_name: "getOrgApiKey",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "update_org_api_key",
+        api_name: "updateOrgApiKey",
+        method: "PATCH",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "list_org_api_key_access_list_entries",
+        api_name: "listOrgApiKeyAccessListEntries",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "create_org_api_key_access_list_entry",
+        api_name: "createOrgApiKeyAccessListEntry",
+        method: "POST",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: Some("application/vnd.atlas.2023-01-01+json"),
+    },
+    crate::OperationMedia {
+        operation_id: "delete_org_api_key_access_list_entry",
+        api_name: "deleteOrgApiKeyAccessListEntry",
+        method: "DELETE",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "get_org_api_key_access_list_entry",
+        api_name: "getOrgApiKeyAccessListEntry",
+        method: "GET",
+        path: "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
+        accept: "application/vnd.atlas.2023-01-01+json",
+        content_type: None,
+    },
+    crate::OperationMedia {
+        operation_id: "list_rate_limits",
+        api_name: "listRateLimits",
+        method: "GET",
+        path: "/api/atlas/v2/rateLimits",
+        accept: "application/vnd.atlas.2025-03-12+json",
+        content_type: None,
+    },
+];
+/// Media types per operation.
+pub static PUBLIC_V1_0_WITHOUT_LIST_RATE_LIMITS: &[crate::OperationMedia] = &[
     crate::OperationMedia {
         operation_id: "list_group_api_keys",
         api_name: "listGroupApiKeys",
@@ -324,4 +452,4 @@ pub static PUBLIC_V1_0: &[crate::OperationMedia] = &[
     },
 ];
 /// Every Atlas resource version the tables above name, oldest first.
-pub static ATLAS_RESOURCE_VERSIONS: &[&str] = &["2023-01-01"];
+pub static ATLAS_RESOURCE_VERSIONS: &[&str] = &["2023-01-01", "2025-03-12"];

@@ -130,6 +130,95 @@ pub mod types {
         )]
         pub total_count: ::std::option::Option<i32>,
     }
+    ///`PaginatedRateLimitEndpointSets`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct PaginatedRateLimitEndpointSets {
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub links: ::std::vec::Vec<Link>,
+        pub results: ::std::vec::Vec<RateLimitEndpointSetResponse>,
+        #[serde(
+            rename = "totalCount",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    ///`RateLimitEndpointSetCapacity`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RateLimitEndpointSetCapacity {
+        #[serde(
+            rename = "defaultValue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_value: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<i64>,
+    }
+    ///`RateLimitEndpointSetEndpoint`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RateLimitEndpointSetEndpoint {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub method: ::std::option::Option<
+            crate::generated::enums::RateLimitEndpointSetEndpointMethod,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<::std::string::String>,
+    }
+    ///`RateLimitEndpointSetRefillDurationSeconds`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RateLimitEndpointSetRefillDurationSeconds {
+        #[serde(
+            rename = "defaultValue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_value: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<i64>,
+    }
+    ///`RateLimitEndpointSetRefillRate`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RateLimitEndpointSetRefillRate {
+        #[serde(
+            rename = "defaultValue",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub default_value: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<i64>,
+    }
+    ///`RateLimitEndpointSetResponse`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RateLimitEndpointSetResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub capacity: ::std::option::Option<RateLimitEndpointSetCapacity>,
+        #[serde(
+            rename = "endpointSetId",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_set_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            rename = "endpointSetName",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub endpoint_set_name: ::std::option::Option<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub endpoints: ::std::vec::Vec<RateLimitEndpointSetEndpoint>,
+        #[serde(
+            rename = "refillDurationSeconds",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refill_duration_seconds: ::std::option::Option<
+            RateLimitEndpointSetRefillDurationSeconds,
+        >,
+        #[serde(
+            rename = "refillRate",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub refill_rate: ::std::option::Option<RateLimitEndpointSetRefillRate>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<
+            crate::generated::enums::RateLimitEndpointSetResponseScope,
+        >,
+    }
     ///`UpdateAtlasOrganizationApiKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateAtlasOrganizationApiKey {
@@ -1518,6 +1607,116 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
+    /// Builds the request [`Self::list_rate_limits`] sends.
+    #[doc(hidden)]
+    pub fn list_rate_limits_request<'a>(
+        &'a self,
+        envelope: Option<bool>,
+        group_id: Option<&'a str>,
+        ip_address: Option<&'a str>,
+        items_per_page: Option<i64>,
+        org_id: Option<&'a str>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<reqwest::Request, reqwest::Error> {
+        let url = format!("{}/api/atlas/v2/rateLimits", self.baseurl,);
+        #[allow(unused_mut)]
+        let mut request = crate::hooks::QueryOpt::query_opt(
+                crate::hooks::QueryOpt::query_opt(
+                    crate::hooks::QueryOpt::query_opt(
+                        crate::hooks::QueryOpt::query_opt(
+                            crate::hooks::QueryOpt::query_opt(
+                                crate::hooks::QueryOpt::query_opt(
+                                    crate::hooks::QueryOpt::query_opt(
+                                        self
+                                            .client
+                                            .get(url)
+                                            .header(
+                                                ::reqwest::header::ACCEPT,
+                                                ::reqwest::header::HeaderValue::from_static(
+                                                    "application/json",
+                                                ),
+                                            ),
+                                        "envelope",
+                                        &envelope,
+                                    ),
+                                    "groupId",
+                                    &group_id,
+                                ),
+                                "ipAddress",
+                                &ip_address,
+                            ),
+                            "itemsPerPage",
+                            &items_per_page,
+                        ),
+                        "orgId",
+                        &org_id,
+                    ),
+                    "pageNum",
+                    &page_num,
+                ),
+                "pretty",
+                &pretty,
+            )
+            .build()?;
+        Ok(request)
+    }
+    /**Sends a `GET` request to `/api/atlas/v2/rateLimits`
+
+*/
+    pub async fn list_rate_limits<'a>(
+        &'a self,
+        envelope: Option<bool>,
+        group_id: Option<&'a str>,
+        ip_address: Option<&'a str>,
+        items_per_page: Option<i64>,
+        org_id: Option<&'a str>,
+        page_num: Option<i64>,
+        pretty: Option<bool>,
+    ) -> Result<
+        ResponseValue<types::PaginatedRateLimitEndpointSets>,
+        Error<types::ApiError>,
+    > {
+        let request = self
+            .list_rate_limits_request(
+                envelope,
+                group_id,
+                ip_address,
+                items_per_page,
+                org_id,
+                page_num,
+                pretty,
+            )?;
+        let info = OperationInfo {
+            operation_id: "list_rate_limits",
+        };
+        let response = crate::hooks::respond(
+                &self.client,
+                &self.inner,
+                request,
+                info.operation_id,
+            )
+            .await?;
+        match response.status().as_u16() {
+            200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            401u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            403u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            429u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            500u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
+            _ => Err(Error::UnexpectedResponse(response)),
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -1878,6 +2077,35 @@ impl crate::operations::KeyOperations for Client {
                             request,
                             "delete_org_api_key_access_list_entry",
                             |_: &[u8]| Ok(crate::operations::Answer::Nothing),
+                        )
+                        .await
+                }
+                crate::Op::ListRateLimits => {
+                    let request = (|| {
+                        self.list_rate_limits_request(
+                                req.flags.envelope,
+                                req
+                                    .project
+                                    .map(|v| ::std::convert::AsRef::<str>::as_ref(v)),
+                                req
+                                    .access_entry
+                                    .map(|v| ::std::convert::AsRef::<str>::as_ref(v)),
+                                req.items_per_page,
+                                req.org.map(|v| ::std::convert::AsRef::<str>::as_ref(v)),
+                                req.page_num,
+                                req.flags.pretty,
+                            )
+                            .map_err(crate::operations::construction)
+                    })();
+                    crate::hooks::exchange(
+                            &self.client,
+                            &self.inner,
+                            request,
+                            "list_rate_limits",
+                            |body: &[u8]| {
+                                crate::operations::decode(body)
+                                    .map(crate::operations::Answer::RateLimits)
+                            },
                         )
                         .await
                 }

@@ -17,7 +17,7 @@ pub static API_VERSION: crate::ApiVersion = crate::ApiVersion {
     system: crate::System::Atlas,
     version: "2023-02-01",
     default_base_url: Some("https://cloud.mongodb.com"),
-    operations: super::media::ATLAS_V2_2023_01_01,
+    operations: super::media::ATLAS_V2_2023_01_01_WITHOUT_LIST_RATE_LIMITS,
     org_roles: ORG_ROLES,
     project_roles: PROJECT_ROLES,
     connect: connect_operations,

@@ -8,8 +8,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::buckets::{Caller, DESCRIBED_AT as VERSION, EndpointSet, Taken};
+use crate::buckets::{Caller, EndpointSet, Taken};
 use crate::state::{Principal, State};
+use crate::versioning::Resource;
 
 use super::*;
 
@@ -136,18 +137,11 @@ pub(super) fn inspect(
         .headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok());
-    crate::versioning::negotiate(accept, app.config.versions_gone_before.as_deref())
+    // The resource has versions of its own: a date before its first names none.
+    let gone = app.config.versions_gone_before.as_deref();
+    let version = crate::versioning::negotiate(accept, gone, Resource::RateLimits)
         .map_err(|r| refuse(r.status, r.code, r.detail))?;
-    // The resource began at VERSION: an earlier date names no version of it.
-    let requested = accept
-        .and_then(|a| a.split("application/vnd.atlas.").nth(1))
-        .and_then(|rest| rest.split("+json").next())
-        .unwrap_or_default();
-    if requested < VERSION {
-        let detail =
-            format!("Rate limits are described from version {VERSION}, not at {requested}.");
-        return Err(refuse(406, "INVALID_VERSION_DATE", detail));
-    }
+    opts.atlas = Some(version);
     check_paging(query)?;
     let sets = &app.config.rate_limits;
     let mut response = match set {

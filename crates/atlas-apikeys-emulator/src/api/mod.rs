@@ -159,7 +159,9 @@ async fn respond(
     let query = parts.uri.query().unwrap_or_default().to_owned();
     let system = app.config.system;
     let mut opts = Opts {
-        atlas: system == System::Atlas,
+        atlas: (system == System::Atlas)
+            .then(|| crate::versioning::Resource::Keys.versions().last().copied())
+            .flatten(),
         ..Opts::default()
     };
     let Some(route) = route(system, &path) else {

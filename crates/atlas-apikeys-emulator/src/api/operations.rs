@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::config::{ApiKey, System};
 use crate::state::{Principal, State};
+use crate::versioning::Resource;
 
 use super::*;
 
@@ -175,8 +176,10 @@ pub(super) fn operate(
     opts.pretty = query_flag(query, "pretty")?;
     if system == System::Atlas {
         let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-        crate::versioning::negotiate(accept, app.config.versions_gone_before.as_deref())
+        let gone = app.config.versions_gone_before.as_deref();
+        let version = crate::versioning::negotiate(accept, gone, Resource::Keys)
             .map_err(|r| refuse(r.status, r.code, r.detail))?;
+        opts.atlas = Some(version);
     }
     if !is_org {
         check_paging(query)?;

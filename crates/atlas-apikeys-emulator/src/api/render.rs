@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 pub(super) struct Opts {
     pub(super) envelope: bool,
     pub(super) pretty: bool,
-    pub(super) atlas: bool,
+    /// The Atlas resource version a success answers with; `None` off Atlas.
+    pub(super) atlas: Option<&'static str>,
 }
 
 /// A refusal as an `ApiError`.
@@ -54,14 +55,12 @@ pub(super) fn render(status: u16, body: Option<Value>, opts: Opts, error: bool) 
     *response.status_mut() =
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if body.is_some() {
-        let ct = if opts.atlas && !error {
-            crate::versioning::success_type()
-        } else {
-            "application/json"
+        let ct = match opts.atlas.filter(|_| !error) {
+            Some(version) => HeaderValue::from_str(&crate::versioning::media_type(version))
+                .unwrap_or(HeaderValue::from_static("application/json")),
+            None => HeaderValue::from_static("application/json"),
         };
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static(ct));
+        response.headers_mut().insert(header::CONTENT_TYPE, ct);
     }
     response
 }

@@ -17,6 +17,7 @@ use crate::request::{NewOrgKey, NewProjectKey, OrgKeyUpdate};
 use crate::response::ApiKey;
 
 mod access;
+mod limits;
 mod pages;
 mod project;
 
