@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: every comparison side by side in one process, on
 //! loopback, sides alternated, medians and ratios; writes BENCHMARKS.md with
 //! `--write PATH`. `--overhead-only` runs comparison 1 alone, `--apply-only`
-//! comparison 7; `--profile
+//! comparison 7, `--paced-only` comparison 8; `--profile
 //! sdk|raw N [CALLERS]` makes calls for a profiler.
 #![forbid(unsafe_code)]
 
@@ -12,6 +12,7 @@ mod load;
 mod measure;
 mod oauth;
 mod overhead;
+mod paced;
 mod report;
 mod sides;
 
@@ -23,6 +24,7 @@ use digest::*;
 use load::*;
 use oauth::*;
 use overhead::*;
+use paced::*;
 use report::*;
 
 #[tokio::main]
@@ -67,6 +69,12 @@ async fn main() {
         Ok(section) => sections.push(section),
         Err(e) => failed.push(format!("{name}: {e}")),
     };
+    if args.iter().any(|a| a == "--paced-only") {
+        keep("paced apply", paced_apply().await);
+        out.push_str(&render(&sections));
+        print!("{out}");
+        return;
+    }
     if args.iter().any(|a| a == "--apply-only") {
         keep("apply", apply_at_scale().await);
         out.push_str(&render(&sections));
@@ -91,6 +99,7 @@ async fn main() {
     keep("validation", Ok(validation()));
     keep("emulator load", emulator_load(&settings).await);
     keep("apply", apply_at_scale().await);
+    keep("paced apply", paced_apply().await);
     out.push_str(&render(&sections));
     out.push_str(PROFILING);
     print!("{out}");

@@ -66,6 +66,7 @@ pub async fn run(setup: &Setup, format: Format, args: &RotateArgs) -> Result<Exi
         ));
     }
     let keys = setup.client()?;
+    crate::apply::learn_limits(&keys, [org]).await;
     let file = match &args.private_key_out {
         Some(path) => Some(KeyFile::create(path)?),
         None => None,

@@ -51,6 +51,7 @@ pub async fn run(setup: &Setup, args: &ExportArgs) -> Result<ExitCode, Failure> 
         ));
     }
     let keys = setup.client()?;
+    super::live::learn_limits(&keys, [org]).await;
     let mut all = keys.list_org_keys(&org).await?;
     if let Some(missing) = wanted.iter().find(|w| !all.iter().any(|k| k.id == **w)) {
         return Err(Failure::usage(format!(

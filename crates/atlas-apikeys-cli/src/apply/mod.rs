@@ -32,6 +32,7 @@ use crate::output::Format;
 use crate::setup::Setup;
 pub(crate) use diff::entry_of;
 use diff::{Diffed, Step};
+pub(crate) use live::learn_limits;
 use pace::{Outcome, Pace, attempt};
 pub(crate) use plan::canonical;
 use plan::{Item, describe, items};
@@ -46,6 +47,8 @@ pub struct Options {
     pub allow_unlisted: bool,
     /// Live assignments and entries the file leaves out are removed.
     pub prune: bool,
+    /// Requests wait for their rate-limit bucket's token.
+    pub paced: bool,
 }
 
 impl Options {
@@ -55,6 +58,7 @@ impl Options {
             concurrency: usize::from(args.concurrency),
             allow_unlisted,
             prune: args.prune,
+            paced: !args.no_pacing,
         }
     }
 }
@@ -89,6 +93,8 @@ async fn settle(setup: &Setup, path: &Path, mut options: Options) -> Result<Sett
     }
     let (items, named) = items(&file, setup, options.allow_unlisted)?;
     let keys = setup.client()?;
+    keys.pace().set_paced(options.paced);
+    live::learn_limits(&keys, named.iter().filter_map(|n| n.org.clone().ok())).await;
     let reads = live::read(&keys, &named, options.concurrency).await;
     if let Some(saved) = &saved {
         saved::unmoved(saved, &named, &reads)?;
@@ -218,7 +224,7 @@ pub async fn run(
     }
     let bar = progress(queue.len());
     let mut queue = queue.into_iter();
-    let pace = Arc::new(Pace::new(concurrency.max(1)));
+    let pace = Arc::new(Pace::new(concurrency.max(1), options.paced));
     let mut running = tokio::task::JoinSet::new();
     let mut in_flight: HashMap<tokio::task::Id, usize> = HashMap::new();
     let mut interrupted = false;
@@ -351,7 +357,7 @@ mod tests {
     /// `Retry-After` is never a silent minute.
     #[tokio::test(start_paused = true)]
     async fn the_bar_says_how_many_failed_and_how_long_the_run_waits() {
-        let pace = Pace::new(4);
+        let pace = Pace::new(4, true);
         assert_eq!(report::status(&pace, None, 0).0, "");
         assert_eq!(report::status(&pace, None, 2).0, "2 failed");
         let bucket = Some(Duration::from_millis(4500));

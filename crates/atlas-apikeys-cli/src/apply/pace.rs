@@ -12,12 +12,17 @@ use tokio::time::Instant;
 use super::plan::Work;
 use crate::exit::Failure;
 
-/// How many items may be in flight: starts at the bound, halves on a 429
-/// or a low `RateLimit-Remaining`, and grows back by one per run of
-/// successes. A semaphore holds the allowance; shrinking it while items
-/// are in flight is a debt paid by not returning their permits.
+/// How many items may be in flight: starts at the bound, halves on an
+/// item refused for the rate (its transport's retries spent), and grows
+/// back by one per run of successes. A semaphore holds the allowance;
+/// shrinking it while items are in flight is a debt paid by not returning
+/// their permits. `RateLimit-Remaining` is not read here: it is one
+/// bucket's (a project's, an organization's), and the client paces each
+/// bucket by it already.
 pub(super) struct Pace {
     bound: usize,
+    /// False: the bound always, and no hold (`--no-pacing`).
+    adaptive: bool,
     permits: Arc<Semaphore>,
     allowance: Mutex<Allowance>,
 }
@@ -31,9 +36,10 @@ struct Allowance {
 }
 
 impl Pace {
-    pub(super) fn new(bound: usize) -> Self {
+    pub(super) fn new(bound: usize, adaptive: bool) -> Self {
         Pace {
             bound,
+            adaptive,
             permits: Arc::new(Semaphore::new(bound)),
             allowance: Mutex::new(Allowance {
                 allowed: bound,
@@ -97,6 +103,9 @@ impl Pace {
     /// `retry_after` has passed. False when the wait is longer than a run
     /// waits ([`MAX_HOLD`]): the run should stop instead.
     pub(super) fn limited(&self, retry_after: Option<Duration>) -> bool {
+        if !self.adaptive {
+            return true;
+        }
         let mut a = self.lock();
         let half = a.allowed / 2;
         self.shrink_to(&mut a, half);
@@ -115,16 +124,9 @@ impl Pace {
         }
     }
 
-    /// `remaining`: the server's last `RateLimit-Remaining`, if it sent one.
-    fn succeeded(&self, remaining: Option<u64>) {
+    /// An item was done.
+    fn succeeded(&self) {
         let mut a = self.lock();
-        let remaining = remaining.map(|r| usize::try_from(r).unwrap_or(usize::MAX));
-        if let Some(remaining) = remaining
-            && remaining < a.allowed
-        {
-            self.shrink_to(&mut a, remaining);
-            return;
-        }
         a.successes += 1;
         if a.successes >= a.allowed * 4 && a.allowed < self.bound {
             a.allowed += 1;
@@ -217,7 +219,7 @@ pub(super) async fn attempt(keys: &ApiKeys, pace: &Pace, work: &Work) -> Outcome
     match perform(keys, work).await {
         Ok(result) => {
             if result != UNCHANGED {
-                pace.succeeded(keys.rate_limit().and_then(|r| r.remaining));
+                pace.succeeded();
             }
             Outcome {
                 result,
@@ -258,7 +260,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_limit_shrinks_the_allowance_as_slots_come_back_and_successes_grow_it() {
-        let pace = Pace::new(8);
+        let pace = Pace::new(8, true);
         let slots = take(&pace, 8).await;
         assert!(pace.limited(None));
         assert_eq!(pace.permits.available_permits(), 0);
@@ -267,28 +269,20 @@ mod tests {
         }
         assert_eq!(pace.permits.available_permits(), 4, "half of 8");
 
-        // A low RateLimit-Remaining shrinks it further, never below one;
-        // idle permits go at once.
-        let slot = take(&pace, 1).await.remove(0);
-        pace.succeeded(Some(0));
-        assert_eq!(pace.permits.available_permits(), 0);
-        pace.release(slot);
-        assert_eq!(pace.permits.available_permits(), 1, "one in all");
-
         // Four successes per allowed slot add one, up to the bound.
-        for _ in 0..4 {
-            pace.succeeded(None);
+        for _ in 0..16 {
+            pace.succeeded();
         }
-        assert_eq!(pace.permits.available_permits(), 2);
+        assert_eq!(pace.permits.available_permits(), 5);
         for _ in 0..1000 {
-            pace.succeeded(None);
+            pace.succeeded();
         }
         assert_eq!(pace.permits.available_permits(), 8);
     }
 
     #[tokio::test(start_paused = true)]
     async fn no_slot_is_given_before_a_retry_after_has_passed() {
-        let pace = Pace::new(4);
+        let pace = Pace::new(4, true);
         // Longer than a run waits, or than a clock can hold: refused.
         assert!(!pace.limited(Some(MAX_HOLD + Duration::from_secs(1))));
         assert!(!pace.limited(Some(Duration::MAX)));
@@ -299,5 +293,17 @@ mod tests {
         assert!(slot.is_some());
         assert!(asked.elapsed() >= Duration::from_secs(119));
         assert!(pace.holding().is_none());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_pacing_the_bound_holds_through_refusals() {
+        let pace = Pace::new(4, false);
+        let slots = take(&pace, 4).await;
+        assert!(pace.limited(Some(Duration::from_secs(119))));
+        assert!(pace.holding().is_none());
+        for slot in slots {
+            pace.release(slot);
+        }
+        assert_eq!(pace.permits.available_permits(), 4);
     }
 }

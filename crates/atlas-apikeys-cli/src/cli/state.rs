@@ -18,6 +18,11 @@ pub struct FileArgs {
     /// file does not declare (only for keys that declare `projects` or `access_list`).
     #[arg(long)]
     pub prune: bool,
+    /// Send each request as soon as it is ready, not when its rate-limit bucket has a
+    /// token (a 429 is then retried after its Retry-After): to compare, or against a
+    /// server that does not limit.
+    #[arg(long)]
+    pub no_pacing: bool,
 }
 
 /// A file format.

@@ -180,6 +180,7 @@ mod habits;
 mod help;
 mod hostile;
 mod lifecycle;
+mod pacing;
 mod plan;
 mod rotate;
 mod secrets;

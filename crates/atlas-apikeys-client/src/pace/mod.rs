@@ -20,34 +20,24 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use tokio::time::Instant;
 
-/// An endpoint set as the server describes it (`GET /rateLimits`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EndpointLimit {
-    /// The set's id.
-    pub id: String,
-    /// `IP`, `GROUP`, `ORGANIZATION` or `USER`.
-    pub scope: String,
-    /// Its endpoints: method and path template (`{name}` for a segment).
-    pub endpoints: Vec<(String, String)>,
-    /// Tokens in a full bucket.
-    pub capacity: u64,
-    /// Tokens added every `refill_seconds`.
-    pub refill_rate: u64,
-    /// The refill period, in seconds.
-    pub refill_seconds: u64,
-}
+pub use limit::EndpointLimit;
+
+mod limit;
 
 /// What the client knows of the server's rate-limit buckets, shared by
 /// its clones.
 #[derive(Default)]
 pub struct Pace {
     known: Mutex<Known>,
+    /// Requests go at once, learnt buckets or not (see [`Pace::set_paced`]).
+    unpaced: AtomicBool,
 }
 
 #[derive(Default)]
@@ -107,13 +97,21 @@ impl Pace {
         self.known.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// Whether requests wait for their bucket's token (the default), or go
+    /// at once and meet the server's 429s, retried after `Retry-After`
+    /// like any other: to compare, or against a server that does not limit.
+    pub fn set_paced(&self, paced: bool) {
+        self.unpaced.store(!paced, Ordering::Relaxed);
+    }
+
     /// Takes `sets` (what `GET /rateLimits` describes) as the server's
     /// buckets: requests are paced by them from now on.
     pub fn learn(&self, sets: Vec<EndpointLimit>) {
         let mut known = self.lock();
         known.classes.retain(|c, _| !matches!(c, Class::Set(_)));
+        let sets: Vec<EndpointLimit> = sets.into_iter().filter(|s| s.capacity > 0).collect();
         for (n, set) in sets.iter().enumerate() {
-            let rate = (set.refill_seconds > 0)
+            let rate = (set.refill_seconds > 0 && set.refill_rate > 0)
                 .then(|| set.refill_rate as f64 / set.refill_seconds as f64);
             let refill = Refill {
                 capacity: Some(set.capacity as f64),
@@ -157,6 +155,9 @@ impl Pace {
 
     /// Waits until `key`'s bucket may take a request, and takes its token.
     pub(crate) async fn admit(&self, key: BucketKey) {
+        if self.unpaced.load(Ordering::Relaxed) {
+            return;
+        }
         loop {
             // Decided under the lock, waited out after it.
             let (wait, taken) = {
