@@ -43,7 +43,7 @@ fn plan(n: usize) -> (String, Config) {
         defaults::TARGET.id,
         defaults::ORG
     );
-    let mut config = Config::default();
+    let mut config = crate::sides::unlimited();
     for i in 0..n {
         let id = format!("7{i:023x}");
         plan.push_str(&format!(

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use atlas_apikeys::ApiKeys;
-use atlas_apikeys_emulator::{Config, defaults};
+use atlas_apikeys_emulator::defaults;
 
 use crate::measure::{Call, compare, ms};
 use crate::report::*;
@@ -18,7 +18,7 @@ pub(crate) async fn digest(s: &Settings) -> Result<Section, String> {
     let out = &mut body;
     let mut judged = Vec::new();
     for (concurrency, latency_ms) in [(1, 0), (16, 0), (1, 1)] {
-        let mut config = Config::default();
+        let mut config = crate::sides::unlimited();
         config.faults.latency_ms = latency_ms;
         let emu = emulator(config).await?;
         let sdk = digest_side(&emu.url())?;
@@ -112,7 +112,7 @@ pub(crate) async fn concurrent_digest(s: &Settings) -> Result<Section, String> {
         "challenge every call (Go SDK, curl --digest)",
         "SDK, one challenge per request in flight",
     ] {
-        let emu = emulator(Config::default()).await?;
+        let emu = emulator(crate::sides::unlimited()).await?;
         let call = if side.starts_with("SDK") {
             digest_side(&emu.url())?
         } else {

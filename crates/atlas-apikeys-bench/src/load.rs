@@ -4,7 +4,7 @@
 use std::sync::{Arc, Mutex};
 
 use atlas_apikeys::ApiKeys;
-use atlas_apikeys_emulator::{Config, defaults};
+use atlas_apikeys_emulator::defaults;
 
 use crate::measure::compare;
 use crate::report::*;
@@ -15,7 +15,7 @@ pub(crate) async fn emulator_load(s: &Settings) -> Result<Section, String> {
     let out = &mut body;
     let seen = Arc::new(Mutex::new(Vec::new()));
     let base = minimal_server(seen).await;
-    let emu = emulator(Config::default()).await?;
+    let emu = emulator(crate::sides::unlimited()).await?;
     let baseline = no_retry(ApiKeys::builder().anonymous().base_url(&base))?;
     let bearer = no_retry(ApiKeys::builder().base_url(emu.url()).service_account(
         defaults::SERVICE_ACCOUNT.client_id,

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use atlas_apikeys::ApiKeys;
-use atlas_apikeys_emulator::{Config, Emulator, defaults};
+use atlas_apikeys_emulator::{Emulator, defaults};
 
 use crate::measure::ms;
 use crate::report::*;
@@ -19,7 +19,7 @@ pub(crate) async fn token_outage(quick: bool) -> Result<Section, String> {
         "## 3b. A token endpoint outage: {secs} s of 429 with `Retry-After: 2`, 16 callers calling throughout\n\n"
     );
     let out = &mut body;
-    let emu = emulator(Config::default()).await?;
+    let emu = emulator(crate::sides::unlimited()).await?;
     for _ in 0..100_000 {
         emu.inject(
             Some("/api/oauth/token"),
@@ -88,7 +88,7 @@ pub(crate) async fn oauth() -> Result<Section, String> {
         "| concurrent calls on a cold cache | token requests | API requests |\n|---|---|---|"
     );
     for n in [1usize, 100, 1000] {
-        let emu = emulator(Config::default()).await?;
+        let emu = emulator(crate::sides::unlimited()).await?;
         let call = service_account_call(&emu)?;
         let tasks: Vec<_> = (0..n).map(|_| tokio::spawn(call())).collect();
         for t in tasks {
@@ -99,7 +99,7 @@ pub(crate) async fn oauth() -> Result<Section, String> {
         judged.push((n, c.token_requests));
     }
     // What the first call costs: a cold client's first call vs its second.
-    let emu = emulator(Config::default()).await?;
+    let emu = emulator(crate::sides::unlimited()).await?;
     let (mut cold, mut warm, mut digest_cold) = (Vec::new(), Vec::new(), Vec::new());
     // A new client each time: nothing cached.
     for _ in 0..31 {

@@ -5,7 +5,6 @@ use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
 use atlas_apikeys::ApiKeys;
-use atlas_apikeys_emulator::Config;
 
 use crate::measure::{every_round, median_rounds, paired_p50_ratio};
 use crate::report::*;
@@ -33,7 +32,7 @@ pub(crate) async fn sdk_overhead(s: &Settings) -> Result<Section, String> {
         if identical { "yes" } else { "NO" }
     );
 
-    let emu = emulator(Config::default()).await?;
+    let emu = emulator(crate::sides::unlimited()).await?;
     let bearer = token(&emu.url()).await;
     let emu_sdk = no_retry(ApiKeys::builder().base_url(emu.url()).bearer_token(&bearer))?;
     let emu_raw = raw_call(&emu.url(), Some(bearer));

@@ -76,6 +76,16 @@ pub(crate) fn no_retry(b: ApiKeysBuilder) -> Result<Call, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The emulator's default configuration without its rate-limit buckets:
+/// comparisons 1 to 7 measure the client and the server, not a limit
+/// (comparison 8 measures the buckets).
+pub(crate) fn unlimited() -> Config {
+    Config {
+        rate_limits: Vec::new(),
+        ..Config::default()
+    }
+}
+
 /// An emulator, or why it did not start.
 pub(crate) async fn emulator(config: Config) -> Result<Emulator, String> {
     Emulator::start(config).await.map_err(|e| e.to_string())

@@ -65,56 +65,27 @@ pub async fn run(setup: &Setup, format: Format, args: &RotateArgs) -> Result<Exi
             "rotate reads before it acts, and --dry-run sends nothing: drop --dry-run",
         ));
     }
-    let keys = setup.client()?;
-    crate::apply::learn_limits(&keys, [org]).await;
+    // Made before anything is sent, and removed if no key comes to be.
     let file = match &args.private_key_out {
         Some(path) => Some(KeyFile::create(path)?),
         None => None,
     };
-    // Reads first: nothing is made for a key that cannot be read.
-    let old = match keys.org_key(&org, &old_id).await {
-        Ok(old) => old,
-        Err(e) => {
+    let made = match prepare(setup, org, old_id, successor, desc).await {
+        Ok(made) => made,
+        Err(failure) => {
             if let Some(file) = file {
                 file.discard();
             }
-            return Err(Failure::from(e).hint("nothing was created or changed"));
+            return Err(failure);
         }
     };
-    let entries = keys
-        .access_list(&org, &old_id)
-        .await
-        .map_err(Failure::from)?;
-    let (new, created) = match successor {
-        Some(id) => (keys.org_key(&org, &id).await?, false),
-        None => {
-            let desc = match desc.clone().or_else(|| {
-                old.description
-                    .clone()
-                    .and_then(|d| Description::new(d).ok())
-            }) {
-                Some(d) => d,
-                None => {
-                    return Err(Failure::usage(
-                        "the old key has no description to copy: give --desc",
-                    ));
-                }
-            };
-            let roles = old.roles.org.iter().map(|r| r.role.clone());
-            let new = NewOrgKey::new(desc, roles)
-                .allow_unlisted_roles()
-                .checked(keys.version())?;
-            match keys.create_org_key(&org, &new).await {
-                Ok(key) => (key, true),
-                Err(e) => {
-                    if let Some(file) = file {
-                        file.discard();
-                    }
-                    return Err(Failure::from(e).hint("the old key is untouched; no successor was made (if the answer was lost, look for one with `org-key list`)"));
-                }
-            }
-        }
-    };
+    let Made {
+        keys,
+        old,
+        entries,
+        new,
+        created,
+    } = made;
     let secret = match created {
         true => new
             .private_key
@@ -122,17 +93,27 @@ pub async fn run(setup: &Setup, format: Format, args: &RotateArgs) -> Result<Exi
             .map(|p| p.expose_secret().to_owned()),
         false => proof_secret,
     };
-    let finished = finish(
-        setup,
-        &keys,
-        &org,
-        &old,
-        &entries,
-        &new,
-        secret.as_deref(),
-        args.retire_old,
-    )
-    .await;
+    // Ctrl-C stops the steps, not the report: the private key of a
+    // successor already made is still shown.
+    let finished = tokio::select! {
+        finished = finish(
+            setup,
+            &keys,
+            &org,
+            &old,
+            &entries,
+            &new,
+            secret.as_deref(),
+            args.retire_old,
+        ) => finished,
+        _ = tokio::signal::ctrl_c() => Err((
+            "an interrupt (Ctrl-C)",
+            Failure {
+                code: crate::exit::INTERRUPTED,
+                message: "interrupted".into(),
+            },
+        )),
+    };
     let (result, retired) = match &finished {
         Ok(true) => ("rotated", "yes".to_owned()),
         Ok(false) => ("successor ready", "no (--retire-old deletes it)".to_owned()),
@@ -161,13 +142,85 @@ pub async fn run(setup: &Setup, format: Format, args: &RotateArgs) -> Result<Exi
     match finished {
         Ok(_) => Ok(ExitCode::SUCCESS),
         Err((step, failure)) => Err(failure.hint(&format!(
-            "the rotation stopped at {step}. The old key {old_id} is untouched. The successor {} exists{}; finish with: rotate {old_id} --org {org} --successor {} --successor-key-file FILE{}",
+            "the rotation stopped at {step}. {} The successor {} exists{}; finish with: rotate {old_id} --org {org} --successor {} --successor-key-file FILE{}",
+            match step {
+                // A DELETE whose answer was lost may have been done.
+                RETIRING => format!("The old key {old_id} may or may not be deleted: `org-key describe {org} {old_id}` tells."),
+                _ => format!("The old key {old_id} is untouched."),
+            },
             new.id,
             if created { " (its private key is above, or in the file)" } else { "" },
             new.id,
             if args.retire_old { " --retire-old" } else { "" },
         ))),
     }
+}
+
+/// The last step, the only one that changes the old key, when its answer
+/// does not say the old key is untouched.
+const RETIRING: &str = "retiring the old key (its answer lost)";
+/// The last step, refused by the server.
+const REFUSED_RETIRING: &str = "retiring the old key";
+
+/// What exists once the successor does.
+struct Made {
+    keys: ApiKeys,
+    old: ApiKey,
+    entries: Vec<atlas_apikeys::AccessListEntry>,
+    new: ApiKey,
+    /// Made by this run (its private key is in `new`), not `--successor`.
+    created: bool,
+}
+
+/// Reads the old key and its access list, then makes the successor (or
+/// reads the one `--successor` names). Nothing is made for a key that
+/// cannot be read.
+async fn prepare(
+    setup: &Setup,
+    org: OrgId,
+    old_id: ApiKeyId,
+    successor: Option<ApiKeyId>,
+    desc: Option<Description>,
+) -> Result<Made, Failure> {
+    let keys = setup.client()?;
+    crate::apply::learn_limits(&keys, [org]).await;
+    let old = keys
+        .org_key(&org, &old_id)
+        .await
+        .map_err(|e| Failure::from(e).hint("nothing was created or changed"))?;
+    let entries = keys
+        .access_list(&org, &old_id)
+        .await
+        .map_err(|e| Failure::from(e).hint("nothing was created or changed"))?;
+    let (new, created) = match successor {
+        Some(id) => (keys.org_key(&org, &id).await?, false),
+        None => {
+            let desc = desc
+                .or_else(|| {
+                    old.description
+                        .clone()
+                        .and_then(|d| Description::new(d).ok())
+                })
+                .ok_or_else(|| {
+                    Failure::usage("the old key has no description to copy: give --desc")
+                })?;
+            let roles = old.roles.org.iter().map(|r| r.role.clone());
+            let new = NewOrgKey::new(desc, roles)
+                .allow_unlisted_roles()
+                .checked(keys.version())?;
+            let key = keys.create_org_key(&org, &new).await.map_err(|e| {
+                Failure::from(e).hint("the old key is untouched; no successor was made (if the answer was lost, look for one with `org-key list`)")
+            })?;
+            (key, true)
+        }
+    };
+    Ok(Made {
+        keys,
+        old,
+        entries,
+        new,
+        created,
+    })
 }
 
 /// The steps after the successor exists, each looking before it acts:
@@ -249,9 +302,13 @@ async fn finish(
     if !retire {
         return Ok(false);
     }
-    keys.delete_org_key(org, &old.id)
-        .await
-        .map_err(step("retiring the old key"))?;
+    keys.delete_org_key(org, &old.id).await.map_err(|e| {
+        // Refused (4xx): not deleted. No answer, or a server error after
+        // the retries: the delete may have been done.
+        let refused = e.status().is_some_and(|s| (400..500).contains(&s));
+        let step = if refused { REFUSED_RETIRING } else { RETIRING };
+        (step, Failure::from(e))
+    })?;
     Ok(true)
 }
 

@@ -77,6 +77,15 @@ pub(super) fn settle(
                 .filter_map(|d| d.item.target.clone())
                 .collect::<BTreeSet<String>>()
         };
+        // A declaration with an invalid line is not known whole: what that
+        // line meant to keep cannot be told from what the file leaves out,
+        // so nothing of its kind is removed for the key (it is shown kept).
+        let whole = |scope: &str| {
+            !out.iter()
+                .any(|d| d.item.key == Some(n.key) && d.item.scope == scope && d.item.work.is_err())
+        };
+        let (prune_projects, prune_entries) =
+            (prune && whole("project"), prune && whole("access list"));
         if n.projects {
             let declared = declared("project");
             for (project, roles) in &live.projects {
@@ -91,7 +100,7 @@ pub(super) fn settle(
                     project.to_string(),
                     work,
                     roles.join(","),
-                    prune,
+                    prune_projects,
                 ));
             }
         }
@@ -111,7 +120,15 @@ pub(super) fn settle(
                 }
                 let shown = entry.to_string();
                 let work = Work::RemoveEntry(*org, n.key, entry);
-                out.push(extra(n, "access list", org.to_string(), work, shown, prune));
+                let pruned = prune_entries;
+                out.push(extra(
+                    n,
+                    "access list",
+                    org.to_string(),
+                    work,
+                    shown,
+                    pruned,
+                ));
             }
         }
     }

@@ -211,15 +211,21 @@ pub(super) async fn access_list(
     Ok(all)
 }
 
-/// Paces `keys` by the rate-limit buckets the server describes for each
-/// of `orgs` (Atlas, from resource version 2025-03-12). Where it does not
-/// (another version or system, or a caller who may not read them), the
-/// client goes on learning from its answers' headers.
+/// Paces `keys` by the rate-limit buckets the server describes, read
+/// once: from the first of `orgs` whose description the caller may read
+/// (Atlas, from resource version 2025-03-12). The description names
+/// endpoint sets, not organizations; a second would replace the first and
+/// forget what the pace had learnt. Where none is described (another
+/// version or system, or a caller who may not read them), the client goes
+/// on learning from its answers' headers.
 pub(crate) async fn learn_limits(keys: &ApiKeys, orgs: impl IntoIterator<Item = OrgId>) {
     let orgs: std::collections::BTreeSet<OrgId> = orgs.into_iter().collect();
     for org in orgs {
         match keys.learn_rate_limits(&org).await {
-            Ok(sets) => tracing::info!(%org, sets, "paced by the rate limits the server describes"),
+            Ok(sets) => {
+                tracing::info!(%org, sets, "paced by the rate limits the server describes");
+                return;
+            }
             Err(e) => {
                 tracing::info!(%org, error = %e, "no rate limits described; pacing by answers")
             }

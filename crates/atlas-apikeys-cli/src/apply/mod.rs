@@ -312,7 +312,11 @@ async fn dry_run(setup: &Setup, format: Format, mut items: Vec<Item>) -> Result<
     let keys = setup.client()?;
     let mut refused = None;
     for item in &mut items {
+        // An access list declared empty adds nothing (an export writes one
+        // for a key without entries): there is no request to build.
+        let nothing = matches!(&item.work, Ok(plan::Work::AddEntries(_, _, e)) if e.is_empty());
         if let Ok(work) = &item.work
+            && !nothing
             && let Err(e) = pace::perform(&keys, work).await
             && !matches!(e, atlas_apikeys::Error::Planned(_))
         {

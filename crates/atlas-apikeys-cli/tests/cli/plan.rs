@@ -334,3 +334,58 @@ fn a_saved_plan_is_applied_as_reviewed_and_refused_once_the_live_state_moved() {
     let out = sh(atlas(&e), &format!("-o json plan {file}"));
     assert_eq!(out.code, 0, "{}", out.stdout);
 }
+
+#[test]
+fn an_invalid_line_keeps_prune_from_removing_what_it_meant_to_keep() {
+    let e = env(System::Atlas);
+    let (role, _) = roles(System::Atlas);
+    let other = defaults::OTHER_PROJECT;
+    let file = |projects: &str, entries: &str| {
+        format!(
+            "[[keys]]\nid = \"{KEY}\"\norg = \"{ORG}\"\naccess_list = [{entries}]\n{}",
+            projects
+                .split(',')
+                .map(|p| format!("[[keys.projects]]\nid = \"{p}\"\nroles = [\"{role}\"]\n"))
+                .collect::<String>()
+        )
+    };
+    let whole = file(
+        &format!("{PROJECT},{other}"),
+        "\"192.0.2.7\", \"10.0.0.0/8\"",
+    );
+    let (_dir, path) = hostile::plan_file("whole.toml", &whole);
+    let out = sh(atlas(&e), &format!("-o json apply {path} --prune"));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // The other project's id mistyped (upper case), an entry mistyped.
+    let typo = file(
+        &format!("{PROJECT},{}", other.to_uppercase()),
+        "\"192.0.2.7\", \"10.0.0.0/88\"",
+    );
+    let (_dir2, path) = hostile::plan_file("typo.toml", &typo);
+    sent(&e);
+    let out = sh(atlas(&e), &format!("-o json apply {path} --prune"));
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    let methods = sent(&e);
+    assert!(methods.iter().all(|m| m == "GET"), "{methods:?}");
+    let out = sh(atlas(&e), &format!("-o json plan {path} --prune"));
+    let plan = json(&out);
+    let kept: Vec<&Value> = plan["kept"].as_array().unwrap().iter().collect();
+    assert!(kept.iter().any(|k| k["target"] == other), "{plan}");
+    assert!(kept.iter().any(|k| k["scope"] == "access list"), "{plan}");
+}
+
+#[test]
+fn an_export_dry_runs_without_credentials_as_it_applies() {
+    let e = env(System::Atlas);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("org.toml");
+    let out = sh(
+        atlas(&e),
+        &format!("export --org {ORG} --file {}", file.display()),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("access_list = []"), "{text}");
+    let out = sh(cli(), &format!("--dry-run apply {}", file.display()));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}

@@ -182,4 +182,27 @@ fn a_rotation_that_fails_at_any_step_leaves_the_old_key_and_completes_with_succe
     assert_eq!(out.code, 3, "{}", out.stderr);
     says(&out.stderr, &["untouched", "no successor"], &[]);
     assert_eq!(old_state(&e), before);
+
+    // Every read or refusal before the successor exists takes the key file
+    // it made with it: a re-run is not refused for it.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("new.key");
+    for route in [
+        format!("GET /api/atlas/v2/orgs/{ORG}/apiKeys/{KEY}"),
+        format!("GET /api/atlas/v2/orgs/{ORG}/apiKeys/{KEY}/accessList"),
+        format!("POST /api/atlas/v2/orgs/{ORG}/apiKeys"),
+    ] {
+        e.emulator
+            .inject(Some(&route), atlas_apikeys_emulator::Fault::Status(400));
+        let out = sh(
+            atlas(&e),
+            &format!(
+                "rotate {KEY} --org {ORG} --private-key-out {}",
+                file.display()
+            ),
+        );
+        assert_eq!(out.code, 3, "{route}: {}", out.stderr);
+        assert!(!file.exists(), "{route}: the key file stayed");
+        e.emulator.clear_injected();
+    }
 }

@@ -27,8 +27,11 @@ use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use tokio::time::Instant;
 
+use bucket::{Bucket, Refill, anchor, refilled, seconds, take};
 pub use limit::EndpointLimit;
+use limit::told_refill;
 
+mod bucket;
 mod limit;
 
 /// What the client knows of the server's rate-limit buckets, shared by
@@ -55,23 +58,6 @@ enum Class {
     Org,
     Group,
     Other,
-}
-
-#[derive(Debug, Clone, Copy, Default)]
-struct Refill {
-    capacity: Option<f64>,
-    /// Tokens per second.
-    rate: Option<f64>,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Bucket {
-    /// Tokens as of `at`; below zero, tokens already promised to callers
-    /// waiting for them.
-    tokens: Option<f64>,
-    at: Instant,
-    /// No request before this: the server's `Retry-After`.
-    until: Option<Instant>,
 }
 
 /// The bucket a request draws on.
@@ -112,7 +98,8 @@ impl Pace {
         let sets: Vec<EndpointLimit> = sets.into_iter().filter(|s| s.capacity > 0).collect();
         for (n, set) in sets.iter().enumerate() {
             let rate = (set.refill_seconds > 0 && set.refill_rate > 0)
-                .then(|| set.refill_rate as f64 / set.refill_seconds as f64);
+                .then(|| set.refill_rate as f64 / set.refill_seconds as f64)
+                .filter(|r| r.is_finite() && *r > 0.0);
             let refill = Refill {
                 capacity: Some(set.capacity as f64),
                 rate,
@@ -160,7 +147,7 @@ impl Pace {
         }
         loop {
             // Decided under the lock, waited out after it.
-            let (wait, taken) = {
+            let (wait, taken, shift) = {
                 let mut known = self.lock();
                 let refill = known.classes.get(&key.class).copied().unwrap_or_default();
                 let now = Instant::now();
@@ -171,16 +158,16 @@ impl Pace {
                     let Some(capacity) = refill.capacity else {
                         return;
                     };
-                    known.remember(key, capacity, now);
+                    known.remember(key, capacity, now, true);
                 }
                 let Some(bucket) = known.buckets.get_mut(&key.hash) else {
                     return;
                 };
                 match bucket.until {
-                    Some(until) if until > now => (Some(until - now), false),
+                    Some(until) if until > now => (Some(until - now), false, bucket.shift),
                     _ => {
                         bucket.until = None;
-                        (take(bucket, refill, now), true)
+                        (take(bucket, refill, now), true, bucket.shift)
                     }
                 }
             };
@@ -188,6 +175,37 @@ impl Pace {
                 tokio::time::sleep(wait.min(MAX_WAIT)).await;
             }
             if taken {
+                if wait.is_some() {
+                    // What was heard while this caller waited for its token
+                    // (a later start of the server's count, a 429's hold)
+                    // is waited out too; the token stays reserved.
+                    self.held(key, shift).await;
+                }
+                return;
+            }
+        }
+    }
+
+    /// Waits while `key`'s bucket is held by a `Retry-After`, and for what
+    /// answers added to the promised waits since the bucket's `shift` was
+    /// `seen`.
+    async fn held(&self, key: BucketKey, mut seen: Duration) {
+        loop {
+            let (more, until) = {
+                let known = self.lock();
+                let now = Instant::now();
+                let Some(bucket) = known.buckets.get(&key.hash) else {
+                    return;
+                };
+                let more = bucket.shift.saturating_sub(seen);
+                seen = bucket.shift;
+                (more, bucket.until.filter(|until| *until > now))
+            };
+            if !more.is_zero() {
+                tokio::time::sleep(more.min(MAX_WAIT)).await;
+            } else if let Some(until) = until {
+                tokio::time::sleep_until(until.min(Instant::now() + MAX_WAIT)).await;
+            } else {
                 return;
             }
         }
@@ -208,7 +226,7 @@ impl Pace {
         };
         let (limit, remaining) = (number(&LIMIT), number(&REMAINING));
         // Seconds only: a date is left to the refill, when known.
-        let retry_after = number(&RETRY_AFTER).map(Duration::from_secs_f64);
+        let retry_after = number(&RETRY_AFTER).map(seconds);
         let limited = status == StatusCode::TOO_MANY_REQUESTS;
         if limit.is_none() && remaining.is_none() && !limited {
             return;
@@ -226,12 +244,13 @@ impl Pace {
         let now = Instant::now();
         if !known.buckets.contains_key(&key.hash) {
             let told = if limited { Some(0.0) } else { remaining };
-            known.remember(key, told.unwrap_or(0.0), now);
+            known.remember(key, told.unwrap_or(0.0), now, false);
         }
         let Some(bucket) = known.buckets.get_mut(&key.hash) else {
             return;
         };
         refilled(bucket, refill, now);
+        anchor(bucket, refill, now);
         let told = if limited { Some(0.0) } else { remaining };
         if let Some(told) = told {
             // The server's count may predate requests still in flight: the
@@ -239,8 +258,7 @@ impl Pace {
             bucket.tokens = Some(bucket.tokens.map_or(told, |t| t.min(told)));
         }
         if limited {
-            let wait =
-                retry_after.or_else(|| refill.rate.map(|r| Duration::from_secs_f64(1.0 / r)));
+            let wait = retry_after.or_else(|| refill.rate.map(|r| seconds(1.0 / r)));
             if let Some(until) = wait.and_then(|w| now.checked_add(w.min(MAX_WAIT))) {
                 bucket.until = Some(bucket.until.map_or(until, |u| u.max(until)));
             }
@@ -267,9 +285,10 @@ impl Pace {
 }
 
 impl Known {
-    /// Starts remembering `key`'s bucket with `tokens`, forgetting the
-    /// least recently seen when there are too many.
-    fn remember(&mut self, key: BucketKey, tokens: f64, now: Instant) {
+    /// Starts remembering `key`'s bucket with `tokens` (`assumed`: not
+    /// told by the server), forgetting the least recently seen when there
+    /// are too many.
+    fn remember(&mut self, key: BucketKey, tokens: f64, now: Instant, assumed: bool) {
         if self.buckets.len() >= MAX_BUCKETS {
             let oldest = self
                 .buckets
@@ -280,12 +299,8 @@ impl Known {
                 self.buckets.remove(&oldest);
             }
         }
-        let bucket = Bucket {
-            tokens: Some(tokens),
-            at: now,
-            until: None,
-        };
-        self.buckets.insert(key.hash, bucket);
+        self.buckets
+            .insert(key.hash, Bucket::new(tokens, now, assumed));
     }
 }
 
@@ -325,55 +340,6 @@ fn described(set: &EndpointLimit, method: &Method, path: &str, hasher: &mut impl
         }
     }
     false
-}
-
-/// Adds what `refill` gave `bucket` since it was last seen.
-fn refilled(bucket: &mut Bucket, refill: Refill, now: Instant) {
-    if let (Some(tokens), Some(rate)) = (bucket.tokens, refill.rate) {
-        let added = now.duration_since(bucket.at).as_secs_f64() * rate;
-        let full = refill.capacity.unwrap_or(f64::INFINITY);
-        bucket.tokens = Some((tokens + added).min(full.max(tokens)));
-    }
-    bucket.at = now;
-}
-
-/// Takes a token from `bucket`: `None` to go now, or how long to wait for
-/// the token reserved.
-fn take(bucket: &mut Bucket, refill: Refill, now: Instant) -> Option<Duration> {
-    refilled(bucket, refill, now);
-    let tokens = bucket.tokens?;
-    match refill.rate {
-        // A known refill: reserve the next token and wait for it.
-        Some(rate) => {
-            bucket.tokens = Some(tokens - 1.0);
-            (tokens < 1.0).then(|| Duration::from_secs_f64((1.0 - tokens) / rate))
-        }
-        // An unknown one: count down what the server said; at zero, go
-        // and be told.
-        None => {
-            bucket.tokens = Some((tokens - 1.0).max(0.0));
-            None
-        }
-    }
-}
-
-/// Capacity and tokens per second from a 429's detail: "Request
-/// capacity: 10. Refill rate: 5 per 60 seconds."
-fn told_refill(body: &[u8]) -> Option<(f64, f64)> {
-    let text = std::str::from_utf8(body).ok()?;
-    let number = |after: &str| -> Option<f64> {
-        let rest = &text[text.find(after)? + after.len()..];
-        let digits: String = rest
-            .trim_start()
-            .chars()
-            .take_while(char::is_ascii_digit)
-            .collect();
-        digits.parse().ok()
-    };
-    let capacity = number("Request capacity:")?;
-    let rate = number("Refill rate:")?;
-    let seconds = number(&format!("Refill rate: {rate} per"))?;
-    (seconds > 0.0).then_some((capacity, rate / seconds))
 }
 
 #[cfg(test)]

@@ -79,3 +79,99 @@ fn described_sets_group_by_their_scope() {
         "not in the set: grouped by its path"
     );
 }
+
+/// One described set: `capacity` tokens, `rate` every `seconds`, on the
+/// organization-key and project-key paths.
+fn described_set(capacity: u64, rate: u64, seconds: u64) -> EndpointLimit {
+    EndpointLimit {
+        id: "s".into(),
+        scope: "GROUP".into(),
+        endpoints: vec![(
+            "POST".into(),
+            "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}".into(),
+        )],
+        capacity,
+        refill_rate: rate,
+        refill_seconds: seconds,
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn what_a_server_says_never_panics_the_pace_and_no_wait_passes_the_bound() {
+    let pace = Pace::default();
+    let key = pace.key(&Method::GET, "/api/atlas/v2/orgs/a/apiKeys/k");
+    // A refill of nothing, and no Retry-After.
+    let none = b"Request capacity: 10. Refill rate: 0 per 60 seconds.";
+    pace.answered(
+        key,
+        StatusCode::TOO_MANY_REQUESTS,
+        &headers(&[]),
+        Some(none),
+    );
+    // A Retry-After past what a Duration holds.
+    let far = headers(&[("retry-after", "18446744073709551615")]);
+    pace.answered(key, StatusCode::TOO_MANY_REQUESTS, &far, None);
+    assert!(pace.wait().is_some_and(|w| w <= MAX_WAIT));
+    // A described refill too slow to count in seconds.
+    pace.learn(vec![described_set(1, 1, u64::MAX)]);
+    let key = pace.key(&Method::POST, "/api/atlas/v2/groups/p/apiKeys/k");
+    pace.admit(key).await;
+    let before = Instant::now();
+    pace.admit(key).await;
+    assert!(before.elapsed() <= MAX_WAIT, "{:?}", before.elapsed());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_429_heard_while_a_caller_waits_for_its_token_holds_that_caller_too() {
+    let pace = std::sync::Arc::new(Pace::default());
+    pace.learn(vec![described_set(1, 1, 1)]);
+    let key = pace.key(&Method::POST, "/api/atlas/v2/groups/p/apiKeys/k");
+    pace.admit(key).await;
+    let start = Instant::now();
+    let waiter = tokio::spawn({
+        let pace = pace.clone();
+        async move {
+            // The next token, a second away, is reserved.
+            pace.admit(key).await;
+            Instant::now()
+        }
+    });
+    tokio::task::yield_now().await;
+    // Meanwhile the server says the bucket is empty for five seconds.
+    let h = headers(&[("retry-after", "5")]);
+    pace.answered(key, StatusCode::TOO_MANY_REQUESTS, &h, None);
+    let went = waiter.await.unwrap();
+    assert!(went - start >= Duration::from_secs(5), "{:?}", went - start);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_first_answer_anchors_a_bucket_assumed_full_and_waiters_follow_it() {
+    let pace = std::sync::Arc::new(Pace::default());
+    // Two tokens, ten a second.
+    pace.learn(vec![described_set(2, 10, 1)]);
+    let key = pace.key(&Method::POST, "/api/atlas/v2/groups/p/apiKeys/k");
+    let start = Instant::now();
+    pace.admit(key).await;
+    pace.admit(key).await;
+    let waiter = tokio::spawn({
+        let pace = pace.clone();
+        async move {
+            // Promised the token a tenth of a second away.
+            pace.admit(key).await;
+            Instant::now()
+        }
+    });
+    tokio::task::yield_now().await;
+    // The first answer comes 80 ms later: the server's bucket may have
+    // begun only then, so its refill has not yet given what the client
+    // counted.
+    tokio::time::advance(Duration::from_millis(80)).await;
+    let h = headers(&[("ratelimit-limit", "2"), ("ratelimit-remaining", "1")]);
+    pace.answered(key, StatusCode::OK, &h, None);
+    let went = waiter.await.unwrap();
+    assert!(
+        went - start >= Duration::from_millis(180),
+        "{:?}",
+        went - start
+    );
+}
