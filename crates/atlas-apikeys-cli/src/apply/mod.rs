@@ -146,9 +146,13 @@ pub async fn plan_only(
         _ if pending => PENDING,
         _ => 0,
     };
-    if let Some(out) = out
-        && code != API
-    {
+    if let (Some(out), API) = (out, code) {
+        // A plan of keys that could not be read is not one to apply.
+        crate::echo::err(&format!(
+            "note: the plan was not saved to {}: some keys could not be read",
+            crate::limits::source(out)
+        ));
+    } else if let Some(out) = out {
         let changes = settled
             .diffed
             .iter()

@@ -183,5 +183,6 @@ mod lifecycle;
 mod pacing;
 mod plan;
 mod rotate;
+mod saved;
 mod secrets;
 mod systems;

@@ -293,49 +293,6 @@ fn export_then_plan_shows_no_changes_on_every_system_in_every_format() {
 }
 
 #[test]
-fn a_saved_plan_is_applied_as_reviewed_and_refused_once_the_live_state_moved() {
-    let e = env(System::Atlas);
-    let (dir, file) = hostile::plan_file(
-        "keys.yaml",
-        &format!(
-            "keys:\n- id: {KEY}\n  org: {ORG}\n  desc: reviewed\n  projects:\n  - {{id: {PROJECT}, roles: [GROUP_READ_ONLY]}}\n"
-        ),
-    );
-    let saved = dir.path().join("plan.json");
-    let saved = saved.to_str().unwrap();
-    let out = sh(atlas(&e), &format!("-o json plan {file} --out {saved}"));
-    assert_eq!(out.code, 6, "{}", out.stderr);
-    let text = std::fs::read_to_string(saved).unwrap();
-    says(&text, &["savedPlan", "reviewed", KEY], &[]);
-    // Never over a file that exists.
-    let again = sh(atlas(&e), &format!("-o json plan {file} --out {saved}"));
-    expect_failure(&again, 2, "must not exist");
-
-    // Someone changes the key meanwhile: the saved plan is refused, unsent.
-    let out = sh(
-        atlas(&e),
-        &format!("org-key update {ORG} {KEY} --desc meanwhile"),
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    sent(&e);
-    let out = sh(atlas(&e), &format!("-o json apply {saved}"));
-    expect_failure(&out, 2, "changed since the plan was saved");
-    assert!(sent(&e).iter().all(|m| m == "GET"), "nothing but reads");
-    assert_eq!(e.emulator.api_key(KEY).unwrap().description, "meanwhile");
-
-    // Planned again, unmoved: applied as reviewed.
-    let fresh = dir.path().join("fresh.json");
-    let fresh = fresh.to_str().unwrap();
-    let out = sh(atlas(&e), &format!("-o json plan {file} --out {fresh}"));
-    assert_eq!(out.code, 6, "{}", out.stderr);
-    let out = sh(atlas(&e), &format!("-o json apply {fresh}"));
-    assert_eq!(out.code, 0, "{}", out.stdout);
-    assert_eq!(e.emulator.api_key(KEY).unwrap().description, "reviewed");
-    let out = sh(atlas(&e), &format!("-o json plan {file}"));
-    assert_eq!(out.code, 0, "{}", out.stdout);
-}
-
-#[test]
 fn an_invalid_line_keeps_prune_from_removing_what_it_meant_to_keep() {
     let e = env(System::Atlas);
     let (role, _) = roles(System::Atlas);
