@@ -173,6 +173,20 @@ fn json(out: &Out) -> Value {
     serde_json::from_str(out.stdout.trim()).unwrap_or_else(|e| panic!("{e}: {}", out.stdout))
 }
 
+/// The `k`th of many seeded keys (id `9…k`), with `grants`.
+fn crowd_key(
+    k: usize,
+    grants: atlas_apikeys_emulator::Grants,
+) -> atlas_apikeys_emulator::config::ApiKey {
+    atlas_apikeys_emulator::config::ApiKey {
+        id: format!("9{k:023x}"),
+        public_key: format!("pk{k:06}"),
+        private_key: format!("00000000-0000-0000-0000-{k:012}"),
+        description: format!("crowd {k}"),
+        grants,
+    }
+}
+
 mod access;
 mod created;
 mod exit_codes;

@@ -34,16 +34,8 @@ fn limited() -> (Config, String) {
     let mut file = String::new();
     for k in 0..KEYS {
         let id = format!("9{k:023x}");
-        config
-            .seed
-            .api_keys
-            .push(atlas_apikeys_emulator::config::ApiKey {
-                id: id.clone(),
-                public_key: format!("pk{k:06}"),
-                private_key: format!("00000000-0000-0000-0000-{k:012}"),
-                description: format!("paced {k}"),
-                grants: atlas_apikeys_emulator::Grants::org(ORG, "ORG_MEMBER"),
-            });
+        let grants = atlas_apikeys_emulator::Grants::org(ORG, "ORG_MEMBER");
+        config.seed.api_keys.push(crowd_key(k, grants));
         file.push_str(&format!("[[keys]]\nid = \"{id}\"\norg = \"{ORG}\"\n"));
         for project in &projects {
             file.push_str(&format!(

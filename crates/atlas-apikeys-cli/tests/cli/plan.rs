@@ -193,16 +193,7 @@ fn planning_100_keys_across_10000_assignments_costs_at_most_two_reads_a_key() {
             ));
         }
         let id = format!("9{k:023x}");
-        config
-            .seed
-            .api_keys
-            .push(atlas_apikeys_emulator::config::ApiKey {
-                id: id.clone(),
-                public_key: format!("pk{k:06}"),
-                private_key: format!("00000000-0000-0000-0000-{k:012}"),
-                description: format!("crowd {k}"),
-                grants,
-            });
+        config.seed.api_keys.push(crowd_key(k, grants));
         let comma = if k == 0 { "" } else { "," };
         file.push_str(&format!(
             "{comma}{{\"id\":\"{id}\",\"org\":\"{ORG}\",\"access_list\":[],\"projects\":[{}]}}",

@@ -121,6 +121,18 @@ async fn what_a_server_says_never_panics_the_pace_and_no_wait_passes_the_bound()
     assert!(before.elapsed() <= MAX_WAIT, "{:?}", before.elapsed());
 }
 
+/// A caller admitted on `key` in its own task, once it has reserved its
+/// token; it answers when it went.
+async fn waiting(pace: &std::sync::Arc<Pace>, key: BucketKey) -> tokio::task::JoinHandle<Instant> {
+    let pace = pace.clone();
+    let waiter = tokio::spawn(async move {
+        pace.admit(key).await;
+        Instant::now()
+    });
+    tokio::task::yield_now().await;
+    waiter
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_429_heard_while_a_caller_waits_for_its_token_holds_that_caller_too() {
     let pace = std::sync::Arc::new(Pace::default());
@@ -128,15 +140,8 @@ async fn a_429_heard_while_a_caller_waits_for_its_token_holds_that_caller_too() 
     let key = pace.key(&Method::POST, "/api/atlas/v2/groups/p/apiKeys/k");
     pace.admit(key).await;
     let start = Instant::now();
-    let waiter = tokio::spawn({
-        let pace = pace.clone();
-        async move {
-            // The next token, a second away, is reserved.
-            pace.admit(key).await;
-            Instant::now()
-        }
-    });
-    tokio::task::yield_now().await;
+    // The next token, a second away, is reserved.
+    let waiter = waiting(&pace, key).await;
     // Meanwhile the server says the bucket is empty for five seconds.
     let h = headers(&[("retry-after", "5")]);
     pace.answered(key, StatusCode::TOO_MANY_REQUESTS, &h, None);
@@ -153,15 +158,8 @@ async fn the_first_answer_anchors_a_bucket_assumed_full_and_waiters_follow_it() 
     let start = Instant::now();
     pace.admit(key).await;
     pace.admit(key).await;
-    let waiter = tokio::spawn({
-        let pace = pace.clone();
-        async move {
-            // Promised the token a tenth of a second away.
-            pace.admit(key).await;
-            Instant::now()
-        }
-    });
-    tokio::task::yield_now().await;
+    // Promised the token a tenth of a second away.
+    let waiter = waiting(&pace, key).await;
     // The first answer comes 80 ms later: the server's bucket may have
     // begun only then, so its refill has not yet given what the client
     // counted.
