@@ -132,7 +132,9 @@ impl Setup {
             .version(version)
             .base_url(base_url)
             .envelope(global.envelope)
-            .pretty(global.pretty == Some(true));
+            .pretty(global.pretty == Some(true))
+            // Servers' logs tell the command from other users of the SDK.
+            .user_agent_suffix(concat!("atlas-apikeys-cli/", env!("CARGO_PKG_VERSION")));
         if global.allow_insecure_http {
             builder = builder.allow_insecure_http();
         }

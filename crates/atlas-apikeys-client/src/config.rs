@@ -49,12 +49,33 @@ impl ClientConfig {
                 });
             }
         }
+        let agent = match &self.user_agent_suffix {
+            None => USER_AGENT.to_owned(),
+            Some(suffix) => {
+                let reason = if suffix.trim().is_empty() {
+                    Some("is empty")
+                } else if suffix.chars().count() > 200 {
+                    Some("is longer than 200 characters")
+                } else if !suffix.chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
+                    Some("holds characters other than visible ASCII and spaces")
+                } else {
+                    None
+                };
+                if let Some(reason) = reason {
+                    return Err(BuildError::UserAgent {
+                        suffix: suffix.chars().take(200).collect(),
+                        reason,
+                    });
+                }
+                format!("{USER_AGENT} {}", suffix.trim())
+            }
+        };
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.request_timeout)
-                .user_agent(USER_AGENT)
+                .user_agent(agent)
                 .build()
                 .map_err(BuildError::Http)?,
         };

@@ -35,6 +35,8 @@ pub struct ClientConfig {
     pub(crate) allow_insecure_http: bool,
     pub(crate) http: Option<reqwest::Client>,
     pub(crate) dry_run: DryRun,
+    /// Appended to [`USER_AGENT`], after a space.
+    pub(crate) user_agent_suffix: Option<String>,
 }
 
 /// What a client sends. In a dry run, a request that is not sent is
@@ -75,6 +77,7 @@ impl Default for ClientConfig {
             allow_insecure_http: false,
             http: None,
             dry_run: DryRun::Off,
+            user_agent_suffix: None,
         }
     }
 }
@@ -131,6 +134,16 @@ impl ClientConfig {
         self.http = Some(http);
         self
     }
+
+    /// Names the program on top of this crate in every request's
+    /// `User-Agent` (`atlas-apikeys/0.1.0 my-tool/2.3`), as the Go SDK's
+    /// `UseUserAgent` does; visible ASCII only, at most 200 characters
+    /// (ignored with [`Self::http_client`], whose `User-Agent` is the
+    /// caller's).
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.user_agent_suffix = Some(suffix.into());
+        self
+    }
 }
 
 /// Why a client could not be built.
@@ -155,6 +168,14 @@ pub enum BuildError {
     InsecureHttp {
         /// The URL given.
         url: String,
+    },
+    /// The `User-Agent` suffix is not one a header can carry.
+    #[error("user agent suffix {suffix:?}: {reason}")]
+    UserAgent {
+        /// The suffix given.
+        suffix: String,
+        /// What is wrong with it.
+        reason: &'static str,
     },
     /// The system has no default base URL (Ops Manager) and none was given.
     #[error("{system} has no default base URL: give one")]

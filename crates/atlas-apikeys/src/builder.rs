@@ -130,6 +130,14 @@ impl ApiKeysBuilder {
         self
     }
 
+    /// Names the program on top of this crate in every request's
+    /// `User-Agent` (`atlas-apikeys/0.1.0 my-tool/2.3`); visible ASCII, at
+    /// most 200 characters, or [`Self::build`] refuses it.
+    pub fn user_agent_suffix(mut self, suffix: impl Into<String>) -> Self {
+        self.config = self.config.user_agent_suffix(suffix);
+        self
+    }
+
     /// Asks the server to wrap results as `{status, content}`; the client
     /// unwraps them, so results look the same either way.
     pub fn envelope(mut self, on: bool) -> Self {

@@ -82,3 +82,40 @@ fn a_version_table_pins_its_own_system() {
         .unwrap();
     assert_eq!(keys.version(), *other);
 }
+
+#[tokio::test]
+async fn a_user_agent_suffix_names_the_program_and_a_bad_one_is_refused_unsent() {
+    let server = vouching_emulator().await;
+    let keys = ApiKeys::builder()
+        .anonymous()
+        .base_url(server.url())
+        .user_agent_suffix("my-tool/2.3")
+        .build()
+        .unwrap();
+    // One of the operations every version offers.
+    keys.update_org_key(&org(), &key(), &OrgKeyUpdate::new().description(desc("x")))
+        .await
+        .unwrap();
+    let agent = format!("{} my-tool/2.3", atlas_apikeys::client::USER_AGENT);
+    let seen = take_one(&server);
+    assert_eq!(seen.header("user-agent"), Some(agent.as_str()));
+    for bad in [
+        "",
+        "tool\r\nX-Injected: 1",
+        "outil/\u{e9}",
+        &"x".repeat(201),
+    ] {
+        let err = ApiKeys::builder()
+            .anonymous()
+            .base_url(server.url())
+            .user_agent_suffix(bad)
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, Error::ClientSetup(_)), "{bad:?}: {err}");
+        assert!(
+            err.to_string().contains("user agent suffix"),
+            "{bad:?}: {err}"
+        );
+    }
+    assert!(server.take_seen().is_empty());
+}

@@ -182,3 +182,26 @@ fn envelope_pretty_and_unlisted_roles_pass_through() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert_eq!(json(&out)["roles"][0]["roleName"], NEWER);
 }
+
+#[test]
+fn the_commands_requests_name_the_command_and_its_version() {
+    for system in [System::Atlas, System::CloudManager, System::OpsManager] {
+        let e = env(system);
+        e.emulator.take_seen();
+        let mut c = cli();
+        digest(&mut c, &e);
+        c.args(["--system", system.as_str()]);
+        let out = sh(c, &format!("org-key describe {ORG} {KEY}"));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let agent = format!(
+            "{} atlas-apikeys-cli/{}",
+            atlas_apikeys::client::USER_AGENT,
+            env!("CARGO_PKG_VERSION")
+        );
+        let seen = e.emulator.take_seen();
+        assert!(!seen.is_empty());
+        for s in seen {
+            assert_eq!(s.header("user-agent"), Some(agent.as_str()), "{system}");
+        }
+    }
+}
