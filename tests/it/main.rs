@@ -11,5 +11,6 @@ mod interop;
 mod lifecycle;
 mod open_enums;
 mod systems;
+mod tls;
 mod transport;
 mod wire;

@@ -172,7 +172,20 @@ impl From<Error> for Failure {
                     "base URL {url:?} is plain http to a non-loopback host: credentials could be sniffed; use https, or pass --allow-insecure-http"
                 ))
             }
+            Error::ClientSetup(atlas_apikeys::client::BuildError::SkipVerification { url }) => {
+                Failure::usage(format!(
+                    "base URL {url:?}: the profile's ops_manager_skip_verify skips TLS verification to loopback hosts only; trust the server's CA instead: --ca-cert FILE, {} or the profile's ops_manager_ca_certificate",
+                    atlas_apikeys::settings::vars::CA_CERTIFICATE
+                ))
+            }
             Error::ClientSetup(_) | Error::Config(_) => Failure::usage(with_causes(&e)),
+            // The certificate's complaint is in the causes; what fixes it is
+            // said here.
+            Error::Transport(atlas_apikeys::TransportError::Tls(_)) => Failure::transport(format!(
+                "{}\nhint: if the server's certificate comes from a private CA (Ops Manager on premises), trust it: --ca-cert FILE, {} or the profile's ops_manager_ca_certificate",
+                with_causes(&e),
+                atlas_apikeys::settings::vars::CA_CERTIFICATE
+            )),
             _ => Failure::transport(with_causes(&e)),
         }
     }

@@ -14,6 +14,8 @@ pub const PLAN_BYTES: u64 = 8 << 20;
 /// The largest secret file (`--private-key-file`, `--client-secret-file`):
 /// a private key is 36 characters, a client secret under 100.
 pub const SECRET_BYTES: u64 = 4 << 10;
+/// A CA certificate file (`--ca-cert`): a bundle of a few hundred CAs fits.
+pub const CA_CERT_BYTES: u64 = 1 << 20;
 /// The deepest nesting a YAML plan may have (a plan needs four levels).
 pub const YAML_DEPTH: usize = 16;
 /// The most aliases (`*name`) a YAML plan may use: one per project of a
@@ -104,6 +106,7 @@ mod tests {
         let enforced = [
             bytes(PLAN_BYTES),
             bytes(SECRET_BYTES),
+            bytes(CA_CERT_BYTES),
             format!("{YAML_DEPTH} levels"),
             YAML_ALIASES.to_string(),
             YAML_REPLAYED.to_string(),

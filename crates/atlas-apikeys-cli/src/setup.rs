@@ -138,6 +138,26 @@ impl Setup {
         if global.allow_insecure_http {
             builder = builder.allow_insecure_http();
         }
+        // A private CA (Ops Manager on premises): flag, environment, profile.
+        let ca = match &global.ca_cert {
+            Some(path) => Some((path.clone(), "--ca-cert")),
+            None => settings.ca_certificate.as_ref().map(|p| {
+                let from = match std::env::var_os(vars::CA_CERTIFICATE) {
+                    Some(_) => vars::CA_CERTIFICATE,
+                    None => "the profile's ops_manager_ca_certificate",
+                };
+                (std::path::PathBuf::from(p), from)
+            }),
+        };
+        if let Some((path, from)) = ca {
+            let pem = crate::limits::read(&path, crate::limits::CA_CERT_BYTES, "CA certificate")
+                .map_err(|e| Failure::usage(format!("{from}: {e}")))?;
+            builder = builder.add_root_certificates_pem(pem);
+        }
+        if settings.skip_verify {
+            // Loopback only: the client refuses it for any other host.
+            builder = builder.danger_skip_tls_verification();
+        }
         // The keys' organization, when the settings name one: an assign
         // whose answer was lost is then settled by reading the key back.
         if let Some(org) = settings.org_id.as_deref().and_then(|o| o.parse().ok()) {

@@ -70,14 +70,36 @@ impl ClientConfig {
                 format!("{USER_AGENT} {}", suffix.trim())
             }
         };
+        if self.skip_verification && !self.skip_verification_off_loopback && !is_loopback(&url) {
+            return Err(BuildError::SkipVerification {
+                url: base_url.clone(),
+            });
+        }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.request_timeout)
-                .user_agent(agent)
-                .build()
-                .map_err(BuildError::Http)?,
+            None => {
+                let mut roots = Vec::new();
+                for pem in &self.root_certificates {
+                    roots.extend(root_certificates(pem)?);
+                }
+                let given = !roots.is_empty();
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.request_timeout)
+                    .user_agent(agent)
+                    .tls_certs_merge(roots)
+                    .tls_danger_accept_invalid_certs(self.skip_verification)
+                    .build()
+                    .map_err(|e| match given {
+                        // What was added is what the TLS stack refused.
+                        true => BuildError::Certificate {
+                            reason: format!(
+                                "the TLS stack refused them ({e}): give the CA's certificate in PEM"
+                            ),
+                        },
+                        false => BuildError::Http(e),
+                    })?
+            }
         };
         let auth = match self.credentials {
             Credentials::None => Auth::None,
@@ -109,6 +131,22 @@ impl ClientConfig {
         };
         Ok((base_url, http, context))
     }
+}
+
+/// The certificates of one PEM bundle: at least one, each parsed.
+fn root_certificates(pem: &[u8]) -> Result<Vec<reqwest::Certificate>, BuildError> {
+    let refuse = |reason: String| BuildError::Certificate { reason };
+    if !pem.windows(27).any(|w| w == b"-----BEGIN CERTIFICATE-----") {
+        return Err(refuse(
+            "no `-----BEGIN CERTIFICATE-----` block: give the CA's certificate in PEM".into(),
+        ));
+    }
+    let certificates = reqwest::Certificate::from_pem_bundle(pem)
+        .map_err(|e| refuse(format!("not a PEM certificate bundle: {e}")))?;
+    if certificates.is_empty() {
+        return Err(refuse("the bundle holds no certificate".into()));
+    }
+    Ok(certificates)
 }
 
 fn is_loopback(url: &reqwest::Url) -> bool {

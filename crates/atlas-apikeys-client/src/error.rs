@@ -108,14 +108,18 @@ impl CallError {
 fn is_tls(e: &reqwest::Error) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(c) = cause {
-        if c.is::<rustls::Error>()
-            || c.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
-                .is_some_and(|inner| inner.is::<rustls::Error>())
-        {
+        if c.is::<rustls::Error>() {
             return true;
         }
-        cause = c.source();
+        // An `io::Error`'s `source` skips the error it wraps (an `io::Error`
+        // around a rustls error, as the connector makes): look inside.
+        cause = match c
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => c.source(),
+        };
     }
     false
 }

@@ -37,6 +37,12 @@ pub struct ClientConfig {
     pub(crate) dry_run: DryRun,
     /// Appended to [`USER_AGENT`], after a space.
     pub(crate) user_agent_suffix: Option<String>,
+    /// PEM bundles whose certificates are trusted as roots too.
+    pub(crate) root_certificates: Vec<Vec<u8>>,
+    /// Certificates go unverified (to loopback only, without the next).
+    pub(crate) skip_verification: bool,
+    /// ... to other hosts too.
+    pub(crate) skip_verification_off_loopback: bool,
 }
 
 /// What a client sends. In a dry run, a request that is not sent is
@@ -78,6 +84,9 @@ impl Default for ClientConfig {
             http: None,
             dry_run: DryRun::Off,
             user_agent_suffix: None,
+            root_certificates: Vec::new(),
+            skip_verification: false,
+            skip_verification_off_loopback: false,
         }
     }
 }
@@ -144,6 +153,33 @@ impl ClientConfig {
         self.user_agent_suffix = Some(suffix.into());
         self
     }
+
+    /// Trusts the certificates in `pem` (one or more `CERTIFICATE` blocks)
+    /// as roots, beside the system's: the private certificate authority an
+    /// Ops Manager on premises usually has. Read when the client is built,
+    /// which fails, naming the problem, on a bundle without a certificate
+    /// (ignored with [`Self::http_client`]).
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates.push(pem.into());
+        self
+    }
+
+    /// DANGER: accepts any certificate for any host name, so anyone on the
+    /// path can read and change the traffic, credentials included. Allowed
+    /// to a loopback host only, unless
+    /// [`Self::danger_skip_tls_verification_off_loopback`] is called too;
+    /// prefer [`Self::add_root_certificates_pem`].
+    pub fn danger_skip_tls_verification(mut self) -> Self {
+        self.skip_verification = true;
+        self
+    }
+
+    /// DANGER: with [`Self::danger_skip_tls_verification`], to hosts other
+    /// than loopback too. Alone, it does nothing.
+    pub fn danger_skip_tls_verification_off_loopback(mut self) -> Self {
+        self.skip_verification_off_loopback = true;
+        self
+    }
 }
 
 /// Why a client could not be built.
@@ -166,6 +202,21 @@ pub enum BuildError {
         "base URL {url:?} is plain http to a non-loopback host: credentials could be sniffed; use https, or allow insecure http explicitly"
     )]
     InsecureHttp {
+        /// The URL given.
+        url: String,
+    },
+    /// A root-certificate bundle holds no usable certificate.
+    #[error("root certificates: {reason}")]
+    Certificate {
+        /// What is wrong with the bundle.
+        reason: String,
+    },
+    /// Verification skipped for a host that is not loopback, without the
+    /// second opt-in.
+    #[error(
+        "base URL {url:?}: skipping TLS verification is allowed to loopback hosts only; to a remote host it takes a second, explicit opt-in (prefer trusting its CA certificate)"
+    )]
+    SkipVerification {
         /// The URL given.
         url: String,
     },

@@ -69,6 +69,9 @@ pub struct Config {
     /// client sends. Accepted only on a loopback address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authenticated_as: Option<String>,
+    /// Serve HTTPS with this certificate and key (plain HTTP without).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<crate::tls::TlsConfig>,
 }
 
 impl Default for Config {
@@ -89,6 +92,7 @@ impl Default for Config {
             roles: None,
             faults: FaultConfig::default(),
             authenticated_as: None,
+            tls: None,
         }
     }
 }

@@ -40,6 +40,7 @@ mod seed;
 mod server;
 pub mod state;
 mod system;
+pub mod tls;
 pub mod versioning;
 
 use std::net::SocketAddr;
@@ -66,19 +67,32 @@ impl Emulator {
         config
             .check()
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e.to_string()))?;
+        let tls = match &config.tls {
+            Some(tls) => Some(
+                tls.acceptor()
+                    .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?,
+            ),
+            None => None,
+        };
         let listener = tokio::net::TcpListener::bind(config.bind).await?;
         let addr = listener.local_addr()?;
         let app = Arc::new(api::App {
             state: std::sync::Mutex::new(state::State::new(&config)),
             config,
         });
-        let task = tokio::spawn(server::serve(listener, app.clone()));
+        let task = tokio::spawn(server::serve(listener, app.clone(), tls));
         Ok(Self { addr, app, task })
     }
 
-    /// `http://127.0.0.1:<port>`: the base URL to give a client.
+    /// `http://127.0.0.1:<port>` (`https://` with [`Config::tls`]): the
+    /// base URL to give a client.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.app.config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The bound address.

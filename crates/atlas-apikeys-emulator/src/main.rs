@@ -23,6 +23,26 @@ struct Cli {
     /// Address to listen on (default 127.0.0.1:8080; loopback only unless you say otherwise).
     #[arg(long)]
     bind: Option<SocketAddr>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's own first).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
+/// A PEM file, within 1 MiB.
+fn pem(path: &std::path::Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut text = String::new();
+    file.take(1 << 20 | 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    if text.len() > 1 << 20 {
+        return Err(format!("{}: larger than 1 MiB", path.display()));
+    }
+    Ok(text)
 }
 
 #[tokio::main]
@@ -41,6 +61,17 @@ async fn main() -> ExitCode {
     };
     config.system = cli.system.unwrap_or(config.system);
     config.bind = cli.bind.unwrap_or(config.bind);
+    if let (Some(cert), Some(key)) = (&cli.tls_cert, &cli.tls_key) {
+        match (pem(cert), pem(key)) {
+            (Ok(cert_pem), Ok(key_pem)) => {
+                config.tls = Some(atlas_apikeys_emulator::tls::TlsConfig { cert_pem, key_pem });
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let system = config.system;
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,

@@ -14,8 +14,12 @@ use crate::faults::Fault;
 #[error("connection dropped by fault injection")]
 struct Dropped;
 
-/// Serves `listener` until the task is aborted.
-pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
+/// Serves `listener` until the task is aborted; over TLS with `tls`.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
     let mut backoff = std::time::Duration::ZERO;
     loop {
         let (stream, peer) = match listener.accept().await {
@@ -37,7 +41,33 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
         };
         let header_timeout = std::time::Duration::from_millis(app.config.header_timeout_ms);
         let app = app.clone();
+        let tls = tls.clone();
         tokio::spawn(async move {
+            match tls {
+                None => connection(stream, peer, app, header_timeout).await,
+                // The handshake gets the time the headers get: a client
+                // that stalls it holds nothing for long.
+                Some(tls) => match tokio::time::timeout(header_timeout, tls.accept(stream)).await {
+                    Ok(Ok(stream)) => connection(stream, peer, app, header_timeout).await,
+                    Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                    Err(_) => tracing::debug!("TLS handshake timed out"),
+                },
+            }
+        });
+    }
+}
+
+/// Serves one connection, plain or TLS.
+async fn connection<S>(
+    stream: S,
+    peer: std::net::SocketAddr,
+    app: Arc<App>,
+    header_timeout: std::time::Duration,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    {
+        {
             let service = hyper::service::service_fn(
                 move |mut request: hyper::Request<hyper::body::Incoming>| {
                     let app = app.clone();
@@ -80,6 +110,6 @@ pub async fn serve(listener: tokio::net::TcpListener, app: Arc<App>) {
                 .header_read_timeout(header_timeout)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
-        });
+        }
     }
 }

@@ -138,6 +138,26 @@ impl ApiKeysBuilder {
         self
     }
 
+    /// Trusts the certificates in `pem` as roots, beside the system's (a
+    /// private CA); a bundle without a certificate fails [`Self::build`].
+    pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.config = self.config.add_root_certificates_pem(pem);
+        self
+    }
+
+    /// DANGER: accepts any certificate, to a loopback host only unless
+    /// [`Self::danger_skip_tls_verification_off_loopback`] is called too.
+    pub fn danger_skip_tls_verification(mut self) -> Self {
+        self.config = self.config.danger_skip_tls_verification();
+        self
+    }
+
+    /// DANGER: with [`Self::danger_skip_tls_verification`], to any host.
+    pub fn danger_skip_tls_verification_off_loopback(mut self) -> Self {
+        self.config = self.config.danger_skip_tls_verification_off_loopback();
+        self
+    }
+
     /// Asks the server to wrap results as `{status, content}`; the client
     /// unwraps them, so results look the same either way.
     pub fn envelope(mut self, on: bool) -> Self {

@@ -173,12 +173,8 @@ pub fn readme_facts(root: &Path) -> ReadmeFacts {
             }
         }
     }
-    let settings = read("crates/atlas-apikeys/src/settings/mod.rs");
     // Every name in the `vars` module, older spellings included.
-    let vars = settings
-        .split_once("pub mod vars {")
-        .and_then(|(_, rest)| rest.split_once("\n}"))
-        .map_or("", |(body, _)| body);
+    let vars = read("crates/atlas-apikeys/src/settings/vars.rs");
     let env_vars = vars
         .split('"')
         .filter(|s| s.starts_with("MONGODB_ATLAS_"))

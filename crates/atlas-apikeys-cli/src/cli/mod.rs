@@ -117,6 +117,10 @@ pub struct Global {
     /// Allow plain http to a host other than loopback (credentials could be sniffed).
     #[arg(long, global = true)]
     pub allow_insecure_http: bool,
+    /// Trust the CA certificates in FILE (PEM) beside the system's (default:
+    /// MONGODB_ATLAS_CA_CERTIFICATE or the profile's ops_manager_ca_certificate).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// A MongoDB product.

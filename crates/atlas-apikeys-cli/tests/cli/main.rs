@@ -200,3 +200,4 @@ mod rotate;
 mod saved;
 mod secrets;
 mod systems;
+mod tls;

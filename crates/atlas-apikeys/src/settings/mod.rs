@@ -35,32 +35,7 @@ impl Env for ProcessEnv {
 }
 
 /// Environment variables read, in the Atlas CLI's spelling.
-pub mod vars {
-    /// Service account id.
-    pub const CLIENT_ID: &str = "MONGODB_ATLAS_CLIENT_ID";
-    /// Service account secret.
-    pub const CLIENT_SECRET: &str = "MONGODB_ATLAS_CLIENT_SECRET";
-    /// Programmatic API key, public part: the name, then its older
-    /// spelling, read when the first is unset.
-    pub const PUBLIC_API_KEY: [&str; 2] =
-        ["MONGODB_ATLAS_PUBLIC_API_KEY", "MONGODB_ATLAS_PUBLIC_KEY"];
-    /// Programmatic API key, private part: the name, then its older
-    /// spelling, read when the first is unset.
-    pub const PRIVATE_API_KEY: [&str; 2] =
-        ["MONGODB_ATLAS_PRIVATE_API_KEY", "MONGODB_ATLAS_PRIVATE_KEY"];
-    /// Base URL of Atlas or Cloud Manager.
-    pub const BASE_URL: &str = "MONGODB_ATLAS_BASE_URL";
-    /// Ops Manager's URL.
-    pub const OPS_MANAGER_URL: &str = "MONGODB_ATLAS_OPS_MANAGER_URL";
-    /// Default organization id.
-    pub const ORG_ID: &str = "MONGODB_ATLAS_ORG_ID";
-    /// Default project id.
-    pub const PROJECT_ID: &str = "MONGODB_ATLAS_PROJECT_ID";
-    /// Atlas API version (any date; the newest release on or before it).
-    pub const API_VERSION: &str = "MONGODB_ATLAS_API_VERSION";
-    /// Which Atlas CLI profile to read.
-    pub const PROFILE: &str = "MONGODB_ATLAS_PROFILE";
-}
+pub mod vars;
 
 /// Why settings could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -111,6 +86,11 @@ pub struct Settings {
     from_profile: Found,
     /// The profile's output format (`json`, `plaintext`).
     pub output: Option<String>,
+    /// A PEM file of CA certificates to trust: `MONGODB_ATLAS_CA_CERTIFICATE`,
+    /// else the profile's `ops_manager_ca_certificate` (as mongocli writes it).
+    pub ca_certificate: Option<String>,
+    /// The profile's `ops_manager_skip_verify` is `true`.
+    pub skip_verify: bool,
     secrets: Vec<SecretString>,
     profile_error: Option<String>,
 }
@@ -171,6 +151,13 @@ impl Settings {
                 (p.client_id.clone(), p.client_secret.clone()),
             ),
             output: p.output.clone(),
+            ca_certificate: env
+                .var(vars::CA_CERTIFICATE)
+                .or_else(|| p.ops_manager_ca_certificate.clone()),
+            skip_verify: p
+                .ops_manager_skip_verify
+                .as_deref()
+                .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "yes"),
             secrets,
             profile_error,
             profile,

@@ -32,6 +32,10 @@ pub struct Profile {
     pub service: Option<String>,
     /// `ops_manager_url`.
     pub ops_manager_url: Option<String>,
+    /// `ops_manager_ca_certificate`: a PEM file of CA certificates.
+    pub ops_manager_ca_certificate: Option<String>,
+    /// `ops_manager_skip_verify`: `true` to skip TLS verification.
+    pub ops_manager_skip_verify: Option<String>,
     /// `base_url` (this tool's own key).
     pub base_url: Option<String>,
     /// `api_version` (this tool's own key).
@@ -43,7 +47,7 @@ pub struct Profile {
 }
 
 /// The settings a profile may hold, each a string.
-const KEYS: [&str; 13] = [
+const KEYS: [&str; 15] = [
     "org_id",
     "project_id",
     "public_api_key",
@@ -52,6 +56,8 @@ const KEYS: [&str; 13] = [
     "client_secret",
     "service",
     "ops_manager_url",
+    "ops_manager_ca_certificate",
+    "ops_manager_skip_verify",
     "base_url",
     "api_version",
     "auth_type",
@@ -211,6 +217,8 @@ impl Profile {
             client_secret: secret("client_secret"),
             service: text("service"),
             ops_manager_url: text("ops_manager_url"),
+            ops_manager_ca_certificate: text("ops_manager_ca_certificate"),
+            ops_manager_skip_verify: text("ops_manager_skip_verify"),
             base_url: text("base_url"),
             api_version: text("api_version"),
             auth_type: text("auth_type"),
