@@ -10,6 +10,7 @@ mod import;
 mod interop;
 mod lifecycle;
 mod open_enums;
+mod proxy;
 mod systems;
 mod tls;
 mod transport;

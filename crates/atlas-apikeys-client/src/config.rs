@@ -83,7 +83,16 @@ impl ClientConfig {
                     roots.extend(root_certificates(pem)?);
                 }
                 let given = !roots.is_empty();
-                reqwest::Client::builder()
+                let mut builder = reqwest::Client::builder();
+                if let Some(url) = &self.proxy {
+                    let proxy =
+                        reqwest::Proxy::all(url.as_str()).map_err(|e| BuildError::Proxy {
+                            url: without_userinfo(url),
+                            reason: e.to_string().replace(url.as_str(), &without_userinfo(url)),
+                        })?;
+                    builder = builder.proxy(proxy);
+                }
+                builder
                     .connect_timeout(self.connect_timeout)
                     .timeout(self.request_timeout)
                     .user_agent(agent)

@@ -43,6 +43,8 @@ pub struct ClientConfig {
     pub(crate) skip_verification: bool,
     /// ... to other hosts too.
     pub(crate) skip_verification_off_loopback: bool,
+    /// Every request through this proxy, whatever the environment says.
+    pub(crate) proxy: Option<String>,
 }
 
 /// What a client sends. In a dry run, a request that is not sent is
@@ -87,6 +89,7 @@ impl Default for ClientConfig {
             root_certificates: Vec::new(),
             skip_verification: false,
             skip_verification_off_loopback: false,
+            proxy: None,
         }
     }
 }
@@ -154,6 +157,15 @@ impl ClientConfig {
         self
     }
 
+    /// Sends every request through the proxy at `url` (`http://host:port`,
+    /// user name and password allowed), HTTPS through a `CONNECT` tunnel.
+    /// Without it, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY`
+    /// decide, as curl reads them (ignored with [`Self::http_client`]).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
     /// Trusts the certificates in `pem` (one or more `CERTIFICATE` blocks)
     /// as roots, beside the system's: the private certificate authority an
     /// Ops Manager on premises usually has. Read when the client is built,
@@ -204,6 +216,14 @@ pub enum BuildError {
     InsecureHttp {
         /// The URL given.
         url: String,
+    },
+    /// The proxy URL is not usable (its user name and password withheld).
+    #[error("proxy {url:?}: {reason}")]
+    Proxy {
+        /// The URL given, userinfo withheld.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
     },
     /// A root-certificate bundle holds no usable certificate.
     #[error("root certificates: {reason}")]

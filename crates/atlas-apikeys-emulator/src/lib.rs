@@ -34,6 +34,7 @@ pub mod buckets;
 pub mod config;
 pub mod digest;
 pub mod faults;
+pub mod proxy;
 pub mod roles;
 mod script;
 mod seed;

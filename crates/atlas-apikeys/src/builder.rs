@@ -138,6 +138,13 @@ impl ApiKeysBuilder {
         self
     }
 
+    /// Sends every request through the proxy at `url`; without it, the
+    /// environment's `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` decide.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.config = self.config.proxy(url);
+        self
+    }
+
     /// Trusts the certificates in `pem` as roots, beside the system's (a
     /// private CA); a bundle without a certificate fails [`Self::build`].
     pub fn add_root_certificates_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {

@@ -196,6 +196,7 @@ mod hostile;
 mod lifecycle;
 mod pacing;
 mod plan;
+mod proxy;
 mod rotate;
 mod saved;
 mod secrets;
