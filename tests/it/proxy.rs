@@ -70,4 +70,14 @@ fn a_proxy_url_that_cannot_serve_is_refused_with_its_password_withheld() {
     let text = format!("{err} {err:?}");
     assert!(text.contains("proxy"), "{text}");
     assert!(!text.contains("s3cret-pw"), "{text}");
+    // Nor does a configuration's Debug show it.
+    let config = atlas_apikeys::client::ClientConfig::new()
+        .proxy("http://user:s3cret-pw@127.0.0.1:3128")
+        .base_url("https://user:other-pw@127.0.0.1");
+    let shown = format!("{config:?}");
+    assert!(
+        !shown.contains("s3cret-pw") && !shown.contains("other-pw"),
+        "{shown}"
+    );
+    assert!(shown.contains("127.0.0.1:3128"), "{shown}");
 }

@@ -13,7 +13,7 @@ use crate::ApiVersion;
 use crate::auth::Credentials;
 use crate::auth::digest::Digest;
 use crate::auth::oauth::TokenCache;
-use crate::options::{BuildError, ClientConfig, USER_AGENT};
+use crate::options::{BuildError, ClientConfig, USER_AGENT, without_userinfo};
 use crate::wire::retry::RetryPolicy;
 
 impl ClientConfig {
@@ -180,18 +180,6 @@ pub(crate) struct Shared {
     pub(crate) dry_run: crate::DryRun,
     /// What is known of the server's rate-limit buckets.
     pub(crate) pace: crate::Pace,
-}
-
-/// `raw` as an error may show it: what stands before its last `@` (a user
-/// name and password, whatever they hold) withheld.
-fn without_userinfo(raw: &str) -> String {
-    match (raw.find("://"), raw.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}[withheld]{}", &raw[..scheme + 3], &raw[at..])
-        }
-        (None, Some(at)) => format!("[withheld]{}", &raw[at..]),
-        _ => raw.to_owned(),
-    }
 }
 
 /// Refuses what a base URL must not carry: userinfo (sent as `Basic`

@@ -25,7 +25,7 @@ pub const USER_AGENT: &str = concat!("atlas-apikeys/", env!("CARGO_PKG_VERSION")
 /// )?;
 /// # Ok::<(), atlas_apikeys_client::BuildError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ClientConfig {
     pub(crate) base_url: Option<String>,
     pub(crate) credentials: Credentials,
@@ -71,6 +71,44 @@ impl DryRun {
             DryRun::Writes => method != reqwest::Method::GET,
             DryRun::All => true,
         }
+    }
+}
+
+/// `raw` as an error may show it: what stands before its last `@` (a user
+/// name and password, whatever they hold) withheld.
+pub(crate) fn without_userinfo(raw: &str) -> String {
+    match (raw.find("://"), raw.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}[withheld]{}", &raw[..scheme + 3], &raw[at..])
+        }
+        (None, Some(at)) => format!("[withheld]{}", &raw[at..]),
+        _ => raw.to_owned(),
+    }
+}
+
+impl std::fmt::Debug for ClientConfig {
+    /// URLs with their user name and password withheld (a proxy's may hold
+    /// them); certificates by count.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |url: &Option<String>| url.as_deref().map(without_userinfo);
+        f.debug_struct("ClientConfig")
+            .field("base_url", &shown(&self.base_url))
+            .field("credentials", &self.credentials)
+            .field("retry", &self.retry)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .field("http", &self.http.is_some())
+            .field("dry_run", &self.dry_run)
+            .field("user_agent_suffix", &self.user_agent_suffix)
+            .field("root_certificates", &self.root_certificates.len())
+            .field("skip_verification", &self.skip_verification)
+            .field(
+                "skip_verification_off_loopback",
+                &self.skip_verification_off_loopback,
+            )
+            .field("proxy", &shown(&self.proxy))
+            .finish()
     }
 }
 
