@@ -76,6 +76,15 @@ fn a_bundle_without_a_certificate_and_skipping_verification_off_loopback_are_ref
         assert!(matches!(err, Error::ClientSetup(_)), "{err}");
         assert!(err.to_string().contains("root certificates"), "{err}");
     }
+    // Unverified TLS is never sent through a proxy, which could read it.
+    let err = ApiKeys::builder()
+        .anonymous()
+        .base_url("https://127.0.0.1:1")
+        .danger_skip_tls_verification()
+        .proxy("http://127.0.0.1:3128")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("proxy"), "{err}");
     let remote = "https://ops.example.com";
     let err = ApiKeys::builder()
         .anonymous()

@@ -18,6 +18,7 @@ mod output;
 mod rotate;
 mod scope;
 mod setup;
+mod token_file;
 
 use std::process::ExitCode;
 

@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use atlas_apikeys::client::{ApiVersion, DryRun, System};
+use atlas_apikeys::client::{ApiVersion, Credentials, DryRun, System};
 use atlas_apikeys::settings::{ProcessEnv, Settings, vars};
 use atlas_apikeys::{ApiKeyId, ApiKeys, Error};
 
@@ -36,6 +36,10 @@ pub struct Setup {
     client_secret_file: Option<std::path::PathBuf>,
     /// Both ids came as positionals, in this tool's order.
     positional_pair: Cell<bool>,
+    /// The base URL, and whether a service account's token is kept
+    /// between runs (`--no-token-cache`: not).
+    base_url: String,
+    token_cache: bool,
 }
 
 fn version(
@@ -130,7 +134,7 @@ impl Setup {
         }
         let mut builder = ApiKeys::builder()
             .version(version)
-            .base_url(base_url)
+            .base_url(base_url.clone())
             .envelope(global.envelope)
             .pretty(global.pretty == Some(true))
             // Servers' logs tell the command from other users of the SDK.
@@ -142,9 +146,11 @@ impl Setup {
         let ca = match &global.ca_cert {
             Some(path) => Some((path.clone(), "--ca-cert")),
             None => settings.ca_certificate.as_ref().map(|p| {
-                let from = match std::env::var_os(vars::CA_CERTIFICATE) {
-                    Some(_) => vars::CA_CERTIFICATE,
-                    None => "the profile's ops_manager_ca_certificate",
+                // Where Settings took it from: a blank variable is unset.
+                let set = std::env::var(vars::CA_CERTIFICATE).is_ok_and(|v| !v.trim().is_empty());
+                let from = match set {
+                    true => vars::CA_CERTIFICATE,
+                    false => "the profile's ops_manager_ca_certificate",
                 };
                 (std::path::PathBuf::from(p), from)
             }),
@@ -171,6 +177,8 @@ impl Setup {
             private_key_file: global.private_key_file.clone(),
             client_secret_file: global.client_secret_file.clone(),
             positional_pair: Cell::new(false),
+            base_url,
+            token_cache: !global.no_token_cache,
         })
     }
 
@@ -251,7 +259,18 @@ impl Setup {
                 self.private_key_file.as_deref(),
                 self.client_secret_file.as_deref(),
             );
-            builder.credentials(credentials.map_err(Failure::transport)?)
+            let credentials = credentials.map_err(Failure::transport)?;
+            let kept = match &credentials {
+                Credentials::ServiceAccount { client_id, .. } if self.token_cache => {
+                    crate::token_file::TokenFile::new(&self.base_url, client_id)
+                }
+                _ => None,
+            };
+            let builder = builder.credentials(credentials);
+            match kept {
+                Some(file) => builder.token_store(std::sync::Arc::new(file)),
+                None => builder,
+            }
         };
         builder.build().map_err(Failure::from)
     }

@@ -70,7 +70,12 @@ impl ClientConfig {
                 format!("{USER_AGENT} {}", suffix.trim())
             }
         };
-        if self.skip_verification && !self.skip_verification_off_loopback && !is_loopback(&url) {
+        // Unverified TLS goes to the named host only: not through a proxy
+        // (which could read it) nor after a redirect (to anywhere).
+        if self.skip_verification
+            && ((!self.skip_verification_off_loopback && !is_loopback(&url))
+                || self.proxy.is_some())
+        {
             return Err(BuildError::SkipVerification {
                 url: base_url.clone(),
             });
@@ -84,11 +89,16 @@ impl ClientConfig {
                 }
                 let given = !roots.is_empty();
                 let mut builder = reqwest::Client::builder();
+                if self.skip_verification {
+                    builder = builder
+                        .no_proxy()
+                        .redirect(reqwest::redirect::Policy::none());
+                }
                 if let Some(url) = &self.proxy {
                     let proxy =
                         reqwest::Proxy::all(url.as_str()).map_err(|e| BuildError::Proxy {
                             url: without_userinfo(url),
-                            reason: e.to_string().replace(url.as_str(), &without_userinfo(url)),
+                            reason: chain(&e).replace(url.as_str(), &without_userinfo(url)),
                         })?;
                     builder = builder.proxy(proxy);
                 }
@@ -120,11 +130,16 @@ impl ClientConfig {
                 client_id,
                 client_secret,
             } => Auth::ServiceAccount(Box::new(
-                TokenCache::new(client_id, client_secret, &url, self.retry).map_err(|reason| {
-                    BuildError::BaseUrl {
-                        url: base_url.clone(),
-                        reason,
-                    }
+                TokenCache::new(
+                    client_id,
+                    client_secret,
+                    &url,
+                    self.retry,
+                    self.token_store.clone(),
+                )
+                .map_err(|reason| BuildError::BaseUrl {
+                    url: base_url.clone(),
+                    reason,
                 })?,
             )),
             Credentials::Bearer(token) => Auth::Bearer(token),
@@ -140,6 +155,18 @@ impl ClientConfig {
         };
         Ok((base_url, http, context))
     }
+}
+
+/// `e` and its causes on one line: reqwest's own message is often only
+/// "builder error".
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
 }
 
 /// The certificates of one PEM bundle: at least one, each parsed.

@@ -60,7 +60,7 @@ mod generated;
 
 pub use access::{AccessEntry, AccessEntryError, AccessListEntry};
 pub use api_version::{ApiVersion, Connect, OperationMedia, SystemRoles, calendar_date};
-pub use auth::Credentials;
+pub use auth::{Credentials, TokenStore};
 pub use config::Context;
 pub use error::{AuthError, Body, CallError, ErrorResponse};
 pub use generated::enums::*;

@@ -45,6 +45,8 @@ pub struct ClientConfig {
     pub(crate) skip_verification_off_loopback: bool,
     /// Every request through this proxy, whatever the environment says.
     pub(crate) proxy: Option<String>,
+    /// Where a service account's token is kept between processes.
+    pub(crate) token_store: Option<std::sync::Arc<dyn crate::auth::TokenStore>>,
 }
 
 /// What a client sends. In a dry run, a request that is not sent is
@@ -81,7 +83,8 @@ pub(crate) fn without_userinfo(raw: &str) -> String {
         (Some(scheme), Some(at)) if at > scheme => {
             format!("{}[withheld]{}", &raw[..scheme + 3], &raw[at..])
         }
-        (None, Some(at)) => format!("[withheld]{}", &raw[at..]),
+        // No scheme before it: everything before the `@` goes.
+        (_, Some(at)) => format!("[withheld]{}", &raw[at..]),
         _ => raw.to_owned(),
     }
 }
@@ -108,6 +111,7 @@ impl std::fmt::Debug for ClientConfig {
                 &self.skip_verification_off_loopback,
             )
             .field("proxy", &shown(&self.proxy))
+            .field("token_store", &self.token_store.is_some())
             .finish()
     }
 }
@@ -128,6 +132,7 @@ impl Default for ClientConfig {
             skip_verification: false,
             skip_verification_off_loopback: false,
             proxy: None,
+            token_store: None,
         }
     }
 }
@@ -204,6 +209,14 @@ impl ClientConfig {
         self
     }
 
+    /// Keeps a service account's access token in `store` between
+    /// processes (see [`crate::TokenStore`]); without it, each process
+    /// fetches its own.
+    pub fn token_store(mut self, store: std::sync::Arc<dyn crate::auth::TokenStore>) -> Self {
+        self.token_store = Some(store);
+        self
+    }
+
     /// Trusts the certificates in `pem` (one or more `CERTIFICATE` blocks)
     /// as roots, beside the system's: the private certificate authority an
     /// Ops Manager on premises usually has. Read when the client is built,
@@ -269,10 +282,10 @@ pub enum BuildError {
         /// What is wrong with the bundle.
         reason: String,
     },
-    /// Verification skipped for a host that is not loopback, without the
-    /// second opt-in.
+    /// Verification skipped for a host that is not loopback without the
+    /// second opt-in, or with a proxy.
     #[error(
-        "base URL {url:?}: skipping TLS verification is allowed to loopback hosts only; to a remote host it takes a second, explicit opt-in (prefer trusting its CA certificate)"
+        "base URL {url:?}: skipping TLS verification is allowed to loopback hosts only, never through a proxy; to a remote host it takes a second, explicit opt-in (prefer trusting its CA certificate)"
     )]
     SkipVerification {
         /// The URL given.

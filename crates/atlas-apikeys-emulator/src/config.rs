@@ -36,6 +36,13 @@ pub struct Config {
     pub digest: DigestConfig,
     /// Lifetime of issued access tokens, in seconds.
     pub token_lifetime_secs: u64,
+    /// Unexpired access tokens a service account may hold at once; past
+    /// it, a token request answers 403 (Atlas: 100). 0: no limit.
+    pub max_active_tokens: usize,
+    /// Token requests a service account may make per window (Atlas: 10 a
+    /// minute); past it, 429 with `Retry-After`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_rate: Option<RateLimitConfig>,
     /// Atlas's rate limits: token buckets per endpoint set and scope
     /// ([`crate::buckets::EndpointSet::atlas_defaults`] unless told; empty: none).
     pub rate_limits: Vec<crate::buckets::EndpointSet>,
@@ -82,6 +89,11 @@ impl Default for Config {
             seed: Seed::example(),
             digest: DigestConfig::default(),
             token_lifetime_secs: 3600,
+            max_active_tokens: 100,
+            token_rate: Some(RateLimitConfig {
+                requests: 10,
+                window_ms: 60_000,
+            }),
             rate_limits: crate::buckets::EndpointSet::atlas_defaults(),
             rate_limit: None,
             versions_gone_before: None,

@@ -12,6 +12,9 @@ use tokio::net::{TcpListener, TcpStream};
 /// The longest request head read before the proxy gives up on a client.
 const MAX_HEAD: usize = 16 * 1024;
 
+/// How long a client may take to send its request head.
+const HEAD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What went through the proxy.
 #[derive(Debug, Default)]
 struct Seen {
@@ -40,11 +43,14 @@ impl ForwardProxy {
         let seen = Arc::new(Seen::default());
         let counted = seen.clone();
         let task = tokio::spawn(async move {
+            // Held here: stopping the proxy ends its connections too.
+            let mut connections = tokio::task::JoinSet::new();
             while let Ok((client, _)) = listener.accept().await {
                 let seen = counted.clone();
-                tokio::spawn(async move {
-                    let _ = relay(client, &seen).await;
+                connections.spawn(async move {
+                    let _ = relay(client, addr, &seen).await;
                 });
+                while connections.try_join_next().is_some() {}
             }
         });
         Ok(Self { addr, seen, task })
@@ -70,11 +76,16 @@ impl ForwardProxy {
 /// Reads the first request head, then relays the connection to its target:
 /// a tunnel for `CONNECT`, else the bytes as they came (the target reads an
 /// absolute-form request line as any other).
-async fn relay(mut client: TcpStream, seen: &Seen) -> std::io::Result<()> {
+async fn relay(mut client: TcpStream, own: SocketAddr, seen: &Seen) -> std::io::Result<()> {
     let mut head = Vec::new();
     let mut chunk = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-        let n = client.read(&mut chunk).await?;
+        // A client that never finishes its head is let go.
+        let read = tokio::time::timeout(HEAD_TIMEOUT, client.read(&mut chunk)).await;
+        let Ok(read) = read else {
+            return Ok(());
+        };
+        let n = read?;
         if n == 0 || head.len() + n > MAX_HEAD {
             return Ok(());
         }
@@ -92,7 +103,8 @@ async fn relay(mut client: TcpStream, seen: &Seen) -> std::io::Result<()> {
     };
     // Loopback only: a test proxy is no open relay.
     let upstream: SocketAddr = match authority.parse::<SocketAddr>() {
-        Ok(a) if a.ip().is_loopback() => a,
+        // Never itself: that would loop until descriptors run out.
+        Ok(a) if a.ip().is_loopback() && a != own => a,
         _ => {
             client
                 .write_all(b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n")

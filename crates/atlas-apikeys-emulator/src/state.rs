@@ -141,6 +141,15 @@ impl State {
         Some(token)
     }
 
+    /// How many unexpired tokens `client_id` holds.
+    pub fn active_tokens(&self, client_id: &str) -> usize {
+        let now = Instant::now();
+        self.tokens
+            .values()
+            .filter(|(owner, exp)| owner == client_id && *exp > now)
+            .count()
+    }
+
     /// The client a live token belongs to.
     pub fn token_owner(&self, token: &str) -> Option<String> {
         self.tokens

@@ -138,6 +138,16 @@ impl ApiKeysBuilder {
         self
     }
 
+    /// Keeps a service account's access token in `store` between processes
+    /// (a file, say), so a program run many times an hour reuses one token.
+    pub fn token_store(
+        mut self,
+        store: std::sync::Arc<dyn atlas_apikeys_client::TokenStore>,
+    ) -> Self {
+        self.config = self.config.token_store(store);
+        self
+    }
+
     /// Sends every request through the proxy at `url`; without it, the
     /// environment's `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` decide.
     pub fn proxy(mut self, url: impl Into<String>) -> Self {
@@ -290,6 +300,23 @@ impl ApiKeys {
                 "Ops Manager needs its URL: set {} (https://host:port)",
                 crate::settings::vars::OPS_MANAGER_URL
             )));
+        }
+        // A private CA, as the command line takes it (at most 1 MiB).
+        if let Some(path) = &settings.ca_certificate {
+            use std::io::Read as _;
+            let mut pem = Vec::new();
+            std::fs::File::open(path)
+                .and_then(|f| f.take((1 << 20) + 1).read_to_end(&mut pem))
+                .map_err(|e| Error::Config(format!("CA certificate {path:?}: {e}")))?;
+            if pem.len() > 1 << 20 {
+                return Err(Error::Config(format!(
+                    "CA certificate {path:?}: larger than 1 MiB"
+                )));
+            }
+            builder = builder.add_root_certificates_pem(pem);
+        }
+        if settings.skip_verify {
+            builder = builder.danger_skip_tls_verification();
         }
         builder.build()
     }

@@ -121,6 +121,10 @@ pub struct Global {
     /// MONGODB_ATLAS_CA_CERTIFICATE or the profile's ops_manager_ca_certificate).
     #[arg(long, global = true, value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
+    /// Fetch a new service-account token instead of reusing the one kept in the user's cache
+    /// directory (and keep none).
+    #[arg(long, global = true)]
+    pub no_token_cache: bool,
 }
 
 /// A MongoDB product.

@@ -202,3 +202,4 @@ mod saved;
 mod secrets;
 mod systems;
 mod tls;
+mod tokens;

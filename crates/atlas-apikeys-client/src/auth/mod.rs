@@ -6,6 +6,7 @@ pub(crate) mod digest;
 pub(crate) mod oauth;
 
 pub use crate::error::AuthError;
+pub use oauth::TokenStore;
 
 use std::fmt;
 

@@ -69,6 +69,21 @@ pub(super) fn token(app: &App, method: &Method, headers: &HeaderMap, body: &Byte
         r.extra_headers.push(("retry-after", retry.to_string()));
         return render_error(r, Opts::default());
     }
+    if let Some(limit) = app.config.token_rate
+        && let Err(retry) = state.take_rate(&format!("token-endpoint:{client}"), limit)
+    {
+        let mut r = refuse(429, "RATE_LIMITED", "Too many token requests.");
+        r.extra_headers.push(("retry-after", retry.to_string()));
+        return render_error(r, Opts::default());
+    }
+    let max = app.config.max_active_tokens;
+    if max > 0 && state.active_tokens(&client) >= max {
+        return oauth_error(
+            403,
+            "access_denied",
+            "Access Token limit reached: revoke a token or wait for one to expire.",
+        );
+    }
     let lifetime = app.config.token_lifetime_secs;
     let Some(access) = state.issue_token(&client, Duration::from_secs(lifetime)) else {
         return oauth_error(503, "temporarily_unavailable", "No randomness for a token.");

@@ -12,9 +12,13 @@
 //! one. Every number the server sends is used with overflow-safe arithmetic.
 
 mod endpoint;
+mod store;
 
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+pub use store::TokenStore;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::ACCEPT;
 use secrecy::{ExposeSecret, SecretString};
@@ -44,6 +48,8 @@ struct Token {
     access: SecretString,
     /// When to stop using it: its expiry less the refresh margin.
     refresh_at: Instant,
+    /// When it expires, by the wall clock (for a store).
+    expires: SystemTime,
 }
 
 /// A service account's token source.
@@ -57,6 +63,10 @@ pub(crate) struct TokenCache {
     failed: Mutex<Option<(Instant, AuthError)>>,
     refresh: tokio::sync::Mutex<()>,
     policy: RetryPolicy,
+    /// Where the token is kept between processes, if anywhere.
+    store: Option<Arc<dyn TokenStore>>,
+    /// The store is read once, when the first call finds no token.
+    store_read: AtomicBool,
 }
 
 /// One token request that failed.
@@ -86,6 +96,7 @@ impl TokenCache {
         client_secret: SecretString,
         base_url: &reqwest::Url,
         policy: RetryPolicy,
+        store: Option<Arc<dyn TokenStore>>,
     ) -> Result<Self, String> {
         Ok(Self {
             client_id,
@@ -96,12 +107,29 @@ impl TokenCache {
             failed: Mutex::new(None),
             refresh: tokio::sync::Mutex::new(()),
             policy,
+            store,
+            store_read: AtomicBool::new(false),
+        })
+    }
+
+    /// The store's token, while it has more than the refresh margin left.
+    fn stored(&self) -> Option<Token> {
+        let (access, expires) = self.store.as_ref()?.load()?;
+        let left = expires.duration_since(SystemTime::now()).ok()?;
+        let usable = left.checked_sub(EXPIRY_MARGIN)?;
+        Some(Token {
+            access: SecretString::from(access.expose_secret().to_owned()),
+            refresh_at: Instant::now().checked_add(usable)?,
+            expires,
         })
     }
 
     /// The cached token, while it is not due for refresh.
     fn fresh(&self) -> Option<SecretString> {
-        let current = lock(&self.current);
+        let mut current = lock(&self.current);
+        if current.is_none() && !self.store_read.swap(true, Ordering::Relaxed) {
+            *current = self.stored();
+        }
         current
             .as_ref()
             .filter(|t| Instant::now() < t.refresh_at)
@@ -152,6 +180,9 @@ impl TokenCache {
         match self.fetch_with_retries(http, requests).await {
             Ok(token) => {
                 let access = token.access.clone();
+                if let Some(store) = &self.store {
+                    store.save(&crate::Secret::new(access.expose_secret()), token.expires);
+                }
                 *lock(&self.current) = Some(token);
                 *lock(&self.failed) = None;
                 Ok(access)
@@ -235,6 +266,10 @@ impl TokenCache {
             .is_some_and(|t| t.access.expose_secret() == used.expose_secret())
         {
             *current = None;
+            // Refused here, refused for the next process too.
+            if let Some(store) = &self.store {
+                store.clear();
+            }
         }
     }
 
@@ -271,15 +306,24 @@ impl TokenCache {
         }
         let body = response.bytes().await.map_err(Fetch::Transport)?;
         let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|_| Fetch::Unreadable)?;
+        let expires_in = parsed.expires_in.unwrap_or(3600);
+        const YEAR: u64 = 365 * 24 * 3600;
+        let wall = SystemTime::now();
         Ok(Token {
             access: SecretString::from(parsed.access_token),
-            refresh_at: refresh_at(started, parsed.expires_in.unwrap_or(3600)),
+            refresh_at: refresh_at(started, expires_in),
+            expires: wall
+                .checked_add(Duration::from_secs(expires_in.min(YEAR)))
+                .unwrap_or(wall),
         })
     }
 
     /// Revokes the cached token, if any, and forgets it.
     pub(crate) async fn revoke(&self, http: &reqwest::Client) -> Result<(), AuthError> {
         let token = lock(&self.current).take();
+        if let Some(store) = &self.store {
+            store.clear();
+        }
         let Some(token) = token else {
             return Ok(());
         };
