@@ -98,7 +98,8 @@ impl ClientConfig {
                     let proxy =
                         reqwest::Proxy::all(url.as_str()).map_err(|e| BuildError::Proxy {
                             url: without_userinfo(url),
-                            reason: chain(&e).replace(url.as_str(), &without_userinfo(url)),
+                            reason: crate::error::with_causes(&e)
+                                .replace(url.as_str(), &without_userinfo(url)),
                         })?;
                     builder = builder.proxy(proxy);
                 }
@@ -155,18 +156,6 @@ impl ClientConfig {
         };
         Ok((base_url, http, context))
     }
-}
-
-/// `e` and its causes on one line: reqwest's own message is often only
-/// "builder error".
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        text.push_str(&format!(": {c}"));
-        cause = c.source();
-    }
-    text
 }
 
 /// The certificates of one PEM bundle: at least one, each parsed.

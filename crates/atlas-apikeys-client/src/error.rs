@@ -104,6 +104,19 @@ impl CallError {
     }
 }
 
+/// `e` and its causes, on one line: reqwest's own message leaves out the
+/// cause (a refused connection, the response limit; often it is only
+/// "builder error").
+pub(crate) fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    text
+}
+
 /// Whether a TLS failure is somewhere in `e`'s causes.
 fn is_tls(e: &reqwest::Error) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);

@@ -222,7 +222,7 @@ impl TokenCache {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
-                    let reason = with_causes(&e);
+                    let reason = crate::error::with_causes(&e);
                     return Err((AuthError::TokenEndpointUnreachable { reason }, None));
                 }
                 Err(Fetch::Refused {
@@ -328,7 +328,7 @@ impl TokenCache {
             return Ok(());
         };
         let unreachable = |e: reqwest::Error| AuthError::TokenEndpointUnreachable {
-            reason: with_causes(&e),
+            reason: crate::error::with_causes(&e),
         };
         let request = http
             .post(self.revoke_url.clone())
@@ -354,16 +354,4 @@ impl TokenCache {
             code,
         })
     }
-}
-
-/// `e` and its causes, on one line: reqwest's own message leaves out the
-/// cause (a refused connection, the response limit).
-fn with_causes(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = std::error::Error::source(e);
-    while let Some(c) = cause {
-        text.push_str(&format!(": {c}"));
-        cause = c.source();
-    }
-    text
 }
