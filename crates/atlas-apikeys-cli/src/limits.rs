@@ -90,6 +90,7 @@ mod tests {
     fn the_readme_states_these_limits() {
         use atlas_apikeys::client::MAX_RESPONSE_BYTES;
         use atlas_apikeys::settings::CONFIG_BYTES;
+        use atlas_apikeys::settings::keychain::{KEYCHAIN_TIMEOUT, KEYCHAIN_VALUE_BYTES};
         let readme = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../README.md");
         let text = std::fs::read_to_string(readme).unwrap();
         let section = text
@@ -115,6 +116,8 @@ mod tests {
             bytes(MAX_RESPONSE_BYTES as u64),
             CONCURRENCY.to_string(),
             bytes(ANSWER_BYTES),
+            bytes(KEYCHAIN_VALUE_BYTES as u64),
+            format!("{} s", KEYCHAIN_TIMEOUT.as_secs()),
         ];
         assert_eq!(stated, enforced);
     }

@@ -93,7 +93,9 @@ fn version(
 impl Setup {
     /// Resolves the global options.
     pub fn resolve(global: &Global) -> Result<Setup, Failure> {
-        let settings = Settings::load(&ProcessEnv, global.profile.as_deref())
+        // A profile's secrets may be in the keychain, as the Atlas CLI keeps them.
+        let keychain = atlas_apikeys::settings::keychain::OsKeychain::new();
+        let settings = Settings::load_with(&ProcessEnv, global.profile.as_deref(), &keychain)
             .map_err(|e| Failure::usage(e.to_string()))?;
         for secret in settings.secrets() {
             crate::echo::remember(secret);

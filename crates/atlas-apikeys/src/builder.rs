@@ -265,8 +265,10 @@ impl ApiKeys {
     /// environment and the Atlas CLI's profile (`MONGODB_ATLAS_PROFILE`, else
     /// `default`): credentials, base URL (Ops Manager's own for Ops
     /// Manager), and the API version (`MONGODB_ATLAS_API_VERSION`, any date).
-    /// The profile's `service` picks the system. See
-    /// [`settings`](crate::settings) for every variable.
+    /// The profile's `service` picks the system. With the `keychain`
+    /// feature, a profile's secrets are read from the OS keychain too, where
+    /// newer Atlas CLI versions keep them. See [`settings`](crate::settings)
+    /// for every variable.
     ///
     /// ```no_run
     /// # async fn demo() -> Result<(), atlas_apikeys::Error> {
@@ -275,9 +277,13 @@ impl ApiKeys {
     /// # Ok(()) }
     /// ```
     pub fn from_env() -> Result<ApiKeys, Error> {
-        Self::from_settings(&crate::settings::Settings::load(
-            &crate::settings::ProcessEnv,
-            None,
+        #[cfg(feature = "keychain")]
+        let keychain = crate::settings::keychain::OsKeychain::new();
+        #[cfg(not(feature = "keychain"))]
+        let keychain = crate::settings::keychain::NoKeychain;
+        let env = crate::settings::ProcessEnv;
+        Self::from_settings(&crate::settings::Settings::load_with(
+            &env, None, &keychain,
         )?)
     }
 

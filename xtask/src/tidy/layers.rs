@@ -3,7 +3,8 @@
 //! (`crate::m::…` in paths and `use` trees, grouped or renamed, read with
 //! `syn`). A name the crate root re-exports (`crate::AuthError`) counts as
 //! the module it comes from. Left out: the crate root, which names every
-//! module by design; tests, comments, strings and macro bodies, which are
+//! module by design; tests (`#[cfg(test)]` items, and files that begin
+//! `#![cfg(test)]`), comments, strings and macro bodies, which are
 //! not the code's imports; and generated code, which is written against the
 //! hand-written runtime (hooks, operations, config) that reads its tables,
 //! a two-way tie codegen owns.
@@ -48,6 +49,10 @@ pub fn module_graph(files: &[(String, String)]) -> Graph {
         let Ok(file) = syn::parse_file(text) else {
             continue;
         };
+        // A test module in a file of its own says so with `#![cfg(test)]`.
+        if is_test(&file.attrs) {
+            continue;
+        }
         let mut seen = Named::default();
         for item in file.items.iter().filter(|item| !test_only(item)) {
             syn::visit::Visit::visit_item(&mut seen, item);
@@ -76,6 +81,11 @@ fn test_only(item: &syn::Item) -> bool {
         syn::Item::Impl(i) => &i.attrs,
         _ => return false,
     };
+    is_test(attrs)
+}
+
+/// Whether `attrs` hold `cfg(test)`.
+fn is_test(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| {
         a.path().is_ident("cfg") && a.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
     })
@@ -232,10 +242,15 @@ mod tests {
             ),
             ("b/mod.rs", "//! b\nuse crate::c::y;\n"),
             ("c.rs", "//! c\n"),
+            (
+                "c/tests.rs",
+                "//! c's tests\n#![cfg(test)]\nuse crate::a::f;\n",
+            ),
         ]);
         let graph = module_graph(&crate_files);
         assert_eq!(graph["a"], BTreeSet::from(["b".to_owned()]), "{graph:?}");
         assert_eq!(find_cycle(&graph), None, "{graph:?}");
+        assert!(graph["c"].is_empty(), "tests are left out: {graph:?}");
         crate_files.push((
             "b/deep.rs".into(),
             "//! b\nuse crate::{a as _, c};\nconst S: &str = \"crate::z\";\n".into(),

@@ -62,6 +62,8 @@ const KEY: &str = defaults::TARGET.id;
 fn cli() -> Command {
     let mut c = Command::cargo_bin("atlas-apikeys").unwrap();
     c.env_clear();
+    // No session bus: a developer's own keychain stays out of the tests.
+    c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
     c
 }
 
@@ -193,6 +195,7 @@ mod exit_codes;
 mod habits;
 mod help;
 mod hostile;
+mod keychain;
 mod lifecycle;
 mod pacing;
 mod plan;

@@ -1,9 +1,11 @@
 //! Settings from the environment and from the Atlas CLI's own profiles, so
 //! [`ApiKeys::from_env`](crate::ApiKeys::from_env) and the command line find
 //! what an Atlas user already configured. Precedence: what the caller passes
-//! (a flag), then the environment, then the profile.
+//! (a flag), then the environment, then the profile (its secrets in the OS
+//! keychain first, where the Atlas CLI keeps them, then its file).
 
 mod credential;
+pub mod keychain;
 mod profile;
 
 use std::path::PathBuf;
@@ -14,6 +16,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub use profile::{CONFIG_BYTES, Profile, atlas_cli_config_path};
 
 use credential::{Found, Half, Halves};
+use keychain::Keychain;
 
 /// Where variables come from (the process environment, or a test's table).
 pub trait Env {
@@ -93,6 +96,7 @@ pub struct Settings {
     pub skip_verify: bool,
     secrets: Vec<SecretString>,
     profile_error: Option<String>,
+    keychain: keychain::Outcome,
 }
 
 fn first(env: &dyn Env, names: &[&str]) -> Option<String> {
@@ -101,8 +105,20 @@ fn first(env: &dyn Env, names: &[&str]) -> Option<String> {
 
 impl Settings {
     /// Reads the environment, then the profile (`profile`, else
-    /// `MONGODB_ATLAS_PROFILE`, else `default`) for what is not set there.
+    /// `MONGODB_ATLAS_PROFILE`, else `default`) for what is not set there;
+    /// no keychain.
     pub fn load(env: &dyn Env, profile: Option<&str>) -> Result<Settings, SettingsError> {
+        Self::load_with(env, profile, &keychain::NoKeychain)
+    }
+
+    /// As [`load`](Self::load), and when the profile's file names no whole
+    /// credential, reads its secrets from `keychain` (as newer Atlas CLI
+    /// versions keep them; what the keychain holds wins over the file).
+    pub fn load_with(
+        env: &dyn Env,
+        profile: Option<&str>,
+        keychain: &dyn Keychain,
+    ) -> Result<Settings, SettingsError> {
         let named = profile
             .map(str::to_owned)
             .or_else(|| env.var(vars::PROFILE));
@@ -125,11 +141,23 @@ impl Settings {
             env.var(vars::CLIENT_ID),
             env.var(vars::CLIENT_SECRET).map(SecretString::from),
         );
+        let (file_key, file_account): (Halves, Halves) = (
+            (p.public_api_key.clone(), p.private_api_key.clone()),
+            (p.client_id.clone(), p.client_secret.clone()),
+        );
+        let (profile_key, profile_account, keychain) = match &profile {
+            Some(p) if !p.holds_credentials() => {
+                keychain::overlay(keychain, &p.name, file_key, file_account)
+            }
+            _ => (file_key, file_account, keychain::Outcome::NotAsked),
+        };
         let secrets: Vec<SecretString> = [
             &env_key.1,
             &env_account.1,
             &p.private_api_key,
             &p.client_secret,
+            &profile_key.1,
+            &profile_account.1,
         ]
         .into_iter()
         .flatten()
@@ -146,10 +174,7 @@ impl Settings {
                 .or_else(|| p.ops_manager_url.clone()),
             cloudgov: p.service.as_deref() == Some("cloudgov"),
             from_env: Found::read(env_key, env_account),
-            from_profile: Found::read(
-                (p.public_api_key.clone(), p.private_api_key.clone()),
-                (p.client_id.clone(), p.client_secret.clone()),
-            ),
+            from_profile: Found::read(profile_key, profile_account),
             output: p.output.clone(),
             ca_certificate: env
                 .var(vars::CA_CERTIFICATE)
@@ -161,6 +186,7 @@ impl Settings {
             secrets,
             profile_error,
             profile,
+            keychain,
         })
     }
 
@@ -270,11 +296,9 @@ impl Settings {
                 "; the Atlas CLI profile {:?}'s credentials were set aside, since the environment sets some",
                 p.name
             )),
-            Some(p) if p.secret_kept_elsewhere() => message.push_str(&format!(
-                "; the Atlas CLI profile {:?} ({}) keeps its secrets in the operating system's keychain, which is not read here: export them in those variables",
-                p.name,
-                p.path.display()
-            )),
+            Some(p) if p.secret_kept_elsewhere() || self.keychain.found_some() => {
+                message.push_str(&self.keychain.explain(&p.name, &p.path))
+            }
             Some(p) if partial.is_none() => message.push_str(&format!(
                 "; the Atlas CLI profile {:?} ({}) holds none",
                 p.name,
@@ -290,90 +314,4 @@ impl Settings {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    struct Table(HashMap<&'static str, &'static str>);
-    impl Env for Table {
-        fn var(&self, name: &str) -> Option<String> {
-            self.0
-                .get(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        }
-    }
-
-    #[test]
-    fn environment_values_are_trimmed_and_win_over_the_profile() {
-        let dir = std::env::temp_dir().join(format!("apikeys-settings-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("atlascli")).unwrap();
-        std::fs::write(
-            dir.join("atlascli/config.toml"),
-            "[default]\norg_id = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\nproject_id = \"bbbbbbbbbbbbbbbbbbbbbbbb\"\npublic_api_key = \"profpub1\"\n",
-        )
-        .unwrap();
-        let xdg: &'static str = Box::leak(dir.display().to_string().into_boxed_str());
-        let env = Table(HashMap::from([
-            ("XDG_CONFIG_HOME", xdg),
-            (vars::ORG_ID, " cccccccccccccccccccccccc \n"),
-        ]));
-        let s = Settings::load(&env, None).unwrap();
-        assert_eq!(s.org_id.as_deref(), Some("cccccccccccccccccccccccc"));
-        assert_eq!(s.project_id.as_deref(), Some("bbbbbbbbbbbbbbbbbbbbbbbb"));
-        // The profile names a key whose secret lives in the keychain.
-        let e = s.credentials_for(System::Atlas).unwrap_err().to_string();
-        assert!(e.contains("a public key is set but no private key"), "{e}");
-        assert!(e.contains("keychain"), "{e}");
-        let env = Table(HashMap::from([
-            ("XDG_CONFIG_HOME", xdg),
-            (vars::PUBLIC_API_KEY[0], "envpub12"),
-            (
-                vars::PRIVATE_API_KEY[0],
-                "  6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f \n",
-            ),
-        ]));
-        let s = Settings::load(&env, None).unwrap();
-        assert!(s.credentials_for(System::Atlas).is_ok());
-        std::fs::remove_dir_all(dir).ok();
-    }
-
-    #[test]
-    fn ops_manager_reads_its_own_url() {
-        let env = Table(HashMap::from([
-            (vars::BASE_URL, "https://cloud.example"),
-            (vars::OPS_MANAGER_URL, "https://om.example:8443"),
-        ]));
-        let s = Settings::load(&env, None).unwrap();
-        assert_eq!(
-            s.base_url_for(System::OpsManager).as_deref(),
-            Some("https://om.example:8443")
-        );
-        assert_eq!(
-            s.base_url_for(System::Atlas).as_deref(),
-            Some("https://cloud.example")
-        );
-    }
-
-    #[test]
-    fn from_settings_builds_the_system_and_version_they_name() {
-        let with_version = |version| {
-            let env = Table(HashMap::from([
-                (vars::PUBLIC_API_KEY[0], "envpub12"),
-                (
-                    vars::PRIVATE_API_KEY[0],
-                    "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
-                ),
-                (vars::API_VERSION, version),
-            ]));
-            crate::ApiKeys::from_settings(&Settings::load(&env, None).unwrap())
-        };
-        let keys = with_version("2099-01-01").unwrap();
-        assert_eq!(keys.version(), crate::latest_atlas_version());
-        let none = Table(HashMap::new());
-        let e = crate::ApiKeys::from_settings(&Settings::load(&none, None).unwrap()).unwrap_err();
-        assert!(e.to_string().contains("no credentials"), "{e}");
-        let e = with_version("soon").unwrap_err();
-        assert!(e.to_string().contains(vars::API_VERSION), "{e}");
-    }
-}
+mod tests;

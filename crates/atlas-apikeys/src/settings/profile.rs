@@ -236,6 +236,13 @@ impl Profile {
         }
     }
 
+    /// Whether the file holds a whole credential: both halves of an API
+    /// key or of a service account.
+    pub(super) fn holds_credentials(&self) -> bool {
+        (self.public_api_key.is_some() && self.private_api_key.is_some())
+            || (self.client_id.is_some() && self.client_secret.is_some())
+    }
+
     /// Whether the profile names credentials but keeps their secret
     /// elsewhere (newer Atlas CLI versions use the OS keychain).
     pub(super) fn secret_kept_elsewhere(&self) -> bool {

@@ -4,7 +4,7 @@
 
 use super::*;
 
-fn profile_dir(text: &str) -> tempfile::TempDir {
+pub(crate) fn profile_dir(text: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("atlascli")).unwrap();
     std::fs::write(dir.path().join("atlascli/config.toml"), text).unwrap();

@@ -1,0 +1,192 @@
+//! The operating system's keychain, through the `keyring` crate, read as
+//! go-keyring (the Atlas CLI's library) writes it.
+
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use super::{KEYCHAIN_TIMEOUT, KEYCHAIN_VALUE_BYTES, Keychain, KeychainError, SERVICE_PREFIX};
+
+/// The OS keychain: the Secret Service on Linux and FreeBSD (over the
+/// session bus that `DBUS_SESSION_BUS_ADDRESS` names), the login keychain
+/// on macOS, the Credential Manager on Windows; elsewhere
+/// [`KeychainError::Unsupported`]. Each read waits at most its timeout
+/// ([`KEYCHAIN_TIMEOUT`] unless set). It never writes.
+#[derive(Debug, Clone, Copy)]
+pub struct OsKeychain {
+    timeout: Duration,
+}
+
+impl Default for OsKeychain {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl OsKeychain {
+    /// The keychain, waited on for at most [`KEYCHAIN_TIMEOUT`].
+    pub fn new() -> Self {
+        Self {
+            timeout: KEYCHAIN_TIMEOUT,
+        }
+    }
+
+    /// The same, waited on for at most `timeout`.
+    pub fn with_timeout(timeout: Duration) -> Self {
+        Self { timeout }
+    }
+}
+
+impl Keychain for OsKeychain {
+    fn read(
+        &self,
+        profile: &str,
+        properties: &[&str],
+    ) -> Result<Vec<Option<SecretString>>, KeychainError> {
+        let service = format!("{SERVICE_PREFIX}{profile}");
+        let properties: Vec<String> = properties.iter().map(|p| (*p).to_owned()).collect();
+        within(self.timeout, move || {
+            properties
+                .iter()
+                .map(|p| Ok(lookup(&service, p)?.map(SecretString::from)))
+                .collect()
+        })
+    }
+}
+
+/// Runs `read` on a thread of its own and waits at most `timeout`: a
+/// keychain that never answers is left behind, and goes with the process.
+pub(super) fn within<T: Send + 'static>(
+    timeout: Duration,
+    read: impl FnOnce() -> Result<T, KeychainError> + Send + 'static,
+) -> Result<T, KeychainError> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::Builder::new()
+        .name("keychain".into())
+        .spawn(move || {
+            let _ = tx.send(read());
+        })
+        .map_err(|e| KeychainError::Unavailable(format!("cannot start a thread: {e}")))?;
+    rx.recv_timeout(timeout)
+        .unwrap_or(Err(KeychainError::TimedOut(timeout)))
+}
+
+/// The entry go-keyring writes for `service` and `account`.
+#[cfg(any(target_os = "linux", target_os = "freebsd"))]
+fn entry(service: &str, account: &str) -> Result<keyring::Entry, KeychainError> {
+    // Matched on `service` and `username` alone, in any collection: the
+    // keyring crate's own entries carry a `target` that go-keyring's lack.
+    let credential = keyring::secret_service::SsCredential::new_with_no_target(service, account)?;
+    Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+}
+
+#[cfg(target_os = "macos")]
+fn entry(service: &str, account: &str) -> Result<keyring::Entry, KeychainError> {
+    Ok(keyring::Entry::new(service, account)?)
+}
+
+#[cfg(windows)]
+fn entry(service: &str, account: &str) -> Result<keyring::Entry, KeychainError> {
+    // go-keyring names a credential `service:account`.
+    let target = format!("{service}:{account}");
+    Ok(keyring::Entry::new_with_target(&target, service, account)?)
+}
+
+#[cfg(not(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "macos",
+    windows
+)))]
+fn entry(_: &str, _: &str) -> Result<keyring::Entry, KeychainError> {
+    Err(KeychainError::Unsupported)
+}
+
+/// The value stored for `account` under `service`, if any.
+fn lookup(service: &str, account: &str) -> Result<Option<String>, KeychainError> {
+    // keyring's messages never quote a stored value.
+    let failed =
+        |e: keyring::Error| KeychainError::Unavailable(format!("{service}/{account}: {e}"));
+    let value = match entry(service, account)?.get_password() {
+        Ok(value) => value,
+        Err(keyring::Error::NoEntry) => return Ok(None),
+        // More than one entry matches (written twice): go-keyring reads the
+        // first, and so does this.
+        Err(keyring::Error::Ambiguous(entries)) => match entries.first() {
+            Some(first) => first.get_password().map_err(failed)?,
+            None => return Ok(None),
+        },
+        Err(e) => return Err(failed(e)),
+    };
+    if value.len() > KEYCHAIN_VALUE_BYTES {
+        return Err(KeychainError::Unavailable(format!(
+            "{service}/{account}: the stored value is longer than {KEYCHAIN_VALUE_BYTES} bytes"
+        )));
+    }
+    decode(value).map(Some)
+}
+
+impl From<keyring::Error> for KeychainError {
+    fn from(e: keyring::Error) -> Self {
+        KeychainError::Unavailable(e.to_string())
+    }
+}
+
+/// A stored value as the Atlas CLI wrote it: go-keyring writes values on
+/// macOS base64- or hex-encoded behind a marker.
+pub(super) fn decode(value: String) -> Result<String, KeychainError> {
+    use base64::Engine as _;
+    let bad =
+        |what: &str| KeychainError::Unavailable(format!("a stored value is not valid {what}"));
+    let bytes = if let Some(b64) = value.strip_prefix("go-keyring-base64:") {
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .map_err(|_| bad("base64"))?
+    } else if let Some(hex) = value.strip_prefix("go-keyring-encoded:") {
+        let digit = |c: u8| (c as char).to_digit(16).ok_or_else(|| bad("hex"));
+        hex.as_bytes()
+            .chunks(2)
+            .map(|pair| match pair {
+                [h, l] => Ok((digit(*h)? * 16 + digit(*l)?) as u8),
+                _ => Err(bad("hex")),
+            })
+            .collect::<Result<Vec<u8>, _>>()?
+    } else {
+        return Ok(value);
+    };
+    String::from_utf8(bytes).map_err(|_| bad("UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_keyrings_encoded_values_are_decoded_and_never_quoted() {
+        let plain = "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f";
+        assert_eq!(decode(plain.into()).unwrap(), plain);
+        let b64 = "go-keyring-base64:NmM2ZDdhNWUtMWI3Yy00ZDJiLTlhNTUtMWEyYjNjNGQ1ZTZm";
+        assert_eq!(decode(b64.into()).unwrap(), plain);
+        let hex: String = plain.bytes().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(decode(format!("go-keyring-encoded:{hex}")).unwrap(), plain);
+        for bad in [
+            "go-keyring-base64:6c6d7a5e!",
+            "go-keyring-encoded:6c6d7a5e-1b7",
+        ] {
+            let e = decode(bad.into()).unwrap_err().to_string();
+            assert!(!e.contains("6c6d7a5e"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_keychain_that_never_answers_is_left_behind() {
+        let (_hold, wait) = std::sync::mpsc::channel::<()>();
+        let r = within(Duration::from_millis(20), move || {
+            // Blocks until the test ends: no answer ever comes.
+            let _ = wait.recv();
+            Ok(())
+        });
+        assert!(matches!(r, Err(KeychainError::TimedOut(_))), "{r:?}");
+        assert_eq!(within(KEYCHAIN_TIMEOUT, || Ok(7)).unwrap(), 7);
+    }
+}

@@ -1,0 +1,207 @@
+//! Settings from a test's table of variables and a profile file.
+#![cfg(test)]
+
+use super::*;
+use std::collections::HashMap;
+
+struct Table(HashMap<&'static str, &'static str>);
+impl Env for Table {
+    fn var(&self, name: &str) -> Option<String> {
+        self.0
+            .get(name)
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+#[test]
+fn environment_values_are_trimmed_and_win_over_the_profile() {
+    let dir = std::env::temp_dir().join(format!("apikeys-settings-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("atlascli")).unwrap();
+    std::fs::write(
+        dir.join("atlascli/config.toml"),
+        "[default]\norg_id = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\nproject_id = \"bbbbbbbbbbbbbbbbbbbbbbbb\"\npublic_api_key = \"profpub1\"\n",
+    )
+    .unwrap();
+    let xdg: &'static str = Box::leak(dir.display().to_string().into_boxed_str());
+    let env = Table(HashMap::from([
+        ("XDG_CONFIG_HOME", xdg),
+        (vars::ORG_ID, " cccccccccccccccccccccccc \n"),
+    ]));
+    let s = Settings::load(&env, None).unwrap();
+    assert_eq!(s.org_id.as_deref(), Some("cccccccccccccccccccccccc"));
+    assert_eq!(s.project_id.as_deref(), Some("bbbbbbbbbbbbbbbbbbbbbbbb"));
+    // The profile names a key whose secret lives in the keychain.
+    let e = s.credentials_for(System::Atlas).unwrap_err().to_string();
+    assert!(e.contains("a public key is set but no private key"), "{e}");
+    assert!(e.contains("keychain"), "{e}");
+    let env = Table(HashMap::from([
+        ("XDG_CONFIG_HOME", xdg),
+        (vars::PUBLIC_API_KEY[0], "envpub12"),
+        (
+            vars::PRIVATE_API_KEY[0],
+            "  6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f \n",
+        ),
+    ]));
+    let s = Settings::load(&env, None).unwrap();
+    assert!(s.credentials_for(System::Atlas).is_ok());
+    std::fs::remove_dir_all(dir).ok();
+}
+
+#[test]
+fn ops_manager_reads_its_own_url() {
+    let env = Table(HashMap::from([
+        (vars::BASE_URL, "https://cloud.example"),
+        (vars::OPS_MANAGER_URL, "https://om.example:8443"),
+    ]));
+    let s = Settings::load(&env, None).unwrap();
+    assert_eq!(
+        s.base_url_for(System::OpsManager).as_deref(),
+        Some("https://om.example:8443")
+    );
+    assert_eq!(
+        s.base_url_for(System::Atlas).as_deref(),
+        Some("https://cloud.example")
+    );
+}
+
+#[test]
+fn from_settings_builds_the_system_and_version_they_name() {
+    let with_version = |version| {
+        let env = Table(HashMap::from([
+            (vars::PUBLIC_API_KEY[0], "envpub12"),
+            (
+                vars::PRIVATE_API_KEY[0],
+                "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
+            ),
+            (vars::API_VERSION, version),
+        ]));
+        crate::ApiKeys::from_settings(&Settings::load(&env, None).unwrap())
+    };
+    let keys = with_version("2099-01-01").unwrap();
+    assert_eq!(keys.version(), crate::latest_atlas_version());
+    let none = Table(HashMap::new());
+    let e = crate::ApiKeys::from_settings(&Settings::load(&none, None).unwrap()).unwrap_err();
+    assert!(e.to_string().contains("no credentials"), "{e}");
+    let e = with_version("soon").unwrap_err();
+    assert!(e.to_string().contains(vars::API_VERSION), "{e}");
+}
+
+/// A keychain of `(service, account) -> value`, counting reads.
+#[derive(Default)]
+struct Stored(HashMap<(String, String), String>, std::cell::Cell<usize>);
+impl Keychain for Stored {
+    fn read(
+        &self,
+        profile: &str,
+        properties: &[&str],
+    ) -> Result<Vec<Option<SecretString>>, keychain::KeychainError> {
+        self.1.set(self.1.get() + 1);
+        let service = format!("{}{profile}", keychain::SERVICE_PREFIX);
+        Ok(properties
+            .iter()
+            .map(|p| self.0.get(&(service.clone(), p.to_string())))
+            .map(|v| v.map(|v| SecretString::from(v.clone())))
+            .collect())
+    }
+}
+
+/// A keychain that cannot be reached.
+struct Broken;
+impl Keychain for Broken {
+    fn read(
+        &self,
+        _: &str,
+        _: &[&str],
+    ) -> Result<Vec<Option<SecretString>>, keychain::KeychainError> {
+        Err(keychain::KeychainError::Unavailable(
+            "no session bus".into(),
+        ))
+    }
+}
+
+/// `XDG_CONFIG_HOME` for a config.toml of `text`.
+fn config_home(tag: &str, text: &str) -> &'static str {
+    let dir = std::env::temp_dir().join(format!("apikeys-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("atlascli")).unwrap();
+    std::fs::write(dir.join("atlascli/config.toml"), text).unwrap();
+    Box::leak(dir.display().to_string().into_boxed_str())
+}
+
+const KEYCHAIN_PRIVATE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+
+#[test]
+fn a_profile_without_its_secrets_reads_them_from_the_keychain_first() {
+    // As the Atlas CLI leaves a profile once its secrets moved: the file
+    // names the kind of credential, and the keychain holds it.
+    let xdg = config_home(
+        "keychain",
+        "[ci]\norg_id = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\nservice = \"cloud\"\nauth_type = \"api_keys\"\n[partial]\npublic_api_key = \"filepub1\"\n[whole]\npublic_api_key = \"filepub2\"\nprivate_api_key = \"6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f\"\n",
+    );
+    let env = Table(HashMap::from([("XDG_CONFIG_HOME", xdg)]));
+    let mut stored = Stored::default();
+    for profile in ["ci", "partial", "whole"] {
+        let service = format!("atlascli_{profile}");
+        let entry = |p: &str| (service.clone(), p.to_owned());
+        stored.0.insert(entry("public_api_key"), "chainpub".into());
+        stored
+            .0
+            .insert(entry("private_api_key"), KEYCHAIN_PRIVATE.into());
+    }
+    let s = Settings::load_with(&env, Some("ci"), &stored).unwrap();
+    assert!(s.credentials_for(System::Atlas).is_ok());
+    assert_eq!(s.public_key(), Some("chainpub"));
+    assert!(
+        s.secrets().any(|v| v == KEYCHAIN_PRIVATE),
+        "withheld from output"
+    );
+    // What the keychain holds wins over the file's half.
+    let s = Settings::load_with(&env, Some("partial"), &stored).unwrap();
+    assert_eq!(s.public_key(), Some("chainpub"));
+    // A file that holds a whole key is used as it is: the keychain is not asked.
+    let reads = stored.1.get();
+    let s = Settings::load_with(&env, Some("whole"), &stored).unwrap();
+    assert_eq!((s.public_key(), stored.1.get()), (Some("filepub2"), reads));
+    // The environment wins over both.
+    let env = Table(HashMap::from([
+        ("XDG_CONFIG_HOME", xdg),
+        (vars::PUBLIC_API_KEY[0], "envpub12"),
+        (
+            vars::PRIVATE_API_KEY[0],
+            "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
+        ),
+    ]));
+    let s = Settings::load_with(&env, Some("ci"), &stored).unwrap();
+    assert_eq!(s.public_key(), Some("envpub12"));
+}
+
+#[test]
+fn a_keychain_that_fails_or_lacks_the_secret_says_which() {
+    let xdg = config_home(
+        "keychain-fails",
+        "[ci]\nservice = \"cloud\"\nauth_type = \"service_account\"\n",
+    );
+    let env = Table(HashMap::from([("XDG_CONFIG_HOME", xdg)]));
+    let message = |keychain: &dyn Keychain| {
+        let s = Settings::load_with(&env, Some("ci"), keychain).unwrap();
+        s.credentials_for(System::Atlas).unwrap_err().to_string()
+    };
+    let e = message(&Broken);
+    assert!(e.contains("could not be read (no session bus)"), "{e}");
+    assert!(e.contains(vars::CLIENT_ID), "{e}");
+    let e = message(&keychain::NoKeychain);
+    assert!(e.contains("does not read"), "{e}");
+    let e = message(&Stored::default());
+    assert!(
+        e.contains("holds none of them (service atlascli_ci)"),
+        "{e}"
+    );
+    // Half a service account: the secret is named, never quoted.
+    let mut half = Stored::default();
+    let entry = |p: &str| ("atlascli_ci".to_owned(), p.to_owned());
+    half.0
+        .insert(entry("client_secret"), "mdb_sa_sk_kept".into());
+    let e = message(&half);
+    assert!(e.contains("not whole"), "{e}");
+    assert!(!e.contains("mdb_sa_sk_kept"), "{e}");
+}
