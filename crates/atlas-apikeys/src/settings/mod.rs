@@ -145,15 +145,22 @@ impl Settings {
             (p.public_api_key.clone(), p.private_api_key.clone()),
             (p.client_id.clone(), p.client_secret.clone()),
         );
+        let secrets = [&env_key.1, &env_account.1].map(Option::clone);
+        let from_env = Found::read(env_key, env_account);
+        // The keychain is asked only for what is needed: not when the
+        // environment's credentials set the profile's aside (which also
+        // spares a desktop's prompt to let this program read it).
+        let oauth = p.system().unwrap_or(System::Atlas).offers_oauth();
         let (profile_key, profile_account, keychain) = match &profile {
-            Some(p) if !p.holds_credentials() => {
+            Some(p) if !from_env.any(oauth) && !p.holds_credentials() => {
                 keychain::overlay(keychain, &p.name, file_key, file_account)
             }
             _ => (file_key, file_account, keychain::Outcome::NotAsked),
         };
+        let [env_private, env_secret] = secrets;
         let secrets: Vec<SecretString> = [
-            &env_key.1,
-            &env_account.1,
+            &env_private,
+            &env_secret,
             &p.private_api_key,
             &p.client_secret,
             &profile_key.1,
@@ -173,7 +180,7 @@ impl Settings {
                 .var(vars::OPS_MANAGER_URL)
                 .or_else(|| p.ops_manager_url.clone()),
             cloudgov: p.service.as_deref() == Some("cloudgov"),
-            from_env: Found::read(env_key, env_account),
+            from_env,
             from_profile: Found::read(profile_key, profile_account),
             output: p.output.clone(),
             ca_certificate: env

@@ -162,7 +162,8 @@ fn a_profile_without_its_secrets_reads_them_from_the_keychain_first() {
     let reads = stored.1.get();
     let s = Settings::load_with(&env, Some("whole"), &stored).unwrap();
     assert_eq!((s.public_key(), stored.1.get()), (Some("filepub2"), reads));
-    // The environment wins over both.
+    // The environment wins over both, and spares the keychain a read (and
+    // a desktop its prompt).
     let env = Table(HashMap::from([
         ("XDG_CONFIG_HOME", xdg),
         (vars::PUBLIC_API_KEY[0], "envpub12"),
@@ -172,7 +173,16 @@ fn a_profile_without_its_secrets_reads_them_from_the_keychain_first() {
         ),
     ]));
     let s = Settings::load_with(&env, Some("ci"), &stored).unwrap();
-    assert_eq!(s.public_key(), Some("envpub12"));
+    assert_eq!((s.public_key(), stored.1.get()), (Some("envpub12"), reads));
+    // Half a key in the environment: the profile's is set aside, unread.
+    let env = Table(HashMap::from([
+        ("XDG_CONFIG_HOME", xdg),
+        (vars::PUBLIC_API_KEY[0], "envpub12"),
+    ]));
+    let s = Settings::load_with(&env, Some("ci"), &stored).unwrap();
+    let e = s.credentials_for(System::Atlas).unwrap_err().to_string();
+    assert!(e.contains("no private key"), "{e}");
+    assert_eq!(stored.1.get(), reads);
 }
 
 #[test]

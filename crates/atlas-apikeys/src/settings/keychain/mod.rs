@@ -74,7 +74,8 @@ impl Keychain for NoKeychain {
 /// are still missing.
 #[derive(Debug, Clone, Default)]
 pub(super) enum Outcome {
-    /// Not asked: the environment or the file held what was needed.
+    /// Not asked: the environment's credentials set the profile's aside,
+    /// or the file held a whole one.
     #[default]
     NotAsked,
     /// Asked, and it could not answer.
@@ -97,7 +98,10 @@ impl Outcome {
             path.display()
         );
         match self {
-            Outcome::NotAsked | Outcome::Failed(KeychainError::Unsupported) => {
+            Outcome::NotAsked => format!(
+                "{head}, not read since the environment sets credentials: export them whole in those variables"
+            ),
+            Outcome::Failed(KeychainError::Unsupported) => {
                 format!("{head}, which this build does not read: export them in those variables")
             }
             Outcome::Failed(e) => {
