@@ -67,8 +67,14 @@ pub(super) fn within<T: Send + 'static>(
             let _ = tx.send(read());
         })
         .map_err(|e| KeychainError::Unavailable(format!("cannot start a thread: {e}")))?;
-    rx.recv_timeout(timeout)
-        .unwrap_or(Err(KeychainError::TimedOut(timeout)))
+    match rx.recv_timeout(timeout) {
+        Ok(answer) => answer,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(KeychainError::TimedOut(timeout)),
+        // The reader panicked: the platform library failed, not the wait.
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(KeychainError::Unavailable(
+            "the keychain's reader stopped without an answer".into(),
+        )),
+    }
 }
 
 /// The entry go-keyring writes for `service` and `account`.
@@ -188,5 +194,10 @@ mod tests {
         });
         assert!(matches!(r, Err(KeychainError::TimedOut(_))), "{r:?}");
         assert_eq!(within(KEYCHAIN_TIMEOUT, || Ok(7)).unwrap(), 7);
+        // A reader that fails outright is not reported as a timeout.
+        let r = within(KEYCHAIN_TIMEOUT, || -> Result<(), _> {
+            panic!("platform library")
+        });
+        assert!(matches!(r, Err(KeychainError::Unavailable(_))), "{r:?}");
     }
 }
