@@ -1,9 +1,11 @@
 //! Credentials from a file or stdin, else from the environment or the Atlas
-//! CLI profile; never from argv.
+//! CLI profile (its file, or the OS keychain where the Atlas CLI keeps its
+//! secrets); never from argv.
 
 use std::path::Path;
 
 use atlas_apikeys::client::{Credentials, System};
+use atlas_apikeys::settings::keychain::OsKeychain;
 use atlas_apikeys::settings::{Settings, vars};
 
 use crate::limits::{self, SECRET_BYTES};
@@ -20,7 +22,9 @@ fn read_secret(path: &Path, what: &str) -> Result<String, String> {
     Ok(text)
 }
 
-/// The credentials to use for `system`.
+/// The credentials to use for `system`. The keychain is read here, once
+/// credentials are needed, and only for what the environment, the files
+/// and the profile's file leave missing.
 pub fn resolve(
     settings: &Settings,
     system: System,
@@ -32,15 +36,26 @@ pub fn resolve(
     {
         return Err("only one secret can come from stdin".into());
     }
+    let oauth_file = client_secret_file.filter(|_| system.offers_oauth());
+    let needs_keychain = match (oauth_file, private_key_file) {
+        (Some(_), _) => settings.client_id().is_none(),
+        (None, Some(_)) => settings.public_key().is_none(),
+        (None, None) => true,
+    };
+    let mut settings = settings.clone();
+    if needs_keychain {
+        settings.read_keychain(&OsKeychain::new(), system);
+        for secret in settings.secrets() {
+            crate::echo::remember(secret);
+        }
+    }
     // A secret from a file pairs with the public half from the settings.
     let from_file = |path: &Path, id: Option<&str>, needs: [&str; 3], secret: &str| {
         let [flag, name, var] = needs;
         let id = id.ok_or(format!("{flag} needs the {name} in {var}"))?;
         Ok::<_, String>((id.to_owned(), read_secret(path, secret)?))
     };
-    if let Some(path) = client_secret_file
-        && system.offers_oauth()
-    {
+    if let Some(path) = oauth_file {
         let needs = ["--client-secret-file", "client id", vars::CLIENT_ID];
         let (id, secret) = from_file(path, settings.client_id(), needs, "client secret")?;
         return Ok(Credentials::service_account(id, secret));

@@ -93,9 +93,7 @@ fn version(
 impl Setup {
     /// Resolves the global options.
     pub fn resolve(global: &Global) -> Result<Setup, Failure> {
-        // A profile's secrets may be in the keychain, as the Atlas CLI keeps them.
-        let keychain = atlas_apikeys::settings::keychain::OsKeychain::new();
-        let settings = Settings::load_with(&ProcessEnv, global.profile.as_deref(), &keychain)
+        let settings = Settings::load(&ProcessEnv, global.profile.as_deref())
             .map_err(|e| Failure::usage(e.to_string()))?;
         for secret in settings.secrets() {
             crate::echo::remember(secret);

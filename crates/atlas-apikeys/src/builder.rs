@@ -267,7 +267,9 @@ impl ApiKeys {
     /// Manager), and the API version (`MONGODB_ATLAS_API_VERSION`, any date).
     /// The profile's `service` picks the system. With the `keychain`
     /// feature, a profile's secrets are read from the OS keychain too, where
-    /// newer Atlas CLI versions keep them. See [`settings`](crate::settings)
+    /// newer Atlas CLI versions keep them: that read blocks (a desktop may
+    /// prompt to unlock it; at most 20 s), so call this off an async
+    /// runtime's threads (`spawn_blocking`). See [`settings`](crate::settings)
     /// for every variable.
     ///
     /// ```no_run
@@ -277,14 +279,14 @@ impl ApiKeys {
     /// # Ok(()) }
     /// ```
     pub fn from_env() -> Result<ApiKeys, Error> {
+        #[allow(unused_mut)] // Read into only with the keychain feature.
+        let mut settings = crate::settings::Settings::load(&crate::settings::ProcessEnv, None)?;
         #[cfg(feature = "keychain")]
-        let keychain = crate::settings::keychain::OsKeychain::new();
-        #[cfg(not(feature = "keychain"))]
-        let keychain = crate::settings::keychain::NoKeychain;
-        let env = crate::settings::ProcessEnv;
-        Self::from_settings(&crate::settings::Settings::load_with(
-            &env, None, &keychain,
-        )?)
+        settings.read_keychain(
+            &crate::settings::keychain::OsKeychain::new(),
+            settings.system.unwrap_or(System::Atlas),
+        );
+        Self::from_settings(&settings)
     }
 
     /// A client from resolved [`Settings`](crate::settings::Settings).

@@ -69,15 +69,18 @@ impl SecretService {
         }
     }
 
-    /// Stores `value` as go-keyring does for `account` of `service`, once
-    /// the Secret Service answers (within ten seconds of its start).
-    fn store(&self, service: &str, account: &str, value: &str) {
+    /// Stores `value` as go-keyring does for `account` of `service` (and
+    /// `more` attributes), once the Secret Service answers (within ten
+    /// seconds of its start).
+    fn store(&self, service: &str, account: &str, value: &str, more: &[&str]) {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let mut tool = std::process::Command::new("secret-tool")
-                .arg("store")
+            // Each try within ten seconds too: a prompt would never end.
+            let mut tool = std::process::Command::new("timeout")
+                .args(["10", "secret-tool", "store"])
                 .arg(format!("--label=Password for '{account}' on '{service}'"))
                 .args(["service", service, "username", account])
+                .args(more)
                 .env_clear()
                 .env("DBUS_SESSION_BUS_ADDRESS", &self.address)
                 .stdin(Stdio::piped())
@@ -142,13 +145,22 @@ fn keychain_secrets_are_read_as_the_atlas_cli_keeps_them() {
         "[keys]\n  org_id = \"{ORG}\"\n  service = \"cloud\"\n  auth_type = \"api_keys\"\n[account]\n  org_id = \"{ORG}\"\n  service = \"cloud\"\n  auth_type = \"service_account\"\n[om]\n  org_id = \"{ORG}\"\n  service = \"ops-manager\"\n  auth_type = \"api_keys\"\n[empty]\n  service = \"cloud\"\n  auth_type = \"api_keys\"\n"
     ));
     for profile in ["atlascli_keys", "atlascli_om"] {
-        ss.store(profile, "public_api_key", owner.public_key);
-        ss.store(profile, "private_api_key", owner.private_key);
+        ss.store(profile, "public_api_key", owner.public_key, &[]);
+        ss.store(profile, "private_api_key", owner.private_key, &[]);
     }
-    ss.store("atlascli_account", "client_id", account.client_id);
-    ss.store("atlascli_account", "client_secret", account.client_secret);
+    // A second entry that matches too (another tool's, with an attribute
+    // of its own): the first is read, as go-keyring does.
+    let other = ["application", "another-tool"];
+    ss.store("atlascli_om", "private_api_key", owner.private_key, &other);
+    ss.store("atlascli_account", "client_id", account.client_id, &[]);
+    ss.store(
+        "atlascli_account",
+        "client_secret",
+        account.client_secret,
+        &[],
+    );
     // A service that holds only an entry of another name holds none.
-    ss.store("atlascli_empty", "unrelated", "x");
+    ss.store("atlascli_empty", "unrelated", "x", &[]);
 
     for (profile, system) in [
         ("keys", System::Atlas),
@@ -169,9 +181,42 @@ fn keychain_secrets_are_read_as_the_atlas_cli_keeps_them() {
         }
     }
 
+    // The keychain is read once credentials are needed: not for a dry run,
+    // nor for an API key whose halves come from elsewhere; but for the
+    // public half of a private key read from a file.
+    let e = env(System::Atlas);
+    let verbose = |extra: &str, c: Command| {
+        let line = format!("-vvv {extra} -P keys org-key update {ORG} {KEY} --desc x");
+        sh(c, &format!("--api-version {} {line}", newest()))
+    };
+    let out = verbose("", ss.cli(&e, &config));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    says(
+        &out.stderr,
+        &["reading the OS keychain"],
+        &[owner.private_key],
+    );
+    let out = verbose("--dry-run", ss.cli(&e, &config));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    says(&out.stderr, &[], &["OS keychain"]);
+    let secret = config.path().join("private-key");
+    std::fs::write(&secret, owner.private_key).unwrap();
+    let from_file = format!("--private-key-file {}", secret.display());
+    let out = verbose(&from_file, ss.cli(&e, &config));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    says(
+        &out.stderr,
+        &["reading the OS keychain"],
+        &[owner.private_key],
+    );
+    let mut c = ss.cli(&e, &config);
+    c.env("MONGODB_ATLAS_PUBLIC_API_KEY", owner.public_key);
+    let out = verbose(&from_file, c);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    says(&out.stderr, &[], &["OS keychain"]);
+
     // Without the Secret Service, the same profile says where its secrets
     // are, that they could not be read, and what to export instead.
-    let e = env(System::Atlas);
     let mut c = ss.cli(&e, &config);
     c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus");
     let out = update(c, "keys", System::Atlas);

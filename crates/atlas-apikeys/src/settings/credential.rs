@@ -62,6 +62,12 @@ impl Found {
         }
     }
 
+    /// Whether a whole pair of a kind the system takes is set (`oauth`:
+    /// service accounts are taken too).
+    pub(super) fn whole(&self, oauth: bool) -> bool {
+        self.key.pair.is_some() || (oauth && self.account.pair.is_some())
+    }
+
     /// Whether any half of a kind the system takes is set (`oauth`: service
     /// accounts are taken too).
     pub(super) fn any(&self, oauth: bool) -> bool {

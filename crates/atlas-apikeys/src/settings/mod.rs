@@ -105,20 +105,10 @@ fn first(env: &dyn Env, names: &[&str]) -> Option<String> {
 
 impl Settings {
     /// Reads the environment, then the profile (`profile`, else
-    /// `MONGODB_ATLAS_PROFILE`, else `default`) for what is not set there;
-    /// no keychain.
+    /// `MONGODB_ATLAS_PROFILE`, else `default`) for what is not set there.
+    /// The keychain is read only by [`read_keychain`](Self::read_keychain),
+    /// once credentials are needed.
     pub fn load(env: &dyn Env, profile: Option<&str>) -> Result<Settings, SettingsError> {
-        Self::load_with(env, profile, &keychain::NoKeychain)
-    }
-
-    /// As [`load`](Self::load), and when the profile's file names no whole
-    /// credential, reads its secrets from `keychain` (as newer Atlas CLI
-    /// versions keep them; what the keychain holds wins over the file).
-    pub fn load_with(
-        env: &dyn Env,
-        profile: Option<&str>,
-        keychain: &dyn Keychain,
-    ) -> Result<Settings, SettingsError> {
         let named = profile
             .map(str::to_owned)
             .or_else(|| env.var(vars::PROFILE));
@@ -141,30 +131,11 @@ impl Settings {
             env.var(vars::CLIENT_ID),
             env.var(vars::CLIENT_SECRET).map(SecretString::from),
         );
-        let (file_key, file_account): (Halves, Halves) = (
-            (p.public_api_key.clone(), p.private_api_key.clone()),
-            (p.client_id.clone(), p.client_secret.clone()),
-        );
-        let secrets = [&env_key.1, &env_account.1].map(Option::clone);
-        let from_env = Found::read(env_key, env_account);
-        // The keychain is asked only for what is needed: not when the
-        // environment's credentials set the profile's aside (which also
-        // spares a desktop's prompt to let this program read it).
-        let oauth = p.system().unwrap_or(System::Atlas).offers_oauth();
-        let (profile_key, profile_account, keychain) = match &profile {
-            Some(p) if !from_env.any(oauth) && !p.holds_credentials() => {
-                keychain::overlay(keychain, &p.name, file_key, file_account)
-            }
-            _ => (file_key, file_account, keychain::Outcome::NotAsked),
-        };
-        let [env_private, env_secret] = secrets;
         let secrets: Vec<SecretString> = [
-            &env_private,
-            &env_secret,
+            &env_key.1,
+            &env_account.1,
             &p.private_api_key,
             &p.client_secret,
-            &profile_key.1,
-            &profile_account.1,
         ]
         .into_iter()
         .flatten()
@@ -180,8 +151,8 @@ impl Settings {
                 .var(vars::OPS_MANAGER_URL)
                 .or_else(|| p.ops_manager_url.clone()),
             cloudgov: p.service.as_deref() == Some("cloudgov"),
-            from_env,
-            from_profile: Found::read(profile_key, profile_account),
+            from_env: Found::read(env_key, env_account),
+            from_profile: Found::read(p.key(), p.account()),
             output: p.output.clone(),
             ca_certificate: env
                 .var(vars::CA_CERTIFICATE)
@@ -193,8 +164,35 @@ impl Settings {
             secrets,
             profile_error,
             profile,
-            keychain,
+            keychain: keychain::Outcome::NotAsked,
         })
+    }
+
+    /// Reads the profile's secrets from `keychain`, where newer Atlas CLI
+    /// versions keep them, when `system`'s credentials would come from the
+    /// profile (the environment sets none it takes) and its file holds no
+    /// whole one: what the keychain holds then wins over the file. Only the
+    /// properties the profile's `auth_type` names are asked for. Each read
+    /// may wait on the keychain (a desktop's unlock prompt; at most
+    /// [`KEYCHAIN_TIMEOUT`](keychain::KEYCHAIN_TIMEOUT) for the OS one), so
+    /// call it when credentials are needed, off an async runtime's threads.
+    pub fn read_keychain(&mut self, keychain: &dyn Keychain, system: System) {
+        let oauth = system.offers_oauth();
+        let Some(p) = &self.profile else { return };
+        if self.from_env.any(oauth) {
+            self.keychain = keychain::Outcome::SetAside;
+            return;
+        }
+        let wanted = keychain::wanted(p.auth_type.as_deref(), oauth);
+        if self.from_profile.whole(oauth) || wanted.is_empty() {
+            return;
+        }
+        let (key, account, outcome) =
+            keychain::overlay(keychain, &p.name, wanted, (p.key(), p.account()));
+        self.secrets
+            .extend([&key.1, &account.1].into_iter().flatten().cloned());
+        self.from_profile = Found::read(key, account);
+        self.keychain = outcome;
     }
 
     /// Every secret read from the environment or the profile, whether or

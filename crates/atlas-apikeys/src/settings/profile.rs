@@ -236,11 +236,14 @@ impl Profile {
         }
     }
 
-    /// Whether the file holds a whole credential: both halves of an API
-    /// key or of a service account.
-    pub(super) fn holds_credentials(&self) -> bool {
-        (self.public_api_key.is_some() && self.private_api_key.is_some())
-            || (self.client_id.is_some() && self.client_secret.is_some())
+    /// The API key's halves, as the file holds them.
+    pub(super) fn key(&self) -> super::Halves {
+        (self.public_api_key.clone(), self.private_api_key.clone())
+    }
+
+    /// The service account's halves, as the file holds them.
+    pub(super) fn account(&self) -> super::Halves {
+        (self.client_id.clone(), self.client_secret.clone())
     }
 
     /// Whether the profile names credentials but keeps their secret

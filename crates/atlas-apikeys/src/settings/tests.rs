@@ -87,22 +87,40 @@ fn from_settings_builds_the_system_and_version_they_name() {
     assert!(e.to_string().contains(vars::API_VERSION), "{e}");
 }
 
-/// A keychain of `(service, account) -> value`, counting reads.
+/// A keychain of `(service, account) -> value`, keeping what was asked.
 #[derive(Default)]
-struct Stored(HashMap<(String, String), String>, std::cell::Cell<usize>);
+struct Stored(
+    HashMap<(String, String), String>,
+    std::cell::RefCell<Vec<String>>,
+);
 impl Keychain for Stored {
     fn read(
         &self,
         profile: &str,
         properties: &[&str],
     ) -> Result<Vec<Option<SecretString>>, keychain::KeychainError> {
-        self.1.set(self.1.get() + 1);
         let service = format!("{}{profile}", keychain::SERVICE_PREFIX);
+        let asked = properties.iter().map(|p| format!("{service}/{p}"));
+        self.1.borrow_mut().extend(asked);
         Ok(properties
             .iter()
             .map(|p| self.0.get(&(service.clone(), p.to_string())))
             .map(|v| v.map(|v| SecretString::from(v.clone())))
             .collect())
+    }
+}
+
+impl Stored {
+    fn with(entries: &[(&str, &str, &str)]) -> Self {
+        let entries = entries.iter().map(|(service, account, value)| {
+            (((*service).into(), (*account).into()), (*value).into())
+        });
+        Stored(entries.collect(), Default::default())
+    }
+
+    /// The reads since the last call.
+    fn asked(&self) -> Vec<String> {
+        std::mem::take(&mut self.1.borrow_mut())
     }
 }
 
@@ -128,6 +146,13 @@ fn config_home(tag: &str, text: &str) -> &'static str {
     Box::leak(dir.display().to_string().into_boxed_str())
 }
 
+/// Settings for profile `profile`, after reading `keychain` for `system`.
+fn read(env: &Table, profile: &str, keychain: &dyn Keychain, system: System) -> Settings {
+    let mut s = Settings::load(env, Some(profile)).unwrap();
+    s.read_keychain(keychain, system);
+    s
+}
+
 const KEYCHAIN_PRIVATE: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
 #[test]
@@ -136,53 +161,57 @@ fn a_profile_without_its_secrets_reads_them_from_the_keychain_first() {
     // names the kind of credential, and the keychain holds it.
     let xdg = config_home(
         "keychain",
-        "[ci]\norg_id = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\nservice = \"cloud\"\nauth_type = \"api_keys\"\n[partial]\npublic_api_key = \"filepub1\"\n[whole]\npublic_api_key = \"filepub2\"\nprivate_api_key = \"6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f\"\n",
+        "[ci]\nservice = \"cloud\"\nauth_type = \"api_keys\"\n[partial]\npublic_api_key = \"filepub1\"\n[whole]\npublic_api_key = \"filepub2\"\nprivate_api_key = \"6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f\"\n[human]\nauth_type = \"user_account\"\n",
     );
     let env = Table(HashMap::from([("XDG_CONFIG_HOME", xdg)]));
-    let mut stored = Stored::default();
-    for profile in ["ci", "partial", "whole"] {
-        let service = format!("atlascli_{profile}");
-        let entry = |p: &str| (service.clone(), p.to_owned());
-        stored.0.insert(entry("public_api_key"), "chainpub".into());
-        stored
-            .0
-            .insert(entry("private_api_key"), KEYCHAIN_PRIVATE.into());
+    let mut entries = Vec::new();
+    for service in ["atlascli_ci", "atlascli_partial", "atlascli_whole"] {
+        entries.push((service, "public_api_key", " chainpub \n"));
+        entries.push((service, "private_api_key", KEYCHAIN_PRIVATE));
+        entries.push((service, "client_id", "  "));
     }
-    let s = Settings::load_with(&env, Some("ci"), &stored).unwrap();
+    let stored = Stored::with(&entries);
+    let s = read(&env, "ci", &stored, System::Atlas);
     assert!(s.credentials_for(System::Atlas).is_ok());
-    assert_eq!(s.public_key(), Some("chainpub"));
+    assert_eq!(s.public_key(), Some("chainpub"), "trimmed");
     assert!(
         s.secrets().any(|v| v == KEYCHAIN_PRIVATE),
         "withheld from output"
     );
-    // What the keychain holds wins over the file's half.
-    let s = Settings::load_with(&env, Some("partial"), &stored).unwrap();
-    assert_eq!(s.public_key(), Some("chainpub"));
-    // A file that holds a whole key is used as it is: the keychain is not asked.
-    let reads = stored.1.get();
-    let s = Settings::load_with(&env, Some("whole"), &stored).unwrap();
-    assert_eq!((s.public_key(), stored.1.get()), (Some("filepub2"), reads));
+    // Only what the profile's auth_type names is asked for.
+    let asked = ["atlascli_ci/public_api_key", "atlascli_ci/private_api_key"];
+    assert_eq!(stored.asked(), asked);
+    // What the keychain holds wins over the file's half; a blank value is none.
+    let s = read(&env, "partial", &stored, System::Atlas);
+    assert_eq!((s.public_key(), s.client_id()), (Some("chainpub"), None));
+    assert_eq!(stored.asked().len(), 4, "no auth_type: every kind");
+    // Not asked: a file that holds a whole key, a user account's profile,
+    // or settings never told to.
+    let s = read(&env, "whole", &stored, System::Atlas);
+    assert_eq!(s.public_key(), Some("filepub2"));
+    read(&env, "human", &stored, System::Atlas);
+    assert!(stored.asked().is_empty());
     // The environment wins over both, and spares the keychain a read (and
-    // a desktop its prompt).
+    // a desktop its prompt), even when it holds only half a key.
+    for private in [Some(KEYCHAIN_PRIVATE), None] {
+        let mut vars = HashMap::from([
+            ("XDG_CONFIG_HOME", xdg),
+            (vars::PUBLIC_API_KEY[0], "envpub12"),
+        ]);
+        vars.extend(private.map(|p| (vars::PRIVATE_API_KEY[0], p)));
+        let s = read(&Table(vars), "ci", &stored, System::Atlas);
+        assert_eq!(s.public_key(), Some("envpub12"));
+        assert!(stored.asked().is_empty());
+    }
+    // A service account in the environment does not set aside an API key
+    // for Ops Manager, which takes none.
     let env = Table(HashMap::from([
         ("XDG_CONFIG_HOME", xdg),
-        (vars::PUBLIC_API_KEY[0], "envpub12"),
-        (
-            vars::PRIVATE_API_KEY[0],
-            "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
-        ),
+        (vars::CLIENT_ID, "mdb_sa_id_env"),
+        (vars::CLIENT_SECRET, "mdb_sa_sk_env"),
     ]));
-    let s = Settings::load_with(&env, Some("ci"), &stored).unwrap();
-    assert_eq!((s.public_key(), stored.1.get()), (Some("envpub12"), reads));
-    // Half a key in the environment: the profile's is set aside, unread.
-    let env = Table(HashMap::from([
-        ("XDG_CONFIG_HOME", xdg),
-        (vars::PUBLIC_API_KEY[0], "envpub12"),
-    ]));
-    let s = Settings::load_with(&env, Some("ci"), &stored).unwrap();
-    let e = s.credentials_for(System::Atlas).unwrap_err().to_string();
-    assert!(e.contains("no private key"), "{e}");
-    assert_eq!(stored.1.get(), reads);
+    let s = read(&env, "ci", &stored, System::OpsManager);
+    assert!(s.credentials_for(System::OpsManager).is_ok());
 }
 
 #[test]
@@ -193,7 +222,7 @@ fn a_keychain_that_fails_or_lacks_the_secret_says_which() {
     );
     let env = Table(HashMap::from([("XDG_CONFIG_HOME", xdg)]));
     let message = |keychain: &dyn Keychain| {
-        let s = Settings::load_with(&env, Some("ci"), keychain).unwrap();
+        let s = read(&env, "ci", keychain, System::Atlas);
         s.credentials_for(System::Atlas).unwrap_err().to_string()
     };
     let e = message(&Broken);
@@ -207,11 +236,25 @@ fn a_keychain_that_fails_or_lacks_the_secret_says_which() {
         "{e}"
     );
     // Half a service account: the secret is named, never quoted.
-    let mut half = Stored::default();
-    let entry = |p: &str| ("atlascli_ci".to_owned(), p.to_owned());
-    half.0
-        .insert(entry("client_secret"), "mdb_sa_sk_kept".into());
+    let half = Stored::with(&[("atlascli_ci", "client_secret", "mdb_sa_sk_kept")]);
     let e = message(&half);
     assert!(e.contains("not whole"), "{e}");
     assert!(!e.contains("mdb_sa_sk_kept"), "{e}");
+    // Settings never told to read it say so.
+    let s = Settings::load(&env, Some("ci")).unwrap();
+    let e = s.credentials_for(System::Atlas).unwrap_err().to_string();
+    assert!(e.contains("which was not read"), "{e}");
+    // Half a key in the environment sets the profile aside, and says so.
+    let env = Table(HashMap::from([
+        ("XDG_CONFIG_HOME", xdg),
+        (
+            vars::PRIVATE_API_KEY[0],
+            "6c6d7a5e-1b7c-4d2b-9a55-1a2b3c4d5e6f",
+        ),
+    ]));
+    let e = read(&env, "ci", &Stored::default(), System::Atlas)
+        .credentials_for(System::Atlas)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("not read since the environment sets"), "{e}");
 }

@@ -15,8 +15,8 @@ use secrecy::SecretString;
 /// profile's name.
 pub const SERVICE_PREFIX: &str = "atlascli_";
 
-/// The properties the Atlas CLI keeps in the keychain that name
-/// credentials, in the order [`Keychain::read`] answers them.
+/// The properties the Atlas CLI keeps in the keychain that make up
+/// credentials: an API key's two halves, then a service account's.
 pub const PROPERTIES: [&str; 4] = [
     "public_api_key",
     "private_api_key",
@@ -60,7 +60,7 @@ pub trait Keychain {
     ) -> Result<Vec<Option<SecretString>>, KeychainError>;
 }
 
-/// No keychain: what [`Settings::load`](super::Settings::load) uses.
+/// No keychain: says [`KeychainError::Unsupported`] to every read.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoKeychain;
 
@@ -74,13 +74,15 @@ impl Keychain for NoKeychain {
 /// are still missing.
 #[derive(Debug, Clone, Default)]
 pub(super) enum Outcome {
-    /// Not asked: the environment's credentials set the profile's aside,
-    /// or the file held a whole one.
+    /// Never asked: [`Settings::read_keychain`](super::Settings::read_keychain)
+    /// was not called, or the file held a whole credential.
     #[default]
     NotAsked,
+    /// Not asked: the environment's credentials set the profile's aside.
+    SetAside,
     /// Asked, and it could not answer.
     Failed(KeychainError),
-    /// Asked, and it held this many of [`PROPERTIES`].
+    /// Asked, and it held this many of the properties asked for.
     Read(usize),
 }
 
@@ -97,54 +99,82 @@ impl Outcome {
             "; the Atlas CLI profile {profile:?} ({}) keeps its secrets in the operating system's keychain",
             path.display()
         );
+        let tail = "export them in those variables";
         match self {
-            Outcome::NotAsked => format!(
+            Outcome::NotAsked => format!("{head}, which was not read: {tail}"),
+            Outcome::SetAside => format!(
                 "{head}, not read since the environment sets credentials: export them whole in those variables"
             ),
             Outcome::Failed(KeychainError::Unsupported) => {
-                format!("{head}, which this build does not read: export them in those variables")
+                format!("{head}, which this build does not read: {tail}")
             }
-            Outcome::Failed(e) => {
-                format!("{head}, which could not be read ({e}): export them in those variables")
-            }
+            Outcome::Failed(e) => format!("{head}, which could not be read ({e}): {tail}"),
             Outcome::Read(0) => format!(
-                "{head}, which holds none of them (service {SERVICE_PREFIX}{profile}): export them in those variables"
+                "{head}, which holds none of them (service {SERVICE_PREFIX}{profile}): {tail}"
             ),
             Outcome::Read(_) => format!(
-                "{head}, where they are not whole (service {SERVICE_PREFIX}{profile}): export them in those variables"
+                "{head}, where they are not whole (service {SERVICE_PREFIX}{profile}): {tail}"
             ),
         }
     }
 }
 
-/// Overlays what the keychain holds for `profile` on the file's values
-/// (the keychain wins, as in the Atlas CLI). Returns the key's and the
-/// service account's halves, and what came of asking.
+/// The properties worth asking for: those the profile's `auth_type` names
+/// (none for a user account, whose tokens these are not), and service
+/// accounts' only where the system takes them (`oauth`). Fewer reads, and
+/// on macOS fewer prompts.
+pub(super) fn wanted(auth_type: Option<&str>, oauth: bool) -> &'static [&'static str] {
+    let (key, account, all) = (&PROPERTIES[..2], &PROPERTIES[2..], &PROPERTIES[..]);
+    match auth_type {
+        Some("user_account") => &[],
+        Some("api_keys") => key,
+        Some("service_account") if oauth => account,
+        _ if oauth => all,
+        _ => key,
+    }
+}
+
+/// Overlays what the keychain holds of `properties` for `profile` on the
+/// file's values (the keychain wins, as in the Atlas CLI; a blank value
+/// counts as none). Returns the key's and the service account's halves, and
+/// what came of asking.
 pub(super) fn overlay(
     keychain: &dyn Keychain,
     profile: &str,
-    key: super::Halves,
-    account: super::Halves,
+    properties: &[&str],
+    (mut key, mut account): (super::Halves, super::Halves),
 ) -> (super::Halves, super::Halves, Outcome) {
-    let values = match keychain.read(profile, &PROPERTIES) {
-        Ok(values) if values.len() == PROPERTIES.len() => values,
+    tracing::info!(profile, ?properties, "reading the OS keychain");
+    let values = match keychain.read(profile, properties) {
+        Ok(values) if values.len() == properties.len() => values,
         Ok(_) => {
             let e = KeychainError::Unavailable("the keychain answered out of order".into());
             return (key, account, Outcome::Failed(e));
         }
         Err(e) => {
-            tracing::debug!(profile, error = %e, "keychain not read");
+            tracing::info!(profile, error = %e, "the OS keychain could not be read");
             return (key, account, Outcome::Failed(e));
         }
     };
-    let found = values.iter().flatten().count();
-    tracing::debug!(profile, found, "keychain read");
-    let mut values = values.into_iter();
-    let mut next = || values.next().flatten();
-    let expose = |s: SecretString| secrecy::ExposeSecret::expose_secret(&s).to_owned();
-    let (public, private, id, secret) = (next(), next(), next(), next());
-    let key = (public.map(expose).or(key.0), private.or(key.1));
-    let account = (id.map(expose).or(account.0), secret.or(account.1));
+    let mut found = 0;
+    for (property, value) in properties.iter().zip(values) {
+        use secrecy::ExposeSecret as _;
+        let Some(value) = value.map(|v| v.expose_secret().trim().to_owned()) else {
+            continue;
+        };
+        if value.is_empty() {
+            continue;
+        }
+        found += 1;
+        match *property {
+            "public_api_key" => key.0 = Some(value),
+            "private_api_key" => key.1 = Some(value.into()),
+            "client_id" => account.0 = Some(value),
+            "client_secret" => account.1 = Some(value.into()),
+            _ => found -= 1,
+        }
+    }
+    tracing::info!(profile, found, "read the OS keychain");
     (key, account, Outcome::Read(found))
 }
 

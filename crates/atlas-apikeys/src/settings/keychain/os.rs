@@ -43,6 +43,9 @@ impl Keychain for OsKeychain {
         profile: &str,
         properties: &[&str],
     ) -> Result<Vec<Option<SecretString>>, KeychainError> {
+        if !SUPPORTED {
+            return Err(KeychainError::Unsupported);
+        }
         let service = format!("{SERVICE_PREFIX}{profile}");
         let properties: Vec<String> = properties.iter().map(|p| (*p).to_owned()).collect();
         within(self.timeout, move || {
@@ -77,65 +80,78 @@ pub(super) fn within<T: Send + 'static>(
     }
 }
 
-/// The entry go-keyring writes for `service` and `account`.
+/// The bytes stored for `account` under `service` by go-keyring: Secret
+/// Service items matched on `service` and `username` alone, in any
+/// collection (the keyring crate's own entries carry a `target` that
+/// go-keyring's lack). Where several match (written by two tools), the
+/// first, as go-keyring reads it.
 #[cfg(any(target_os = "linux", target_os = "freebsd"))]
-fn entry(service: &str, account: &str) -> Result<keyring::Entry, KeychainError> {
-    // Matched on `service` and `username` alone, in any collection: the
-    // keyring crate's own entries carry a `target` that go-keyring's lack.
-    let credential = keyring::secret_service::SsCredential::new_with_no_target(service, account)?;
-    Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, keyring::Error> {
+    use keyring::secret_service::SsCredential;
+    let all = SsCredential::new_with_no_target(service, account)?.get_all_passwords()?;
+    Ok(all.into_iter().next().map(String::into_bytes))
 }
 
+/// A generic password of the login keychain, as go-keyring writes it.
 #[cfg(target_os = "macos")]
-fn entry(service: &str, account: &str) -> Result<keyring::Entry, KeychainError> {
-    Ok(keyring::Entry::new(service, account)?)
+fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, keyring::Error> {
+    match keyring::Entry::new(service, account)?.get_secret() {
+        Err(keyring::Error::NoEntry) => Ok(None),
+        found => found.map(Some),
+    }
 }
 
+/// A generic credential named `service:account`, as go-keyring writes it:
+/// its blob is the value's UTF-8 bytes (read raw, not as the keyring
+/// crate's own UTF-16).
 #[cfg(windows)]
-fn entry(service: &str, account: &str) -> Result<keyring::Entry, KeychainError> {
-    // go-keyring names a credential `service:account`.
+fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, keyring::Error> {
     let target = format!("{service}:{account}");
-    Ok(keyring::Entry::new_with_target(&target, service, account)?)
+    match keyring::Entry::new_with_target(&target, service, account)?.get_secret() {
+        Err(keyring::Error::NoEntry) => Ok(None),
+        found => found.map(Some),
+    }
 }
 
+/// Elsewhere the keyring crate has no store of the platform's: never
+/// called (see [`SUPPORTED`]).
 #[cfg(not(any(
     target_os = "linux",
     target_os = "freebsd",
     target_os = "macos",
     windows
 )))]
-fn entry(_: &str, _: &str) -> Result<keyring::Entry, KeychainError> {
-    Err(KeychainError::Unsupported)
+fn stored(_: &str, _: &str) -> Result<Option<Vec<u8>>, keyring::Error> {
+    Ok(None)
 }
+
+/// Whether this platform has a keychain that go-keyring writes.
+const SUPPORTED: bool = cfg!(any(
+    target_os = "linux",
+    target_os = "freebsd",
+    target_os = "macos",
+    windows
+));
 
 /// The value stored for `account` under `service`, if any.
 fn lookup(service: &str, account: &str) -> Result<Option<String>, KeychainError> {
     // keyring's messages never quote a stored value.
     let failed =
         |e: keyring::Error| KeychainError::Unavailable(format!("{service}/{account}: {e}"));
-    let value = match entry(service, account)?.get_password() {
-        Ok(value) => value,
-        Err(keyring::Error::NoEntry) => return Ok(None),
-        // More than one entry matches (written twice): go-keyring reads the
-        // first, and so does this.
-        Err(keyring::Error::Ambiguous(entries)) => match entries.first() {
-            Some(first) => first.get_password().map_err(failed)?,
-            None => return Ok(None),
-        },
-        Err(e) => return Err(failed(e)),
+    let Some(bytes) = stored(service, account).map_err(failed)? else {
+        return Ok(None);
     };
-    if value.len() > KEYCHAIN_VALUE_BYTES {
+    if bytes.len() > KEYCHAIN_VALUE_BYTES {
         return Err(KeychainError::Unavailable(format!(
             "{service}/{account}: the stored value is longer than {KEYCHAIN_VALUE_BYTES} bytes"
         )));
     }
-    decode(value).map(Some)
-}
-
-impl From<keyring::Error> for KeychainError {
-    fn from(e: keyring::Error) -> Self {
-        KeychainError::Unavailable(e.to_string())
-    }
+    let text = String::from_utf8(bytes).map_err(|_| {
+        KeychainError::Unavailable(format!(
+            "{service}/{account}: the stored value is not UTF-8"
+        ))
+    })?;
+    decode(text).map(Some)
 }
 
 /// A stored value as the Atlas CLI wrote it: go-keyring writes values on
