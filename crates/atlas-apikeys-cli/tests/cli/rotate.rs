@@ -29,6 +29,35 @@ fn prepare(base: &dyn Fn() -> Command, role: &str, entries: &str) {
     }
 }
 
+/// A key file's place in a new directory (kept while the guard lives).
+struct KeyFile(tempfile::TempDir);
+
+impl KeyFile {
+    fn new() -> KeyFile {
+        KeyFile(tempfile::tempdir().unwrap())
+    }
+
+    fn path(&self) -> std::path::PathBuf {
+        self.0.path().join("new.key")
+    }
+
+    /// Asserts the file holds `secret`, as `rotate` writes it.
+    fn holds(&self, secret: &str, what: &str) {
+        let text = std::fs::read_to_string(self.path()).unwrap();
+        assert_eq!(text, format!("{secret}\n"), "{what}");
+    }
+}
+
+/// `rotate KEY --retire-old`, the successor's private key to a new file.
+fn rotate_retiring(c: Command) -> (Out, KeyFile) {
+    let file = KeyFile::new();
+    let line = format!(
+        "rotate {KEY} --org {ORG} --retire-old --private-key-out {}",
+        file.path().display()
+    );
+    (sh(c, &line), file)
+}
+
 #[test]
 fn rotate_makes_a_working_successor_on_every_system_and_retires_the_old_key() {
     for system in [System::Atlas, System::CloudManager, System::OpsManager] {
@@ -46,24 +75,13 @@ fn rotate_makes_a_working_successor_on_every_system_and_retires_the_old_key() {
         };
         prepare(&base, role, "--cidr 127.0.0.0/8 --ip 192.0.2.7");
         let old = e.emulator.api_key(KEY).unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("new.key");
-        let out = sh(
-            base(),
-            &format!(
-                "rotate {KEY} --org {ORG} --retire-old --private-key-out {}",
-                file.display()
-            ),
-        );
+        let (out, file) = rotate_retiring(base());
         assert_eq!(out.code, 0, "{what}: {}", out.stderr);
         let done = json(&out);
         assert_eq!(done["result"], "rotated", "{what}: {done}");
         let id = done["id"].as_str().unwrap();
         let new = e.emulator.api_key(id).expect("the successor");
-        assert_eq!(
-            std::fs::read_to_string(&file).unwrap(),
-            format!("{}\n", new.private_key)
-        );
+        file.holds(&new.private_key, what);
         assert!(!out.stdout.contains(&new.private_key) && !out.stderr.contains(&new.private_key));
         assert_eq!(new.description, old.description, "{what}");
         assert_eq!(new.grants.org_roles, old.grants.org_roles, "{what}");
@@ -116,15 +134,7 @@ fn a_rotation_that_fails_at_any_step_leaves_the_old_key_and_completes_with_succe
             e.emulator
                 .inject(Some(route), atlas_apikeys_emulator::Fault::Status(400));
         }
-        let dir = tempfile::tempdir().unwrap();
-        let file = dir.path().join("new.key");
-        let out = sh(
-            base(),
-            &format!(
-                "rotate {KEY} --org {ORG} --retire-old --private-key-out {}",
-                file.display()
-            ),
-        );
+        let (out, file) = rotate_retiring(base());
         assert_ne!(out.code, 0, "{step}: {}", out.stdout);
         let made = json(&out);
         let id = made["id"].as_str().unwrap().to_owned();
@@ -140,11 +150,7 @@ fn a_rotation_that_fails_at_any_step_leaves_the_old_key_and_completes_with_succe
         );
         assert_eq!(old_state(&e), at_start, "{step}: the old key is untouched");
         let secret = e.emulator.api_key(&id).unwrap().private_key;
-        assert_eq!(
-            std::fs::read_to_string(&file).unwrap(),
-            format!("{secret}\n"),
-            "{step}"
-        );
+        file.holds(&secret, step);
         if route.is_none() {
             let line = format!("org-key access-list create {ORG} {id} --cidr 127.0.0.0/8");
             assert_eq!(sh(base(), &line).code, 0, "{step}");
@@ -153,7 +159,7 @@ fn a_rotation_that_fails_at_any_step_leaves_the_old_key_and_completes_with_succe
             base(),
             &format!(
                 "rotate {KEY} --org {ORG} --retire-old --successor {id} --successor-key-file {}",
-                file.display()
+                file.path().display()
             ),
         );
         assert_eq!(again.code, 0, "{step}: {}", again.stderr);
@@ -185,8 +191,7 @@ fn a_rotation_that_fails_at_any_step_leaves_the_old_key_and_completes_with_succe
 
     // Every read or refusal before the successor exists takes the key file
     // it made with it: a re-run is not refused for it.
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("new.key");
+    let file = KeyFile::new();
     for route in [
         format!("GET /api/atlas/v2/orgs/{ORG}/apiKeys/{KEY}"),
         format!("GET /api/atlas/v2/orgs/{ORG}/apiKeys/{KEY}/accessList"),
@@ -198,11 +203,11 @@ fn a_rotation_that_fails_at_any_step_leaves_the_old_key_and_completes_with_succe
             atlas(&e),
             &format!(
                 "rotate {KEY} --org {ORG} --private-key-out {}",
-                file.display()
+                file.path().display()
             ),
         );
         assert_eq!(out.code, 3, "{route}: {}", out.stderr);
-        assert!(!file.exists(), "{route}: the key file stayed");
+        assert!(!file.path().exists(), "{route}: the key file stayed");
         e.emulator.clear_injected();
     }
 }
