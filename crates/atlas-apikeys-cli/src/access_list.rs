@@ -15,12 +15,7 @@ impl Commands<'_> {
     /// The organization and key of an Atlas CLI access-list command:
     /// `--orgId` (or the default) and `--apiKey`.
     pub fn org_and_key(&self, org: Option<&str>, key: &str) -> Result<(OrgId, ApiKeyId), Failure> {
-        let org = org
-            .or(self.setup.settings.org_id.as_deref())
-            .ok_or_else(|| {
-                Failure::usage("missing --orgId: give it, or set MONGODB_ATLAS_ORG_ID")
-            })?;
-        let org = parse_id(org, "--orgId").map_err(Failure::usage)?;
+        let org = self.setup.org(org, "--orgId").map_err(Failure::usage)?;
         Ok((org, parse_id(key, "API_KEY_ID").map_err(Failure::usage)?))
     }
 

@@ -28,14 +28,9 @@ pub const PROOF_WAIT: Duration = Duration::from_secs(60);
 
 /// Runs `rotate`.
 pub async fn run(setup: &Setup, format: Format, args: &RotateArgs) -> Result<ExitCode, Failure> {
-    let org = args.org.as_deref().or(setup.settings.org_id.as_deref());
-    let org: OrgId = parse_id(
-        org.ok_or_else(|| {
-            Failure::usage("--org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")
-        })?,
-        "--org",
-    )
-    .map_err(Failure::usage)?;
+    let org: OrgId = setup
+        .org(args.org.as_deref(), "--org")
+        .map_err(Failure::usage)?;
     let old_id: ApiKeyId = parse_id(&args.key, "KEY_ID").map_err(Failure::usage)?;
     let successor: Option<ApiKeyId> = match &args.successor {
         Some(s) => Some(parse_id(s, "--successor").map_err(Failure::usage)?),

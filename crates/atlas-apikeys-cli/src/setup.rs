@@ -282,6 +282,15 @@ impl Setup {
         builder.build().map_err(Failure::from)
     }
 
+    /// The organization `given` (by `field`), else the settings' default,
+    /// parsed.
+    pub fn org(&self, given: Option<&str>, field: &str) -> Result<atlas_apikeys::OrgId, String> {
+        let org = given.or(self.settings.org_id.as_deref()).ok_or_else(|| {
+            format!("{field}: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")
+        })?;
+        parse_id(org, field)
+    }
+
     /// The failure for `e`, with a hint where the ids may have been given
     /// in the Atlas CLI's order.
     pub fn explain(&self, e: Error) -> Failure {

@@ -20,14 +20,9 @@ use crate::setup::{Setup, parse_id};
 
 /// Runs `export`.
 pub async fn run(setup: &Setup, args: &ExportArgs) -> Result<ExitCode, Failure> {
-    let org = args
-        .org
-        .as_deref()
-        .or(setup.settings.org_id.as_deref())
-        .ok_or_else(|| {
-            Failure::usage("--org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")
-        })?;
-    let org: OrgId = parse_id(org, "--org").map_err(Failure::usage)?;
+    let org: OrgId = setup
+        .org(args.org.as_deref(), "--org")
+        .map_err(Failure::usage)?;
     let wanted: Vec<ApiKeyId> = args
         .key
         .iter()

@@ -143,11 +143,7 @@ pub(super) fn items(
             work,
         };
         let org_text = k.org.as_deref().or(setup.settings.org_id.as_deref());
-        let org = org_text
-            .ok_or_else(|| {
-                format!("keys[{n}].org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")
-            })
-            .and_then(|o| parse_id::<OrgId>(o, &format!("keys[{n}].org")));
+        let org = setup.org(k.org.as_deref(), &format!("keys[{n}].org"));
         let at = format!("keys[{n}]");
         if k.state == Some(KeyState::Absent) {
             let managed = k.desc.is_some()
@@ -165,7 +161,9 @@ pub(super) fn items(
             out.push(item(at.clone(), "organization", org_text, work));
         } else {
             if k.desc.is_some() || k.org_roles.is_some() {
-                let work = key.clone().and_then(|key| check.org(n, k, org_text, key));
+                let work = key
+                    .clone()
+                    .and_then(|key| check.org(n, k, org.clone()?, key));
                 out.push(item(at.clone(), "organization", org_text, work));
             }
             if let Some(entries) = &k.access_list {
@@ -269,12 +267,8 @@ fn invalid(at: &str, roles_field: &str, e: ValidationError) -> String {
 }
 
 impl Check<'_> {
-    fn org(&self, n: usize, k: &KeySpec, org: Option<&str>, key: ApiKeyId) -> Result<Work, String> {
+    fn org(&self, n: usize, k: &KeySpec, org: OrgId, key: ApiKeyId) -> Result<Work, String> {
         let at = format!("keys[{n}]");
-        let org = org.ok_or_else(|| {
-            format!("{at}.org: not given, and no MONGODB_ATLAS_ORG_ID or profile org_id")
-        })?;
-        let org: OrgId = parse_id(org, &format!("{at}.org"))?;
         let mut update = OrgKeyUpdate::new();
         if let Some(d) = &k.desc {
             let d = atlas_apikeys::Description::new(d.clone())
