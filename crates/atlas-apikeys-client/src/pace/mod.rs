@@ -24,6 +24,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, RETRY_AFTER};
+
+use crate::wire::record::RateLimit;
 use reqwest::{Method, StatusCode};
 use tokio::time::Instant;
 
@@ -66,10 +68,6 @@ pub(crate) struct BucketKey {
     hash: u64,
     class: Class,
 }
-
-// Named once: a header looked up by `&str` is parsed on every lookup.
-const LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
-const REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
 
 /// At most this many buckets are remembered; the least recently used go.
 const MAX_BUCKETS: usize = 65_536;
@@ -220,11 +218,9 @@ impl Pace {
         headers: &HeaderMap,
         body: Option<&[u8]>,
     ) {
-        let number = |name: &HeaderName| -> Option<f64> {
-            let text = headers.get(name)?.to_str().ok()?.trim();
-            text.parse::<u64>().ok().map(|n| n as f64)
-        };
-        let (limit, remaining) = (number(&LIMIT), number(&REMAINING));
+        // Read as the call's record reads them.
+        let number = |name: &HeaderName| RateLimit::number(headers.get(name)).map(|n| n as f64);
+        let (limit, remaining) = (number(&RateLimit::LIMIT), number(&RateLimit::REMAINING));
         // Seconds only: a date is left to the refill, when known.
         let retry_after = number(&RETRY_AFTER).map(seconds);
         let limited = status == StatusCode::TOO_MANY_REQUESTS;

@@ -189,14 +189,9 @@ fn run<'a>(
             // (within the response limit) for the pace to learn from.
             let got = match got {
                 Got::Streaming(r) if r.status() == StatusCode::TOO_MANY_REQUESTS => {
-                    let (status, headers) = (r.status(), r.headers().clone());
-                    match r.bytes().await {
-                        Ok(body) => Got::Read(Answered {
-                            status,
-                            headers,
-                            body,
-                        }),
-                        Err(e) => return (Err(CallError::from_send(e)), record),
+                    match read(r).await {
+                        Ok(answered) => Got::Read(answered),
+                        Err(e) => return (Err(e), record),
                     }
                 }
                 got => got,
@@ -298,19 +293,22 @@ async fn finish(
     );
     let answered = match got {
         Got::Read(answered) => Ok(answered),
-        Got::Streaming(response) => {
-            let (status, headers) = (response.status(), response.headers().clone());
-            match response.bytes().await {
-                Ok(body) => Ok(Answered {
-                    status,
-                    headers,
-                    body,
-                }),
-                Err(e) => Err(CallError::from_send(e)),
-            }
-        }
+        Got::Streaming(response) => read(response).await,
     };
     (answered, record)
+}
+
+/// A response read whole, status and headers kept.
+async fn read(response: reqwest::Response) -> Result<Answered, CallError> {
+    let (status, headers) = (response.status(), response.headers().clone());
+    match response.bytes().await {
+        Ok(body) => Ok(Answered {
+            status,
+            headers,
+            body,
+        }),
+        Err(e) => Err(CallError::from_send(e)),
+    }
 }
 
 fn set_bearer(request: &mut reqwest::Request, token: &SecretString) {

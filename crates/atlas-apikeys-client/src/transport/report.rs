@@ -34,8 +34,6 @@ pub(super) fn finish(
 }
 
 // Named once: a header looked up by `&str` is parsed on every lookup.
-const RATELIMIT_LIMIT: HeaderName = HeaderName::from_static("ratelimit-limit");
-const RATELIMIT_REMAINING: HeaderName = HeaderName::from_static("ratelimit-remaining");
 const DEPRECATION: HeaderName = HeaderName::from_static("deprecation");
 const SUNSET: HeaderName = HeaderName::from_static("sunset");
 
@@ -53,9 +51,9 @@ impl<'a> Reported<'a> {
     fn scan(headers: &'a HeaderMap) -> Self {
         let mut found = Reported::default();
         for (name, value) in headers {
-            let slot = if *name == RATELIMIT_LIMIT {
+            let slot = if *name == RateLimit::LIMIT {
                 &mut found.limit
-            } else if *name == RATELIMIT_REMAINING {
+            } else if *name == RateLimit::REMAINING {
                 &mut found.remaining
             } else if *name == DEPRECATION {
                 &mut found.deprecation
@@ -71,15 +69,9 @@ impl<'a> Reported<'a> {
     }
 }
 
-fn header_number(value: Option<&reqwest::header::HeaderValue>) -> Option<u64> {
-    let text = value?.to_str().ok()?.trim();
-    let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
 fn rate_limit(found: &Reported<'_>) -> Option<RateLimit> {
-    let limit = header_number(found.limit);
-    let remaining = header_number(found.remaining);
+    let limit = RateLimit::number(found.limit);
+    let remaining = RateLimit::number(found.remaining);
     (limit.is_some() || remaining.is_some()).then_some(RateLimit { limit, remaining })
 }
 

@@ -41,6 +41,24 @@ pub struct RateLimit {
     pub remaining: Option<u64>,
 }
 
+impl RateLimit {
+    /// `RateLimit-Limit`, named once: a header looked up by `&str` is
+    /// parsed on every lookup.
+    pub(crate) const LIMIT: reqwest::header::HeaderName =
+        reqwest::header::HeaderName::from_static("ratelimit-limit");
+    /// `RateLimit-Remaining`.
+    pub(crate) const REMAINING: reqwest::header::HeaderName =
+        reqwest::header::HeaderName::from_static("ratelimit-remaining");
+
+    /// A header's number: its leading digits (`10;w=60` is 10), as the
+    /// rate-limit headers and `Retry-After`'s seconds are read everywhere.
+    pub(crate) fn number(value: Option<&reqwest::header::HeaderValue>) -> Option<u64> {
+        let text = value?.to_str().ok()?.trim();
+        let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    }
+}
+
 /// A request as it would have been sent: what a dry run records instead of
 /// sending a write. Credentials are never part of it: it is taken before
 /// authentication.
