@@ -14,8 +14,10 @@ pub const PLAN_BYTES: u64 = 8 << 20;
 /// The largest secret file (`--private-key-file`, `--client-secret-file`):
 /// a private key is 36 characters, a client secret under 100.
 pub const SECRET_BYTES: u64 = 4 << 10;
-/// A CA certificate file (`--ca-cert`): a bundle of a few hundred CAs fits.
-pub const CA_CERT_BYTES: u64 = 1 << 20;
+/// A CA certificate file (`--ca-cert`): the SDK's limit.
+pub use atlas_apikeys::settings::CA_CERT_BYTES;
+/// The largest token cache file read: a token and two names.
+pub const TOKEN_FILE_BYTES: u64 = 16 << 10;
 /// The deepest nesting a YAML plan may have (a plan needs four levels).
 pub const YAML_DEPTH: usize = 16;
 /// The most aliases (`*name`) a YAML plan may use: one per project of a
@@ -108,6 +110,7 @@ mod tests {
             bytes(PLAN_BYTES),
             bytes(SECRET_BYTES),
             bytes(CA_CERT_BYTES),
+            bytes(TOKEN_FILE_BYTES),
             format!("{YAML_DEPTH} levels"),
             YAML_ALIASES.to_string(),
             YAML_REPLAYED.to_string(),

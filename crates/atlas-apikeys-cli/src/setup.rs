@@ -145,15 +145,10 @@ impl Setup {
         // A private CA (Ops Manager on premises): flag, environment, profile.
         let ca = match &global.ca_cert {
             Some(path) => Some((path.clone(), "--ca-cert")),
-            None => settings.ca_certificate.as_ref().map(|p| {
-                // Where Settings took it from: a blank variable is unset.
-                let set = std::env::var(vars::CA_CERTIFICATE).is_ok_and(|v| !v.trim().is_empty());
-                let from = match set {
-                    true => vars::CA_CERTIFICATE,
-                    false => "the profile's ops_manager_ca_certificate",
-                };
-                (std::path::PathBuf::from(p), from)
-            }),
+            None => settings
+                .ca_certificate
+                .as_ref()
+                .map(|p| (p.into(), settings.ca_certificate_source())),
         };
         if let Some((path, from)) = ca {
             let pem = crate::limits::read(&path, crate::limits::CA_CERT_BYTES, "CA certificate")

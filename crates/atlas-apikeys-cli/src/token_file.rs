@@ -5,15 +5,12 @@
 //! job that runs the command hundreds of times an hour then uses one token
 //! instead of meeting Atlas's limit of 100 active tokens per account.
 
-use std::io::{Read as _, Write as _};
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use atlas_apikeys::client::{Secret, TokenStore};
 use serde::{Deserialize, Serialize};
-
-/// The largest token file read: a token and two names.
-const TOKEN_FILE_BYTES: u64 = 16 << 10;
 
 /// The file's contents.
 #[derive(Serialize, Deserialize)]
@@ -59,9 +56,9 @@ impl TokenFile {
     }
 
     fn read(&self) -> Option<Kept> {
-        let file = std::fs::File::open(&self.path).ok()?;
-        let mut text = String::new();
-        file.take(TOKEN_FILE_BYTES).read_to_string(&mut text).ok()?;
+        // One that cannot be read, or is too large, is not used.
+        let text =
+            crate::limits::read(&self.path, crate::limits::TOKEN_FILE_BYTES, "token").ok()?;
         let kept: Kept = serde_json::from_str(&text).ok()?;
         (kept.base_url == self.base_url && kept.client_id == self.client_id).then_some(kept)
     }

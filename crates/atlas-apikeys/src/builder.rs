@@ -309,18 +309,8 @@ impl ApiKeys {
                 crate::settings::vars::OPS_MANAGER_URL
             )));
         }
-        // A private CA, as the command line takes it (at most 1 MiB).
-        if let Some(path) = &settings.ca_certificate {
-            use std::io::Read as _;
-            let mut pem = Vec::new();
-            std::fs::File::open(path)
-                .and_then(|f| f.take((1 << 20) + 1).read_to_end(&mut pem))
-                .map_err(|e| Error::Config(format!("CA certificate {path:?}: {e}")))?;
-            if pem.len() > 1 << 20 {
-                return Err(Error::Config(format!(
-                    "CA certificate {path:?}: larger than 1 MiB"
-                )));
-            }
+        // A private CA, as the command line takes it.
+        if let Some(pem) = settings.ca_certificate_pem()? {
             builder = builder.add_root_certificates_pem(pem);
         }
         if settings.skip_verify {

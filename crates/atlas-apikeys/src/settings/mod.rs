@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use atlas_apikeys_client::{Credentials, System};
 use secrecy::{ExposeSecret, SecretString};
 
-pub use profile::{CONFIG_BYTES, Profile, atlas_cli_config_path};
+pub use profile::{CA_CERT_BYTES, CONFIG_BYTES, Profile, atlas_cli_config_path};
 
 use credential::{Found, Half, Halves};
 use keychain::Keychain;
@@ -65,6 +65,16 @@ pub enum SettingsError {
     /// Credentials are incomplete.
     #[error("{0}")]
     Credentials(String),
+    /// The CA certificate file named by the settings cannot be read.
+    #[error("{from}: cannot read the CA certificate {path}: {reason}")]
+    CaCertificate {
+        /// Where the setting came from.
+        from: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
 }
 
 /// Everything resolved from the environment and a profile.
@@ -92,6 +102,7 @@ pub struct Settings {
     /// A PEM file of CA certificates to trust: `MONGODB_ATLAS_CA_CERTIFICATE`,
     /// else the profile's `ops_manager_ca_certificate` (as mongocli writes it).
     pub ca_certificate: Option<String>,
+    ca_from_env: bool,
     /// The profile's `ops_manager_skip_verify` is `true`.
     pub skip_verify: bool,
     secrets: Vec<SecretString>,
@@ -157,6 +168,7 @@ impl Settings {
             ca_certificate: env
                 .var(vars::CA_CERTIFICATE)
                 .or_else(|| p.ops_manager_ca_certificate.clone()),
+            ca_from_env: env.var(vars::CA_CERTIFICATE).is_some(),
             skip_verify: p
                 .ops_manager_skip_verify
                 .as_deref()
@@ -193,6 +205,29 @@ impl Settings {
             .extend([&key.1, &account.1].into_iter().flatten().cloned());
         self.from_profile = Found::read(key, account);
         self.keychain = outcome;
+    }
+
+    /// Where [`ca_certificate`](Self::ca_certificate) came from, for
+    /// messages: the variable's name, or the profile's setting.
+    pub fn ca_certificate_source(&self) -> &'static str {
+        match self.ca_from_env {
+            true => vars::CA_CERTIFICATE,
+            false => "the profile's ops_manager_ca_certificate",
+        }
+    }
+
+    /// The PEM text of [`ca_certificate`](Self::ca_certificate), at most
+    /// [`CA_CERT_BYTES`]; `None` when none is set.
+    pub fn ca_certificate_pem(&self) -> Result<Option<String>, SettingsError> {
+        let Some(path) = &self.ca_certificate else {
+            return Ok(None);
+        };
+        let pem = profile::read_bounded(path.as_ref(), CA_CERT_BYTES, "a CA certificate file");
+        pem.map(Some).map_err(|e| SettingsError::CaCertificate {
+            from: self.ca_certificate_source(),
+            path: PathBuf::from(path),
+            reason: e.to_string(),
+        })
     }
 
     /// Every secret read from the environment or the profile, whether or

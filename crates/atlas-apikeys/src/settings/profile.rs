@@ -74,18 +74,21 @@ fn is_yyyymmdd(n: i64) -> bool {
     (10_000_101..=99_991_231).contains(&n)
 }
 
-/// The file's text, at most [`CONFIG_BYTES`]: a larger one is refused
-/// before it is read whole.
-fn read_bounded(path: &Path) -> std::io::Result<String> {
+/// The largest CA certificate file read: a bundle of a few hundred CAs.
+pub const CA_CERT_BYTES: u64 = 1 << 20;
+
+/// A file's text, at most `limit` bytes: a larger one is refused before it
+/// is read whole. `what` names it in the error.
+pub(super) fn read_bounded(path: &Path, limit: u64, what: &str) -> std::io::Result<String> {
     use std::io::Read;
     let mut text = String::new();
     std::fs::File::open(path)?
-        .take(CONFIG_BYTES + 1)
+        .take(limit + 1)
         .read_to_string(&mut text)?;
-    if text.len() as u64 > CONFIG_BYTES {
+    if text.len() as u64 > limit {
         return Err(std::io::Error::other(format!(
-            "larger than the {} KiB limit for a configuration file",
-            CONFIG_BYTES >> 10
+            "larger than the {} KiB limit for {what}",
+            limit >> 10
         )));
     }
     Ok(text)
@@ -120,7 +123,7 @@ impl Profile {
         let Some(path) = atlas_cli_config_path(env) else {
             return Ok(None);
         };
-        let text = match read_bounded(&path) {
+        let text = match read_bounded(&path, CONFIG_BYTES, "a configuration file") {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return match name {

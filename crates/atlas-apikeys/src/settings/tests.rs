@@ -258,3 +258,27 @@ fn a_keychain_that_fails_or_lacks_the_secret_says_which() {
         .to_string();
     assert!(e.contains("not read since the environment sets"), "{e}");
 }
+
+#[test]
+fn a_ca_certificate_is_read_within_its_limit_and_named_by_its_source() {
+    let dir = config_home("ca", "[default]\n");
+    let pem = format!("{dir}/ca.pem");
+    std::fs::write(&pem, "-----BEGIN CERTIFICATE-----\n").unwrap();
+    let big = format!("{dir}/big.pem");
+    let file = std::fs::File::create(&big).unwrap();
+    file.set_len(CA_CERT_BYTES + 1).unwrap();
+    let with = |path: &str| {
+        let path: &'static str = Box::leak(path.to_owned().into_boxed_str());
+        let env = Table(HashMap::from([(vars::CA_CERTIFICATE, path)]));
+        Settings::load(&env, None).unwrap().ca_certificate_pem()
+    };
+    assert!(with(&pem).unwrap().unwrap().starts_with("-----BEGIN"));
+    let e = with(&big).unwrap_err().to_string();
+    assert!(
+        e.contains(vars::CA_CERTIFICATE) && e.contains("1024 KiB limit"),
+        "{e}"
+    );
+    let e = with(&format!("{dir}/missing.pem")).unwrap_err().to_string();
+    assert!(e.contains("missing.pem"), "{e}");
+    assert_eq!(Settings::default().ca_certificate_pem().unwrap(), None);
+}
