@@ -43,9 +43,6 @@ impl Keychain for OsKeychain {
         profile: &str,
         properties: &[&str],
     ) -> Result<Vec<Option<SecretString>>, KeychainError> {
-        if !SUPPORTED {
-            return Err(KeychainError::Unsupported);
-        }
         let service = format!("{SERVICE_PREFIX}{profile}");
         let properties: Vec<String> = properties.iter().map(|p| (*p).to_owned()).collect();
         within(self.timeout, move || {
@@ -86,18 +83,20 @@ pub(super) fn within<T: Send + 'static>(
 /// go-keyring's lack). Where several match (written by two tools), the
 /// first, as go-keyring reads it.
 #[cfg(any(target_os = "linux", target_os = "freebsd"))]
-fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, keyring::Error> {
+fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, KeychainError> {
     use keyring::secret_service::SsCredential;
-    let all = SsCredential::new_with_no_target(service, account)?.get_all_passwords()?;
+    let all = SsCredential::new_with_no_target(service, account)
+        .and_then(|c| c.get_all_passwords())
+        .map_err(failed(service, account))?;
     Ok(all.into_iter().next().map(String::into_bytes))
 }
 
 /// A generic password of the login keychain, as go-keyring writes it.
 #[cfg(target_os = "macos")]
-fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, keyring::Error> {
-    match keyring::Entry::new(service, account)?.get_secret() {
+fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, KeychainError> {
+    match keyring::Entry::new(service, account).and_then(|e| e.get_secret()) {
         Err(keyring::Error::NoEntry) => Ok(None),
-        found => found.map(Some),
+        found => found.map(Some).map_err(failed(service, account)),
     }
 }
 
@@ -105,40 +104,42 @@ fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, keyring::Erro
 /// its blob is the value's UTF-8 bytes (read raw, not as the keyring
 /// crate's own UTF-16).
 #[cfg(windows)]
-fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, keyring::Error> {
+fn stored(service: &str, account: &str) -> Result<Option<Vec<u8>>, KeychainError> {
     let target = format!("{service}:{account}");
-    match keyring::Entry::new_with_target(&target, service, account)?.get_secret() {
+    let entry = keyring::Entry::new_with_target(&target, service, account);
+    match entry.and_then(|e| e.get_secret()) {
         Err(keyring::Error::NoEntry) => Ok(None),
-        found => found.map(Some),
+        found => found.map(Some).map_err(failed(service, account)),
     }
 }
 
-/// Elsewhere the keyring crate has no store of the platform's: never
-/// called (see [`SUPPORTED`]).
+/// Elsewhere the keyring crate has no store of the platform's.
 #[cfg(not(any(
     target_os = "linux",
     target_os = "freebsd",
     target_os = "macos",
     windows
 )))]
-fn stored(_: &str, _: &str) -> Result<Option<Vec<u8>>, keyring::Error> {
-    Ok(None)
+fn stored(_: &str, _: &str) -> Result<Option<Vec<u8>>, KeychainError> {
+    Err(KeychainError::Unsupported)
 }
 
-/// Whether this platform has a keychain that go-keyring writes.
-const SUPPORTED: bool = cfg!(any(
+/// A keyring failure, named by entry (keyring's messages never quote a
+/// stored value).
+#[cfg(any(
     target_os = "linux",
     target_os = "freebsd",
     target_os = "macos",
     windows
-));
+))]
+fn failed(service: &str, account: &str) -> impl Fn(keyring::Error) -> KeychainError {
+    let entry = format!("{service}/{account}");
+    move |e| KeychainError::Unavailable(format!("{entry}: {e}"))
+}
 
 /// The value stored for `account` under `service`, if any.
 fn lookup(service: &str, account: &str) -> Result<Option<String>, KeychainError> {
-    // keyring's messages never quote a stored value.
-    let failed =
-        |e: keyring::Error| KeychainError::Unavailable(format!("{service}/{account}: {e}"));
-    let Some(bytes) = stored(service, account).map_err(failed)? else {
+    let Some(bytes) = stored(service, account)? else {
         return Ok(None);
     };
     if bytes.len() > KEYCHAIN_VALUE_BYTES {
