@@ -120,14 +120,13 @@ pub(super) fn settle(
                 }
                 let shown = entry.to_string();
                 let work = Work::RemoveEntry(*org, n.key, entry);
-                let pruned = prune_entries;
                 out.push(extra(
                     n,
                     "access list",
                     org.to_string(),
                     work,
                     shown,
-                    pruned,
+                    prune_entries,
                 ));
             }
         }

@@ -66,7 +66,6 @@ impl Options {
 /// The file read, checked and settled against the live state.
 struct Settled {
     diffed: Vec<Diffed>,
-    reads: usize,
     keys: atlas_apikeys::ApiKeys,
     /// A read failure every key met alike (credentials, an unreachable
     /// host): nothing can be done.
@@ -107,7 +106,6 @@ async fn settle(setup: &Setup, path: &Path, mut options: Options) -> Result<Sett
     let diffed = diff::settle(items, &named, &reads, options.prune);
     Ok(Settled {
         diffed,
-        reads: named.len(),
         keys,
         fatal,
         file,
@@ -135,7 +133,7 @@ pub async fn plan_only(
     if let Some(fatal) = settled.fatal {
         return Err(fatal);
     }
-    let pending = show::print(format, &settled.diffed, settled.reads)?;
+    let pending = show::print(format, &settled.diffed, settled.named.len())?;
     let any = |f: fn(&Step) -> bool| settled.diffed.iter().any(|d| f(&d.step));
     let code = match (
         any(|s| matches!(s, Step::Unread(_))),
@@ -188,11 +186,13 @@ pub async fn run(
     let started = Instant::now();
     let Settled {
         diffed,
-        reads,
         keys,
         fatal,
+        named,
         ..
     } = settle(setup, path, options).await?;
+    // One read of each key's live state.
+    let reads = named.len();
     let concurrency = options.concurrency;
     let mut outcomes: Vec<Option<Outcome>> = vec![None; diffed.len()];
     let mut queue = Vec::new();
