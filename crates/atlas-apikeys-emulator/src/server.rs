@@ -66,50 +66,44 @@ async fn connection<S>(
 ) where
     S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
 {
-    {
-        {
-            let service = hyper::service::service_fn(
-                move |mut request: hyper::Request<hyper::body::Incoming>| {
-                    let app = app.clone();
-                    // Where the call came from, for access lists.
-                    request.extensions_mut().insert(crate::api::Peer(peer.ip()));
-                    async move {
-                        let path = request.uri().path().to_owned();
-                        let random = !path.starts_with("/api/oauth/");
-                        let method = request.method().as_str().to_owned();
-                        let faults = app.lock().faults.draw(&method, &path, random);
-                        if faults.contains(&Fault::Drop) {
-                            app.lock().counters.faults += 1;
-                            return Err(Dropped);
-                        }
-                        let delay: u64 = faults
-                            .iter()
-                            .map(|f| match f {
-                                Fault::Latency(ms) => *ms,
-                                _ => 0,
-                            })
-                            .sum();
-                        let delay = std::time::Duration::from_millis(delay);
-                        if !delay.is_zero() {
-                            tokio::time::sleep(delay).await;
-                        }
-                        let commit_then_drop = faults.contains(&Fault::CommitThenDrop);
-                        let response =
-                            crate::api::handle(app, request.map(axum::body::Body::new), faults)
-                                .await;
-                        if commit_then_drop {
-                            // The change is applied; the answer never leaves.
-                            return Err(Dropped);
-                        }
-                        Ok::<_, Dropped>(response)
-                    }
-                },
-            );
-            let _ = hyper::server::conn::http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(header_timeout)
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        }
-    }
+    let service =
+        hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+            let app = app.clone();
+            // Where the call came from, for access lists.
+            request.extensions_mut().insert(crate::api::Peer(peer.ip()));
+            async move {
+                let path = request.uri().path().to_owned();
+                let random = !path.starts_with("/api/oauth/");
+                let method = request.method().as_str().to_owned();
+                let faults = app.lock().faults.draw(&method, &path, random);
+                if faults.contains(&Fault::Drop) {
+                    app.lock().counters.faults += 1;
+                    return Err(Dropped);
+                }
+                let delay: u64 = faults
+                    .iter()
+                    .map(|f| match f {
+                        Fault::Latency(ms) => *ms,
+                        _ => 0,
+                    })
+                    .sum();
+                let delay = std::time::Duration::from_millis(delay);
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                let commit_then_drop = faults.contains(&Fault::CommitThenDrop);
+                let response =
+                    crate::api::handle(app, request.map(axum::body::Body::new), faults).await;
+                if commit_then_drop {
+                    // The change is applied; the answer never leaves.
+                    return Err(Dropped);
+                }
+                Ok::<_, Dropped>(response)
+            }
+        });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }

@@ -62,19 +62,19 @@ pub(super) fn token(app: &App, method: &Method, headers: &HeaderMap, body: &Byte
         );
     }
     let mut state = app.lock();
-    if let Some(limit) = app.config.rate_limit
-        && let Err(retry) = state.take_rate(&format!("token:{client}"), limit)
-    {
-        let mut r = refuse(429, "RATE_LIMITED", "Too many token requests.");
-        r.extra_headers.push(("retry-after", retry.to_string()));
-        return render_error(r, Opts::default());
-    }
-    if let Some(limit) = app.config.token_rate
-        && let Err(retry) = state.take_rate(&format!("token-endpoint:{client}"), limit)
-    {
-        let mut r = refuse(429, "RATE_LIMITED", "Too many token requests.");
-        r.extra_headers.push(("retry-after", retry.to_string()));
-        return render_error(r, Opts::default());
+    // The server's general rate, then the token endpoint's own.
+    let limits = [
+        ("token", app.config.rate_limit),
+        ("token-endpoint", app.config.token_rate),
+    ];
+    for (bucket, limit) in limits {
+        if let Some(limit) = limit
+            && let Err(retry) = state.take_rate(&format!("{bucket}:{client}"), limit)
+        {
+            let mut r = refuse(429, "RATE_LIMITED", "Too many token requests.");
+            r.extra_headers.push(("retry-after", retry.to_string()));
+            return render_error(r, Opts::default());
+        }
     }
     let max = app.config.max_active_tokens;
     if max > 0 && state.active_tokens(&client) >= max {
