@@ -55,17 +55,7 @@ async fn a_known_refill_spaces_requests_and_a_retry_after_holds_the_bucket() {
 #[test]
 fn described_sets_group_by_their_scope() {
     let pace = Pace::default();
-    pace.learn(vec![EndpointLimit {
-        id: "s".into(),
-        scope: "GROUP".into(),
-        endpoints: vec![(
-            "POST".into(),
-            "/api/atlas/v2/groups/{groupId}/apiKeys/{apiUserId}".into(),
-        )],
-        capacity: 10,
-        refill_rate: 5,
-        refill_seconds: 60,
-    }]);
+    pace.learn(vec![described_set(10, 5, 60)]);
     let a = pace.key(&Method::POST, "/prefix/api/atlas/v2/groups/p1/apiKeys/k1");
     let b = pace.key(&Method::POST, "/prefix/api/atlas/v2/groups/p1/apiKeys/k2");
     let c = pace.key(&Method::POST, "/prefix/api/atlas/v2/groups/p2/apiKeys/k1");
@@ -81,7 +71,7 @@ fn described_sets_group_by_their_scope() {
 }
 
 /// One described set: `capacity` tokens, `rate` every `seconds`, on the
-/// organization-key and project-key paths.
+/// path that assigns a key to a project (`POST`).
 fn described_set(capacity: u64, rate: u64, seconds: u64) -> EndpointLimit {
     EndpointLimit {
         id: "s".into(),
