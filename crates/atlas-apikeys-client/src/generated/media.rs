@@ -451,5 +451,3 @@ pub static PUBLIC_V1_0_WITHOUT_LIST_RATE_LIMITS: &[crate::OperationMedia] = &[
         content_type: None,
     },
 ];
-/// Every Atlas resource version the tables above name, oldest first.
-pub static ATLAS_RESOURCE_VERSIONS: &[&str] = &["2023-01-01", "2025-03-12"];

@@ -146,26 +146,11 @@ pub fn media(
             pub static #name: &[crate::OperationMedia] = &[#(#ops)*];
         }
     });
-    // Every Atlas resource version a table names, oldest first: what the
-    // emulator serves, derived rather than kept by hand.
-    let mut dates: Vec<&str> = tables
-        .iter()
-        .flat_map(|(_, media)| media.iter())
-        .filter_map(|op| {
-            op.accept
-                .strip_prefix("application/vnd.atlas.")?
-                .strip_suffix("+json")
-        })
-        .collect();
-    dates.sort_unstable();
-    dates.dedup();
     let ops = ops_enum();
     render(
         quote! {
             #ops
             #(#items)*
-            /// Every Atlas resource version the tables above name, oldest first.
-            pub static ATLAS_RESOURCE_VERSIONS: &[&str] = &[#(#dates),*];
         },
         "media tables",
         sources,
