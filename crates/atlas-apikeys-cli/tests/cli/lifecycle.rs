@@ -16,10 +16,7 @@ fn unassign_and_delete_need_force_and_then_do_it_on_every_system() {
             c
         };
         let what = system.as_str();
-        let role = match system {
-            System::Atlas => "GROUP_READ_ONLY",
-            _ => "GROUP_MONITORING_ADMIN",
-        };
+        let role = project_role(system);
         let assigned = || {
             e.emulator
                 .api_key(KEY)
@@ -150,10 +147,7 @@ fn the_atlas_cli_spellings_carry_the_life_of_a_key_on_every_system() {
             assert_eq!(out.code, 0, "{system:?} {line}: {}", out.stderr);
             json(&out)
         };
-        let role = match system {
-            System::Atlas => "GROUP_READ_ONLY",
-            _ => "GROUP_MONITORING_ADMIN",
-        };
+        let role = project_role(system);
         let file = dir.path().join("one");
         let made = run_json(&format!(
             "organizations apiKeys create --orgId {ORG} --desc first --role ORG_MEMBER --private-key-out {}",

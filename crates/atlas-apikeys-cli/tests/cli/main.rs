@@ -54,6 +54,15 @@ fn newest_target() -> &'static str {
 
 const ORG: &str = defaults::ORG;
 
+/// The project role below owner that tests assign on `system`: Ops Manager
+/// and Cloud Manager keys get a monitoring role, Atlas keys read-only.
+fn project_role(system: System) -> &'static str {
+    match system {
+        System::Atlas => "GROUP_READ_ONLY",
+        _ => "GROUP_MONITORING_ADMIN",
+    }
+}
+
 const PROJECT: &str = defaults::PROJECT;
 
 const KEY: &str = defaults::TARGET.id;

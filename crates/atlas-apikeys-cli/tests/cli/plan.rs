@@ -8,10 +8,7 @@ use super::*;
 
 /// The project role this test uses on `system`, and a second one.
 fn roles(system: System) -> (&'static str, &'static str) {
-    match system {
-        System::Atlas => ("GROUP_READ_ONLY", "GROUP_OWNER"),
-        _ => ("GROUP_MONITORING_ADMIN", "GROUP_OWNER"),
-    }
+    (project_role(system), "GROUP_OWNER")
 }
 
 /// The authenticated requests to key endpoints the emulator saw since the

@@ -63,10 +63,7 @@ fn rotate_makes_a_working_successor_on_every_system_and_retires_the_old_key() {
     for system in [System::Atlas, System::CloudManager, System::OpsManager] {
         let e = env(system);
         let what = system.as_str();
-        let role = match system {
-            System::Atlas => "GROUP_READ_ONLY",
-            _ => "GROUP_MONITORING_ADMIN",
-        };
+        let role = project_role(system);
         let base = || {
             let mut c = cli();
             digest(&mut c, &e);
