@@ -52,14 +52,13 @@ pub fn print(format: Format, key: &ApiKey, file: Option<KeyFile>) -> Result<(), 
     print_as(format, key, file, "created", Vec::new())
 }
 
-/// [`print`], with `result` and `extra` fields (a rotation's).
-pub fn print_as(
-    format: Format,
+/// `key` with `result` and `extra` fields (a rotation's), as JSON and as
+/// table rows; no private key.
+pub fn fields(
     key: &ApiKey,
-    file: Option<KeyFile>,
     result: &str,
     extra: Vec<(&'static str, String)>,
-) -> Result<(), Failure> {
+) -> (Value, Vec<(&'static str, String)>) {
     let mut value = output::key_json(key);
     value["result"] = json!(result);
     let mut rows = vec![("result", result.to_owned())];
@@ -68,6 +67,18 @@ pub fn print_as(
         value[name] = json!(text);
         rows.push((name, text));
     }
+    (value, rows)
+}
+
+/// [`print`], with `result` and `extra` fields (a rotation's).
+pub fn print_as(
+    format: Format,
+    key: &ApiKey,
+    file: Option<KeyFile>,
+    result: &str,
+    extra: Vec<(&'static str, String)>,
+) -> Result<(), Failure> {
+    let (mut value, mut rows) = fields(key, result, extra);
     let lost = |why: String| Failure {
         code: crate::exit::OUTPUT,
         message: format!(

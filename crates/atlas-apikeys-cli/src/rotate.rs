@@ -122,14 +122,7 @@ pub async fn run(setup: &Setup, format: Format, args: &RotateArgs) -> Result<Exi
     match (created, &finished) {
         (true, _) => print_as(format, &new, file, result, extra)?,
         (false, Ok(_)) => {
-            let mut value = crate::output::key_json(&new);
-            value["result"] = serde_json::json!(result);
-            let mut rows = vec![("result", result.to_owned())];
-            rows.extend(crate::output::key_rows(&new));
-            rows.extend(extra.iter().map(|(k, v)| (*k, v.clone())));
-            for (k, v) in &extra {
-                value[*k] = serde_json::json!(v);
-            }
+            let (value, rows) = crate::created::fields(&new, result, extra);
             crate::output::print(format, &value, || rows)?;
         }
         (false, Err(_)) => {}
