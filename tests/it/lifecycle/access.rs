@@ -83,7 +83,10 @@ async fn access_lists_decide_where_a_key_may_call_from() {
         let before = owner.access_list(&org, &key).await.unwrap().len();
         owner.add_access_entries(&org, &key, &many).await.unwrap();
         emu.take_seen();
-        let all = owner.access_list(&org, &key).await.unwrap();
+        // In a task of its own: a list's future is Send.
+        let task = owner.clone();
+        let all = tokio::spawn(async move { task.access_list(&org, &key).await });
+        let all = all.await.unwrap().unwrap();
         assert_eq!(all.len(), before + many.len(), "{what}");
         let pages = emu.take_seen().iter().filter(|s| s.authenticated).count();
         assert_eq!(pages, 2, "{what}: 500 a page");

@@ -11,10 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use atlas_apikeys::client::Op;
-use atlas_apikeys::{
-    AccessListEntry, ApiKey, ApiKeyId, ApiKeys, MAX_LISTED, MAX_PAGE_ITEMS, OrgId, PageRequest,
-    ProjectId,
-};
+use atlas_apikeys::{AccessListEntry, ApiKey, ApiKeyId, ApiKeys, OrgId, ProjectId};
 use tokio::sync::Semaphore;
 
 use super::plan::Named;
@@ -181,34 +178,19 @@ async fn one(keys: &ApiKeys, named: &Named, listed: Option<&Listed>) -> Read {
     })
 }
 
-/// A key's whole access list, page by page (as `ApiKeys::access_list`,
-/// whose paging closure a spawned task cannot hold), within the SDK's
-/// bound on what a list may hold.
+/// A key's whole access list, within the SDK's bound on what a list may
+/// hold; past it, the message names the key.
 pub(super) async fn access_list(
     keys: &ApiKeys,
     org: &OrgId,
     key: &ApiKeyId,
 ) -> Result<Vec<AccessListEntry>, Failure> {
-    let mut all = Vec::new();
-    for n in 1.. {
-        let page = PageRequest::new(n, MAX_PAGE_ITEMS).map_err(Failure::from)?;
-        let page = keys.access_list_page(org, key, page).await?;
-        let got = page.results.len();
-        if all.len() + got > MAX_LISTED {
-            return Err(Failure::usage(format!(
-                "the access list of key {key} holds more than {MAX_LISTED} entries"
-            )));
-        }
-        all.extend(page.results);
-        let done = match page.total_count {
-            Some(total) => all.len() as u64 >= total,
-            None => got < MAX_PAGE_ITEMS as usize,
-        };
-        if got == 0 || done {
-            break;
-        }
-    }
-    Ok(all)
+    keys.access_list(org, key).await.map_err(|e| match e {
+        atlas_apikeys::Error::ListTooLong { limit, .. } => Failure::usage(format!(
+            "the access list of key {key} holds more than {limit} entries"
+        )),
+        e => Failure::from(e),
+    })
 }
 
 /// Paces `keys` by the rate-limit buckets the server describes, read

@@ -45,8 +45,8 @@ impl ApiKeys {
         org: &OrgId,
         key: &ApiKeyId,
     ) -> Result<Vec<AccessListEntry>, Error> {
-        every("access-list entries", async |page| {
-            self.access_list_page(org, key, page).await
+        every("access-list entries", |page| {
+            self.access_list_page(org, key, page)
         })
         .await
     }

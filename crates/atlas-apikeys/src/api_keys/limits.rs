@@ -15,7 +15,7 @@ impl ApiKeys {
     /// endpoint set, every page). [`Error::Unsupported`] on a version or
     /// system that does not describe them.
     pub async fn rate_limits(&self, org: &OrgId) -> Result<Vec<EndpointLimit>, Error> {
-        every("rate limits", async |page| {
+        every("rate limits", |page| async move {
             let req = page.on(Request {
                 org: Some(org),
                 ..Request::new(self.flags)

@@ -115,17 +115,23 @@ impl ApiKeys {
     }
 
     async fn every_key(&self, scope: Scope<'_>) -> Result<Vec<ApiKey>, Error> {
-        every("API keys", async |page| self.keys_page(scope, page).await).await
+        every("API keys", |page| self.keys_page(scope, page)).await
     }
 }
 
 /// Pages of `what` in turn, 500 a page, until the count the server gave
 /// is reached (or, without one, a page comes back short) or a page is
-/// empty; a server that repeats pages stops at [`MAX_LISTED`].
-pub(super) async fn every<T>(
+/// empty; a server that repeats pages stops at [`MAX_LISTED`]. `fetch`
+/// returns a future rather than being an async closure: an async
+/// closure's future cannot be shown `Send`, and a list must run in a
+/// spawned task.
+pub(super) async fn every<T, F>(
     what: &'static str,
-    mut fetch: impl AsyncFnMut(PageRequest) -> Result<Page<T>, Error>,
-) -> Result<Vec<T>, Error> {
+    mut fetch: impl FnMut(PageRequest) -> F,
+) -> Result<Vec<T>, Error>
+where
+    F: std::future::Future<Output = Result<Page<T>, Error>>,
+{
     let mut all: Vec<T> = Vec::new();
     for page_num in 1.. {
         let page = PageRequest {
@@ -174,12 +180,12 @@ mod tests {
     /// claims `total` items; returns its result and the pages asked for.
     fn against(total: u64) -> (Result<Vec<()>, Error>, u32) {
         let mut asked = 0;
-        let run = every("API keys", async |page: PageRequest| {
+        let run = every("API keys", |page: PageRequest| {
             asked += 1;
             let full = vec![(); page.items_per_page as usize];
             let mut page = Page::of(full);
             page.total_count = Some(total);
-            Ok(page)
+            std::future::ready(Ok(page))
         });
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
