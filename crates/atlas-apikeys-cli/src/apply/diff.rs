@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use atlas_apikeys::{AccessEntry, AccessListEntry, ApiKeyId};
 
-use super::live::{Live, Read};
+use super::live::{Live, Read, sorted};
 use super::plan::{Item, Named, Work, canonical};
 
 /// What an item comes to.
@@ -163,13 +163,6 @@ pub(crate) fn entry_of(live: &AccessListEntry) -> Option<AccessEntry> {
     AccessEntry::parse(text).ok()
 }
 
-fn sorted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
-    let mut names: Vec<String> = names.map(str::to_owned).collect();
-    names.sort_unstable();
-    names.dedup();
-    names
-}
-
 /// One declared item against its key's live state.
 fn one(work: &Work, live: &Live) -> (Step, Option<String>) {
     let access = live.access.as_deref();
@@ -202,7 +195,7 @@ fn one(work: &Work, live: &Live) -> (Step, Option<String>) {
             let desc_differs = update
                 .description_value()
                 .is_some_and(|d| key.description.as_deref() != Some(d.as_str()));
-            let live_roles = sorted(key.roles.org.iter().map(|r| r.role.as_str()));
+            let live_roles = super::live::org_roles(key);
             let roles_differ = update
                 .roles_value()
                 .is_some_and(|r| sorted(r.iter().map(|r| r.as_str())) != live_roles);

@@ -94,14 +94,7 @@ fn spec(
     by_project: std::collections::BTreeMap<ProjectId, Vec<String>>,
     access_list: Vec<String>,
 ) -> KeySpec {
-    let mut org_roles: Vec<String> = key
-        .roles
-        .org
-        .iter()
-        .map(|r| r.role.as_str().to_owned())
-        .collect();
-    org_roles.sort_unstable();
-    org_roles.dedup();
+    let org_roles = super::live::org_roles(key);
     KeySpec {
         id: key.id.to_string(),
         org: Some(org.to_string()),

@@ -137,6 +137,20 @@ fn by_projects(found: &[(ProjectId, Result<Option<ApiKey>, Failure>)]) -> Read {
     })
 }
 
+/// A key's organization roles, sorted, each once: as a plan file and a
+/// saved plan hold them.
+pub(super) fn org_roles(key: &ApiKey) -> Vec<String> {
+    sorted(key.roles.org.iter().map(|r| r.role.as_str()))
+}
+
+/// Role names sorted, each once: how live and declared roles compare.
+pub(super) fn sorted<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = names.map(str::to_owned).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
 /// `key`'s roles per project, names sorted.
 pub(super) fn roles_by_project(key: &ApiKey) -> BTreeMap<ProjectId, Vec<String>> {
     let mut out: BTreeMap<ProjectId, Vec<String>> = BTreeMap::new();

@@ -45,8 +45,7 @@ pub(super) fn observed(read: &Read) -> Option<Value> {
             false => Value::Null,
         });
     };
-    let mut org_roles: Vec<&str> = key.roles.org.iter().map(|r| r.role.as_str()).collect();
-    org_roles.sort_unstable();
+    let org_roles = super::live::org_roles(key);
     let access = live.access.as_ref().map(|entries| {
         let mut all: Vec<String> = entries
             .iter()
