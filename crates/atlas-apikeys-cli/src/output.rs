@@ -121,3 +121,29 @@ pub fn key_rows(key: &ApiKey) -> Vec<(&'static str, String)> {
     }
     rows
 }
+
+/// Writes `text` to a new file at `path` (given by `flag`), synced; one
+/// that exists is refused, never overwritten. `what` names the contents
+/// ("plan", "export") when writing fails.
+pub fn write_new(
+    path: &std::path::Path,
+    flag: &str,
+    what: &str,
+    text: &str,
+) -> Result<(), Failure> {
+    use std::io::Write as _;
+    let shown = crate::limits::source(path);
+    let mut out = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| {
+            Failure::usage(format!("{flag} {shown}: {e} (the file must not exist yet)"))
+        })?;
+    out.write_all(text.as_bytes())
+        .and_then(|()| out.sync_all())
+        .map_err(|e| Failure {
+            code: crate::exit::OUTPUT,
+            message: format!("the {what} could not be written to {shown}: {e}"),
+        })
+}

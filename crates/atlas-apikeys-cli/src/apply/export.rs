@@ -6,7 +6,6 @@
 //! in them: `--prune` on such a file would unassign the key elsewhere).
 
 use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -130,18 +129,5 @@ fn write(file: Option<&Path>, text: &str) -> Result<(), Failure> {
             message: format!("the export could not be written: {}", e.0),
         });
     };
-    let shown = crate::limits::source(path);
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| {
-            Failure::usage(format!("--file {shown}: {e} (the file must not exist yet)"))
-        })?;
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.sync_all())
-        .map_err(|e| Failure {
-            code: OUTPUT,
-            message: format!("the export could not be written to {shown}: {e}"),
-        })
+    crate::output::write_new(path, "--file", "export", text)
 }

@@ -3,7 +3,6 @@
 //! state has moved since, so what was reviewed is what is done.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -11,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::live::Read;
 use super::plan::{KeySpec, Named, Plan, canonical};
-use crate::exit::{Failure, OUTPUT};
+use crate::exit::Failure;
 
 /// A saved plan, as written and read.
 #[derive(Debug, Serialize, Deserialize)]
@@ -86,18 +85,7 @@ pub(super) fn write(
         changes,
     };
     let text = serde_json::to_string_pretty(&saved).unwrap_or_default() + "\n";
-    let shown = crate::limits::source(path);
-    let mut out = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Failure::usage(format!("--out {shown}: {e} (the file must not exist yet)")))?;
-    out.write_all(text.as_bytes())
-        .and_then(|()| out.sync_all())
-        .map_err(|e| Failure {
-            code: OUTPUT,
-            message: format!("the plan could not be written to {shown}: {e}"),
-        })
+    crate::output::write_new(path, "--out", "plan", &text)
 }
 
 /// Refuses when the live state `reads` differs from what `saved` saw.
