@@ -2,18 +2,13 @@
 //! HTTPS (a `CONNECT` tunnel) all pass through the proxy the builder names,
 //! and a proxy URL's password never shows in an error.
 
-use atlas_apikeys::{ApiKeys, ApiKeysBuilder, Description, Error, OrgKeyUpdate};
+use atlas_apikeys::{ApiKeys, ApiKeysBuilder, Error};
 use atlas_apikeys_emulator::proxy::ForwardProxy;
 use atlas_apikeys_emulator::tls::TlsConfig;
 use atlas_apikeys_emulator::{Config, Emulator, defaults};
 
 async fn update(keys: &ApiKeys) -> Result<(), Error> {
-    let update = OrgKeyUpdate::new().description(Description::new("proxied").unwrap());
-    let (org, key) = (
-        defaults::ORG.parse().unwrap(),
-        defaults::TARGET.id.parse().unwrap(),
-    );
-    keys.update_org_key(&org, &key, &update).await.map(|_| ())
+    crate::transport::update(keys).await.map(|_| ())
 }
 
 fn digest(url: &str) -> ApiKeysBuilder {

@@ -18,7 +18,7 @@ async fn emulator(system: System) -> Emulator {
 }
 
 /// The only system-specific line of a program.
-fn builder(system: System, url: &str) -> ApiKeysBuilder {
+pub(crate) fn builder(system: System, url: &str) -> ApiKeysBuilder {
     match system {
         System::Atlas => ApiKeys::builder().base_url(url),
         System::CloudManager => ApiKeys::builder().cloud_manager().base_url(url),

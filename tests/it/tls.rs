@@ -4,26 +4,16 @@
 //! refused with a TLS error, and skipping verification is loopback-only.
 
 use atlas_apikeys::client::System;
-use atlas_apikeys::{ApiKeys, ApiKeysBuilder, Description, Error, OrgKeyUpdate, TransportError};
+use atlas_apikeys::{ApiKeys, ApiKeysBuilder, Error, TransportError};
 use atlas_apikeys_emulator::tls::TlsConfig;
 use atlas_apikeys_emulator::{Config, Emulator, defaults};
 
 fn builder(system: System, url: &str) -> ApiKeysBuilder {
-    let b = ApiKeys::builder().anonymous();
-    match system {
-        System::Atlas => b.base_url(url),
-        System::CloudManager => b.cloud_manager().base_url(url),
-        _ => b.ops_manager(url),
-    }
+    crate::systems::builder(system, url).anonymous()
 }
 
 async fn describe_once(keys: &ApiKeys) -> Result<(), Error> {
-    let update = OrgKeyUpdate::new().description(Description::new("over tls").unwrap());
-    let (org, key) = (
-        defaults::ORG.parse().unwrap(),
-        defaults::TARGET.id.parse().unwrap(),
-    );
-    keys.update_org_key(&org, &key, &update).await.map(|_| ())
+    crate::transport::update(keys).await.map(|_| ())
 }
 
 #[tokio::test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use atlas_apikeys::client::{AuthError, RetryPolicy};
-use atlas_apikeys::{ApiKeyId, ApiKeys, ApiKeysBuilder, Description, Error, OrgId, OrgKeyUpdate};
+use atlas_apikeys::{ApiKeys, ApiKeysBuilder, Description, Error, OrgKeyUpdate};
 use atlas_apikeys_emulator::Reply;
 use atlas_apikeys_emulator::digest::Algorithm;
 use atlas_apikeys_emulator::{Config, Emulator, defaults};
@@ -79,9 +79,9 @@ async fn warmed(client: fn(&Emulator) -> ApiKeys) -> (Emulator, ApiKeys) {
     (server, keys)
 }
 
-async fn update(keys: &ApiKeys) -> Result<atlas_apikeys::ApiKey, Error> {
-    let org: OrgId = "32b6e34b3d91647abb20e7b8".parse().unwrap();
-    let key: ApiKeyId = "5d1113b25a115342acc2d1aa".parse().unwrap();
+/// Updates the example key's description: the call most tests need one of.
+pub(crate) async fn update(keys: &ApiKeys) -> Result<atlas_apikeys::ApiKey, Error> {
+    let (org, _, key) = crate::lifecycle::ids();
     keys.update_org_key(
         &org,
         &key,

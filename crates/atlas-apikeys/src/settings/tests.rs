@@ -16,14 +16,10 @@ impl Env for Table {
 
 #[test]
 fn environment_values_are_trimmed_and_win_over_the_profile() {
-    let dir = std::env::temp_dir().join(format!("apikeys-settings-{}", std::process::id()));
-    std::fs::create_dir_all(dir.join("atlascli")).unwrap();
-    std::fs::write(
-        dir.join("atlascli/config.toml"),
+    let xdg = config_home(
+        "settings",
         "[default]\norg_id = \"aaaaaaaaaaaaaaaaaaaaaaaa\"\nproject_id = \"bbbbbbbbbbbbbbbbbbbbbbbb\"\npublic_api_key = \"profpub1\"\n",
-    )
-    .unwrap();
-    let xdg: &'static str = Box::leak(dir.display().to_string().into_boxed_str());
+    );
     let env = Table(HashMap::from([
         ("XDG_CONFIG_HOME", xdg),
         (vars::ORG_ID, " cccccccccccccccccccccccc \n"),
@@ -45,7 +41,7 @@ fn environment_values_are_trimmed_and_win_over_the_profile() {
     ]));
     let s = Settings::load(&env, None).unwrap();
     assert!(s.credentials_for(System::Atlas).is_ok());
-    std::fs::remove_dir_all(dir).ok();
+    std::fs::remove_dir_all(xdg).ok();
 }
 
 #[test]
