@@ -1,7 +1,6 @@
 //! Pacing by bucket: the client learns a bucket's refill from a 429 (or
 //! from the buckets described to it) and then never sends into it empty.
 
-use atlas_apikeys::client::EndpointLimit;
 use atlas_apikeys_emulator::{BucketScope, EndpointSet};
 
 use super::*;
@@ -16,29 +15,6 @@ fn quick(capacity: u32) -> Vec<EndpointSet> {
         }
     }
     sets
-}
-
-/// What the emulator's sets are, in the client's terms (what `GET
-/// /rateLimits` says).
-fn described(sets: &[EndpointSet]) -> Vec<EndpointLimit> {
-    sets.iter()
-        .map(|s| EndpointLimit {
-            id: s.id.clone(),
-            scope: serde_json::to_value(s.scope)
-                .unwrap()
-                .as_str()
-                .unwrap()
-                .to_owned(),
-            endpoints: s
-                .endpoints
-                .iter()
-                .map(|e| (e.method.clone(), e.path.clone()))
-                .collect(),
-            capacity: s.capacity.into(),
-            refill_rate: s.refill_rate.into(),
-            refill_seconds: s.refill_seconds.into(),
-        })
-        .collect()
 }
 
 async fn limited(sets: Vec<EndpointSet>) -> Emulator {
@@ -69,7 +45,10 @@ async fn described_buckets_are_never_sent_into_empty_even_by_many_callers() {
     let sets = quick(capacity);
     let server = limited(sets.clone()).await;
     let keys = client_of(&server, |b| b.api_key(PUBLIC, PRIVATE));
-    keys.pace().learn(described(&sets));
+    // Told by the server, as a program asks it (`GET /rateLimits`).
+    let (org, _, _) = crate::lifecycle::ids();
+    let learnt = keys.learn_rate_limits(&org).await.unwrap();
+    assert_eq!(learnt, sets.len());
     let started = Instant::now();
     let results = concurrent_updates(&keys, capacity as usize * 3).await;
     for result in results {
