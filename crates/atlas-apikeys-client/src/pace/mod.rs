@@ -52,6 +52,10 @@ struct Known {
     /// a kind of path scope.
     classes: HashMap<Class, Refill>,
     buckets: HashMap<u64, Bucket>,
+    /// The latest `until` of any bucket: what [`Pace::wait`] reports, kept
+    /// as buckets are told to wait rather than found by a scan on each
+    /// progress report.
+    longest: Option<Instant>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -106,6 +110,7 @@ impl Pace {
         }
         known.sets = sets;
         known.buckets.clear();
+        known.longest = None;
     }
 
     /// The bucket of `method` `path` (the URL's path, any base prefix
@@ -257,6 +262,7 @@ impl Pace {
             let wait = retry_after.or_else(|| refill.rate.map(|r| seconds(1.0 / r)));
             if let Some(until) = wait.and_then(|w| now.checked_add(w.min(MAX_WAIT))) {
                 bucket.until = Some(bucket.until.map_or(until, |u| u.max(until)));
+                known.longest = Some(known.longest.map_or(until, |u| u.max(until)));
             }
         }
     }
@@ -270,13 +276,7 @@ impl Pace {
 
     /// When the longest known wait ends, while one lasts.
     pub(crate) fn waiting(&self) -> Option<Instant> {
-        let known = self.lock();
-        let now = Instant::now();
-        known
-            .buckets
-            .values()
-            .filter_map(|b| b.until.filter(|until| *until > now))
-            .max()
+        self.lock().longest.filter(|until| *until > Instant::now())
     }
 }
 
@@ -291,8 +291,10 @@ impl Known {
                 .iter()
                 .min_by_key(|(_, b)| b.at)
                 .map(|(k, _)| *k);
-            if let Some(oldest) = oldest {
-                self.buckets.remove(&oldest);
+            let gone = oldest.and_then(|oldest| self.buckets.remove(&oldest));
+            // The longest wait was that bucket's: the next longest is found.
+            if gone.is_some_and(|b| b.until.is_some() && b.until == self.longest) {
+                self.longest = self.buckets.values().filter_map(|b| b.until).max();
             }
         }
         self.buckets

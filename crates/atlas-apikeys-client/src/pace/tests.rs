@@ -102,8 +102,10 @@ async fn what_a_server_says_never_panics_the_pace_and_no_wait_passes_the_bound()
     let far = headers(&[("retry-after", "18446744073709551615")]);
     pace.answered(key, StatusCode::TOO_MANY_REQUESTS, &far, None);
     assert!(pace.wait().is_some_and(|w| w <= MAX_WAIT));
-    // A described refill too slow to count in seconds.
+    // A described refill too slow to count in seconds; learning afresh
+    // forgets the buckets, and their waits.
     pace.learn(vec![described_set(1, 1, u64::MAX)]);
+    assert_eq!(pace.wait(), None);
     let key = pace.key(&Method::POST, "/api/atlas/v2/groups/p/apiKeys/k");
     pace.admit(key).await;
     let before = Instant::now();
@@ -162,4 +164,22 @@ async fn the_first_answer_anchors_a_bucket_assumed_full_and_waiters_follow_it() 
         "{:?}",
         went - start
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_wait_reported_is_the_longest_and_ends_with_it() {
+    let pace = Pace::default();
+    assert_eq!(pace.wait(), None);
+    let told = |path: &str, seconds: &str| {
+        let key = pace.key(&Method::GET, path);
+        let after = headers(&[("retry-after", seconds)]);
+        pace.answered(key, StatusCode::TOO_MANY_REQUESTS, &after, None);
+    };
+    told("/api/atlas/v2/orgs/a/apiKeys", "30");
+    told("/api/atlas/v2/orgs/b/apiKeys", "5");
+    assert_eq!(pace.wait(), Some(Duration::from_secs(30)));
+    tokio::time::advance(Duration::from_secs(10)).await;
+    assert_eq!(pace.wait(), Some(Duration::from_secs(20)));
+    tokio::time::advance(Duration::from_secs(20)).await;
+    assert_eq!(pace.wait(), None);
 }
